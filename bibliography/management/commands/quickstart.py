@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -15,7 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, no_serve, no_import, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database migrated.")
-        # TODO(import issue): import fixtures/dumps here once import_dumps exists.
+        if not no_import:
+            dumps = Path(settings.BASE_DIR) / "fixtures" / "dumps"
+            call_command("import_dumps", str(dumps), stdout=self.stdout, stderr=self.stderr)
 
         username, password = first_curator_ensure()
         url = f"http://{addrport}/admin/"

@@ -1,0 +1,1 @@
+"""Importing dumps: one parser per format (text to records, no database), and one loader."""

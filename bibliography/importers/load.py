@@ -1,0 +1,495 @@
+"""Writing parsed records into the database: match, fill, bulk insert, record provenance.
+
+One file is one transaction. Records arrive from the parser as a stream and are written in
+batches, each batch costing a fixed number of queries whatever its size, so memory and round
+trips stay bounded on files of any length.
+
+Matching: a record is the paper that has its DOI or arXiv id; else the paper with its normalised
+title; else, for an untitled record, a paper with its normalised abstract (and for a titled one, an
+untitled paper with its abstract, which the title then completes). A match never makes a second
+paper: it fills the paper's blank fields, adds missing links and authors, and records one more
+appearance (a SourceRecord) unless the same record from the same file is already recorded.
+"""
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from bibliography import text
+from bibliography.models import (
+    Author,
+    Authorship,
+    Concept,
+    ConceptRelation,
+    ImportFormat,
+    ImportRun,
+    ImportStatus,
+    KeyPoint,
+    Paper,
+    PaperConcept,
+    PaperLink,
+    ReviewStatus,
+    Source,
+    SourceRecord,
+    Venue,
+)
+
+from . import abstracts, listing, vault
+from .detect import detect_format
+from .errors import DumpError
+from .reader import DumpReader, file_sha256
+from .records import PaperRecord, TalkRecord, VenueRecord
+
+BATCH_SIZE = 1000
+
+# Imports run one at a time: two imports of the same file at the same moment would otherwise both
+# see "no such paper" and both insert it.
+_IMPORT_LOCK = 0x6269626C696F  # "biblio"
+
+_PAPER_FIELDS = [
+    "id",
+    "title",
+    "abstract",
+    "doi",
+    "arxiv_id",
+    "venue_id",
+    "year",
+    "published_on",
+    "title_key",
+    "abstract_key",
+    "needs_review",
+    "review_reason",
+]
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    format: str = ""
+    dry_run: bool = False
+    records: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    also_created: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    error: DumpError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def import_file(
+    path: Path,
+    *,
+    format: str | None = None,
+    year: int | None = None,
+    dry_run: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import one dump atomically: everything it holds, or on any error nothing (and the error)."""
+    result = ImportResult(file_name=path.name, dry_run=dry_run)
+    started = timezone.now()
+    try:
+        result.format = ImportFormat(format) if format else detect_format(path)
+        reader = DumpReader(path)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
+            run = ImportRun.objects.create(
+                file_name=path.name, sha256="", format=result.format, started_at=started, status=ImportStatus.SUCCEEDED
+            )
+            loader = Loader(run=run, year=year, result=result)
+            try:
+                if result.format == ImportFormat.VAULT:
+                    loader.load_talk(vault.parse(reader, path.name, result.warnings))
+                else:
+                    parse = listing.parse if result.format == ImportFormat.LISTING else abstracts.parse
+                    for batch in _batched(parse(reader, path.name, result.warnings), BATCH_SIZE):
+                        loader.load_papers(batch)
+                        if on_progress:
+                            on_progress(reader.bytes_read)
+            except IntegrityError as error:
+                raise DumpError(path.name, None, f"the database refused it: {str(error).splitlines()[0]}") from error
+            if on_progress:
+                on_progress(reader.bytes_read)
+            run.sha256 = reader.sha256
+            run.finished_at = timezone.now()
+            run.records, run.created, run.updated, run.unchanged = (
+                result.records,
+                result.created,
+                result.updated,
+                result.unchanged,
+            )
+            run.warnings = result.warnings
+            run.save()
+            if dry_run:
+                transaction.set_rollback(True)
+    except DumpError as error:
+        result.error = error
+        if not dry_run:
+            _record_failure(path, result.format, started, error)
+    except OSError as error:
+        result.error = DumpError(path.name, None, f"cannot read the file: {error.strerror or error}")
+    return result
+
+
+def _record_failure(path: Path, format: str, started, error: DumpError) -> None:
+    try:
+        sha256 = file_sha256(path)
+    except OSError:
+        sha256 = ""
+    ImportRun.objects.create(
+        file_name=path.name,
+        sha256=sha256,
+        format=format,
+        started_at=started,
+        finished_at=timezone.now(),
+        status=ImportStatus.FAILED,
+        error=str(error),
+    )
+
+
+def _batched(records: Iterable[PaperRecord], size: int) -> Iterator[list[PaperRecord]]:
+    iterator = iter(records)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+class _Index:
+    """Papers by the keys records are matched on; the first (oldest) paper wins a tie."""
+
+    def __init__(self, papers: Iterable[Paper] = ()):
+        self.by_doi: dict[str, Paper] = {}
+        self.by_arxiv: dict[str, Paper] = {}
+        self.by_title: dict[str, Paper] = {}
+        self.by_abstract: dict[str, Paper] = {}
+        self.untitled_by_abstract: dict[str, Paper] = {}
+        for paper in papers:
+            self.add(paper)
+
+    def add(self, paper: Paper) -> None:
+        if paper.doi:
+            self.by_doi.setdefault(paper.doi, paper)
+        if paper.arxiv_id:
+            self.by_arxiv.setdefault(paper.arxiv_id, paper)
+        if paper.title_key:
+            self.by_title.setdefault(paper.title_key, paper)
+        if paper.abstract_key:
+            self.by_abstract.setdefault(paper.abstract_key, paper)
+            if not paper.title:
+                self.untitled_by_abstract.setdefault(paper.abstract_key, paper)
+
+    def match(self, record: PaperRecord, title_key: str, abstract_key: str | None) -> Paper | None:
+        if record.doi and record.doi in self.by_doi:
+            return self.by_doi[record.doi]
+        if record.arxiv_id and record.arxiv_id in self.by_arxiv:
+            return self.by_arxiv[record.arxiv_id]
+        if title_key:
+            return self.by_title.get(title_key) or (abstract_key and self.untitled_by_abstract.get(abstract_key))
+        return abstract_key and self.by_abstract.get(abstract_key) or None
+
+
+@dataclass
+class Loader:
+    run: ImportRun
+    year: int | None
+    result: ImportResult
+    _venues: dict[str, Venue] = field(default_factory=dict)
+
+    @property
+    def file_name(self) -> str:
+        return self.run.file_name
+
+    # papers ---------------------------------------------------------------------------------
+
+    def load_papers(self, records: list[PaperRecord]) -> list[Paper]:
+        """Write one batch; returns the paper each record landed on, in order."""
+        keyed = [(r, text.title_key(r.title), text.abstract_key(r.abstract)) for r in records]
+        existing = _Index(self._existing(keyed))
+        in_batch = _Index()
+        created: list[Paper] = []
+        landed: list[tuple[PaperRecord, Paper, bool]] = []
+        changed: dict[int, set[str]] = {}
+        for record, title_key, abstract_key in keyed:
+            paper = existing.match(record, title_key, abstract_key) or in_batch.match(record, title_key, abstract_key)
+            if paper is None:
+                paper = self._new_paper(record)
+                created.append(paper)
+                in_batch.add(paper)
+                landed.append((record, paper, True))
+            else:
+                if paper.pk is not None:
+                    fields = self._fill_blanks(paper, record)
+                    if fields:
+                        changed.setdefault(paper.pk, set()).update(fields)
+                        existing.add(paper)
+                landed.append((record, paper, False))
+
+        Paper.objects.bulk_create(created)
+        if changed:
+            now = timezone.now()
+            to_update = {p.pk: p for _, p, _ in landed if p.pk in changed}
+            for paper in to_update.values():
+                paper.updated_at = now
+            fields = set().union(*changed.values()) | {"updated_at"}
+            Paper.objects.bulk_update(list(to_update.values()), sorted(fields))
+
+        touched = self._add_authors(landed) | self._add_links(landed) | set(changed)
+        appeared = self._add_sources(landed)
+        for _, paper, is_new in landed:
+            self.result.records += 1
+            if is_new:
+                self.result.created += 1
+            elif paper.pk in touched or paper.pk in appeared:
+                self.result.updated += 1
+                appeared.discard(paper.pk)
+                touched.discard(paper.pk)
+            else:
+                self.result.unchanged += 1
+        return [paper for _, paper, _ in landed]
+
+    def _existing(self, keyed) -> list[Paper]:
+        dois = {r.doi for r, _, _ in keyed if r.doi}
+        arxiv_ids = {r.arxiv_id for r, _, _ in keyed if r.arxiv_id}
+        title_keys = {t for _, t, _ in keyed if t}
+        abstract_keys = {a for _, _, a in keyed if a}
+        query = Q(doi__in=dois) | Q(arxiv_id__in=arxiv_ids) | Q(title_key__in=title_keys)
+        query |= Q(abstract_key__in=abstract_keys)
+        return list(Paper.objects.filter(query).order_by("id").only(*_PAPER_FIELDS))
+
+    def _venue(self, record: VenueRecord | None) -> Venue | None:
+        if record is None:
+            return None
+        if record.name not in self._venues:
+            self._venues[record.name], _ = Venue.objects.get_or_create(
+                name=record.name,
+                defaults={"kind": record.kind, "short_name": record.short_name, "year": record.year},
+            )
+        return self._venues[record.name]
+
+    def _year(self, record: PaperRecord) -> int | None:
+        if record.year:
+            return record.year
+        if record.listed:
+            return record.listed.year or self.year
+        return None
+
+    def _new_paper(self, record: PaperRecord) -> Paper:
+        paper = Paper(
+            title=record.title,
+            abstract=record.abstract,
+            kind=record.kind,
+            venue=self._venue(record.venue),
+            doi=record.doi,
+            arxiv_id=record.arxiv_id,
+            year=self._year(record),
+            needs_review=bool(record.review_reason),
+            review_reason=record.review_reason,
+        )
+        paper.refresh_keys()
+        return paper
+
+    def _fill_blanks(self, paper: Paper, record: PaperRecord) -> set[str]:
+        """Complete what the paper lacks from the record; never overwrite what is there."""
+        fields: set[str] = set()
+        if not paper.title and record.title:
+            paper.title = record.title
+            fields |= {"title", "title_key"}
+            if paper.review_reason == abstracts.REVIEW_REASON:
+                paper.needs_review, paper.review_reason = False, ""
+                fields |= {"needs_review", "review_reason"}
+        if not paper.abstract and record.abstract:
+            paper.abstract = record.abstract
+            fields |= {"abstract", "abstract_key"}
+        for name in ("doi", "arxiv_id"):
+            if getattr(paper, name) is None and getattr(record, name):
+                setattr(paper, name, getattr(record, name))
+                fields.add(name)
+        if paper.venue_id is None and record.venue:
+            paper.venue = self._venue(record.venue)
+            fields.add("venue")
+        if paper.year is None and (year := self._year(record)):
+            paper.year = year
+            fields.add("year")
+        paper.refresh_keys()
+        return fields
+
+    def _add_authors(self, landed) -> set[int]:
+        wanted = [(paper, record.authors) for record, paper, _ in landed if record.authors]
+        if not wanted:
+            return set()
+        with_authors = set(
+            Authorship.objects.filter(paper_id__in={p.pk for p, _ in wanted}).values_list("paper_id", flat=True)
+        )
+        todo = {}
+        for paper, names in wanted:
+            if paper.pk not in with_authors and paper.pk not in todo:
+                todo[paper.pk] = names
+        if not todo:
+            return set()
+        authors = self._authors({name for names in todo.values() for name, _ in names})
+        rows = []
+        for paper_id, names in todo.items():
+            seen: set[int] = set()
+            for name, role in names:
+                author = authors[text.name_key(name)]
+                if author.pk not in seen:
+                    seen.add(author.pk)
+                    rows.append(Authorship(paper_id=paper_id, author=author, position=len(seen), role=role))
+        Authorship.objects.bulk_create(rows)
+        return set(todo)
+
+    def _authors(self, names: set[str]) -> dict[str, Author]:
+        by_key = {text.name_key(name): name for name in names}
+        found: dict[str, Author] = {}
+        for author in Author.objects.filter(name_key__in=by_key).order_by("id"):
+            found.setdefault(author.name_key, author)
+        missing = [Author(name=by_key[key], name_key=key) for key in by_key if key not in found]
+        Author.objects.bulk_create(missing)
+        found.update({author.name_key: author for author in missing})
+        return found
+
+    def _add_links(self, landed) -> set[int]:
+        wanted = {
+            (paper.pk, url): kind for record, paper, _ in landed for url, kind in record.links if len(url) <= 2000
+        }
+        if not wanted:
+            return set()
+        have = set(
+            PaperLink.objects.filter(
+                paper_id__in={pk for pk, _ in wanted}, url__in={url for _, url in wanted}
+            ).values_list("paper_id", "url")
+        )
+        new = [
+            PaperLink(paper_id=pk, url=url, kind=kind) for (pk, url), kind in wanted.items() if (pk, url) not in have
+        ]
+        PaperLink.objects.bulk_create(new)
+        return {link.paper_id for link in new}
+
+    def _add_sources(self, landed) -> set[int]:
+        have = set(
+            SourceRecord.objects.filter(
+                paper_id__in={paper.pk for _, paper, _ in landed}, file_name=self.file_name
+            ).values_list("paper_id", "raw_hash")
+        )
+        rows = []
+        for record, paper, _ in landed:
+            key = (paper.pk, record.raw_hash)
+            if key in have:
+                continue
+            have.add(key)
+            listed = record.listed
+            rows.append(
+                SourceRecord(
+                    import_run=self.run,
+                    paper=paper,
+                    file_name=self.file_name,
+                    line_number=record.line,
+                    raw_hash=record.raw_hash,
+                    listed_month=listed.month if listed else None,
+                    listed_day=listed.day if listed else None,
+                    listed_on=listed.resolved(self.year) if listed else None,
+                )
+            )
+        SourceRecord.objects.bulk_create(rows)
+        return {row.paper_id for row in rows}
+
+    # a talk and its concept graph -------------------------------------------------------------
+
+    def load_talk(self, talk: TalkRecord) -> Paper:
+        (paper,) = self.load_papers([talk.paper])
+        concepts = self._concepts(talk)
+        graph = talk.graph
+
+        have = set(
+            ConceptRelation.objects.filter(
+                parent_id__in=[c.pk for c in concepts.values()], child_id__in=[c.pk for c in concepts.values()]
+            ).values_list("parent_id", "child_id")
+        )
+        relations = []
+        for parent, child, _ in graph.edges:
+            pair = (concepts[parent].pk, concepts[child].pk)
+            if pair not in have:
+                have.add(pair)
+                relations.append(ConceptRelation(parent_id=pair[0], child_id=pair[1]))
+        ConceptRelation.objects.bulk_create(relations)
+
+        points = {kp.number: kp for kp in KeyPoint.objects.filter(paper=paper)}
+        new_points = [
+            KeyPoint(paper=paper, number=number, text=body)
+            for number, body in talk.key_points.items()
+            if number not in points
+        ]
+        KeyPoint.objects.bulk_create(new_points)
+        points.update({kp.number: kp for kp in new_points})
+
+        Link = KeyPoint.concepts.through
+        have_links = set(Link.objects.filter(keypoint__paper=paper).values_list("keypoint_id", "concept_id"))
+        links = []
+        for node, numbers in graph.key_points_of.items():
+            for number in sorted(numbers):
+                if number in points and (points[number].pk, concepts[node].pk) not in have_links:
+                    have_links.add((points[number].pk, concepts[node].pk))
+                    links.append(Link(keypoint_id=points[number].pk, concept_id=concepts[node].pk))
+        Link.objects.bulk_create(links)
+
+        tagged = set(PaperConcept.objects.filter(paper=paper).values_list("concept_id", flat=True))
+        tags = [
+            PaperConcept(paper=paper, concept=concept, source=Source.IMPORTED, status=ReviewStatus.ACCEPTED)
+            for key, concept in concepts.items()
+            if graph.concepts[key].kind == "topic" and concept.pk not in tagged
+        ]
+        PaperConcept.objects.bulk_create(tags)
+
+        also = self.result.also_created
+        for name, rows in (("relations", relations), ("key points", new_points), ("tags", tags)):
+            also[name] = also.get(name, 0) + len(rows)
+        # the talk itself may be unchanged while its graph grew: then the talk was updated
+        if (relations or new_points or links or tags) and self.result.unchanged:
+            self.result.unchanged -= 1
+            self.result.updated += 1
+        return paper
+
+    def _concepts(self, talk: TalkRecord) -> dict[str, Concept]:
+        records = talk.graph.concepts
+        found: dict[tuple[str, str], Concept] = {}
+        names = {r.name for r in records.values()}
+        for concept in Concept.objects.filter(name__in=names).order_by("id"):
+            found.setdefault((concept.kind, concept.name), concept)
+        taken = set(
+            Concept.objects.filter(slug__in={self._slug_base(r.name) for r in records.values()}).values_list(
+                "slug", flat=True
+            )
+        )
+        new = []
+        for record in records.values():
+            if (record.kind, record.name) not in found:
+                concept = Concept(name=record.name, kind=record.kind, slug=self._free_slug(record.name, taken))
+                found[(record.kind, record.name)] = concept
+                new.append(concept)
+        Concept.objects.bulk_create(new)
+        self.result.also_created["concepts"] = self.result.also_created.get("concepts", 0) + len(new)
+        return {key: found[(r.kind, r.name)] for key, r in records.items()}
+
+    @staticmethod
+    def _slug_base(name: str) -> str:
+        return slugify(name)[:90] or "concept"
+
+    def _free_slug(self, name: str, taken: set[str]) -> str:
+        base = self._slug_base(name)
+        slug = base
+        # `taken` already holds the base slugs found in the database; suffixed ones are checked here.
+        for n in itertools.count(2):
+            if slug not in taken and (slug == base or not Concept.objects.filter(slug=slug).exists()):
+                break
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        return slug

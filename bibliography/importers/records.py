@@ -1,0 +1,81 @@
+"""What parsers produce: plain records that know which line they came from, and nothing of the database."""
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+
+from bibliography.models import AuthorRole, LinkKind, PaperKind, VenueKind
+
+
+@dataclass(frozen=True)
+class VenueRecord:
+    name: str
+    kind: VenueKind
+    short_name: str = ""
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class ListingDate:
+    """A date as a listing page shows it: month and day, the year only when the page gives it."""
+
+    month: int
+    day: int
+    year: int | None = None
+
+    def resolved(self, year: int | None) -> datetime.date | None:
+        year = self.year or year
+        if year is None:
+            return None
+        try:
+            return datetime.date(year, self.month, self.day)
+        except ValueError:
+            return None
+
+
+@dataclass
+class PaperRecord:
+    line: int
+    raw: str
+    title: str = ""
+    abstract: str = ""
+    kind: PaperKind = PaperKind.ARTICLE
+    authors: list[tuple[str, AuthorRole]] = field(default_factory=list)
+    links: list[tuple[str, LinkKind]] = field(default_factory=list)
+    doi: str | None = None
+    arxiv_id: str | None = None
+    venue: VenueRecord | None = None
+    year: int | None = None
+    listed: ListingDate | None = None
+    review_reason: str = ""
+
+    @property
+    def raw_hash(self) -> str:
+        return hashlib.sha256(self.raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ConceptRecord:
+    key: str  # the node id or category name in the file
+    name: str
+    kind: str
+    line: int
+
+
+@dataclass
+class GraphRecord:
+    """A concept graph: concepts, parent -> child edges (by key), and node -> key point numbers."""
+
+    concepts: dict[str, ConceptRecord] = field(default_factory=dict)
+    edges: list[tuple[str, str, int]] = field(default_factory=list)  # parent, child, line
+    key_points_of: dict[str, set[int]] = field(default_factory=dict)
+
+
+@dataclass
+class TalkRecord:
+    """A talk page: the talk itself, its numbered key points, and the concept graph that sums it up."""
+
+    paper: PaperRecord
+    key_points: dict[int, str]
+    graph: GraphRecord
+    warnings: list[str] = field(default_factory=list)

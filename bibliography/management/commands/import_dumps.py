@@ -1,0 +1,73 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from bibliography.importers.load import ImportResult, import_file
+from bibliography.models import ImportFormat
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """Files as given; folders as the files directly inside them, sorted, leaving out READMEs and hidden files."""
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.is_file() and not p.name.startswith(".") and not p.name.upper().startswith("README")
+                )
+            )
+        elif path.exists():
+            files.append(path)
+        else:
+            raise CommandError(f"{name}: no such file or folder")
+    return files
+
+
+class Command(BaseCommand):
+    help = "Import dumps of paper listings, bare abstracts and knowledge-vault pages (files or folders)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--format", choices=ImportFormat.values, help="Skip detection: every file is this format.")
+        parser.add_argument("--year", type=int, help="The year of listing dates that do not give one (e.g. 'Mar 20').")
+        parser.add_argument("--dry-run", action="store_true", help="Report what would change, and write nothing.")
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar, even on a terminal.")
+
+    def handle(self, *args, paths, format, year, dry_run, no_progress, **options):
+        if year is not None and not 1400 <= year <= 2200:
+            raise CommandError(f"--year {year} is not a plausible year")
+        results = [self._import(path, format, year, dry_run, no_progress) for path in expand(paths)]
+        failed = [r for r in results if not r.ok]
+        created = sum(r.created for r in results)
+        verb = "would create" if dry_run else "created"
+        note = " (dry run: nothing written)" if dry_run else ""
+        self.stdout.write(
+            f"{len(results) - len(failed)} of {len(results)} files imported{note}; {verb} {created} papers."
+        )
+        if failed:
+            raise CommandError(f"{len(failed)} of {len(results)} files failed; see the errors above.")
+
+    def _import(self, path: Path, format, year, dry_run, no_progress) -> ImportResult:
+        total = path.stat().st_size
+        show = not no_progress and sys.stderr.isatty()
+        with tqdm(total=total, unit="B", unit_scale=True, desc=path.name, disable=not show, leave=False) as bar:
+            result = import_file(
+                path, format=format, year=year, dry_run=dry_run, on_progress=lambda done: bar.update(done - bar.n)
+            )
+        if result.ok:
+            extra = "".join(f", {n} {name}" for name, n in result.also_created.items() if n)
+            self.stdout.write(
+                f"{path.name}: {result.format}, {result.records} records: {result.created} created, "
+                f"{result.updated} updated, {result.unchanged} unchanged, 0 failed{extra}"
+            )
+            for warning in result.warnings:
+                self.stdout.write(f"  warning: {warning}")
+        else:
+            self.stderr.write(str(result.error))
+            self.stdout.write(f"{path.name}: failed, nothing written")
+        return result
