@@ -59,8 +59,12 @@ def strip_markup(text: str) -> str:
     return text.replace("**", "").replace("__", "").strip().lstrip("#").strip()
 
 
+_SENTENCE_BREAK = re.compile(r"[a-z0-9)]\.\s+[A-Z]")  # not "?": "What goes right? A study of …" is a title
+
+
 def looks_like_title(text: str) -> bool:
-    return len(text) <= MAX_TITLE_CHARS and not text.endswith(".")
+    """Short, and neither ends a sentence nor runs over one (a cut-off abstract does)."""
+    return len(text) <= MAX_TITLE_CHARS and not text.endswith(".") and not _SENTENCE_BREAK.search(text)
 
 
 def parse_date(text: str) -> ListingDate | None:
@@ -92,14 +96,21 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
     started = False  # a date line or a first paper has been seen: the header is over
     pending: PaperRecord | None = None  # a title waiting for its abstract
     finished: PaperRecord | None = None  # held back one step, in case the file ends inside it
+    count = 0
 
     for line in lines:
         text = strip_markup(line.text)
         if not text or text.lower() in _HEADER_LINES or is_metadata(text):
             continue
         if (date := parse_date(text)) is not None:
-            if pending is not None:
-                finished, pending = pending, None
+            if pending is not None and not started:
+                warnings.append(f"line {pending.line}: skipped a header line: {pending.title!r}")
+            elif pending is not None:
+                if finished is not None:
+                    yield finished
+                    count += 1
+                finished = pending
+            pending = None
             listed, started = date, True
             continue
         if ident := (_ARXIV_LINE.match(text) or _DOI_LINE.match(text)):
@@ -119,6 +130,7 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
             if pending is not None:
                 if finished is not None:
                     yield finished
+                    count += 1
                 finished = pending
             pending = PaperRecord(
                 line=line.number, raw=text, title=text, kind=PaperKind.ARTICLE, venue=VENUE, listed=listed
@@ -138,20 +150,23 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
         started = True
         if finished is not None:
             yield finished
+            count += 1
         finished, pending = pending, None
 
     if pending is not None:
         if not started:
-            raise DumpError(file_name, pending.line, "no paper found: only header lines, or titles with no abstract")
-        pending.review_reason = "the listing ends after this title: its abstract may have been cut off"
+            warnings.append(f"line {pending.line}: skipped a header line: {pending.title!r}")
+            pending = None
+        else:
+            pending.review_reason = "the listing ends after this title: its abstract may have been cut off"
     elif finished is not None and _cut_off(finished.abstract):
         finished.review_reason = "the listing ends in the middle of this abstract: it may have been cut off"
-    if finished is not None:
-        yield finished
-    if pending is not None:
-        yield pending
-    if not started:
-        raise DumpError(file_name, None, "no paper found in this listing")
+    for record in (finished, pending):
+        if record is not None:
+            yield record
+            count += 1
+    if count == 0:
+        raise DumpError(file_name, None, "no paper found in this listing (only header lines, or nothing)")
 
 
 def _cut_off(abstract: str) -> bool:

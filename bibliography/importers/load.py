@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -116,7 +116,7 @@ def import_file(
                         loader.load_papers(batch)
                         if on_progress:
                             on_progress(reader.bytes_read)
-            except IntegrityError as error:
+            except (IntegrityError, DataError) as error:
                 raise DumpError(path.name, None, f"the database refused it: {str(error).splitlines()[0]}") from error
             if on_progress:
                 on_progress(reader.bytes_read)

@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from tqdm import tqdm
 
 from bibliography.importers.load import ImportResult, import_file
@@ -41,7 +42,14 @@ class Command(BaseCommand):
     def handle(self, *args, paths, format, year, dry_run, no_progress, **options):
         if year is not None and not 1400 <= year <= 2200:
             raise CommandError(f"--year {year} is not a plausible year")
-        results = [self._import(path, format, year, dry_run, no_progress) for path in expand(paths)]
+        files = expand(paths)
+        if dry_run:
+            # One transaction for all files, rolled back: later files see what earlier ones would add.
+            with transaction.atomic():
+                results = [self._import(path, format, year, no_progress) for path in files]
+                transaction.set_rollback(True)
+        else:
+            results = [self._import(path, format, year, no_progress) for path in files]
         failed = [r for r in results if not r.ok]
         created = sum(r.created for r in results)
         verb = "would create" if dry_run else "created"
@@ -52,13 +60,11 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"{len(failed)} of {len(results)} files failed; see the errors above.")
 
-    def _import(self, path: Path, format, year, dry_run, no_progress) -> ImportResult:
+    def _import(self, path: Path, format, year, no_progress) -> ImportResult:
         total = path.stat().st_size
         show = not no_progress and sys.stderr.isatty()
         with tqdm(total=total, unit="B", unit_scale=True, desc=path.name, disable=not show, leave=False) as bar:
-            result = import_file(
-                path, format=format, year=year, dry_run=dry_run, on_progress=lambda done: bar.update(done - bar.n)
-            )
+            result = import_file(path, format=format, year=year, on_progress=lambda done: bar.update(done - bar.n))
         if result.ok:
             extra = "".join(f", {n} {name}" for name, n in result.also_created.items() if n)
             self.stdout.write(
