@@ -139,12 +139,14 @@ def test_a_bad_file_writes_nothing_the_others_import_and_the_command_fails(tmp_p
             str(bad),
             str(LISTING_004),
             "--no-progress",
-            stdout=io.StringIO(),
+            stdout=(out := io.StringIO()),
             stderr=(err := io.StringIO()),
         )
+    assert "bad.txt: failed, nothing written" in out.getvalue()
     assert err.getvalue().startswith("bad.txt:31: a 193-character paragraph with no title line before it")
     assert not Paper.objects.filter(title__startswith="Title number").exists()
     assert Paper.objects.count() == 82
+    assert "1 of 2 files imported; created 82 papers." in out.getvalue()
     failed = ImportRun.objects.get(file_name="bad.txt")
     assert failed.status == "failed" and failed.error.startswith("bad.txt:31:")
     assert not failed.source_records.exists()

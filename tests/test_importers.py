@@ -211,6 +211,14 @@ def test_an_abstract_without_a_title_is_an_error_naming_the_line(tmp_path):
         parse_listing(write(tmp_path, HEADER + f"One\n\n{ABSTRACT}\n\n{ABSTRACT}\n"))
 
 
+def test_titles_that_begin_like_metadata_are_still_titles(tmp_path):
+    text = (
+        HEADER + f"Updated Priors for Scaling Laws\n\n{ABSTRACT}\n\nPublished Results Are Often False\n\n{ABSTRACT}\n"
+    )
+    papers = parse_listing(write(tmp_path, text))
+    assert [p.title for p in papers] == ["Updated Priors for Scaling Laws", "Published Results Are Often False"]
+
+
 def test_page_chrome_is_never_a_paper(tmp_path):
     papers = parse_listing(write(tmp_path, HEADER + f"One\n\n{ABSTRACT}\n\nSubscribe\n\n7 upvotes\n"))
     assert [p.title for p in papers] == ["One"]

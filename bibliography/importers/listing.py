@@ -46,7 +46,11 @@ _DATE = re.compile(
 _METADATA = [
     re.compile(r"^[·•\-]?\s*\d+\s+(authors?|upvotes?|comments?|stars?|likes?)$", re.IGNORECASE),
     re.compile(r"^[·•\-]?\s*\d+$"),
-    re.compile(r"^(published|submitted|updated)\b.{0,80}$", re.IGNORECASE),
+    re.compile(
+        r"^(published|submitted|updated)(\s+on)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(,?\s+\d{4})?$",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^submitted\s+by\s+\S+$", re.IGNORECASE),
 ]
 _ARXIV_LINE = re.compile(r"^(?:arxiv:\s*|https?://arxiv\.org/abs/)(?P<id>\d{4}\.\d{4,5})(?:v\d+)?$", re.IGNORECASE)
 _DOI_LINE = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/\S+)$", re.IGNORECASE)

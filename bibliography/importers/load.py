@@ -134,6 +134,8 @@ def import_file(
                 transaction.set_rollback(True)
     except DumpError as error:
         result.error = error
+        result.records = result.created = result.updated = result.unchanged = 0
+        result.also_created.clear()
         if not dry_run:
             _record_failure(path, result.format, started, error)
     except OSError as error:
