@@ -283,3 +283,13 @@ def test_a_node_relabelled_differently_is_refused(tmp_path):
 def test_vault_people_line_without_a_venue_is_refused(tmp_path):
     with pytest.raises(DumpError, match="dump.txt:1: cannot tell where the people end"):
         parse_vault(write(tmp_path, "Ada Lovelace · Alan Turing\n\ngraph LR\nA[Root] --> B[C. 1]\n" + RESUME))
+
+
+def test_keys_fold_case_accents_and_punctuation():
+    from bibliography import text
+
+    assert text.title_key("Gödel's  Théorème: À la carte!") == "godel s theoreme a la carte"
+    assert text.title_key("GODEL'S THEOREME — a la carte") == "godel s theoreme a la carte"
+    assert text.title_key("注意力机制") == "注意力机制"  # non-Latin titles keep their letters
+    assert text.abstract_key("Same words.") == text.abstract_key("same   WORDS")
+    assert text.abstract_key("  ...  ") is None

@@ -223,7 +223,7 @@ class Loader:
         for record, title_key, abstract_key in keyed:
             paper = existing.match(record, title_key, abstract_key) or in_batch.match(record, title_key, abstract_key)
             if paper is None:
-                paper = self._new_paper(record)
+                paper = self._new_paper(record, title_key, abstract_key)
                 created.append(paper)
                 in_batch.add(paper)
                 landed.append((record, paper, True))
@@ -284,7 +284,7 @@ class Loader:
             return record.listed.year or self.year
         return None
 
-    def _new_paper(self, record: PaperRecord) -> Paper:
+    def _new_paper(self, record: PaperRecord, title_key: str, abstract_key: str | None) -> Paper:
         paper = Paper(
             title=record.title,
             abstract=record.abstract,
@@ -295,8 +295,9 @@ class Loader:
             year=self._year(record),
             needs_review=bool(record.review_reason),
             review_reason=record.review_reason,
+            title_key=title_key,
+            abstract_key=abstract_key,
         )
-        paper.refresh_keys()
         return paper
 
     def _fill_blanks(self, paper: Paper, record: PaperRecord) -> set[str]:
@@ -321,7 +322,8 @@ class Loader:
         if paper.year is None and (year := self._year(record)):
             paper.year = year
             fields.add("year")
-        paper.refresh_keys()
+        if fields & {"title", "abstract"}:
+            paper.refresh_keys()
         return fields
 
     def _add_authors(self, landed) -> set[int]:
