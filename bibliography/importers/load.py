@@ -32,6 +32,7 @@ from bibliography.models import (
     ImportStatus,
     KeyPoint,
     Paper,
+    PaperAlias,
     PaperConcept,
     PaperLink,
     ReviewStatus,
@@ -66,6 +67,8 @@ _PAPER_FIELDS = [
     "needs_review",
     "review_reason",
 ]
+
+_ALIAS_KEYS = ["paper", "doi", "arxiv_id", "title_key", "abstract_key"]
 
 
 @dataclass
@@ -177,17 +180,19 @@ class _Index:
         for paper in papers:
             self.add(paper)
 
-    def add(self, paper: Paper) -> None:
-        if paper.doi:
-            self.by_doi.setdefault(paper.doi, paper)
-        if paper.arxiv_id:
-            self.by_arxiv.setdefault(paper.arxiv_id, paper)
-        if paper.title_key:
-            self.by_title.setdefault(paper.title_key, paper)
-        if paper.abstract_key:
-            self.by_abstract.setdefault(paper.abstract_key, paper)
-            if not paper.title:
-                self.untitled_by_abstract.setdefault(paper.abstract_key, paper)
+    def add(self, paper: Paper, keys: Paper | PaperAlias | None = None) -> None:
+        """Index the paper under its own keys, or under those of an alias it absorbed."""
+        keys = keys or paper
+        if keys.doi:
+            self.by_doi.setdefault(keys.doi, paper)
+        if keys.arxiv_id:
+            self.by_arxiv.setdefault(keys.arxiv_id, paper)
+        if keys.title_key:
+            self.by_title.setdefault(keys.title_key, paper)
+        if keys.abstract_key:
+            self.by_abstract.setdefault(keys.abstract_key, paper)
+            if not keys.title_key:
+                self.untitled_by_abstract.setdefault(keys.abstract_key, paper)
 
     def match(self, record: PaperRecord, title_key: str, abstract_key: str | None) -> Paper | None:
         if record.doi and record.doi in self.by_doi:
@@ -215,7 +220,11 @@ class Loader:
     def load_papers(self, records: list[PaperRecord]) -> list[Paper]:
         """Write one batch; returns the paper each record landed on, in order."""
         keyed = [(r, text.title_key(r.title), text.abstract_key(r.abstract)) for r in records]
-        existing = _Index(self._existing(keyed))
+        papers, aliases = self._existing(keyed)
+        existing = _Index(papers)
+        same = {paper.pk: paper for paper in papers}
+        for alias in aliases:  # a merged-away paper's record lands on the paper it was merged into
+            existing.add(same.setdefault(alias.paper_id, alias.paper), keys=alias)
         in_batch = _Index()
         created: list[Paper] = []
         landed: list[tuple[PaperRecord, Paper, bool]] = []
@@ -258,14 +267,19 @@ class Loader:
                 self.result.unchanged += 1
         return [paper for _, paper, _ in landed]
 
-    def _existing(self, keyed) -> list[Paper]:
+    def _existing(self, keyed) -> tuple[list[Paper], list[PaperAlias]]:
         dois = {r.doi for r, _, _ in keyed if r.doi}
         arxiv_ids = {r.arxiv_id for r, _, _ in keyed if r.arxiv_id}
         title_keys = {t for _, t, _ in keyed if t}
         abstract_keys = {a for _, _, a in keyed if a}
         query = Q(doi__in=dois) | Q(arxiv_id__in=arxiv_ids) | Q(title_key__in=title_keys)
         query |= Q(abstract_key__in=abstract_keys)
-        return list(Paper.objects.filter(query).order_by("id").only(*_PAPER_FIELDS))
+        papers = list(Paper.objects.filter(query).order_by("id").only(*_PAPER_FIELDS))
+        fields = [f"paper__{name}" for name in _PAPER_FIELDS]
+        aliases = list(
+            PaperAlias.objects.filter(query).select_related("paper").order_by("id").only(*fields, *_ALIAS_KEYS)
+        )
+        return papers, aliases
 
     def _venue(self, record: VenueRecord | None) -> Venue | None:
         if record is None:

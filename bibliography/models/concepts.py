@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
+from simple_history.models import HistoricalRecords
 
 from .papers import ReviewStatus, Source
 
@@ -62,6 +63,7 @@ class Concept(models.Model):
     )
 
     objects = ConceptQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
@@ -80,6 +82,8 @@ class ConceptRelation(models.Model):
 
     parent = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="child_relations")
     child = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="parent_relations")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["parent", "child"]
@@ -120,6 +124,8 @@ class PaperConcept(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "tag"

@@ -4,12 +4,15 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import ExtractYear, Left, Lower
+from simple_history.models import HistoricalRecords
 
 from bibliography import text
 
 # A text search configuration made by migration 0001: English stemming over unaccented words,
 # so "Gödel" and "Godel" find each other.
 SEARCH_CONFIG = "bibliography_english"
+# The same without stemming, for people's names.
+NAME_SEARCH_CONFIG = "bibliography_simple"
 
 # New-style (2401.01234) or old-style (hep-th/9901001, math.GT/0309136) ids, without version.
 ARXIV_ID_PATTERN = r"^([0-9]{4}\.[0-9]{4,5}|[a-z][a-z-]*(\.[A-Z]{2})?/[0-9]{7})$"
@@ -128,12 +131,15 @@ class Paper(models.Model):
     )
 
     objects = PaperQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_vector", "title_key", "abstract_key", "cited_by_count"])
 
     class Meta:
         ordering = ["-id"]
         indexes = [
             # import matching and duplicate detection by normalised title / abstract
             models.Index(fields=["title_key"], name="paper_title_key_idx"),
+            # near-identical titles (duplicates, similar_to, autocomplete) by trigram similarity
+            GinIndex(fields=["title_key"], opclasses=["gin_trgm_ops"], name="paper_title_key_trgm_idx"),
             models.Index(fields=["abstract_key"], name="paper_abstract_key_idx"),
             # full-text search
             GinIndex(fields=["search_vector"], name="paper_search_vector_idx"),
@@ -212,12 +218,21 @@ class Author(models.Model):
     name = models.CharField(max_length=300)
     name_key = models.CharField(max_length=300, editable=False)
     orcid = models.CharField("ORCID", max_length=19, null=True, blank=True, unique=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", config=NAME_SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    history = HistoricalRecords(excluded_fields=["search_vector", "name_key"])
 
     class Meta:
         ordering = ["name", "id"]
         indexes = [
             # import matching and lookups by name
             models.Index(fields=["name_key"], name="author_name_key_idx"),
+            # full-text search of papers by their authors' names
+            GinIndex(fields=["search_vector"], name="author_search_vector_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="author_name_not_blank"),
@@ -245,6 +260,8 @@ class Authorship(models.Model):
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
     position = models.PositiveSmallIntegerField()
     role = models.CharField(max_length=20, choices=AuthorRole.choices, default=AuthorRole.AUTHOR)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["paper", "position"]
@@ -302,6 +319,8 @@ class Citation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-id"]
         constraints = [
@@ -317,3 +336,78 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.citing_id} cites {self.cited_id}"
+
+
+class PaperAlias(models.Model):
+    """What a merged-away paper was known by, pointing at the paper it was merged into.
+
+    Imports match aliases like papers, so a record of the old paper lands on the survivor, and the
+    API answers the old id with a redirect.
+    """
+
+    old_id = models.BigIntegerField(unique=True)
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="aliases")
+    title_key = models.CharField(max_length=1000, blank=True)
+    abstract_key = models.CharField(max_length=32, null=True, blank=True)
+    doi = models.CharField("DOI", max_length=255, null=True, blank=True)
+    arxiv_id = models.CharField("arXiv id", max_length=40, null=True, blank=True)
+    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "paper aliases"
+        ordering = ["-merged_at"]
+        indexes = [
+            # import matching against merged-away papers
+            models.Index(fields=["title_key"], name="paperalias_title_key_idx"),
+            models.Index(fields=["abstract_key"], name="paperalias_abstract_key_idx"),
+            models.Index(fields=["doi"], name="paperalias_doi_idx"),
+            models.Index(fields=["arxiv_id"], name="paperalias_arxiv_id_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.old_id} → #{self.paper_id}"
+
+
+class DuplicateReason(models.TextChoices):
+    IDENTIFIER = "identifier", "same DOI or arXiv id"
+    TITLE = "title", "near-identical titles"
+    ABSTRACT = "abstract", "same abstract"
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open"
+    DISMISSED = "dismissed", "not a duplicate"
+
+
+class DuplicateCandidate(models.Model):
+    """Two papers that may be one. A dismissed pair is remembered and never proposed again."""
+
+    paper_a = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    paper_b = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=20, choices=DuplicateReason.choices)
+    similarity = models.FloatField()
+    status = models.CharField(max_length=20, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-similarity", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper_a", "paper_b"], name="duplicatecandidate_unique_pair"),
+            models.CheckConstraint(condition=Q(paper_a__lt=F("paper_b")), name="duplicatecandidate_ordered_pair"),
+            models.CheckConstraint(condition=Q(similarity__gte=0, similarity__lte=1), name="duplicatecandidate_0_1"),
+        ]
+        indexes = [
+            # the open queue
+            models.Index(fields=["-similarity"], condition=Q(status="open"), name="duplicatecandidate_open_idx"),
+            models.Index(fields=["paper_b"], name="duplicatecandidate_b_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.paper_a_id} ~ #{self.paper_b_id} ({self.get_reason_display()})"

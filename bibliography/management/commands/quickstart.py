@@ -21,6 +21,7 @@ class Command(BaseCommand):
         if not no_import:
             dumps = Path(settings.BASE_DIR) / "fixtures" / "dumps"
             call_command("import_dumps", str(dumps), stdout=self.stdout, stderr=self.stderr)
+            call_command("find_duplicates", stdout=self.stdout)
 
         username, password = first_curator_ensure()
         url = f"http://{addrport}/admin/"

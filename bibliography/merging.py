@@ -1,0 +1,224 @@
+"""Merging duplicate papers into one, without losing what any of them carried."""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from .importers.abstracts import REVIEW_REASON as UNTITLED_REASON
+from .models import (
+    Authorship,
+    Citation,
+    KeyPoint,
+    Paper,
+    PaperAlias,
+    PaperConcept,
+    PaperLink,
+    ReviewStatus,
+    Source,
+    SourceRecord,
+)
+
+# When both papers carry the same tag or citation, the stronger decision and source survive.
+_STATUS_RANK = {ReviewStatus.SUGGESTED: 0, ReviewStatus.REJECTED: 1, ReviewStatus.ACCEPTED: 2}
+_SOURCE_RANK = {Source.AUTOMATIC: 0, Source.IMPORTED: 1, Source.MANUAL: 2}
+_FILLED_FIELDS = ["title", "abstract", "doi", "arxiv_id", "venue_id", "published_on", "year"]
+
+
+class MergeError(ValueError):
+    pass
+
+
+@dataclass
+class MergeReport:
+    """What a merge moved into the survivor, and what it folded into rows the survivor had."""
+
+    survivor_id: int
+    merged_ids: list[int]
+    fields: list[str] = field(default_factory=list)
+    moved: Counter = field(default_factory=Counter)
+    combined: Counter = field(default_factory=Counter)
+    dropped: Counter = field(default_factory=Counter)
+
+
+def _stronger(a: str, b: str, rank: dict) -> str:
+    return a if rank.get(a, 0) >= rank.get(b, 0) else b
+
+
+@transaction.atomic
+def paper_merge(*, into: Paper, others: Sequence[Paper], by=None) -> MergeReport:
+    """Merge `others` into `into`: their authors, tags, citations (both ways), links, key points
+    and source records move to it, blank fields are filled from them, each leaves an alias, and
+    they are deleted. All or nothing."""
+    other_ids = sorted({p.pk for p in others} - {into.pk})
+    if not other_ids:
+        raise MergeError("choose at least one other paper to merge into the survivor")
+    # Locks in id order, so two merges over the same papers cannot deadlock.
+    locked = {p.pk: p for p in Paper.objects.select_for_update().filter(pk__in=[into.pk, *other_ids]).order_by("pk")}
+    missing = [pk for pk in [into.pk, *other_ids] if pk not in locked]
+    if missing:
+        raise MergeError(f"paper {', '.join(f'#{pk}' for pk in missing)} no longer exists")
+    survivor = locked[into.pk]
+    victims = [locked[pk] for pk in other_ids]
+    report = MergeReport(survivor_id=survivor.pk, merged_ids=other_ids)
+
+    _fill_fields(survivor, victims, report)
+    _move_authorships(survivor, other_ids, report, by)
+    _move_tags(survivor, other_ids, report, by)
+    _move_citations(survivor, other_ids, report, by)
+    _move_links(survivor, other_ids, report)
+    _move_key_points(survivor, other_ids, report)
+    _move_sources(survivor, other_ids, report)
+    _leave_aliases(survivor, victims, by)
+
+    for victim in victims:
+        victim._history_user = by
+        victim._change_reason = f"merged into #{survivor.pk}"
+        victim.delete()
+    survivor._history_user = by
+    survivor._change_reason = f"merged {', '.join(f'#{pk}' for pk in other_ids)} into this paper"
+    survivor.save()
+    return report
+
+
+def paper_merge_preview(*, into: Paper, others: Sequence[Paper]) -> MergeReport:
+    """What paper_merge would do, found by doing it and rolling back."""
+    with transaction.atomic():
+        report = paper_merge(into=into, others=others)
+        transaction.set_rollback(True)
+    return report
+
+
+def _fill_fields(survivor: Paper, victims: list[Paper], report: MergeReport) -> None:
+    # Identifiers are unique: free them on the victims before the survivor takes them.
+    Paper.objects.filter(pk__in=[v.pk for v in victims]).update(doi=None, arxiv_id=None)
+    for victim in victims:
+        for name in _FILLED_FIELDS:
+            if getattr(survivor, name) in (None, "") and getattr(victim, name) not in (None, ""):
+                setattr(survivor, name, getattr(victim, name))
+                report.fields.append(name)
+    if survivor.title and survivor.needs_review and survivor.review_reason == UNTITLED_REASON:
+        survivor.needs_review, survivor.review_reason = False, ""
+    if survivor.published_on:
+        survivor.year = survivor.published_on.year
+
+
+def _move_authorships(survivor: Paper, other_ids: list[int], report: MergeReport, by) -> None:
+    have = set(survivor.authorships.values_list("author_id", flat=True))
+    position = max(survivor.authorships.values_list("position", flat=True), default=0)
+    for authorship in Authorship.objects.filter(paper_id__in=other_ids).order_by("paper_id", "position"):
+        authorship._history_user = by
+        if authorship.author_id in have:
+            authorship.delete()
+            report.dropped["authors already listed"] += 1
+            continue
+        position += 1
+        have.add(authorship.author_id)
+        authorship.paper, authorship.position = survivor, position
+        authorship.save()
+        report.moved["authors"] += 1
+
+
+def _move_tags(survivor: Paper, other_ids: list[int], report: MergeReport, by) -> None:
+    have = {t.concept_id: t for t in survivor.tags.all()}
+    for tag in PaperConcept.objects.filter(paper_id__in=other_ids).order_by("id"):
+        tag._history_user = by
+        kept = have.get(tag.concept_id)
+        if kept is None:
+            tag.paper = survivor
+            tag.save()
+            have[tag.concept_id] = tag
+            report.moved["tags"] += 1
+            continue
+        kept.status = _stronger(kept.status, tag.status, _STATUS_RANK)
+        kept.source = _stronger(kept.source, tag.source, _SOURCE_RANK)
+        scores = [s for s in (kept.score, tag.score) if s is not None]
+        kept.score = max(scores) if scores else None
+        kept._history_user = by
+        kept.save()
+        tag.delete()
+        report.combined["tags"] += 1
+
+
+def _move_citations(survivor: Paper, other_ids: list[int], report: MergeReport, by) -> None:
+    for direction, this_end, far_end in (("references", "citing", "cited"), ("cited by", "cited", "citing")):
+        rows = Citation.objects.filter(**{f"{this_end}_id__in": other_ids}).order_by("id")
+        for citation in rows:
+            citation._history_user = by
+            far = getattr(citation, f"{far_end}_id")
+            if far == survivor.pk or far in other_ids and direction == "cited by":
+                # It would become a self-citation (or was already moved from the other end).
+                citation.delete()
+                report.dropped["citations between the merged papers"] += 1
+                continue
+            pair = {this_end: survivor, f"{far_end}_id": far}
+            kept = Citation.objects.filter(**pair).first()
+            if kept is None:
+                setattr(citation, this_end, survivor)
+                citation.save()
+                report.moved[direction] += 1
+                continue
+            kept.status = _stronger(kept.status, citation.status, _STATUS_RANK)
+            kept.source = _stronger(kept.source, citation.source, _SOURCE_RANK)
+            kept.context = kept.context or citation.context
+            kept.intent = kept.intent or citation.intent
+            kept._history_user = by
+            kept.save()
+            citation.delete()
+            report.combined[direction] += 1
+
+
+def _move_links(survivor: Paper, other_ids: list[int], report: MergeReport) -> None:
+    have = set(survivor.links.values_list("url", flat=True))
+    for link in PaperLink.objects.filter(paper_id__in=other_ids).order_by("id"):
+        if link.url in have:
+            link.delete()
+            report.dropped["links already there"] += 1
+        else:
+            have.add(link.url)
+            link.paper = survivor
+            link.save()
+            report.moved["links"] += 1
+
+
+def _move_key_points(survivor: Paper, other_ids: list[int], report: MergeReport) -> None:
+    numbers = set(survivor.keypoints.values_list("number", flat=True))
+    for point in KeyPoint.objects.filter(paper_id__in=other_ids).order_by("paper_id", "number"):
+        if point.number in numbers:
+            point.number = max(numbers) + 1  # keep it, renumbered after the survivor's own
+        numbers.add(point.number)
+        point.paper = survivor
+        point.save()
+        report.moved["key points"] += 1
+
+
+def _move_sources(survivor: Paper, other_ids: list[int], report: MergeReport) -> None:
+    have = set(survivor.sources.values_list("file_name", "raw_hash"))
+    for source in SourceRecord.objects.filter(paper_id__in=other_ids).order_by("id"):
+        if (source.file_name, source.raw_hash) in have:
+            source.delete()
+            report.dropped["source records already there"] += 1
+        else:
+            have.add((source.file_name, source.raw_hash))
+            source.paper = survivor
+            source.save()
+            report.moved["source records"] += 1
+
+
+def _leave_aliases(survivor: Paper, victims: list[Paper], by) -> None:
+    PaperAlias.objects.filter(paper__in=victims).update(paper=survivor)
+    PaperAlias.objects.bulk_create(
+        [
+            PaperAlias(
+                old_id=victim.pk,
+                paper=survivor,
+                title_key=victim.title_key,
+                abstract_key=victim.abstract_key,
+                doi=victim.doi,
+                arxiv_id=victim.arxiv_id,
+                merged_by=by,
+            )
+            for victim in victims
+        ]
+    )
