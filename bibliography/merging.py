@@ -41,6 +41,18 @@ class MergeReport:
     combined: Counter = field(default_factory=Counter)
     dropped: Counter = field(default_factory=Counter)
 
+    def lines(self) -> list[str]:
+        """What the merge does, in words, for the confirmation page and the log."""
+        out = [f"{n} {name} move over" for name, n in sorted(self.moved.items())]
+        out += [
+            f"{n} {name} combined with the survivor's own (the stronger decision is kept)"
+            for name, n in sorted(self.combined.items())
+        ]
+        out += [f"{n} {name} dropped" for name, n in sorted(self.dropped.items())]
+        if self.fields:
+            out.append(f"blank fields filled in: {', '.join(self.fields)}")
+        return out or ["nothing but the merged papers' aliases"]
+
 
 def _stronger(a: str, b: str, rank: dict) -> str:
     return a if rank.get(a, 0) >= rank.get(b, 0) else b

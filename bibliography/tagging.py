@@ -49,7 +49,7 @@ def decisions_set_status(*, rows: QuerySet, status: ReviewStatus, by=None) -> in
     """
     assert rows.model in (PaperConcept, Citation)
     changed = 0
-    for row in rows.select_for_update().exclude(status=status):
+    for row in rows.select_for_update(of=("self",)).exclude(status=status):
         row.status = status
         row._history_user = by
         row.save(update_fields=["status", "updated_at"])
@@ -62,7 +62,7 @@ def papers_mark_reviewed(*, papers: QuerySet, by=None) -> tuple[int, int]:
     """Clear the review flag. Untitled papers stay flagged: a title is what their review is for.
     Returns (marked, skipped)."""
     marked = skipped = 0
-    for paper in papers.select_for_update().filter(needs_review=True):
+    for paper in papers.select_for_update(of=("self",)).filter(needs_review=True):
         if not paper.title:
             skipped += 1
             continue

@@ -1,0 +1,85 @@
+from django.contrib import admin
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from simple_history.admin import SimpleHistoryAdmin
+
+from bibliography.models import Concept, ConceptRelation, PaperConcept, ReviewStatus
+
+# Papers accepted under a concept or any concept below it, walked in one recursive query per row.
+_PAPERS_WITH_DESCENDANTS = """
+    SELECT count(DISTINCT pc.paper_id)
+    FROM bibliography_paperconcept pc
+    WHERE pc.status = 'accepted' AND pc.concept_id IN (
+        WITH RECURSIVE walk(id) AS (
+            SELECT bibliography_concept.id
+            UNION
+            SELECT r.child_id FROM bibliography_conceptrelation r JOIN walk ON r.parent_id = walk.id
+        )
+        SELECT id FROM walk
+    )
+"""
+
+
+class ParentInline(admin.TabularInline):
+    model = ConceptRelation
+    fk_name = "child"
+    autocomplete_fields = ["parent"]
+    extra = 0
+    verbose_name, verbose_name_plural = "parent", "parents"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent")
+
+
+class ChildInline(admin.TabularInline):
+    model = ConceptRelation
+    fk_name = "parent"
+    autocomplete_fields = ["child"]
+    extra = 0
+    verbose_name, verbose_name_plural = "child", "children"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("child")
+
+
+@admin.register(Concept)
+class ConceptAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "slug", "papers", "papers_with_descendants"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ParentInline, ChildInline]
+
+    def get_queryset(self, request):
+        direct = (
+            PaperConcept.objects.filter(concept=OuterRef("pk"), status=ReviewStatus.ACCEPTED)
+            .order_by()
+            .values("concept")
+            .annotate(n=Count("paper"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                paper_count=Coalesce(Subquery(direct, output_field=IntegerField()), Value(0)),
+                paper_count_with_descendants=RawSQL(f"({_PAPERS_WITH_DESCENDANTS})", [], output_field=IntegerField()),
+            )
+        )
+
+    @admin.display(description="papers", ordering="paper_count")
+    def papers(self, concept):
+        return concept.paper_count
+
+    @admin.display(description="with descendants", ordering="paper_count_with_descendants")
+    def papers_with_descendants(self, concept):
+        return concept.paper_count_with_descendants
+
+
+@admin.register(ConceptRelation)
+class ConceptRelationAdmin(SimpleHistoryAdmin):
+    list_display = ["parent", "child"]
+    list_select_related = ["parent", "child"]
+    autocomplete_fields = ["parent", "child"]
+    search_fields = ["parent__name", "child__name"]

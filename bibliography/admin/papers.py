@@ -1,0 +1,265 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from bibliography import text
+from bibliography.merging import MergeError, paper_merge, paper_merge_preview
+from bibliography.models import (
+    NAME_SEARCH_CONFIG,
+    SEARCH_CONFIG,
+    Authorship,
+    Citation,
+    Concept,
+    KeyPoint,
+    Paper,
+    PaperConcept,
+    PaperLink,
+    ReviewStatus,
+    SourceRecord,
+)
+from bibliography.tagging import decisions_set_status, papers_mark_reviewed, papers_tag
+
+from .filters import ConceptFilter, SourceFileFilter, TagStatusFilter, YearFilter
+from .pagination import EstimatedCountPaginator
+
+
+def paper_search(queryset, term: str, *, prefix: bool = False):
+    """Full-text search over titles, abstracts and author names; `prefix` for as-you-type lookups."""
+    term = term.strip()
+    if not term:
+        return queryset
+    if prefix:
+        key = text.title_key(term)
+        return queryset.filter(Q(title_key__startswith=key) | Q(title_key__trigram_word_similar=key))
+    papers = SearchQuery(term, search_type="websearch", config=SEARCH_CONFIG)
+    names = SearchQuery(term, search_type="websearch", config=NAME_SEARCH_CONFIG)
+    by_author = Authorship.objects.filter(author__search_vector=names).values("paper_id")
+    return queryset.filter(Q(search_vector=papers) | Q(id__in=by_author))
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    autocomplete_fields = ["author"]
+    extra = 0
+    ordering = ["position"]
+
+
+class TagInline(admin.TabularInline):
+    model = PaperConcept
+    fk_name = "paper"
+    fields = ["concept", "score", "source", "status", "created_by"]
+    autocomplete_fields = ["concept"]
+    readonly_fields = ["created_by"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("concept", "created_by")
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Citation
+    fk_name = "citing"
+    verbose_name, verbose_name_plural = "reference", "references (papers this one cites)"
+    fields = ["cited", "status", "source", "intent", "context"]
+    autocomplete_fields = ["cited"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("cited")
+
+
+class CitedByInline(admin.TabularInline):
+    model = Citation
+    fk_name = "cited"
+    verbose_name, verbose_name_plural = "citing paper", "cited by"
+    fields = ["citing", "status", "source", "intent", "context"]
+    autocomplete_fields = ["citing"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("citing")
+
+
+class PaperLinkInline(admin.TabularInline):
+    model = PaperLink
+    extra = 0
+
+
+class KeyPointInline(admin.TabularInline):
+    model = KeyPoint
+    extra = 0
+    autocomplete_fields = ["concepts"]
+
+
+class SourceRecordInline(admin.TabularInline):
+    model = SourceRecord
+    verbose_name_plural = "provenance (where this paper was imported from)"
+    fields = ["file_name", "line_number", "listed", "import_run"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("import_run")
+
+
+class ConceptChoiceForm(forms.Form):
+    concept = forms.ModelChoiceField(
+        queryset=Concept.objects.all(),
+        widget=AutocompleteSelect(PaperConcept._meta.get_field("concept"), admin.site),
+    )
+
+
+@admin.register(Paper)
+class PaperAdmin(SimpleHistoryAdmin):
+    list_display = ["display_title", "kind", "venue", "year", "needs_review", "cited_by_count", "updated_at"]
+    list_filter = [
+        "needs_review",
+        "kind",
+        YearFilter,
+        "venue",
+        ConceptFilter,
+        TagStatusFilter,
+        SourceFileFilter,
+    ]
+    list_select_related = ["venue"]
+    search_fields = ["title"]  # shows the search box; paper_search does the searching
+    search_help_text = 'Full-text search of titles, abstracts and authors: words, "a phrase", -excluded, or'
+    readonly_fields = ["cited_by_count", "created_at", "updated_at"]
+    autocomplete_fields = ["venue"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    inlines = [
+        AuthorshipInline,
+        TagInline,
+        ReferenceInline,
+        CitedByInline,
+        KeyPointInline,
+        PaperLinkInline,
+        SourceRecordInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "abstract", "kind", "venue", ("published_on", "year")]}),
+        ("Identifiers", {"fields": ["doi", "arxiv_id"]}),
+        ("Review", {"fields": ["needs_review", "review_reason"]}),
+        ("Bookkeeping", {"fields": ["cited_by_count", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    actions = ["tag_with_concept", "accept_suggested_tags", "reject_suggested_tags", "mark_reviewed", "merge_papers"]
+
+    @admin.display(description="title", ordering="title")
+    def display_title(self, paper):
+        return paper.display_title
+
+    def get_search_results(self, request, queryset, search_term):
+        as_you_type = request.path.endswith("/autocomplete/")
+        return paper_search(queryset, search_term, prefix=as_you_type), False
+
+    def get_urls(self):
+        return [
+            path("merge/", self.admin_site.admin_view(self.merge_view), name="bibliography_paper_merge"),
+            *super().get_urls(),
+        ]
+
+    # actions --------------------------------------------------------------------------------
+
+    @admin.action(description="Tag with a concept…", permissions=["change"])
+    def tag_with_concept(self, request, queryset):
+        form = ConceptChoiceForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            concept = form.cleaned_data["concept"]
+            created, accepted = papers_tag(papers=queryset, concept=concept, by=request.user)
+            self.message_user(
+                request,
+                f"Tagged with “{concept}”: {created} new tags, {accepted} existing tags accepted.",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Tag papers with a concept",
+            "papers": queryset,
+            "form": form,
+            "media": self.media + form.media,
+            "opts": self.model._meta,
+            "action": "tag_with_concept",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/bibliography/paper/tag.html", context)
+
+    @admin.action(description="Accept their suggested tags", permissions=["change"])
+    def accept_suggested_tags(self, request, queryset):
+        tags = PaperConcept.objects.filter(paper__in=queryset, status=ReviewStatus.SUGGESTED)
+        changed = decisions_set_status(rows=tags, status=ReviewStatus.ACCEPTED, by=request.user)
+        self.message_user(request, f"Accepted {changed} suggested tags.", messages.SUCCESS)
+
+    @admin.action(description="Reject their suggested tags", permissions=["change"])
+    def reject_suggested_tags(self, request, queryset):
+        tags = PaperConcept.objects.filter(paper__in=queryset, status=ReviewStatus.SUGGESTED)
+        changed = decisions_set_status(rows=tags, status=ReviewStatus.REJECTED, by=request.user)
+        self.message_user(request, f"Rejected {changed} suggested tags.", messages.SUCCESS)
+
+    @admin.action(description="Mark reviewed", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        marked, skipped = papers_mark_reviewed(papers=queryset, by=request.user)
+        self.message_user(request, f"Marked {marked} papers reviewed.", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} untitled papers still need a title first.", messages.WARNING)
+
+    @admin.action(description="Merge duplicates into one…", permissions=["change", "delete"])
+    def merge_papers(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.order_by("pk").values_list("pk", flat=True))
+        return HttpResponseRedirect(f"{reverse('admin:bibliography_paper_merge')}?ids={ids}")
+
+    # the merge confirmation page ------------------------------------------------------------
+
+    def merge_view(self, request):
+        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else request.GET
+        try:
+            ids = [int(pk) for pk in data.get("ids", "").split(",") if pk]
+        except ValueError:
+            ids = []
+        papers = list(Paper.objects.filter(pk__in=ids).select_related("venue").order_by("pk"))
+        changelist = reverse("admin:bibliography_paper_changelist")
+        if len(papers) < 2:
+            self.message_user(request, "Choose at least two papers to merge.", messages.WARNING)
+            return HttpResponseRedirect(changelist)
+        by_id = {p.pk: p for p in papers}
+        try:
+            survivor = by_id[int(data.get("survivor", papers[0].pk))]
+        except (KeyError, ValueError):
+            survivor = papers[0]
+        others = [p for p in papers if p.pk != survivor.pk]
+
+        if request.method == "POST" and "merge" in request.POST:
+            try:
+                report = paper_merge(into=survivor, others=others, by=request.user)
+            except MergeError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return HttpResponseRedirect(changelist)
+            merged = ", ".join(f"#{pk}" for pk in report.merged_ids)
+            self.message_user(request, f"Merged {merged} into “{survivor.display_title}”.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:bibliography_paper_change", args=[survivor.pk]))
+
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge duplicate papers",
+            "opts": self.model._meta,
+            "papers": papers,
+            "survivor": survivor,
+            "ids": ",".join(str(p.pk) for p in papers),
+            "report": paper_merge_preview(into=survivor, others=others),
+        }
+        return render(request, "admin/bibliography/paper/merge.html", context)

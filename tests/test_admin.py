@@ -1,0 +1,317 @@
+"""The curation admin on the imported seed dumps: queues, search, filters, actions, merging, history."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bibliography.models import (
+    Authorship,
+    Citation,
+    Concept,
+    DuplicateCandidate,
+    Paper,
+    PaperAlias,
+    PaperConcept,
+    PaperLink,
+    SourceRecord,
+)
+from tests.factories import make_author, make_authorship, make_concept, make_paper
+from tests.test_importers import DUMPS
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/bibliography/paper/"
+
+
+@pytest.fixture
+def seed():
+    call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
+
+
+@pytest.fixture
+def curator(client):
+    user = User.objects.create_user("cur", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="curator"))
+    client.force_login(user)
+    return user
+
+
+def titles(response) -> list[str]:
+    return [str(p) for p in response.context["cl"].result_list]
+
+
+def test_index_shows_the_review_queue_with_counts(client, curator, seed):
+    make_paper(title="Needs a look", needs_review=True, review_reason="check venue")
+    response = client.get("/admin/")
+    queues = {label: count for label, count, _ in response.context["queues"]}
+    assert queues["Papers that need review"] == 11
+    assert queues["Suggested citations"] == 0
+    assert b'id="review-queue"' in response.content
+    assert b"?needs_review__exact=1" in response.content
+
+
+def test_full_text_search_over_titles_abstracts_and_authors(client, curator, seed):
+    found = titles(client.get(CHANGELIST, {"q": "induction head"}))
+    assert any(t.startswith("What needs to go right for an induction head?") for t in found)
+    by_author = titles(client.get(CHANGELIST, {"q": "Percy Liang"}))
+    assert by_author == ["Workshop Mathematical and Empirical Understanding of Foundation Models (ME-FoMo)"]
+    stemmed = titles(client.get(CHANGELIST, {"q": "phase transition"}))  # "transitions" in the text
+    assert stemmed
+
+
+def test_untitled_papers_show_their_provisional_label(client, curator, seed):
+    found = titles(client.get(CHANGELIST, {"needs_review__exact": "1"}))
+    assert len(found) == 10 and all(t.startswith("[untitled] ") for t in found)
+
+
+def test_filters(client, curator, seed):
+    scaling = Concept.objects.get(slug="scaling")
+    talk_only = titles(client.get(CHANGELIST, {"concept": scaling.pk}))
+    assert talk_only == ["Workshop Mathematical and Empirical Understanding of Foundation Models (ME-FoMo)"]
+    assert len(titles(client.get(CHANGELIST, {"source_file": "004_b4ca87912f4c4db7.txt"}))) == 50  # first page
+    assert client.get(CHANGELIST, {"source_file": "004_b4ca87912f4c4db7.txt"}).context["cl"].result_count == 82
+    assert client.get(CHANGELIST, {"year": "2023"}).context["cl"].result_count == 1
+    assert client.get(CHANGELIST, {"kind__exact": "talk"}).context["cl"].result_count == 1
+    assert client.get(CHANGELIST, {"tag_status": "accepted"}).context["cl"].result_count == 1
+
+
+def test_changelist_queries_do_not_grow_with_the_page(client, curator):
+    for i in range(5):
+        make_authorship(make_paper(title=f"Paper {i}"))
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(CHANGELIST).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for i in range(40):
+        make_authorship(make_paper(title=f"More {i}"))
+    assert count() == few
+
+
+def test_tag_action_shows_a_concept_page_then_tags(client, curator, seed):
+    papers = list(Paper.objects.filter(venue__kind="listing")[:3])
+    concept = Concept.objects.get(slug="scaling")
+    data = {"action": "tag_with_concept", "_selected_action": [p.pk for p in papers]}
+    page = client.post(CHANGELIST, data)
+    assert page.status_code == 200 and b"Tag papers with a concept" in page.content
+    done = client.post(CHANGELIST, {**data, "apply": "1", "concept": concept.pk}, follow=True)
+    assert b"3 new tags" in done.content
+    tags = PaperConcept.objects.filter(concept=concept, paper__in=papers)
+    assert {(t.source, t.status, t.created_by_id) for t in tags} == {("manual", "accepted", curator.pk)}
+    assert tags.first().history.first().history_user == curator
+
+
+def test_accept_and_reject_suggested_tags_of_selected_papers(client, curator):
+    paper, concept, other = make_paper(), make_concept(), make_concept()
+    PaperConcept.objects.create(paper=paper, concept=concept, status="suggested", source="automatic", score=0.4)
+    PaperConcept.objects.create(paper=paper, concept=other, status="rejected", source="automatic", score=0.9)
+    client.post(CHANGELIST, {"action": "accept_suggested_tags", "_selected_action": [paper.pk]})
+    assert dict(paper.tags.values_list("concept_id", "status")) == {concept.pk: "accepted", other.pk: "rejected"}
+
+
+def test_mark_reviewed_leaves_untitled_papers_flagged(client, curator):
+    titled = make_paper(needs_review=True, review_reason="check")
+    untitled = make_paper(title="", needs_review=True, review_reason="no title")
+    response = client.post(
+        CHANGELIST, {"action": "mark_reviewed", "_selected_action": [titled.pk, untitled.pk]}, follow=True
+    )
+    assert b"1 untitled papers still need a title first" in response.content
+    titled.refresh_from_db(), untitled.refresh_from_db()
+    assert (titled.needs_review, untitled.needs_review) == (False, True)
+
+
+def test_citation_changelist_accepts_and_counts_follow(client, curator):
+    a, b, c = make_paper(), make_paper(), make_paper()
+    Citation.objects.create(citing=a, cited=c, status="suggested", source="automatic")
+    Citation.objects.create(citing=b, cited=c, status="suggested", source="automatic")
+    client.post(
+        "/admin/bibliography/citation/",
+        {"action": "accept", "_selected_action": list(Citation.objects.values_list("pk", flat=True))},
+    )
+    c.refresh_from_db()
+    assert c.cited_by_count == 2
+    client.post(
+        "/admin/bibliography/citation/", {"action": "reject", "_selected_action": [Citation.objects.get(citing=a).pk]}
+    )
+    c.refresh_from_db()
+    assert c.cited_by_count == 1
+
+
+def test_concept_changelist_counts_papers_with_descendants(client, curator, seed):
+    response = client.get("/admin/bibliography/concept/", {"q": "scaling"})
+    rows = {c.slug: (c.paper_count, c.paper_count_with_descendants) for c in response.context["cl"].result_list}
+    assert rows["scaling"] == (0, 1)  # the talk is tagged with topics below the category
+
+
+def test_a_cycle_made_in_the_admin_is_refused_with_a_message(client, curator):
+    a, b = make_concept(name="Learning", slug="learning"), make_concept(name="Deep learning", slug="deep")
+    client.post("/admin/bibliography/conceptrelation/add/", {"parent": a.pk, "child": b.pk})
+    response = client.post("/admin/bibliography/conceptrelation/add/", {"parent": b.pk, "child": a.pk})
+    assert response.status_code == 200
+    assert "would create a cycle" in response.content.decode()
+    assert Concept.objects.get(pk=a.pk).parents.count() == 0
+
+
+class TestMerge:
+    def duplicates(self):
+        concept = make_concept()
+        keep = make_paper(title="Scaling Laws", doi="10.1/keep")
+        extra = make_paper(title="Scaling laws.", abstract="Longer abstract.", arxiv_id="2401.00001")
+        shared, own = make_author("Shared Person"), make_author("Only On Extra")
+        make_authorship(keep, shared, 1)
+        make_authorship(extra, shared, 1)
+        make_authorship(extra, own, 2)
+        PaperConcept.objects.create(paper=keep, concept=concept, status="suggested", score=0.2)
+        PaperConcept.objects.create(paper=extra, concept=concept, status="accepted", score=0.9, source="manual")
+        citer, cited = make_paper(), make_paper()
+        Citation.objects.create(citing=citer, cited=extra, status="accepted")
+        Citation.objects.create(citing=extra, cited=cited, status="accepted")
+        Citation.objects.create(citing=extra, cited=keep, status="accepted")  # becomes a self-citation
+        PaperLink.objects.create(paper=extra, url="https://github.com/a/b", kind="code")
+        return keep, extra, citer, cited
+
+    def test_merge_page_previews_then_merges_everything_into_the_survivor(self, client, curator):
+        keep, extra, citer, cited = self.duplicates()
+        redirect = client.post(CHANGELIST, {"action": "merge_papers", "_selected_action": [keep.pk, extra.pk]})
+        page = client.get(redirect.url)
+        assert page.status_code == 200
+        preview = page.content.decode()
+        assert "1 authors move over" in preview and "1 tags combined" in preview and "1 links move over" in preview
+        assert Paper.objects.filter(pk=extra.pk).exists()  # a preview writes nothing
+
+        done = client.post(
+            reverse("admin:bibliography_paper_merge"),
+            {"ids": f"{keep.pk},{extra.pk}", "survivor": keep.pk, "merge": "1"},
+        )
+        assert done.status_code == 302
+        keep.refresh_from_db()
+        assert not Paper.objects.filter(pk=extra.pk).exists()
+        assert [a.author.name for a in keep.authorships.order_by("position")] == ["Shared Person", "Only On Extra"]
+        tag = keep.tags.get()
+        assert (tag.status, tag.source, tag.score) == ("accepted", "manual", 0.9)
+        assert keep.arxiv_id == "2401.00001" and keep.doi == "10.1/keep"
+        assert list(keep.references.all()) == [cited]
+        assert list(keep.cited_by.all()) == [citer]
+        assert keep.cited_by_count == 1
+        assert keep.links.get().url == "https://github.com/a/b"
+        alias = PaperAlias.objects.get(old_id=extra.pk)
+        assert alias.paper == keep and alias.arxiv_id == "2401.00001" and alias.merged_by == curator
+        assert "merged" in keep.history.first().history_change_reason
+
+    def test_a_later_import_of_the_merged_record_lands_on_the_survivor(self, client, curator, tmp_path):
+        from tests.test_importers import ABSTRACT, HEADER, write
+
+        listing = write(tmp_path, HEADER + f"Scaling Laws Revisited\n\n{ABSTRACT}\n")
+        call_command("import_dumps", str(listing), "--no-progress", stdout=io.StringIO())
+        gone = Paper.objects.get(title="Scaling Laws Revisited")
+        keep = make_paper(title="Scaling laws revisited (journal version)")
+        client.post(
+            reverse("admin:bibliography_paper_merge"),
+            {"ids": f"{keep.pk},{gone.pk}", "survivor": keep.pk, "merge": "1"},
+        )
+        out = io.StringIO()
+        call_command("import_dumps", str(listing), "--no-progress", stdout=out)
+        assert "0 created" in out.getvalue()
+        assert Paper.objects.count() == 1
+        assert SourceRecord.objects.get().paper == keep
+
+    def test_a_viewer_cannot_merge(self, client, seed):
+        viewer = User.objects.create_user("v", password="pw", is_staff=True)
+        viewer.groups.add(Group.objects.get(name="viewer"))
+        client.force_login(viewer)
+        ids = ",".join(str(pk) for pk in Paper.objects.values_list("pk", flat=True)[:2])
+        assert client.get(reverse("admin:bibliography_paper_merge"), {"ids": ids}).status_code == 403
+        assert client.get(CHANGELIST).status_code == 200
+
+
+class TestDuplicates:
+    def test_candidates_are_found_merged_or_dismissed_for_good(self, client, curator):
+        a = make_paper(title="Attention Is All You Need")
+        b = make_paper(title="Attention is all you need!")
+        c = make_paper(title="", abstract="Identical abstract text.", needs_review=True, review_reason="no title")
+        d = make_paper(title="Something else", abstract="identical abstract TEXT")
+        make_paper(title="Totally unrelated work")
+        call_command("find_duplicates", stdout=io.StringIO())
+        pairs = {(x.paper_a_id, x.paper_b_id): x.reason for x in DuplicateCandidate.objects.all()}
+        assert pairs == {(a.pk, b.pk): "title", (c.pk, d.pk): "abstract"}
+
+        page = client.get("/admin/bibliography/duplicatecandidate/", {"status__exact": "open"})
+        assert b"merge" in page.content and b"not a duplicate" in page.content
+        candidate = DuplicateCandidate.objects.get(reason="title")
+        client.post(f"/admin/bibliography/duplicatecandidate/{candidate.pk}/dismiss/")
+        DuplicateCandidate.objects.filter(reason="abstract").delete()
+        call_command("find_duplicates", stdout=io.StringIO())
+        assert DuplicateCandidate.objects.get(reason="title").status == "dismissed"
+        assert DuplicateCandidate.objects.filter(reason="abstract", status="open").count() == 1
+
+
+def test_history_pages_show_who_changed_what(client, curator, seed):
+    paper = Paper.objects.filter(venue__kind="listing").first()
+    client.post(
+        f"{CHANGELIST}{paper.pk}/change/",
+        {
+            **_change_form_data(paper),
+            "title": paper.title + " (corrected)",
+        },
+    )
+    paper.refresh_from_db()
+    assert paper.title.endswith("(corrected)")
+    history = client.get(f"{CHANGELIST}{paper.pk}/history/")
+    assert history.status_code == 200
+    assert b"cur" in history.content
+    assert paper.history.first().history_user == curator
+
+
+def _change_form_data(paper: Paper) -> dict:
+    data = {
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "kind": paper.kind,
+        "venue": paper.venue_id or "",
+        "published_on": "",
+        "year": paper.year or "",
+        "doi": paper.doi or "",
+        "arxiv_id": paper.arxiv_id or "",
+        "review_reason": paper.review_reason,
+    }
+    if paper.needs_review:
+        data["needs_review"] = "on"
+    prefixes = {
+        "authorships": Authorship.objects.filter(paper=paper),
+        "tags": PaperConcept.objects.filter(paper=paper),
+        "citations_made": Citation.objects.filter(citing=paper),
+        "citations_received": Citation.objects.filter(cited=paper),
+        "keypoints": paper.keypoints.all(),
+        "links": paper.links.all(),
+        "sources": paper.sources.all(),
+    }
+    for prefix, rows in prefixes.items():
+        rows = list(rows)
+        data[f"{prefix}-TOTAL_FORMS"] = len(rows)
+        data[f"{prefix}-INITIAL_FORMS"] = len(rows)
+        for i, row in enumerate(rows):
+            data[f"{prefix}-{i}-id"] = row.pk
+            if prefix == "links":
+                data.update(
+                    {f"{prefix}-{i}-url": row.url, f"{prefix}-{i}-kind": row.kind, f"{prefix}-{i}-paper": paper.pk}
+                )
+            if prefix == "sources":
+                data[f"{prefix}-{i}-paper"] = paper.pk
+    return data
+
+
+def test_groups_curator_edits_and_viewer_reads():
+    curator, viewer = Group.objects.get(name="curator"), Group.objects.get(name="viewer")
+    codes = set(curator.permissions.values_list("codename", flat=True))
+    assert {"change_paper", "delete_paper", "add_paperconcept", "change_citation", "view_importrun"} <= codes
+    assert not {"change_importrun", "add_user", "change_user"} & codes
+    viewing = set(viewer.permissions.values_list("codename", flat=True))
+    assert "view_paper" in viewing and "view_historicalpaper" in viewing
+    assert all(code.startswith("view_") for code in viewing)
