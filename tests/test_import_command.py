@@ -235,7 +235,7 @@ def test_queries_per_batch_do_not_grow_with_the_number_of_records(tmp_path):
     assert queries_for(5, "small") == queries_for(200, "large")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_imports_of_the_same_file_at_once_make_no_duplicates():
     results = []
 

