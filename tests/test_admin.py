@@ -315,3 +315,36 @@ def test_groups_curator_edits_and_viewer_reads():
     viewing = set(viewer.permissions.values_list("codename", flat=True))
     assert "view_paper" in viewing and "view_historicalpaper" in viewing
     assert all(code.startswith("view_") for code in viewing)
+
+
+def test_large_changelists_show_an_estimate_instead_of_counting(client, curator, monkeypatch):
+    from bibliography.admin import pagination
+
+    Paper.objects.bulk_create([Paper(title=f"Bulk {i}", title_key=f"bulk {i}") for i in range(60)])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE bibliography_paper")
+    monkeypatch.setattr(pagination, "EXACT_BELOW", 10)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(CHANGELIST)
+    assert response.context["cl"].result_count >= 10
+    assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_two_parent_and_child_rows_that_make_a_cycle_are_not_saved(client, curator):
+    a = make_concept(name="Alpha", slug="alpha")
+    b = make_concept(name="Beta", slug="beta")
+    data = {
+        "name": "Alpha",
+        "slug": "alpha",
+        "description": "",
+        "kind": "topic",
+        "parent_relations-TOTAL_FORMS": 1,
+        "parent_relations-INITIAL_FORMS": 0,
+        "parent_relations-0-parent": b.pk,
+        "child_relations-TOTAL_FORMS": 1,
+        "child_relations-INITIAL_FORMS": 0,
+        "child_relations-0-child": b.pk,
+    }
+    response = client.post(f"/admin/bibliography/concept/{a.pk}/change/", data, follow=True)
+    assert "would create a cycle" in response.content.decode()
+    assert not (a.parents.exists() and a.children.exists())

@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -67,6 +68,18 @@ class ConceptAdmin(SimpleHistoryAdmin):
                 paper_count_with_descendants=RawSQL(f"({_PAPERS_WITH_DESCENDANTS})", [], output_field=IntegerField()),
             )
         )
+
+    def save_formset(self, request, form, formset, change):
+        # Each new edge passes its own check; two edges saved together can still close a cycle,
+        # which the database trigger refuses. Keep the rest of the save and say why.
+        try:
+            with transaction.atomic():
+                super().save_formset(request, form, formset, change)
+        except IntegrityError as error:
+            if "would create a cycle" not in str(error):
+                raise
+            message = str(error).splitlines()[0]
+            self.message_user(request, f"Not saved: {message}.", messages.ERROR)
 
     @admin.display(description="papers", ordering="paper_count")
     def papers(self, concept):
