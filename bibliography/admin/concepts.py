@@ -1,25 +1,8 @@
 from django.contrib import admin, messages
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from simple_history.admin import SimpleHistoryAdmin
 
-from bibliography.models import Concept, ConceptRelation, PaperConcept, ReviewStatus
-
-# Papers accepted under a concept or any concept below it, walked in one recursive query per row.
-_PAPERS_WITH_DESCENDANTS = """
-    SELECT count(DISTINCT pc.paper_id)
-    FROM bibliography_paperconcept pc
-    WHERE pc.status = 'accepted' AND pc.concept_id IN (
-        WITH RECURSIVE walk(id) AS (
-            SELECT bibliography_concept.id
-            UNION
-            SELECT r.child_id FROM bibliography_conceptrelation r JOIN walk ON r.parent_id = walk.id
-        )
-        SELECT id FROM walk
-    )
-"""
+from bibliography.models import Concept, ConceptRelation
 
 
 class ParentInline(admin.TabularInline):
@@ -53,21 +36,7 @@ class ConceptAdmin(SimpleHistoryAdmin):
     inlines = [ParentInline, ChildInline]
 
     def get_queryset(self, request):
-        direct = (
-            PaperConcept.objects.filter(concept=OuterRef("pk"), status=ReviewStatus.ACCEPTED)
-            .order_by()
-            .values("concept")
-            .annotate(n=Count("paper"))
-            .values("n")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                paper_count=Coalesce(Subquery(direct, output_field=IntegerField()), Value(0)),
-                paper_count_with_descendants=RawSQL(f"({_PAPERS_WITH_DESCENDANTS})", [], output_field=IntegerField()),
-            )
-        )
+        return super().get_queryset(request).with_paper_counts()
 
     def save_formset(self, request, form, formset, change):
         # Each new edge passes its own check; two edges saved together can still close a cycle,

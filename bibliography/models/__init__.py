@@ -1,5 +1,6 @@
 from .concepts import Concept, ConceptKind, ConceptRelation, PaperConcept
 from .papers import (
+    ARXIV_ID_PATTERN,
     NAME_SEARCH_CONFIG,
     SEARCH_CONFIG,
     Author,
@@ -24,6 +25,7 @@ from .papers import (
 from .provenance import ImportFormat, ImportRun, ImportStatus, SourceRecord
 
 __all__ = [
+    "ARXIV_ID_PATTERN",
     "NAME_SEARCH_CONFIG",
     "SEARCH_CONFIG",
     "Author",

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import (
+    F,
+    Q,
+    functions,  # noqa: F401  (models.functions)
+)
 from django.db.models.expressions import RawSQL
 from simple_history.models import HistoricalRecords
 
@@ -32,7 +36,39 @@ _ANCESTORS = """
 """
 
 
+_PAPERS_WITH_DESCENDANTS = """
+    SELECT count(DISTINCT pc.paper_id)
+    FROM bibliography_paperconcept pc
+    WHERE pc.status = 'accepted' AND pc.concept_id IN (
+        WITH RECURSIVE walk(id) AS (
+            SELECT bibliography_concept.id
+            UNION
+            SELECT r.child_id FROM bibliography_conceptrelation r JOIN walk ON r.parent_id = walk.id
+        )
+        SELECT id FROM walk
+    )
+"""
+
+
 class ConceptQuerySet(models.QuerySet):
+    def with_paper_counts(self):
+        """`paper_count` (accepted tags) and `paper_count_with_descendants` (also below it), per row."""
+        direct = (
+            PaperConcept.objects.filter(concept=models.OuterRef("pk"), status="accepted")
+            .order_by()
+            .values("concept")
+            .annotate(n=models.Count("paper"))
+            .values("n")
+        )
+        return self.annotate(
+            paper_count=models.functions.Coalesce(
+                models.Subquery(direct, output_field=models.IntegerField()), models.Value(0)
+            ),
+            paper_count_with_descendants=RawSQL(
+                f"({_PAPERS_WITH_DESCENDANTS})", [], output_field=models.IntegerField()
+            ),
+        )
+
     def descendants_of(self, concept_ids, *, include_self: bool = True):
         """The concepts below the given ones, in one recursive query."""
         ids = list(concept_ids)

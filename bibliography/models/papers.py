@@ -146,6 +146,10 @@ class Paper(models.Model):
             # the review queue
             models.Index(fields=["id"], condition=Q(needs_review=True), name="paper_needs_review_idx"),
             models.Index(fields=["year"], name="paper_year_idx"),
+            models.Index(fields=["created_at"], name="paper_created_at_idx"),
+            models.Index(fields=["updated_at"], name="paper_updated_at_idx"),
+            # has_abstract=false
+            models.Index(fields=["id"], condition=Q(abstract=""), name="paper_without_abstract_idx"),
             models.Index(fields=["published_on"], name="paper_published_on_idx"),
         ]
         constraints = [
@@ -233,6 +237,8 @@ class Author(models.Model):
             models.Index(fields=["name_key"], name="author_name_key_idx"),
             # full-text search of papers by their authors' names
             GinIndex(fields=["search_vector"], name="author_search_vector_idx"),
+            # autocomplete of names as they are typed
+            GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="author_name_key_trgm_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="author_name_not_blank"),

@@ -1,0 +1,45 @@
+"""Every error is JSON with a `detail` that says what to fix; database refusals are 409, never 500."""
+
+import difflib
+
+from django.db import IntegrityError
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class BadParameter(ValidationError):
+    """A query parameter the API does not know or cannot use."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__({"detail": message, "parameter": parameter})
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource changed since you read it: fetch it again, then retry with its new ETag."
+    default_code = "precondition_failed"
+
+
+def unknown_parameter(name: str, known: list[str]) -> BadParameter:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f'; did you mean "{close[0]}"?' if close else f"; known parameters: {', '.join(sorted(known))}"
+    return BadParameter(name, f'unknown filter "{name}"{hint}')
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, IntegrityError):
+        message = str(exc).splitlines()[0]
+        return Response({"detail": f"the database refused this change: {message}"}, status=status.HTTP_409_CONFLICT)
+    response = drf_exception_handler(exc, context)
+    if (
+        response is not None
+        and isinstance(exc, ValidationError)
+        and not isinstance(exc, BadParameter)
+        and isinstance(response.data, dict)
+        and "detail" not in response.data
+    ):
+        fields = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in response.data.items())
+        response.data = {"detail": fields, "errors": response.data}
+    return response

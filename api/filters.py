@@ -1,0 +1,142 @@
+"""Query filters of the API, each backed by an index (named beside it)."""
+
+import django_filters
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models.functions import Greatest
+
+from bibliography import text
+from bibliography.models import (
+    SEARCH_CONFIG,
+    Authorship,
+    Citation,
+    Concept,
+    Paper,
+    PaperConcept,
+    PaperKind,
+    ReviewStatus,
+    Venue,
+)
+
+from .errors import BadParameter
+
+
+def _id_or_none(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+class PaperFilter(django_filters.FilterSet):
+    author = django_filters.CharFilter(
+        method="by_author", help_text="An author's id, or full name (any case or accents)."
+    )
+    venue = django_filters.CharFilter(method="by_venue", help_text="A venue's id, name or short name.")
+    kind = django_filters.ChoiceFilter(choices=PaperKind.choices)
+    year = django_filters.NumberFilter()  # paper_year_idx
+    year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte")
+    year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
+    published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")  # paper_published_on_idx
+    published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
+    concept = django_filters.CharFilter(
+        method="by_concept",
+        help_text="A concept's slug or id; papers tagged with it or, unless include_descendants=false, "
+        "any concept below it. Accepted tags unless tag_status says otherwise.",
+    )
+    include_descendants = django_filters.BooleanFilter(method="noop", help_text="With concept: default true.")
+    tag_status = django_filters.ChoiceFilter(
+        choices=ReviewStatus.choices, method="by_tag_status", help_text="Papers with a tag in this status."
+    )
+    needs_review = django_filters.BooleanFilter()  # paper_needs_review_idx
+    has_abstract = django_filters.BooleanFilter(method="by_has_abstract")  # paper_without_abstract_idx
+    cites = django_filters.NumberFilter(method="by_cites", help_text="Papers that cite this paper id (accepted).")
+    cited_by = django_filters.NumberFilter(method="by_cited_by", help_text="Papers this paper id cites (accepted).")
+    created_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")  # paper_created_at_idx
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")  # paper_updated_at_idx
+    search = django_filters.CharFilter(
+        method="by_search",
+        help_text='Full-text search (web-search syntax: words, "a phrase", -excluded, or), ranked.',
+    )
+    similar_to = django_filters.CharFilter(method="by_similar_title", help_text="Titles like this one (trigrams).")
+
+    class Meta:
+        model = Paper
+        fields = []
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+    def by_author(self, queryset, name, value):
+        author_id = _id_or_none(value)
+        authorships = (
+            Authorship.objects.filter(author_id=author_id)
+            if author_id
+            else Authorship.objects.filter(author__name_key=text.name_key(value))  # author_name_key_idx
+        )
+        return queryset.filter(id__in=authorships.values("paper_id"))  # authorship_author_idx
+
+    def by_venue(self, queryset, name, value):
+        venue_id = _id_or_none(value)
+        if venue_id:
+            return queryset.filter(venue_id=venue_id)
+        venues = Venue.objects.filter(Q(name__iexact=value) | Q(short_name__iexact=value))
+        return queryset.filter(venue__in=venues)
+
+    def by_concept(self, queryset, name, value):
+        concept = Concept.objects.filter(pk=_id_or_none(value)).first() if _id_or_none(value) else None
+        concept = concept or Concept.objects.filter(slug=value).first()
+        if concept is None:
+            raise BadParameter("concept", f"no concept with slug or id {value!r}")
+        concepts = [concept.pk]
+        if self.data.get("include_descendants", "true").lower() not in ("false", "0", "no"):
+            concepts = Concept.objects.descendants_of([concept.pk]).values("id")
+        status = self.data.get("tag_status") or ReviewStatus.ACCEPTED
+        tagged = PaperConcept.objects.filter(concept__in=concepts, status=status)  # paperconcept_concept_idx
+        return queryset.filter(id__in=tagged.values("paper_id"))
+
+    def by_tag_status(self, queryset, name, value):
+        if self.data.get("concept"):
+            return queryset  # the concept filter applies the status to that concept's tags
+        return queryset.filter(id__in=PaperConcept.objects.filter(status=value).values("paper_id"))
+
+    def by_has_abstract(self, queryset, name, value):
+        return queryset.exclude(abstract="") if value else queryset.filter(abstract="")
+
+    def by_cites(self, queryset, name, value):
+        rows = Citation.objects.filter(cited_id=value, status=ReviewStatus.ACCEPTED)  # citation_cited_status_idx
+        return queryset.filter(id__in=rows.values("citing_id"))
+
+    def by_cited_by(self, queryset, name, value):
+        rows = Citation.objects.filter(citing_id=value, status=ReviewStatus.ACCEPTED)  # citation_unique_pair
+        return queryset.filter(id__in=rows.values("cited_id"))
+
+    def by_search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
+        exact = text.title_key(value)
+        # An exact title match comes first; then title words weigh above abstract words (A over B).
+        relevance = SearchRank(F("search_vector"), query, weights=[0.1, 0.2, 0.4, 1.0], normalization=1) + Case(
+            When(title_key=exact, then=Value(10.0)), default=Value(0.0), output_field=FloatField()
+        )
+        headline = SearchHeadline(
+            "abstract",
+            query,
+            config=SEARCH_CONFIG,
+            start_sel="<mark>",
+            stop_sel="</mark>",
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+        )
+        return queryset.filter(search_vector=query).annotate(
+            relevance=relevance, snippet=headline
+        )  # paper_search_vector_idx
+
+    def by_similar_title(self, queryset, name, value):
+        key = text.title_key(value)
+        if not key:
+            raise BadParameter("similar_to", "give some words of a title")
+        from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+
+        return queryset.filter(title_key__trigram_similar=key).annotate(  # paper_title_key_trgm_idx
+            relevance=Greatest(TrigramSimilarity("title_key", key), TrigramWordSimilarity(key, "title_key"))
+        )

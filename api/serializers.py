@@ -1,0 +1,437 @@
+"""How records look over HTTP: compact in lists, complete in details, and what writes accept."""
+
+from django.db import transaction
+from rest_framework import serializers
+
+from bibliography import text
+from bibliography.models import (
+    ARXIV_ID_PATTERN,
+    Author,
+    Authorship,
+    Citation,
+    Concept,
+    ConceptRelation,
+    ImportRun,
+    KeyPoint,
+    Paper,
+    PaperConcept,
+    PaperLink,
+    ReviewStatus,
+    SourceRecord,
+    Venue,
+)
+
+from .errors import BadParameter
+
+
+class SelectableFieldsMixin:
+    """`?fields=id,title` keeps only those fields (smaller responses for large pages)."""
+
+    # Fields added to some responses only (e.g. search results' relevance), selectable all the same.
+    optional_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.selected_fields = None
+        request = self.context.get("request")
+        if request is None or self.parent is not None and not isinstance(self.parent, serializers.ListSerializer):
+            return
+        wanted = request.query_params.get("fields")
+        if not wanted:
+            return
+        names = [name.strip() for name in wanted.split(",") if name.strip()]
+        self.selected_fields = set(names)
+        unknown = [name for name in names if name not in self.fields and name not in self.optional_fields]
+        if unknown:
+            raise BadParameter("fields", f"unknown field {unknown[0]!r}; fields: {', '.join(self.fields)}")
+        for name in set(self.fields) - set(names):
+            self.fields.pop(name)
+
+
+class VenueSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Venue
+        fields = ["id", "name", "short_name", "kind", "year"]
+
+
+class VenueSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Venue
+        fields = ["id", "name", "short_name", "kind", "year"]
+
+
+class AuthorshipSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="author_id")
+    name = serializers.CharField(source="author.name")
+
+    class Meta:
+        model = Authorship
+        fields = ["id", "name", "position", "role"]
+
+
+class TagSummarySerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="concept_id")
+    slug = serializers.CharField(source="concept.slug")
+    name = serializers.CharField(source="concept.name")
+    tag_id = serializers.IntegerField(source="id")
+
+    class Meta:
+        model = PaperConcept
+        fields = ["id", "slug", "name", "score", "source", "status", "tag_id"]
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PaperLink
+        fields = ["url", "kind"]
+
+
+class PaperBriefSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="display_title")
+
+    class Meta:
+        model = Paper
+        fields = ["id", "title", "year"]
+
+
+class PaperListSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+    title = serializers.CharField(source="display_title", help_text="The title, or a provisional label if untitled.")
+    title_is_provisional = serializers.SerializerMethodField()
+    venue = VenueSummarySerializer(read_only=True)
+    authors = AuthorshipSerializer(source="authorships", many=True, read_only=True)
+    concepts = TagSummarySerializer(source="accepted_tags", many=True, read_only=True)
+    links = LinkSerializer(many=True, read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="paper-detail")
+    optional_fields = ("relevance", "snippet")
+
+    class Meta:
+        model = Paper
+        fields = [
+            "id",
+            "url",
+            "title",
+            "title_is_provisional",
+            "abstract",
+            "kind",
+            "year",
+            "published_on",
+            "venue",
+            "authors",
+            "concepts",
+            "links",
+            "doi",
+            "arxiv_id",
+            "cited_by_count",
+            "needs_review",
+            "review_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_title_is_provisional(self, paper) -> bool:
+        return not paper.title
+
+    def to_representation(self, paper):
+        data = super().to_representation(paper)
+        selected = self.selected_fields
+        for name in self.optional_fields:
+            value = getattr(paper, name, None)
+            if value is not None and (not selected or name in selected):
+                data[name] = round(value, 6) if isinstance(value, float) else value
+        return data
+
+
+class CitationSummarySerializer(serializers.ModelSerializer):
+    paper = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Citation
+        fields = ["id", "paper", "status", "source", "intent", "context"]
+
+    def get_paper(self, citation) -> dict:
+        other = citation.cited if self.context.get("direction") == "references" else citation.citing
+        return PaperBriefSerializer(other).data
+
+
+class KeyPointSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+    concepts = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Concept.objects.all(), required=False
+    )
+
+    class Meta:
+        model = KeyPoint
+        fields = ["id", "paper", "number", "text", "concepts"]
+
+
+class SourceRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SourceRecord
+        fields = ["file_name", "line_number", "listed", "listed_on", "import_run"]
+
+
+class PaperDetailSerializer(PaperListSerializer):
+    references = serializers.SerializerMethodField()
+    cited_by = serializers.SerializerMethodField()
+    key_points = serializers.SerializerMethodField()
+    suggested_tags = TagSummarySerializer(many=True, read_only=True)
+    provenance = SourceRecordSerializer(source="sources", many=True, read_only=True)
+
+    class Meta(PaperListSerializer.Meta):
+        fields = [
+            *PaperListSerializer.Meta.fields,
+            "references",
+            "cited_by",
+            "key_points",
+            "suggested_tags",
+            "provenance",
+        ]
+
+    def get_references(self, paper) -> list[dict]:
+        rows = [c for c in paper.citations_made.all() if c.status != ReviewStatus.REJECTED]
+        return CitationSummarySerializer(rows, many=True, context={"direction": "references"}).data
+
+    def get_cited_by(self, paper) -> list[dict]:
+        rows = [c for c in paper.citations_received.all() if c.status != ReviewStatus.REJECTED]
+        return CitationSummarySerializer(rows, many=True, context={"direction": "cited_by"}).data
+
+    def get_key_points(self, paper) -> list[dict]:
+        return [
+            {"number": kp.number, "text": kp.text, "concepts": [c.slug for c in kp.concepts.all()]}
+            for kp in paper.keypoints.all()
+        ]
+
+
+class PaperWriteSerializer(serializers.ModelSerializer):
+    """Create or update a paper; `authors` (ids, in order) replaces the author list when given."""
+
+    authors = serializers.PrimaryKeyRelatedField(queryset=Author.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Paper
+        fields = [
+            "id",
+            "title",
+            "abstract",
+            "kind",
+            "venue",
+            "published_on",
+            "year",
+            "doi",
+            "arxiv_id",
+            "needs_review",
+            "review_reason",
+            "authors",
+        ]
+        extra_kwargs = {"doi": {"validators": []}, "arxiv_id": {"validators": []}}
+
+    def validate_doi(self, value):
+        if not value:
+            return None
+        value = value.strip().lower().removeprefix("https://doi.org/").removeprefix("doi:")
+        if not value.startswith("10."):
+            raise serializers.ValidationError("a DOI starts with 10., e.g. 10.1000/xyz")
+        return value
+
+    def validate_arxiv_id(self, value):
+        import re
+
+        if not value:
+            return None
+        value = re.sub(r"(?i)^arxiv:|v\d+$", "", value.strip())
+        if not re.match(ARXIV_ID_PATTERN, value):
+            raise serializers.ValidationError("an arXiv id looks like 2401.01234 or hep-th/9901001")
+        return value
+
+    def validate(self, data):
+        title = data.get("title", getattr(self.instance, "title", ""))
+        needs_review = data.get("needs_review", getattr(self.instance, "needs_review", False))
+        reason = data.get("review_reason", getattr(self.instance, "review_reason", ""))
+        if not title and not (needs_review and reason):
+            raise serializers.ValidationError({"title": "a paper needs a title, or needs_review with a review_reason"})
+        if needs_review and not reason:
+            raise serializers.ValidationError({"review_reason": "say why the paper needs review"})
+        if not needs_review and reason:
+            data["review_reason"] = ""
+        return data
+
+    @transaction.atomic
+    def create(self, validated_data):
+        authors = validated_data.pop("authors", None)
+        paper = Paper.objects.create(**validated_data)
+        if authors:
+            self._set_authors(paper, authors)
+        return paper
+
+    @transaction.atomic
+    def update(self, paper, validated_data):
+        authors = validated_data.pop("authors", None)
+        for name, value in validated_data.items():
+            setattr(paper, name, value)
+        paper.save()
+        if authors is not None:
+            self._set_authors(paper, authors)
+        return paper
+
+    def _set_authors(self, paper, authors):
+        if len({a.pk for a in authors}) != len(authors):
+            raise serializers.ValidationError({"authors": "an author appears twice"})
+        paper.authorships.all().delete()
+        Authorship.objects.bulk_create(
+            [Authorship(paper=paper, author=author, position=n) for n, author in enumerate(authors, 1)]
+        )
+
+    def to_representation(self, instance):
+        return PaperDetailSerializer(instance, context=self.context).data
+
+
+class AuthorSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Author
+        fields = ["id", "name", "orcid"]
+
+    def create(self, validated_data):
+        author = Author(**validated_data)
+        author.name_key = text.name_key(author.name)
+        author.save()
+        return author
+
+
+class ConceptSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+    parents = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Concept.objects.all(), required=False)
+    children = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    paper_count = serializers.IntegerField(read_only=True, help_text="Papers with an accepted tag of this concept.")
+    paper_count_with_descendants = serializers.IntegerField(
+        read_only=True, help_text="Papers with an accepted tag of this concept or any concept below it."
+    )
+
+    class Meta:
+        model = Concept
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "kind",
+            "description",
+            "parents",
+            "children",
+            "paper_count",
+            "paper_count_with_descendants",
+        ]
+
+    @transaction.atomic
+    def create(self, validated_data):
+        parents = validated_data.pop("parents", [])
+        concept = Concept.objects.create(**validated_data)
+        self._set_parents(concept, parents)
+        return concept
+
+    @transaction.atomic
+    def update(self, concept, validated_data):
+        parents = validated_data.pop("parents", None)
+        for name, value in validated_data.items():
+            setattr(concept, name, value)
+        concept.save()
+        if parents is not None:
+            self._set_parents(concept, parents)
+        return concept
+
+    def _set_parents(self, concept, parents):
+        concept.parent_relations.exclude(parent__in=parents).delete()
+        have = set(concept.parent_relations.values_list("parent_id", flat=True))
+        for parent in parents:
+            if parent.pk in have:
+                continue
+            relation = ConceptRelation(parent=parent, child=concept)
+            try:
+                relation.clean()
+            except Exception as error:
+                raise serializers.ValidationError({"parents": getattr(error, "messages", [str(error)])}) from error
+            relation.save()
+
+    def to_representation(self, concept):
+        if not hasattr(concept, "paper_count"):
+            from .views import concepts_with_counts
+
+            concept = concepts_with_counts(Concept.objects.filter(pk=concept.pk)).get()
+        return super().to_representation(concept)
+
+
+class TagSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+    concept = serializers.SlugRelatedField(slug_field="slug", queryset=Concept.objects.all())
+
+    class Meta:
+        model = PaperConcept
+        fields = ["id", "paper", "concept", "score", "source", "status", "created_by", "created_at", "updated_at"]
+        read_only_fields = ["created_by", "created_at", "updated_at"]
+
+
+class PaperTagSerializer(serializers.ModelSerializer):
+    """POST /api/papers/{id}/concepts/: tag this paper (concept by slug or id)."""
+
+    concept = serializers.CharField(help_text="The concept's slug or id.")
+
+    class Meta:
+        model = PaperConcept
+        fields = ["concept", "score", "status"]
+        extra_kwargs = {"status": {"default": ReviewStatus.ACCEPTED}}
+
+    def validate_concept(self, value):
+        concept = Concept.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        concept = concept or Concept.objects.filter(slug=value).first()
+        if concept is None:
+            raise serializers.ValidationError(f"no concept with slug or id {value!r}")
+        return concept
+
+
+class CitationSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Citation
+        fields = [
+            "id",
+            "citing",
+            "cited",
+            "context",
+            "source",
+            "status",
+            "intent",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_by", "created_at", "updated_at"]
+        validators = []  # the unique pair is the database's to refuse (409), with its message
+
+    def validate(self, data):
+        citing = data.get("citing", getattr(self.instance, "citing", None))
+        cited = data.get("cited", getattr(self.instance, "cited", None))
+        if citing is not None and citing == cited:
+            raise serializers.ValidationError({"cited": "a paper cannot cite itself"})
+        return data
+
+
+class ImportRunSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = ImportRun
+        fields = [
+            "id",
+            "file_name",
+            "sha256",
+            "format",
+            "status",
+            "started_at",
+            "finished_at",
+            "records",
+            "created",
+            "updated",
+            "unchanged",
+            "warnings",
+            "error",
+        ]
+
+
+class BatchSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500, allow_empty=False)
+
+
+class MergeSerializer(serializers.Serializer):
+    others = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=100)

@@ -1,0 +1,476 @@
+"""The API's resources. Viewsets declare; the domain's functions (tagging, merging) do the writing."""
+
+import hashlib
+import json
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import transaction
+from django.db.models import Count, DateField, F, Func, Prefetch, Q, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bibliography import text
+from bibliography.merging import MergeError, paper_merge
+from bibliography.models import (
+    Author,
+    Authorship,
+    Citation,
+    Concept,
+    ImportRun,
+    KeyPoint,
+    Paper,
+    PaperAlias,
+    PaperConcept,
+    ReviewStatus,
+    SourceRecord,
+    Venue,
+)
+from bibliography.tagging import papers_tag
+
+from . import serializers as s
+from .errors import BadParameter, PreconditionFailed, unknown_parameter
+from .filters import PaperFilter
+
+
+class MakeDate(Func):
+    function = "make_date"
+    output_field = DateField()
+
+
+COMMON_PARAMETERS = {"cursor", "page_size", "fields", "format", "ordering", "group_by"}
+
+
+class StrictQueryMixin:
+    """Unknown query parameters are a 400 that suggests the closest known one (`autor` → `author`)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        known = set(COMMON_PARAMETERS)
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+        for name in getattr(self, "filterset_fields", None) or []:
+            known.add(name)
+        known |= set(getattr(self, "extra_query_parameters", ()))
+        for name in request.query_params:
+            if name not in known:
+                raise unknown_parameter(name, sorted(known))
+
+
+class CuratedWritesMixin:
+    """Details carry an ETag; PUT, PATCH and DELETE with If-Match must name the current one (else 412),
+    so that two curators editing the same record cannot overwrite each other unknowingly.
+
+    Each write runs in its own savepoint, so a constraint the database refuses (answered 409) leaves
+    nothing half-done; history records the user who made it.
+    """
+
+    def etag_of(self, instance) -> str:
+        serializer_class = s.PaperDetailSerializer if isinstance(instance, Paper) else self.get_serializer_class()
+        data = serializer_class(instance, context=self.get_serializer_context()).data
+        return '"' + hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32] + '"'
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = self.etag_of(instance)
+        return response
+
+    def check_if_match(self, instance) -> None:
+        expected = self.request.headers.get("If-Match")
+        if expected and expected.strip() != "*" and expected.strip() != self.etag_of(instance):
+            raise PreconditionFailed()
+
+    def perform_create(self, serializer):
+        extra = {"created_by": self.request.user} if "created_by" in serializer.fields else {}
+        with transaction.atomic():
+            serializer.save(**extra)
+
+    def perform_update(self, serializer):
+        self.check_if_match(serializer.instance)
+        serializer.instance._history_user = self.request.user
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_destroy(self, instance):
+        self.check_if_match(instance)
+        instance._history_user = self.request.user
+        with transaction.atomic():
+            instance.delete()
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = self.etag_of(self.get_object())
+        return response
+
+
+# papers -------------------------------------------------------------------------------------------
+
+_ORDERINGS = {
+    "date": "date_key",
+    "title": "title_key",
+    "cited_by_count": "cited_by_count",
+    "created": "created_at",
+    "updated": "updated_at",
+    "relevance": "relevance",
+}
+_GROUPS = ["year", "venue", "kind", "concept", "author", "tag_status"]
+
+
+def paper_list_queryset():
+    return Paper.objects.select_related("venue").prefetch_related(
+        Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position")),
+        Prefetch(
+            "tags",
+            queryset=PaperConcept.objects.filter(status=ReviewStatus.ACCEPTED).select_related("concept"),
+            to_attr="accepted_tags",
+        ),
+        "links",
+    )
+
+
+def paper_detail_queryset():
+    return paper_list_queryset().prefetch_related(
+        Prefetch(
+            "tags",
+            queryset=PaperConcept.objects.filter(status=ReviewStatus.SUGGESTED).select_related("concept"),
+            to_attr="suggested_tags",
+        ),
+        Prefetch("citations_made", queryset=Citation.objects.select_related("cited").order_by("id")),
+        Prefetch("citations_received", queryset=Citation.objects.select_related("citing").order_by("id")),
+        Prefetch("keypoints", queryset=KeyPoint.objects.prefetch_related("concepts").order_by("number")),
+        Prefetch("sources", queryset=SourceRecord.objects.order_by("id")),
+    )
+
+
+SEARCH_EXAMPLES = [
+    OpenApiParameter("search", str, description='e.g. `diffusion models -image` or `"in-context learning"`'),
+    OpenApiParameter("ordering", str, description=f"One of {', '.join(_ORDERINGS)}; `-` for descending."),
+    OpenApiParameter("group_by", str, description=f"Counts per key for the filtered papers: {', '.join(_GROUPS)}."),
+    OpenApiParameter("fields", str, description="Comma-separated fields to return, e.g. `id,title,year`."),
+    OpenApiParameter("page_size", int, description="1 to 200, default 50."),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=SEARCH_EXAMPLES,
+        examples=[
+            OpenApiExample("Search", value={}, description="/api/papers/?search=scaling+laws&ordering=-relevance"),
+            OpenApiExample("Concept", value={}, description="/api/papers/?concept=scaling&year_min=2023"),
+        ],
+    ),
+    retrieve=extend_schema(
+        parameters=[
+            OpenApiParameter("id", str, OpenApiParameter.PATH, description="An id, doi:10.…/… or arxiv:2401.01234")
+        ]
+    ),
+)
+class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
+    """Papers and talks. Read by anyone; written by curators."""
+
+    queryset = Paper.objects.all()
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = PaperFilter
+    lookup_value_regex = r"[0-9]+|(?:doi|arxiv):[^/]+(?:/[^/]+)*?"
+    action_permissions = {
+        "concepts": ["bibliography.add_paperconcept", "bibliography.change_paperconcept"],
+        "merge": ["bibliography.change_paper", "bibliography.delete_paper"],
+        "batch": [],
+    }
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.PaperListSerializer
+        if self.action in ("create", "update", "partial_update"):
+            return s.PaperWriteSerializer
+        if self.action == "concepts":
+            return s.PaperTagSerializer
+        if self.action == "batch":
+            return s.BatchSerializer
+        if self.action == "merge":
+            return s.MergeSerializer
+        return s.PaperDetailSerializer
+
+    def get_queryset(self):
+        queryset = paper_list_queryset() if self.action == "list" else paper_detail_queryset()
+        if "date" in self.request.query_params.get("ordering", ""):
+            queryset = queryset.annotate(
+                date_key=Coalesce("published_on", MakeDate(Coalesce("year", Value(1)), Value(1), Value(1)))
+            )
+        return queryset
+
+    def cursor_ordering(self, request) -> list[str]:
+        raw = request.query_params.get("ordering")
+        searching = any(request.query_params.get(p) for p in ("search", "similar_to"))
+        if not raw:
+            return ["-relevance", "-id"] if searching else ["-id"]
+        descending, name = raw.startswith("-"), raw.lstrip("-")
+        if name not in _ORDERINGS:
+            raise BadParameter("ordering", f"ordering must be one of {', '.join(_ORDERINGS)} (with - for descending)")
+        if name == "relevance" and not searching:
+            raise BadParameter("ordering", "ordering=relevance needs search= or similar_to=")
+        field = _ORDERINGS[name]
+        return [f"-{field}" if descending else field, "-id" if descending else "id"]
+
+    def get_object(self):
+        lookup = str(self.kwargs["pk"])
+        queryset = self.get_queryset()
+        if lookup.startswith("doi:"):
+            return get_object_or_404(queryset, doi=lookup[4:].lower())
+        if lookup.startswith("arxiv:"):
+            return get_object_or_404(queryset, arxiv_id=lookup[6:])
+        obj = queryset.filter(pk=lookup).first()
+        if obj is None:
+            raise Http404("no such paper")
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            alias = PaperAlias.objects.filter(old_id=kwargs["pk"]).first() if str(kwargs["pk"]).isdigit() else None
+            if alias is None:
+                raise
+            return HttpResponsePermanentRedirect(reverse("paper-detail", args=[alias.paper_id]))
+
+    def list(self, request, *args, **kwargs):
+        group_by = request.query_params.get("group_by")
+        if group_by:
+            return Response(self.facets(self.filter_queryset(Paper.objects.all()), group_by))
+        return super().list(request, *args, **kwargs)
+
+    def facets(self, papers, key: str) -> dict:
+        """Counts per key for the filtered papers, complete (every key, not the top N)."""
+        ids = papers.order_by().values("id")
+        if key == "year":
+            rows = papers.order_by().values("year").annotate(count=Count("id")).order_by("-year")
+            groups = [{"key": r["year"], "count": r["count"]} for r in rows]
+        elif key == "kind":
+            rows = papers.order_by().values("kind").annotate(count=Count("id")).order_by("kind")
+            groups = [{"key": r["kind"], "count": r["count"]} for r in rows]
+        elif key == "venue":
+            rows = papers.order_by().values("venue_id", "venue__name").annotate(count=Count("id")).order_by("-count")
+            groups = [{"key": r["venue_id"], "name": r["venue__name"], "count": r["count"]} for r in rows]
+        elif key == "concept":
+            rows = (
+                PaperConcept.objects.filter(paper__in=ids, status=ReviewStatus.ACCEPTED)
+                .values("concept__slug", "concept__name")
+                .annotate(count=Count("paper_id"))
+                .order_by("-count", "concept__slug")
+            )
+            groups = [{"key": r["concept__slug"], "name": r["concept__name"], "count": r["count"]} for r in rows]
+        elif key == "author":
+            rows = (
+                Authorship.objects.filter(paper__in=ids)
+                .values("author_id", "author__name")
+                .annotate(count=Count("paper_id"))
+                .order_by("-count", "author__name")
+            )
+            groups = [{"key": r["author_id"], "name": r["author__name"], "count": r["count"]} for r in rows]
+        elif key == "tag_status":
+            rows = (
+                PaperConcept.objects.filter(paper__in=ids)
+                .values("status")
+                .annotate(count=Count("paper_id", distinct=True))
+                .order_by("status")
+            )
+            groups = [{"key": r["status"], "count": r["count"]} for r in rows]
+        else:
+            raise BadParameter("group_by", f"group_by must be one of {', '.join(_GROUPS)}")
+        return {"group_by": key, "groups": groups}
+
+    @extend_schema(request=s.BatchSerializer, responses={200: s.PaperListSerializer(many=True)})
+    @action(detail=False, methods=["post"])
+    def batch(self, request):
+        """Up to 500 papers by id, in the order asked, with null for ids that do not exist."""
+        body = s.BatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = body.validated_data["ids"]
+        found = {p.pk: p for p in paper_list_queryset().filter(pk__in=ids)}
+        context = self.get_serializer_context()
+        return Response(
+            {"results": [s.PaperListSerializer(found[i], context=context).data if i in found else None for i in ids]}
+        )
+
+    @extend_schema(request=s.PaperTagSerializer, responses={201: s.TagSerializer})
+    @action(detail=True, methods=["post"])
+    def concepts(self, request, pk=None):
+        """Tag this paper with a concept: `{"concept": "scaling", "score": 0.8, "status": "accepted"}`."""
+        paper = get_object_or_404(Paper, pk=self.get_object().pk)
+        body = s.PaperTagSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        concept = body.validated_data["concept"]
+        papers_tag(papers=[paper], concept=concept, by=request.user, score=body.validated_data.get("score"))
+        tag = PaperConcept.objects.get(paper=paper, concept=concept)
+        wanted = body.validated_data.get("status", ReviewStatus.ACCEPTED)
+        if tag.status != wanted:
+            tag.status = wanted
+            tag._history_user = request.user
+            tag.save(update_fields=["status", "updated_at"])
+        return Response(
+            s.TagSerializer(tag, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.MergeSerializer, responses={200: s.PaperDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Merge other papers into this one (the admin's merge): `{"others": [12, 13]}`."""
+        survivor = self.get_object()
+        body = s.MergeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        others = list(Paper.objects.filter(pk__in=body.validated_data["others"]))
+        if len(others) != len(set(body.validated_data["others"])):
+            raise BadParameter("others", "some of these papers do not exist")
+        try:
+            paper_merge(into=survivor, others=others, by=request.user)
+        except MergeError as error:
+            raise BadParameter("others", str(error)) from error
+        fresh = paper_detail_queryset().get(pk=survivor.pk)
+        return Response(s.PaperDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+# the other resources ----------------------------------------------------------------------------
+
+
+class AuthorViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
+    queryset = Author.objects.all()
+    serializer_class = s.AuthorSerializer
+    filterset_fields = ["orcid"]
+    extra_query_parameters = ["name"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        name = self.request.query_params.get("name")
+        if name:
+            queryset = queryset.filter(name_key=text.name_key(name))  # author_name_key_idx
+        return queryset
+
+
+class VenueViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
+    queryset = Venue.objects.all()
+    serializer_class = s.VenueSerializer
+    filterset_fields = ["kind", "year"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class ConceptViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
+    """Concepts of the graph; look one up by id or slug."""
+
+    queryset = Concept.objects.all()
+    serializer_class = s.ConceptSerializer
+    filterset_fields = ["kind"]
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self):
+        return concepts_with_counts(super().get_queryset())
+
+    def get_object(self):
+        lookup = str(self.kwargs["pk"])
+        query = Q(pk=int(lookup)) | Q(slug=lookup) if lookup.isdigit() else Q(slug=lookup)
+        obj = get_object_or_404(self.get_queryset(), query)
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+
+def concepts_with_counts(queryset):
+    return queryset.with_paper_counts().prefetch_related(
+        Prefetch("parents", queryset=Concept.objects.only("slug")),
+        Prefetch("children", queryset=Concept.objects.only("slug")),
+    )
+
+
+class KeyPointViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
+    queryset = KeyPoint.objects.prefetch_related("concepts")
+    serializer_class = s.KeyPointSerializer
+    filterset_fields = ["paper"]
+
+
+class TagViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
+    """Paper-concept tags. Accept or reject one with `PATCH {"status": "accepted"}`."""
+
+    queryset = PaperConcept.objects.select_related("concept")
+    serializer_class = s.TagSerializer
+    filterset_fields = ["paper", "status", "source"]
+    extra_query_parameters = ["concept"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        concept = self.request.query_params.get("concept")
+        if concept:
+            queryset = queryset.filter(
+                Q(concept__slug=concept) | Q(concept_id=int(concept)) if concept.isdigit() else Q(concept__slug=concept)
+            )
+        return queryset
+
+
+class CitationViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
+    """Citations between papers. Accept or reject one with `PATCH {"status": "accepted"}`."""
+
+    queryset = Citation.objects.all()
+    serializer_class = s.CitationSerializer
+    filterset_fields = ["citing", "cited", "status", "source", "intent"]
+
+
+class ImportRunViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = ImportRun.objects.all()
+    serializer_class = s.ImportRunSerializer
+    filterset_fields = ["status", "format", "file_name"]
+
+
+# autocomplete ------------------------------------------------------------------------------------
+
+AUTOCOMPLETE_LIMIT = 10
+
+
+class AutocompleteView(APIView):
+    """The 10 best matches for what has been typed so far: prefix matches first, then by trigrams."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, required=True, description="What the user has typed.")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, kind: str):
+        unknown = set(request.query_params) - {"q", "format"}
+        if unknown:
+            raise unknown_parameter(sorted(unknown)[0], ["q"])
+        typed = request.query_params.get("q", "")
+        key = text.fold(typed)
+        if not key:
+            raise BadParameter("q", "type at least one letter or digit")
+        if kind == "papers":
+            rows = (
+                self._best(Paper.objects.all(), "title_key", key)
+                .select_related(None)
+                .only("id", "title", "abstract", "year")
+            )
+            results = [{"id": p.pk, "label": p.display_title, "year": p.year} for p in rows]
+        elif kind == "authors":
+            rows = self._best(Author.objects.all(), "name_key", key).only("id", "name")
+            results = [{"id": a.pk, "label": a.name} for a in rows]
+        elif kind == "concepts":
+            rows = self._best(Concept.objects.all(), "name", typed.strip(), fold=False).only(
+                "id", "name", "slug", "kind"
+            )
+            results = [{"id": c.pk, "label": c.name, "slug": c.slug, "kind": c.kind} for c in rows]
+        else:
+            raise Http404("autocomplete is for papers, authors or concepts")
+        return Response({"results": results})
+
+    def _best(self, queryset, field: str, typed: str, fold: bool = True):
+        lookup_prefix = f"{field}__startswith" if fold else f"{field}__istartswith"
+        matches = queryset.filter(Q(**{lookup_prefix: typed}) | Q(**{f"{field}__trigram_word_similar": typed}))
+        return matches.annotate(
+            prefix=Q(**{lookup_prefix: typed}), similarity=TrigramWordSimilarity(Value(typed), F(field))
+        ).order_by("-prefix", "-similarity", "id")[:AUTOCOMPLETE_LIMIT]
