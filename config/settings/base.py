@@ -110,4 +110,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "bibliography.models.ReviewStatus",
+        "ImportStatusEnum": "bibliography.models.ImportStatus",
+        "PaperKindEnum": "bibliography.models.PaperKind",
+        "VenueKindEnum": "bibliography.models.VenueKind",
+        "ConceptKindEnum": "bibliography.models.ConceptKind",
+        "LinkKindEnum": "bibliography.models.LinkKind",
+    },
 }

@@ -280,3 +280,12 @@ def test_schema_and_docs_are_served(anon):
     assert "/api/papers/" in schema.json()["paths"]
     docs = anon.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
+
+
+def test_the_schema_is_valid_openapi_without_warnings():
+    import io
+
+    from django.core.management import call_command
+
+    # --fail-on-warn exits non-zero on any warning or validation error, failing this test
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null", stderr=io.StringIO())
