@@ -252,42 +252,41 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
 
     def facets(self, papers, key: str) -> dict:
         """Counts per key for the filtered papers, complete (every key, not the top N)."""
-        ids = papers.order_by().values("id")
-        if key == "year":
-            rows = papers.order_by().values("year").annotate(count=Count("id")).order_by("-year")
-            groups = [{"key": r["year"], "count": r["count"]} for r in rows]
-        elif key == "kind":
-            rows = papers.order_by().values("kind").annotate(count=Count("id")).order_by("kind")
-            groups = [{"key": r["kind"], "count": r["count"]} for r in rows]
-        elif key == "venue":
-            rows = papers.order_by().values("venue_id", "venue__name").annotate(count=Count("id")).order_by("-count")
-            groups = [{"key": r["venue_id"], "name": r["venue__name"], "count": r["count"]} for r in rows]
-        elif key == "concept":
-            rows = (
-                PaperConcept.objects.filter(paper__in=ids, status=ReviewStatus.ACCEPTED)
-                .values("concept__slug", "concept__name")
-                .annotate(count=Count("paper_id"))
-                .order_by("-count", "concept__slug")
-            )
-            groups = [{"key": r["concept__slug"], "name": r["concept__name"], "count": r["count"]} for r in rows]
-        elif key == "author":
-            rows = (
-                Authorship.objects.filter(paper__in=ids)
-                .values("author_id", "author__name")
-                .annotate(count=Count("paper_id"))
-                .order_by("-count", "author__name")
-            )
-            groups = [{"key": r["author_id"], "name": r["author__name"], "count": r["count"]} for r in rows]
-        elif key == "tag_status":
-            rows = (
-                PaperConcept.objects.filter(paper__in=ids)
-                .values("status")
-                .annotate(count=Count("paper_id", distinct=True))
-                .order_by("status")
-            )
-            groups = [{"key": r["status"], "count": r["count"]} for r in rows]
-        else:
+        if key not in _GROUPS:
             raise BadParameter("group_by", f"group_by must be one of {', '.join(_GROUPS)}")
+        ids = papers.order_by().values("id")
+        rows, key_field, name_field, count, ordering = {
+            "year": (papers.order_by(), "year", None, Count("id"), ["-year"]),
+            "kind": (papers.order_by(), "kind", None, Count("id"), ["kind"]),
+            "venue": (papers.order_by(), "venue_id", "venue__name", Count("id"), ["-count", "venue_id"]),
+            "concept": (
+                PaperConcept.objects.filter(paper__in=ids, status=ReviewStatus.ACCEPTED),
+                "concept__slug",
+                "concept__name",
+                Count("paper_id"),
+                ["-count", "concept__slug"],
+            ),
+            "author": (
+                Authorship.objects.filter(paper__in=ids),
+                "author_id",
+                "author__name",
+                Count("paper_id"),
+                ["-count", "author__name"],
+            ),
+            "tag_status": (
+                PaperConcept.objects.filter(paper__in=ids),
+                "status",
+                None,
+                Count("paper_id", distinct=True),
+                ["status"],
+            ),
+        }[key]
+        fields = [key_field, name_field] if name_field else [key_field]
+        grouped = rows.values(*fields).annotate(count=count).order_by(*ordering)
+        groups = [
+            {"key": row[key_field], **({"name": row[name_field]} if name_field else {}), "count": row["count"]}
+            for row in grouped
+        ]
         return {"group_by": key, "groups": groups}
 
     @extend_schema(request=s.BatchSerializer, responses={200: s.PaperListSerializer(many=True)})

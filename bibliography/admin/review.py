@@ -14,10 +14,18 @@ from bibliography.tagging import decisions_set_status
 from .pagination import EstimatedCountPaginator
 
 
-class DecisionActions:
-    """Accept / reject actions for tags and citations, through the same service as the API."""
+class DecisionAdmin(SimpleHistoryAdmin):
+    """Tags and citations: accept / reject through the same service as the API; who made one by hand."""
 
     actions = ["accept", "reject"]
+    readonly_fields = ["created_by"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Accept selected", permissions=["change"])
     def accept(self, request, queryset):
@@ -31,40 +39,24 @@ class DecisionActions:
 
 
 @admin.register(PaperConcept)
-class PaperConceptAdmin(DecisionActions, SimpleHistoryAdmin):
+class PaperConceptAdmin(DecisionAdmin):
     list_display = ["paper", "concept", "score", "source", "status", "updated_at"]
     list_filter = ["status", "source", "concept__kind"]
     list_select_related = ["paper", "concept"]
     autocomplete_fields = ["paper", "concept"]
     search_fields = ["concept__name"]
-    readonly_fields = ["created_by"]
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Citation)
-class CitationAdmin(DecisionActions, SimpleHistoryAdmin):
+class CitationAdmin(DecisionAdmin):
     list_display = ["citing", "cited", "status", "source", "intent", "context_excerpt"]
     list_filter = ["status", "source", "intent"]
     list_select_related = ["citing", "cited"]
     autocomplete_fields = ["citing", "cited"]
-    readonly_fields = ["created_by"]
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
 
     @admin.display(description="context")
     def context_excerpt(self, citation):
         return citation.context[:120]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(DuplicateCandidate)
