@@ -375,6 +375,22 @@ class ConceptViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet
     def get_queryset(self):
         return concepts_with_counts(super().get_queryset())
 
+    @extend_schema(responses={200: s.ConceptSerializer(many=True)})
+    @action(detail=True)
+    def ancestors(self, request, pk=None):
+        """Every concept above this one, in one recursive query."""
+        return self._walk(Concept.objects.ancestors_of([self.get_object().pk], include_self=False))
+
+    @extend_schema(responses={200: s.ConceptSerializer(many=True)})
+    @action(detail=True)
+    def descendants(self, request, pk=None):
+        """Every concept below this one, in one recursive query."""
+        return self._walk(Concept.objects.descendants_of([self.get_object().pk], include_self=False))
+
+    def _walk(self, concepts):
+        rows = concepts_with_counts(concepts.order_by("kind", "name"))
+        return Response({"results": s.ConceptSerializer(rows, many=True, context=self.get_serializer_context()).data})
+
     def get_object(self):
         lookup = str(self.kwargs["pk"])
         query = Q(pk=int(lookup)) | Q(slug=lookup) if lookup.isdigit() else Q(slug=lookup)
