@@ -5,5 +5,6 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("graph/", include("bibliography.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

@@ -1,0 +1,93 @@
+"""Public, read-only pages: the concept graph, a concept's papers, and a paper's citation neighbourhood."""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from .models import Citation, Concept, ConceptKind, ConceptRelation, Paper, PaperConcept, ReviewStatus
+
+PAGE_SIZE = 50
+
+
+def concept_graph(request):
+    concepts = list(Concept.objects.with_paper_counts().order_by("kind", "name"))
+    relations = list(ConceptRelation.objects.values_list("parent_id", "child_id"))
+    kinds = {c.pk: c.kind for c in concepts}
+    slugs = {c.pk: c.slug for c in concepts}
+    groups: dict[int, list[str]] = {}
+    for parent, child in relations:
+        if kinds.get(parent) == ConceptKind.CATEGORY:
+            groups.setdefault(child, []).append(slugs[parent])
+    nodes = [
+        {
+            "id": f"c{c.pk}",
+            "label": c.name,
+            "kind": c.kind,
+            "slug": c.slug,
+            "groups": groups.get(c.pk, [c.slug] if c.kind == ConceptKind.CATEGORY else []),
+            "papers": c.paper_count_with_descendants,
+            "url": reverse("concept-papers", args=[c.slug]),
+        }
+        for c in concepts
+    ]
+    # Categories are drawn as groups around their topics, so their membership edges are not arrows.
+    edges = [
+        {"source": f"c{parent}", "target": f"c{child}"}
+        for parent, child in relations
+        if kinds.get(parent) != ConceptKind.CATEGORY
+    ]
+    categories = [c.slug for c in concepts if c.kind == ConceptKind.CATEGORY]
+    category_ids = {c.slug: f"c{c.pk}" for c in concepts if c.kind == ConceptKind.CATEGORY}
+    for node in nodes:
+        if node["kind"] != ConceptKind.CATEGORY and node["groups"]:
+            node["parent"] = category_ids[node["groups"][0]]
+    return render(
+        request,
+        "graph/concepts.html",
+        {"graph": {"nodes": nodes, "edges": edges, "categories": categories}, "title": "Concept graph"},
+    )
+
+
+def concept_papers(request, slug: str):
+    concept = get_object_or_404(Concept, slug=slug)
+    below = Concept.objects.descendants_of([concept.pk]).values("id")
+    tagged = PaperConcept.objects.filter(concept__in=below, status=ReviewStatus.ACCEPTED).values("paper_id")
+    papers = Paper.objects.filter(id__in=tagged).select_related("venue").order_by("-id")
+    before = request.GET.get("before")
+    if before and before.isdigit():
+        papers = papers.filter(id__lt=int(before))
+    page = list(papers[: PAGE_SIZE + 1])
+    more = page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None
+    return render(
+        request,
+        "graph/concept_papers.html",
+        {"concept": concept, "papers": page[:PAGE_SIZE], "more": more, "title": concept.name},
+    )
+
+
+def paper_neighbourhood(request, pk: int):
+    paper = get_object_or_404(Paper.objects.select_related("venue"), pk=pk)
+    citations = list(
+        Citation.objects.filter(Q(citing=paper) | Q(cited=paper))
+        .exclude(status=ReviewStatus.REJECTED)
+        .select_related("citing", "cited")
+    )
+    papers = {paper.pk: paper}
+    for citation in citations:
+        papers[citation.citing_id], papers[citation.cited_id] = citation.citing, citation.cited
+    nodes = [
+        {
+            "id": f"p{p.pk}",
+            "label": p.display_title[:80],
+            "kind": "focus" if p.pk == paper.pk else "paper",
+            "url": reverse("paper-neighbourhood", args=[p.pk]),
+            "groups": [],
+        }
+        for p in papers.values()
+    ]
+    edges = [{"source": f"p{c.citing_id}", "target": f"p{c.cited_id}", "status": c.status} for c in citations]
+    return render(
+        request,
+        "graph/paper.html",
+        {"paper": paper, "graph": {"nodes": nodes, "edges": edges, "categories": []}, "title": paper.display_title},
+    )
