@@ -24,3 +24,13 @@ def test_quickstart_makes_one_curator_and_shows_the_password_once():
     assert User.objects.count() == 1
     assert "password:" not in again.getvalue()
     assert "Log in as “curator”" in again.getvalue()
+
+
+def test_quickstart_imports_and_fills_the_review_queue():
+    from bibliography.models import Paper, PaperConcept
+
+    out = io.StringIO()
+    call_command("quickstart", "--no-serve", stdout=out)
+    assert Paper.objects.count() == 184
+    assert PaperConcept.objects.filter(source="automatic", status="suggested").exists()
+    assert "new suggestions" in out.getvalue() and "new suggested citations" in out.getvalue()

@@ -22,6 +22,8 @@ class Command(BaseCommand):
             dumps = Path(settings.BASE_DIR) / "fixtures" / "dumps"
             call_command("import_dumps", str(dumps), stdout=self.stdout, stderr=self.stderr)
             call_command("find_duplicates", stdout=self.stdout)
+            call_command("suggest_tags", stdout=self.stdout)
+            call_command("find_citations", stdout=self.stdout)
 
         username, password = first_curator_ensure()
         url = f"http://{addrport}/admin/"
