@@ -47,3 +47,10 @@ def test_a_papers_page_draws_its_citation_neighbourhood(client):
         (f"p{citing.pk}", f"p{focus.pk}", "suggested"),
     }
     assert Paper.objects.count() == 4 and Concept.objects.count() == 0
+
+
+def test_static_files_are_served_without_debug(client, settings):
+    assert settings.DEBUG is False
+    response = client.get("/static/vendor/cytoscape-3.34.4/cytoscape.min.js")
+    assert response.status_code == 200
+    assert b"cytoscape" in b"".join(response.streaming_content)[:2000].lower()

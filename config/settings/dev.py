@@ -22,3 +22,6 @@ def _local_secret_key() -> str:
 
 if not SECRET_KEY:
     SECRET_KEY = _local_secret_key()
+
+# runserver serves static files itself; WhiteNoise (production) need not scan staticfiles/.
+WHITENOISE_AUTOREFRESH = DEBUG
