@@ -350,9 +350,7 @@ class ConceptSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
 
     def to_representation(self, concept):
         if not hasattr(concept, "paper_count"):
-            from .views import concepts_with_counts
-
-            concept = concepts_with_counts(Concept.objects.filter(pk=concept.pk)).get()
+            concept = Concept.objects.filter(pk=concept.pk).for_display().get()
         return super().to_representation(concept)
 
 

@@ -74,15 +74,18 @@ class CuratedWritesMixin:
     nothing half-done; history records the user who made it.
     """
 
-    def etag_of(self, instance) -> str:
-        serializer_class = s.PaperDetailSerializer if isinstance(instance, Paper) else self.get_serializer_class()
-        data = serializer_class(instance, context=self.get_serializer_context()).data
+    @staticmethod
+    def etag_for(data) -> str:
         return '"' + hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32] + '"'
 
+    def etag_of(self, instance) -> str:
+        serializer_class = s.PaperDetailSerializer if isinstance(instance, Paper) else self.get_serializer_class()
+        return self.etag_for(serializer_class(instance, context=self.get_serializer_context()).data)
+
     def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        response = Response(self.get_serializer(instance).data)
-        response["ETag"] = self.etag_of(instance)
+        data = self.get_serializer(self.get_object()).data
+        response = Response(data)
+        response["ETag"] = self.etag_for(data)
         return response
 
     def check_if_match(self, instance) -> None:
@@ -109,7 +112,7 @@ class CuratedWritesMixin:
 
     def update(self, request, *args, **kwargs):
         response = super().update(request, *args, **kwargs)
-        response["ETag"] = self.etag_of(self.get_object())
+        response["ETag"] = self.etag_for(response.data)  # the representation a GET now returns
         return response
 
 
@@ -373,7 +376,7 @@ class ConceptViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet
     lookup_value_regex = r"[^/]+"
 
     def get_queryset(self):
-        return concepts_with_counts(super().get_queryset())
+        return super().get_queryset().for_display()
 
     @extend_schema(responses={200: s.ConceptSerializer(many=True)})
     @action(detail=True)
@@ -388,7 +391,7 @@ class ConceptViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet
         return self._walk(Concept.objects.descendants_of([self.get_object().pk], include_self=False))
 
     def _walk(self, concepts):
-        rows = concepts_with_counts(concepts.order_by("kind", "name"))
+        rows = concepts.order_by("kind", "name").for_display()
         return Response({"results": s.ConceptSerializer(rows, many=True, context=self.get_serializer_context()).data})
 
     def get_object(self):
@@ -397,13 +400,6 @@ class ConceptViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet
         obj = get_object_or_404(self.get_queryset(), query)
         self.check_object_permissions(self.request, obj)
         return obj
-
-
-def concepts_with_counts(queryset):
-    return queryset.with_paper_counts().prefetch_related(
-        Prefetch("parents", queryset=Concept.objects.only("slug")),
-        Prefetch("children", queryset=Concept.objects.only("slug")),
-    )
 
 
 class KeyPointViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):

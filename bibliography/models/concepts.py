@@ -1,12 +1,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import (
-    F,
-    Q,
-    functions,  # noqa: F401  (models.functions)
-)
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from .papers import ReviewStatus, Source
@@ -61,12 +58,17 @@ class ConceptQuerySet(models.QuerySet):
             .values("n")
         )
         return self.annotate(
-            paper_count=models.functions.Coalesce(
-                models.Subquery(direct, output_field=models.IntegerField()), models.Value(0)
-            ),
+            paper_count=Coalesce(models.Subquery(direct, output_field=models.IntegerField()), models.Value(0)),
             paper_count_with_descendants=RawSQL(
                 f"({_PAPERS_WITH_DESCENDANTS})", [], output_field=models.IntegerField()
             ),
+        )
+
+    def for_display(self):
+        """Paper counts, and parents and children by slug, for pages and API responses."""
+        slugs_only = Concept.objects.only("slug")
+        return self.with_paper_counts().prefetch_related(
+            models.Prefetch("parents", queryset=slugs_only), models.Prefetch("children", queryset=slugs_only)
         )
 
     def descendants_of(self, concept_ids, *, include_self: bool = True):
