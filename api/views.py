@@ -130,15 +130,7 @@ _GROUPS = ["year", "venue", "kind", "concept", "author", "tag_status"]
 
 
 def paper_list_queryset():
-    return Paper.objects.select_related("venue").prefetch_related(
-        Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position")),
-        Prefetch(
-            "tags",
-            queryset=PaperConcept.objects.filter(status=ReviewStatus.ACCEPTED).select_related("concept"),
-            to_attr="accepted_tags",
-        ),
-        "links",
-    )
+    return Paper.objects.for_listing()
 
 
 def paper_detail_queryset():

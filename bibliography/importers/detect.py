@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from bibliography.interchange import bibtex, csljson, ris
 from bibliography.models import ImportFormat
 
 from . import abstracts, listing, vault
@@ -16,6 +17,12 @@ def detect_format(path: Path) -> ImportFormat:
     lines = head.splitlines()[:400]
     if not any(line.strip() for line in lines):
         raise DumpError(path.name, None, "the file is empty")
+    if csljson.looks_like_csljson(lines):
+        return ImportFormat.CSLJSON
+    if ris.looks_like_ris(lines):
+        return ImportFormat.RIS
+    if bibtex.looks_like_bibtex(lines):
+        return ImportFormat.BIBTEX
     if abstracts.looks_like_abstracts(lines):
         return ImportFormat.ABSTRACTS
     if vault.looks_like_vault(lines):

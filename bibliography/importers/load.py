@@ -17,15 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DataError, IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.text import slugify
 
 from bibliography import text
+from bibliography.interchange import bibtex, csljson, ris
+from bibliography.interchange.fields import UNTITLED_REASON
+from bibliography.interchange.keys import choose_keys, key_stem, keys_locked, usable_key
 from bibliography.models import (
     Author,
     Authorship,
     Concept,
+    ConceptKind,
     ConceptRelation,
     ImportFormat,
     ImportRun,
@@ -48,6 +52,14 @@ from .reader import DumpReader, file_sha256
 from .records import PaperRecord, TalkRecord, VenueRecord
 
 BATCH_SIZE = 1000
+
+_PARSERS = {
+    ImportFormat.LISTING: listing.parse,
+    ImportFormat.ABSTRACTS: abstracts.parse,
+    ImportFormat.BIBTEX: bibtex.parse,
+    ImportFormat.CSLJSON: csljson.parse,
+    ImportFormat.RIS: ris.parse,
+}
 
 # Imports run one at a time: two imports of the same file at the same moment would otherwise both
 # see "no such paper" and both insert it.
@@ -114,7 +126,7 @@ def import_file(
                 if result.format == ImportFormat.VAULT:
                     loader.load_talk(vault.parse(reader, path.name, result.warnings))
                 else:
-                    parse = listing.parse if result.format == ImportFormat.LISTING else abstracts.parse
+                    parse = _PARSERS[result.format]
                     for batch in _batched(parse(reader, path.name, result.warnings), BATCH_SIZE):
                         loader.load_papers(batch)
                         if on_progress:
@@ -244,6 +256,7 @@ class Loader:
                         existing.add(paper)
                 landed.append((record, paper, False))
 
+        self._choose_keys(created, {id(p): r for r, p, new in landed if new})
         Paper.objects.bulk_create(created)
         if changed:
             now = timezone.now()
@@ -253,7 +266,7 @@ class Loader:
             fields = set().union(*changed.values()) | {"updated_at"}
             Paper.objects.bulk_update(list(to_update.values()), sorted(fields))
 
-        touched = self._add_authors(landed) | self._add_links(landed) | set(changed)
+        touched = self._add_authors(landed) | self._add_links(landed) | self._add_concepts(landed) | set(changed)
         appeared = self._add_sources(landed)
         for _, paper, is_new in landed:
             self.result.records += 1
@@ -281,6 +294,21 @@ class Loader:
         )
         return papers, aliases
 
+    def _choose_keys(self, created: list[Paper], records: dict[int, PaperRecord]) -> None:
+        """Citation keys for new papers: the file's own key when free, else one made like an export's."""
+        if not created:
+            return
+        keys_locked()
+        wanted = []
+        for paper in created:
+            record = records[id(paper)]
+            first = record.authors[0][0] if record.authors else None
+            wanted.append(
+                (usable_key(record.citation_key), key_stem(first, paper.year, paper.title or paper.abstract[:300]))
+            )
+        for paper, key in zip(created, choose_keys(wanted), strict=True):
+            paper.citation_key = key
+
     def _venue(self, record: VenueRecord | None) -> Venue | None:
         if record is None:
             return None
@@ -306,7 +334,8 @@ class Loader:
             venue=self._venue(record.venue),
             doi=record.doi,
             arxiv_id=record.arxiv_id,
-            year=self._year(record),
+            year=record.published_on.year if record.published_on else self._year(record),
+            published_on=record.published_on,
             needs_review=bool(record.review_reason),
             review_reason=record.review_reason,
             title_key=title_key,
@@ -320,7 +349,7 @@ class Loader:
         if not paper.title and record.title:
             paper.title = record.title
             fields |= {"title", "title_key"}
-            if paper.review_reason == abstracts.REVIEW_REASON:
+            if paper.review_reason in (abstracts.REVIEW_REASON, UNTITLED_REASON):
                 paper.needs_review, paper.review_reason = False, ""
                 fields |= {"needs_review", "review_reason"}
         if not paper.abstract and record.abstract:
@@ -333,6 +362,9 @@ class Loader:
         if paper.venue_id is None and record.venue:
             paper.venue = self._venue(record.venue)
             fields.add("venue")
+        if paper.published_on is None and record.published_on and paper.year in (None, record.published_on.year):
+            paper.published_on, paper.year = record.published_on, record.published_on.year
+            fields |= {"published_on", "year"}
         if paper.year is None and (year := self._year(record)):
             paper.year = year
             fields.add("year")
@@ -391,6 +423,51 @@ class Loader:
         ]
         PaperLink.objects.bulk_create(new)
         return {link.paper_id for link in new}
+
+    def _add_concepts(self, landed) -> set[int]:
+        """Accepted tags for the concepts a reference-manager file names (keywords)."""
+        wanted = {(paper.pk, name) for record, paper, _ in landed for name in record.concepts}
+        if not wanted:
+            return set()
+        concepts = self._concepts_named({name for _, name in wanted})
+        have = set(
+            PaperConcept.objects.filter(
+                paper_id__in={pk for pk, _ in wanted}, concept__in=concepts.values()
+            ).values_list("paper_id", "concept_id")
+        )
+        tags = []
+        for pk, name in sorted(wanted):
+            pair = (pk, concepts[name].pk)
+            if pair not in have:
+                have.add(pair)
+                tags.append(
+                    PaperConcept(
+                        paper_id=pk, concept=concepts[name], source=Source.IMPORTED, status=ReviewStatus.ACCEPTED
+                    )
+                )
+        PaperConcept.objects.bulk_create(tags)
+        self.result.also_created["tags"] = self.result.also_created.get("tags", 0) + len(tags)
+        return {tag.paper_id for tag in tags}
+
+    def _concepts_named(self, names: set[str]) -> dict[str, Concept]:
+        """The concept of each name (a topic before a category, the oldest first); missing ones made as topics."""
+        found: dict[str, Concept] = {}
+        for concept in Concept.objects.filter(name__in=names).order_by(
+            Case(When(kind=ConceptKind.TOPIC, then=0), default=1), "id"
+        ):
+            found.setdefault(concept.name, concept)
+        missing = sorted(names - set(found))
+        if missing:
+            taken = set(
+                Concept.objects.filter(slug__in={self._slug_base(name) for name in missing}).values_list(
+                    "slug", flat=True
+                )
+            )
+            new = [Concept(name=name, kind=ConceptKind.TOPIC, slug=self._free_slug(name, taken)) for name in missing]
+            Concept.objects.bulk_create(new)
+            found.update({concept.name: concept for concept in new})
+            self.result.also_created["concepts"] = self.result.also_created.get("concepts", 0) + len(new)
+        return found
 
     def _add_sources(self, landed) -> set[int]:
         have = set(

@@ -47,7 +47,11 @@ class PaperRecord:
     venue: VenueRecord | None = None
     year: int | None = None
     listed: ListingDate | None = None
+    published_on: datetime.date | None = None
     review_reason: str = ""
+    # from reference-manager files: the accepted concepts (by name) and the citation key to keep
+    concepts: list[str] = field(default_factory=list)
+    citation_key: str | None = None
 
     @property
     def raw_hash(self) -> str:

@@ -1,6 +1,7 @@
 from .concepts import Concept, ConceptKind, ConceptRelation, PaperConcept
 from .papers import (
     ARXIV_ID_PATTERN,
+    CITATION_KEY_PATTERN,
     NAME_SEARCH_CONFIG,
     SEARCH_CONFIG,
     Author,
@@ -26,6 +27,7 @@ from .provenance import ImportFormat, ImportRun, ImportStatus, SourceRecord
 
 __all__ = [
     "ARXIV_ID_PATTERN",
+    "CITATION_KEY_PATTERN",
     "NAME_SEARCH_CONFIG",
     "SEARCH_CONFIG",
     "Author",

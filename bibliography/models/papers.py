@@ -17,6 +17,9 @@ NAME_SEARCH_CONFIG = "bibliography_simple"
 # New-style (2401.01234) or old-style (hep-th/9901001, math.GT/0309136) ids, without version.
 ARXIV_ID_PATTERN = r"^([0-9]{4}\.[0-9]{4,5}|[a-z][a-z-]*(\.[A-Z]{2})?/[0-9]{7})$"
 
+# What BibTeX, biber and reference managers all accept in a citation key.
+CITATION_KEY_PATTERN = r"^[A-Za-z0-9_:./+-]+$"
+
 # Enough of an abstract to find it by; tsvector itself stops at 1 MB.
 SEARCHED_ABSTRACT_CHARS = 100_000
 
@@ -93,6 +96,20 @@ class PaperQuerySet(models.QuerySet):
     def needing_review(self):
         return self.filter(needs_review=True)
 
+    def for_listing(self):
+        """With what a list of papers shows: venue, authors in order, links and accepted concepts."""
+        from .concepts import PaperConcept  # noqa: PLC0415 — concepts imports this module
+
+        return self.select_related("venue").prefetch_related(
+            models.Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position")),
+            models.Prefetch(
+                "tags",
+                queryset=PaperConcept.objects.filter(status=ReviewStatus.ACCEPTED).select_related("concept"),
+                to_attr="accepted_tags",
+            ),
+            "links",
+        )
+
     def with_authors(self):
         return self.prefetch_related(
             models.Prefetch("authorships", queryset=Authorship.objects.select_related("author"))
@@ -110,6 +127,14 @@ class Paper(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     doi = models.CharField("DOI", max_length=255, null=True, blank=True, unique=True)
     arxiv_id = models.CharField("arXiv id", max_length=40, null=True, blank=True, unique=True)
+    # Byte order (C collation) so that the unique index also serves prefix searches (LIKE 'stem%').
+    citation_key = models.CharField(
+        max_length=100,
+        null=True,
+        blank=True,
+        db_collation="C",
+        help_text="The BibTeX key; set on first import or export, then kept so that documents citing it still work.",
+    )
     title_key = models.CharField(max_length=1000, blank=True, editable=False)
     abstract_key = models.CharField(max_length=32, null=True, blank=True, editable=False)
     search_vector = models.GeneratedField(
@@ -172,6 +197,11 @@ class Paper(models.Model):
             models.CheckConstraint(
                 condition=Q(arxiv_id__isnull=True) | Q(arxiv_id__regex=ARXIV_ID_PATTERN),
                 name="paper_arxiv_id_normalised",
+            ),
+            models.UniqueConstraint(fields=["citation_key"], name="paper_citation_key_unique"),
+            models.CheckConstraint(
+                condition=Q(citation_key__isnull=True) | Q(citation_key__regex=CITATION_KEY_PATTERN),
+                name="paper_citation_key_format",
             ),
         ]
 

@@ -8,6 +8,9 @@ class ImportFormat(models.TextChoices):
     LISTING = "listing", "trending-papers listing"
     ABSTRACTS = "abstracts", "bare abstracts"
     VAULT = "vault", "knowledge-vault page"
+    BIBTEX = "bibtex", "BibTeX"
+    CSLJSON = "csljson", "CSL-JSON"
+    RIS = "ris", "RIS"
 
 
 class ImportStatus(models.TextChoices):

@@ -30,7 +30,10 @@ def expand(paths: list[str]) -> list[Path]:
 
 
 class Command(BaseCommand):
-    help = "Import dumps of paper listings, bare abstracts and knowledge-vault pages (files or folders)."
+    help = (
+        "Import dumps of paper listings, bare abstracts and knowledge-vault pages, and BibTeX, CSL-JSON or RIS "
+        "files from reference managers (files or folders; the format is told from the content)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")

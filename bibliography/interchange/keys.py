@@ -1,0 +1,143 @@
+"""Citation keys: `vaswani2017attention`, made once per paper and never changed after.
+
+A key is what a LaTeX document cites, so it must not move when a curator later fixes a title or
+adds an author: it is stored on the paper (`Paper.citation_key`, unique) the first time the paper
+is imported or exported, and from then on only read. Clashes get a letter: `…attention`,
+`…attentionb`, `…attentionc`.
+"""
+
+import itertools
+import re
+import string
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from bibliography import text
+from bibliography.models import CITATION_KEY_PATTERN, Paper
+
+from .names import split_name
+
+# Key assignment runs one at a time: two exports choosing keys at once could choose the same one.
+_KEYS_LOCK = 0x6B657973  # "keys"
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "toward",
+        "towards",
+        "via",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "with",
+    ]
+)
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+
+
+def key_stem(first_author: str | None, year: int | None, title: str) -> str:
+    family = split_name(first_author).family if first_author else ""
+    name = _NOT_KEY.sub("", text.fold(family)) or "anon"
+    words = [w for w in _NOT_KEY.sub(" ", text.fold(title)).split() if w not in STOPWORDS]
+    word = words[0] if words else "untitled"
+    return f"{name[:40]}{year or 'nd'}{word[:40]}"
+
+
+def usable_key(key: str | None) -> str | None:
+    """A key given by an imported file, if it can be kept as it is."""
+    if key and len(key) <= Paper._meta.get_field("citation_key").max_length and re.match(CITATION_KEY_PATTERN, key):
+        return key
+    return None
+
+
+def _suffixes() -> Iterable[str]:
+    yield ""
+    yield from string.ascii_lowercase[1:]
+    for length in itertools.count(2):
+        for letters in itertools.product(string.ascii_lowercase, repeat=length):
+            yield "".join(letters)
+
+
+def choose_keys(wanted: Sequence[tuple[str | None, str]]) -> list[str]:
+    """Free keys for (preferred key or None, stem) pairs, in order; call inside `keys_locked()`.
+
+    A preferred key (from an imported file) is kept when nobody has it; otherwise the stem gets the
+    first free suffix. One query whatever the number of keys.
+    """
+    stems = {stem for _, stem in wanted} | {key for key, _ in wanted if key}
+    taken: set[str] = set()
+    if stems:
+        prefixes = Q()
+        for stem in stems:
+            prefixes |= Q(citation_key__startswith=stem)  # paper_citation_key_unique (C collation)
+        taken = set(Paper.objects.filter(prefixes).values_list("citation_key", flat=True))
+    chosen = []
+    for preferred, stem in wanted:
+        if preferred and preferred not in taken:
+            key = preferred
+        else:
+            key = next(stem + suffix for suffix in _suffixes() if stem + suffix not in taken)
+        taken.add(key)
+        chosen.append(key)
+    return chosen
+
+
+def keys_locked() -> None:
+    """Take the key lock for the rest of the current transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_KEYS_LOCK])
+
+
+def keys_assign(papers: Sequence[Paper]) -> None:
+    """Give a key to each of these (saved, authors prefetched) papers that has none yet."""
+    todo = [paper for paper in papers if not paper.citation_key]
+    if not todo:
+        return
+    with transaction.atomic():
+        keys_locked()
+        already = dict(
+            Paper.objects.filter(pk__in=[p.pk for p in todo])
+            .exclude(citation_key=None)
+            .values_list("id", "citation_key")
+        )
+        fresh = [paper for paper in todo if paper.pk not in already]
+        stems = [
+            (None, key_stem(_first_author(paper), paper.year, paper.title or paper.abstract[:300])) for paper in fresh
+        ]
+        for paper, key in zip(fresh, choose_keys(stems), strict=True):
+            paper.citation_key = key
+        Paper.objects.bulk_update(fresh, ["citation_key"])
+        for paper in todo:
+            if paper.pk in already:
+                paper.citation_key = already[paper.pk]
+
+
+def _first_author(paper: Paper) -> str | None:
+    authorships = sorted(paper.authorships.all(), key=lambda a: a.position)
+    return authorships[0].author.name if authorships else None

@@ -1,0 +1,73 @@
+"""People's names split into the parts reference managers want, and joined back without loss.
+
+An author is stored as one name as it was written ("Ludwig van Beethoven"). BibTeX, CSL-JSON and
+RIS want family and given names apart; the split below is the usual one (the last word is the
+family name, with a lower-case particle and a generational suffix kept beside it), and `full`
+puts the parts back into the very same string, so a name survives any number of round trips.
+"""
+
+from dataclasses import dataclass
+
+PARTICLES = frozenset(
+    [
+        "da",
+        "das",
+        "de",
+        "del",
+        "della",
+        "der",
+        "des",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "el",
+        "la",
+        "le",
+        "lo",
+        "st",
+        "ten",
+        "ter",
+        "van",
+        "vande",
+        "vanden",
+        "vander",
+        "von",
+        "zu",
+    ]
+)
+SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+@dataclass(frozen=True)
+class PersonName:
+    family: str
+    given: str = ""
+    particle: str = ""
+    suffix: str = ""
+
+    @property
+    def full(self) -> str:
+        return " ".join(part for part in (self.given, self.particle, self.family, self.suffix) if part)
+
+    @property
+    def is_single_word(self) -> bool:
+        return not (self.given or self.particle or self.suffix) and " " not in self.family
+
+
+def split_name(name: str) -> PersonName:
+    words = name.split()
+    if not words:
+        return PersonName(family="")
+    suffix = ""
+    if len(words) > 2 and words[-1].casefold() in SUFFIXES:
+        suffix = words.pop()
+    family = words.pop()
+    particles: list[str] = []
+    while words and words[-1].casefold() in PARTICLES and words[-1].islower():
+        particles.insert(0, words.pop())
+    return PersonName(family=family, given=" ".join(words), particle=" ".join(particles), suffix=suffix)
+
+
+def join_name(*, given: str = "", particle: str = "", family: str = "", suffix: str = "") -> str:
+    return PersonName(family=family.strip(), given=given.strip(), particle=particle.strip(), suffix=suffix.strip()).full
