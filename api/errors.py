@@ -5,8 +5,11 @@ import difflib
 from django.db import IntegrityError
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .renderers import ExportRenderer
 
 
 class BadParameter(ValidationError):
@@ -29,6 +32,10 @@ def unknown_parameter(name: str, known: list[str]) -> BadParameter:
 
 
 def exception_handler(exc, context):
+    request = context.get("request")
+    if request is not None and isinstance(getattr(request, "accepted_renderer", None), ExportRenderer):
+        # An error asked for as BibTeX still comes back as JSON, which says what went wrong.
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
     if isinstance(exc, IntegrityError):
         message = str(exc).splitlines()[0]
         return Response({"detail": f"the database refused this change: {message}"}, status=status.HTTP_409_CONFLICT)

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bibliography import text
+from bibliography.interchange.export import FORMATS, Format
 from bibliography.merging import MergeError, paper_merge
 from bibliography.models import (
     Author,
@@ -39,6 +40,7 @@ from bibliography.tagging import papers_tag
 from . import serializers as s
 from .errors import BadParameter, PreconditionFailed, unknown_parameter
 from .filters import PaperFilter
+from .renderers import EXPORT_RENDERERS
 
 
 class MakeDate(Func):
@@ -183,6 +185,15 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         "batch": [],
     }
 
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action in ("list", "retrieve"):
+            renderers += [renderer() for renderer in EXPORT_RENDERERS]
+        return renderers
+
+    def exporting(self) -> Format | None:
+        return FORMATS.get(getattr(self.request.accepted_renderer, "format", None))
+
     def get_serializer_class(self):
         if self.action == "list":
             return s.PaperListSerializer
@@ -232,6 +243,8 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         try:
+            if fmt := self.exporting():
+                return Response(fmt.document([self.get_object()]))
             return super().retrieve(request, *args, **kwargs)
         except Http404:
             alias = PaperAlias.objects.filter(old_id=kwargs["pk"]).first() if str(kwargs["pk"]).isdigit() else None
@@ -242,8 +255,22 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         group_by = request.query_params.get("group_by")
         if group_by:
+            if self.exporting():
+                raise BadParameter("group_by", "group_by gives counts, as JSON: leave out format")
             return Response(self.facets(self.filter_queryset(Paper.objects.all()), group_by))
+        if fmt := self.exporting():
+            return self.export_page(fmt)
         return super().list(request, *args, **kwargs)
+
+    def export_page(self, fmt: Format) -> Response:
+        """One page of papers in a reference-manager format; the next page is in the Link header."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        response = Response(fmt.document(page))
+        links = [(self.paginator.get_next_link(), "next"), (self.paginator.get_previous_link(), "prev")]
+        header = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)
+        if header:
+            response["Link"] = header
+        return response
 
     def facets(self, papers, key: str) -> dict:
         """Counts per key for the filtered papers, complete (every key, not the top N)."""

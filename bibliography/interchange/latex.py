@@ -39,6 +39,8 @@ def _encoder() -> UnicodeToLatexEncoder:
         ],
         unknown_char_policy="keep",
         unknown_char_warning=False,
+        # {\~n}, as BibTeX wants accents: bare \~n would split a name at the tilde (a tie in names)
+        replacement_latex_protection="braces-all",
     )
 
 

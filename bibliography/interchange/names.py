@@ -55,6 +55,10 @@ class PersonName:
         return not (self.given or self.particle or self.suffix) and " " not in self.family
 
 
+def _is_particle(word: str) -> bool:
+    return word.islower() and word.casefold() in PARTICLES
+
+
 def split_name(name: str) -> PersonName:
     words = name.split()
     if not words:
@@ -62,11 +66,19 @@ def split_name(name: str) -> PersonName:
     suffix = ""
     if len(words) > 2 and words[-1].casefold() in SUFFIXES:
         suffix = words.pop()
-    family = words.pop()
-    particles: list[str] = []
-    while words and words[-1].casefold() in PARTICLES and words[-1].islower():
-        particles.insert(0, words.pop())
-    return PersonName(family=family, given=" ".join(words), particle=" ".join(particles), suffix=suffix)
+    # "Charles de la Vallée Poussin": the family name starts after the first run of particles
+    start = next((i for i in range(len(words) - 1) if _is_particle(words[i])), None)
+    if start is None:
+        return PersonName(family=words[-1], given=" ".join(words[:-1]), suffix=suffix)
+    end = start
+    while end < len(words) - 1 and _is_particle(words[end]):
+        end += 1
+    return PersonName(
+        family=" ".join(words[end:]),
+        given=" ".join(words[:start]),
+        particle=" ".join(words[start:end]),
+        suffix=suffix,
+    )
 
 
 def join_name(*, given: str = "", particle: str = "", family: str = "", suffix: str = "") -> str:

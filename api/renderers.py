@@ -1,0 +1,22 @@
+"""Reference-manager formats as DRF renderers: `?format=bibtex` or `Accept: application/x-bibtex`.
+
+The views hand these renderers finished text (see PaperViewSet.export); anything else that
+reaches them is an error body, which the exception handler sends as JSON instead.
+"""
+
+from rest_framework.renderers import BaseRenderer
+
+from bibliography.interchange.export import FORMATS
+
+
+class ExportRenderer(BaseRenderer):
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data.encode(self.charset) if isinstance(data, str) else b""
+
+
+EXPORT_RENDERERS = [
+    type(f"{fmt.name.capitalize()}Renderer", (ExportRenderer,), {"media_type": fmt.media_type, "format": fmt.name})
+    for fmt in FORMATS.values()
+]

@@ -1,0 +1,172 @@
+"""The seed bibliography leaves as BibTeX or CSL-JSON and comes back into an empty database the same."""
+
+import datetime
+import json
+from pathlib import Path
+
+import bibtexparser
+import jsonschema
+import pytest
+
+from bibliography.importers.load import import_file
+from bibliography.models import AuthorRole, LinkKind, Paper, PaperConcept, PaperKind, PaperLink, ReviewStatus, Source
+from tests.factories import make_author, make_authorship, make_concept, make_paper, make_venue
+
+from .conftest import export, library_state, wipe_bibliography
+
+CSL_SCHEMA = json.loads((Path(__file__).parent.parent / "data" / "csl-data.schema.json").read_text())
+
+TRICKY_NAMES = [
+    "Ludwig van Beethoven",
+    "Charles de la Vallée Poussin",
+    "Kurt Gödel",
+    "Plato",
+    "Martin Luther King Jr.",
+    "José Ángel Núñez-Muñoz",
+    "Zhang Wei 张伟",
+]
+TRICKY_TITLES = [
+    "Scaling {Laws} for 100% of $n$-body & Friends #1: a_b ~ c^2",
+    "\\ModelName: scriptsizeFLaws }}, and a stray { brace",
+    "Gödel, Escher -- and ``Bach'' — naïve “quotes”",
+]
+
+
+@pytest.mark.parametrize("format", ["bibtex", "csljson"])
+def test_the_seed_bibliography_round_trips(seed, tmp_path, format):
+    path = tmp_path / f"library.{format}"
+    path.write_text(export(format))
+    before = library_state()
+    assert len(before) == 184 and sum(len(p["concepts"]) for p in before.values()) == 31
+    wipe_bibliography()
+    assert not Paper.objects.exists()
+
+    result = import_file(path)
+
+    assert result.ok, result.error
+    assert result.created == 184
+    after = library_state()
+    assert after == before
+
+
+def _tricky_library():
+    venue = make_venue("Journal of Hard Cases", kind="journal")
+    papers = []
+    for n, title in enumerate(TRICKY_TITLES):
+        paper = make_paper(title=title, abstract=f"Abstract with 50% & $x$ {{ and ü, part {n}.", venue=venue)
+        paper.published_on = datetime.date(2021, 2, 3 + n)
+        paper.save()
+        papers.append(paper)
+    for position, name in enumerate(TRICKY_NAMES, 1):
+        make_authorship(papers[0], make_author(name), position=position)
+    speaker = make_authorship(papers[1], make_author("Ada Lovelace"), position=1)
+    speaker.role = AuthorRole.SPEAKER
+    speaker.save()
+    organizer = make_authorship(papers[1], make_author("Grace Hopper"), position=2)
+    organizer.role = AuthorRole.ORGANIZER
+    organizer.save()
+    papers[1].kind = PaperKind.TALK
+    papers[1].arxiv_id = "2401.01234"
+    papers[1].doi = "10.1000/x_y.z"
+    papers[1].save()
+    PaperLink.objects.create(paper=papers[0], url="https://github.com/a/b", kind=LinkKind.CODE)
+    PaperLink.objects.create(paper=papers[0], url="https://example.org/?q=a=b", kind=LinkKind.PROJECT)
+    concept = make_concept("Chemistry, physics & more")
+    PaperConcept.objects.create(paper=papers[0], concept=concept, source=Source.MANUAL, status=ReviewStatus.ACCEPTED)
+    rejected = make_concept("Rejected idea")
+    PaperConcept.objects.create(paper=papers[0], concept=rejected, source=Source.MANUAL, status=ReviewStatus.REJECTED)
+    return papers
+
+
+@pytest.mark.parametrize("format", ["bibtex", "csljson", "ris"])
+def test_tricky_names_and_titles_round_trip(db, tmp_path, format):
+    _tricky_library()
+    path = tmp_path / "tricky"
+    path.write_text(export(format))
+    before = library_state()
+    wipe_bibliography()
+
+    result = import_file(path)
+
+    assert result.ok, result.error
+    after = library_state()
+    if format == "ris":  # RIS has no kinds of links and no separate organiser role to carry
+        for state in (before, after):
+            for paper in state.values():
+                paper["links"] = [url for url, _ in paper["links"]]
+                paper["authors"] = [name for name, _ in paper["authors"]]
+                paper["kind"] = paper["venue"] = None
+    assert after == before
+    first = next(p for p in after.values() if p["title"] == TRICKY_TITLES[0])
+    authors = first["authors"] if format == "ris" else [name for name, _ in first["authors"]]
+    assert authors == TRICKY_NAMES
+    assert "Rejected idea" not in first["concepts"]
+
+
+def test_bibtex_is_read_by_an_independent_parser(seed):
+    text = export("bibtex")
+
+    library = bibtexparser.parse_string(text)
+
+    assert library.failed_blocks == []
+    keys = [entry.key for entry in library.entries]
+    assert len(keys) == Paper.objects.count() == len(set(keys))
+    talk = next(e for e in library.entries if e.get("type") and e["type"] == "talk")
+    assert talk.entry_type == "inproceedings"
+    assert talk["author"].startswith("Kumar, Ananya and Ma, Tengyu and")
+    assert "{Fine-tuning localizes skills, enables continual learning}" in talk["keywords"]
+    article = next(e for e in library.entries if e.get("howpublished"))
+    assert article.entry_type == "misc"
+
+
+def test_bibtex_escapes_latex_specials_and_non_ascii(db):
+    _tricky_library()
+
+    library = bibtexparser.parse_string(export("bibtex"))
+
+    titles = {entry["title"] for entry in library.entries}
+    assert (
+        "Scaling \\{Laws\\} for 100\\% of \\$n\\$-body \\& Friends \\#1: a\\_b {\\textasciitilde} c{\\textasciicircum}2"
+        in titles
+    )
+    assert any(title.startswith("G{\\\"o}del, Escher -{}- and `{}`Bach'{}'") for title in titles)
+    first = next(e for e in library.entries if "Beethoven" in e["author"])
+    assert first["author"].split(" and ")[:5] == [
+        "van Beethoven, Ludwig",
+        "de la {Vall{\\'e}e Poussin}, Charles",
+        'G{\\"o}del, Kurt',
+        "Plato",
+        "King, Jr., Martin Luther",
+    ]
+    assert first["journal"] == "Journal of Hard Cases" and first.entry_type == "article"
+    assert first["date"] == "2021-02-03" and first["year"] == "2021"
+
+
+def test_csljson_is_valid_against_the_csl_schema(seed):
+    _tricky_library()
+    items = json.loads(export("csljson"))
+
+    jsonschema.validate(items, CSL_SCHEMA)
+
+    assert len(items) == Paper.objects.count() == len({item["id"] for item in items})
+    tricky = next(item for item in items if item.get("title") == TRICKY_TITLES[0])
+    assert tricky["type"] == "article-journal"
+    assert tricky["issued"] == {"date-parts": [[2021, 2, 3]]}
+    assert tricky["author"][:5] == [
+        {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"},
+        {"family": "Vallée Poussin", "given": "Charles", "non-dropping-particle": "de la"},
+        {"family": "Gödel", "given": "Kurt"},
+        {"literal": "Plato"},
+        {"family": "King", "given": "Martin Luther", "suffix": "Jr."},
+    ]
+    talk = next(item for item in items if item.get("organizer"))
+    assert talk["type"] == "speech" and talk["organizer"] == [{"family": "Hopper", "given": "Grace"}]
+
+
+def test_the_csl_schema_rejects_what_it_should():
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate([{"id": "x", "type": "article", "author": [{"name": "Plato"}]}], CSL_SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate([{"id": "x", "type": "preprint-ish"}], CSL_SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate([{"id": "x", "type": "article", "issued": {"date-parts": [[2020, 1, 2, 3]]}}], CSL_SCHEMA)
