@@ -33,4 +33,23 @@ class Migration(migrations.Migration):
             model_name='paper',
             constraint=models.CheckConstraint(condition=models.Q(('citation_key__isnull', True), ('citation_key__regex', '^[A-Za-z0-9_:./+-]+$'), _connector='OR'), name='paper_citation_key_format'),
         ),
+        # A key, once given, is cited from documents: a save from a stale copy of the paper must
+        # not blank it (a curator can still change it to another key on purpose).
+        migrations.RunSQL(
+            """
+            CREATE FUNCTION bibliography_keep_citation_key() RETURNS trigger AS $$
+            BEGIN
+                IF NEW.citation_key IS NULL AND OLD.citation_key IS NOT NULL THEN
+                    NEW.citation_key := OLD.citation_key;
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER paper_keep_citation_key BEFORE UPDATE OF citation_key ON bibliography_paper
+                FOR EACH ROW EXECUTE FUNCTION bibliography_keep_citation_key();
+            """,
+            """
+            DROP TRIGGER paper_keep_citation_key ON bibliography_paper;
+            DROP FUNCTION bibliography_keep_citation_key();
+            """,
+        ),
     ]

@@ -1,0 +1,243 @@
+"""Citation keys, detection by content, errors that name file, line and field, the command and the API."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bibliography.importers.detect import detect_format
+from bibliography.importers.load import import_file
+from bibliography.interchange import csljson
+from bibliography.models import ImportRun, Paper, PaperConcept, SourceRecord
+from tests.factories import make_author, make_authorship, make_concept, make_paper
+
+from .conftest import export
+
+BIB = """@comment{exported by hand}
+@string{iclr = "International Conference on Learning Representations"}
+
+@inproceedings{smith2020deep,
+  title = {Deep Things, {Revisited}},
+  author = {Smith, Jane and de la Cruz, Ana},
+  booktitle = iclr,
+  year = 2020,
+  doi = {https://doi.org/10.1234/ABC.def},
+  eprint = {2001.01234v2},
+  archivePrefix = {arXiv},
+  keywords = {scaling, {vision, language}},
+  url = {https://github.com/smith/deep}
+}
+"""
+
+
+def test_keys_are_author_year_word_disambiguated_and_stable(db):
+    papers = [make_paper(title="The Attention Mechanism", year=2017) for _ in range(3)]
+    for paper in papers:
+        make_authorship(paper, make_author("Ashish Vaswani"))
+
+    export("bibtex")
+    keys = list(Paper.objects.order_by("id").values_list("citation_key", flat=True))
+
+    assert keys == ["vaswani2017attention", "vaswani2017attentionb", "vaswani2017attentionc"]
+    papers[0].title = "Renamed by a curator"
+    papers[0].save()  # a stale copy, without the key: the database keeps the key all the same
+    export("csljson")
+    assert list(Paper.objects.order_by("id").values_list("citation_key", flat=True)) == keys
+
+
+def test_an_imported_key_is_kept_unless_taken(db, tmp_path):
+    make_paper(title="Something else", citation_key="smith2020deep")
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB)
+
+    result = import_file(path)
+
+    assert result.ok, result.error
+    paper = Paper.objects.get(title="Deep Things, Revisited")
+    assert paper.citation_key == "smith2020deepb"
+
+
+def test_bibtex_fields_are_read(db, tmp_path):
+    path = tmp_path / "refs.txt"
+    path.write_text(BIB)
+
+    result = import_file(path)
+
+    assert result.ok and result.format == "bibtex"
+    paper = Paper.objects.for_listing().get()
+    assert paper.title == "Deep Things, Revisited" and paper.year == 2020
+    assert paper.venue.name == "International Conference on Learning Representations"
+    assert paper.venue.kind == "conference"
+    assert paper.doi == "10.1234/abc.def" and paper.arxiv_id == "2001.01234"
+    assert [a.author.name for a in paper.authorships.all()] == ["Jane Smith", "Ana de la Cruz"]
+    assert [(link.url, link.kind) for link in paper.links.all()] == [("https://github.com/smith/deep", "code")]
+    assert sorted(tag.concept.name for tag in paper.accepted_tags) == ["scaling", "vision, language"]
+    assert SourceRecord.objects.get().line_number == 4
+
+
+def test_reimporting_the_same_file_changes_nothing(db, tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB)
+    import_file(path)
+
+    again = import_file(path)
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    assert PaperConcept.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (BIB, "bibtex"),
+        ('[{"id": "a", "type": "article", "title": "T"}]', "csljson"),
+        ("TY  - JOUR\nTI  - T\nER  - \n", "ris"),
+        ("\ufeff\n\n  [\n  ]\n", "csljson"),
+    ],
+)
+def test_formats_are_told_by_content_not_extension(tmp_path, content, expected):
+    path = tmp_path / "export.txt"
+    path.write_text(content)
+    assert detect_format(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bad-year.bib", BIB.replace("year = 2020", "year = {20x0}"), "bad-year.bib:4: year: '20x0' is not a year"),
+        (
+            "bad-doi.bib",
+            BIB.replace("10.1234/ABC.def", "nonsense"),
+            "bad-doi.bib:4: doi: 'https://doi.org/nonsense' is not a DOI",
+        ),
+        ("bad-arxiv.bib", BIB.replace("2001.01234v2", "12"), "bad-arxiv.bib:4: eprint: '12' is not an arXiv id"),
+        (
+            "broken.json",
+            '[\n {"id": "a", "type": "article", "title": "fine"},\n {"id": "b",\n  "title": oops}\n]\n',
+            "broken.json:4: not valid JSON",
+        ),
+        (
+            "date.json",
+            '[{"id": "a", "type": "article", "issued": {"date-parts": [[2020, 2, 31]]}}]',
+            "date.json:1: issued",
+        ),
+        ("names.json", '[{"id": "a", "type": "article", "author": "Smith"}]', "names.json:1: author: expected a list"),
+        ("open.ris", "TY  - JOUR\nTI  - A\nER  - \n\nTY  - JOUR\nTI  - B\n", "open.ris:5: the record is not closed"),
+        ("url.ris", "TY  - JOUR\nTI  - A\nUR  - ftp://x\nER  - \n", "url.ris:1: UR: 'ftp://x' is not an http(s) URL"),
+    ],
+)
+def test_bad_files_fail_whole_naming_file_line_and_field(db, tmp_path, name, content, message):
+    make_paper(title="Already here")
+    path = tmp_path / name
+    path.write_text(content)
+
+    result = import_file(path)
+
+    assert not result.ok
+    assert str(result.error).startswith(message), str(result.error)
+    assert list(Paper.objects.values_list("title", flat=True)) == ["Already here"]
+    assert ImportRun.objects.get().status == "failed"
+
+
+def test_csljson_items_are_read_across_buffer_boundaries(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(csljson, "_READ_AHEAD_CHARS", 64)
+    items = [{"id": f"k{n}", "type": "article", "title": f"Paper number {n}", "abstract": "x " * 50} for n in range(30)]
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(items, indent=1))
+
+    result = import_file(path)
+
+    assert result.ok, result.error
+    assert result.created == 30
+    lines = dict(SourceRecord.objects.values_list("paper__title", "line_number"))
+    text = path.read_text().splitlines()
+    assert text[lines["Paper number 17"] - 1].strip() == "{"
+    assert text[lines["Paper number 17"]].strip() == '"id": "k17",'
+
+
+def test_export_command_filters_like_the_api(db, tmp_path):
+    scaling = make_concept("Scaling", slug="scaling")
+    tagged = make_paper(title="Tagged paper", year=2023)
+    make_paper(title="Other paper", year=2023)
+    PaperConcept.objects.create(paper=tagged, concept=scaling, status="accepted", source="manual")
+    output = tmp_path / "out.bib"
+
+    stdout = io.StringIO()
+    call_command(
+        "export_bibliography", "--format", "bibtex", "--output", str(output), "--concept", "scaling", stdout=stdout
+    )
+
+    assert "Wrote 1 papers" in stdout.getvalue()
+    assert output.read_text().count("@misc{") == 1 and "Tagged paper" in output.read_text()
+    call_command("export_bibliography", "--format", "ris", "--output", str(output), "--year", "2023", stdout=stdout)
+    assert output.read_text().count("TY  - ") == 2
+    with pytest.raises(CommandError, match="--concept: no concept"):
+        call_command("export_bibliography", "--format", "ris", "--output", str(output), "--concept", "nope")
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "media_type", "marker"),
+    [
+        ("?format=bibtex", None, "application/x-bibtex", "@misc{"),
+        ("", "application/x-bibtex", "application/x-bibtex", "@misc{"),
+        ("?format=csljson", None, "application/vnd.citationstyles.csl+json", '"type": "article"'),
+        ("", "application/vnd.citationstyles.csl+json", "application/vnd.citationstyles.csl+json", '"id"'),
+        ("?format=ris", None, "application/x-research-info-systems", "TY  - GEN"),
+        ("", "application/x-research-info-systems", "application/x-research-info-systems", "ER  - "),
+    ],
+)
+def test_api_serves_reference_manager_formats(client, db, query, accept, media_type, marker):
+    paper = make_paper(title="Served paper")
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+
+    listing = client.get(f"/api/papers/{query}", **headers)
+    detail = client.get(f"/api/papers/{paper.pk}/{query}", **headers)
+
+    for response in (listing, detail):
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith(media_type)
+        assert marker in response.content.decode()
+    if "csljson" in media_type or "csl" in media_type:
+        assert json.loads(listing.content)[0]["title"] == "Served paper"
+
+
+def test_api_export_pages_with_a_link_header_in_bounded_queries(client, db):
+    for n in range(30):
+        paper = make_paper(title=f"Paper {n}")
+        make_authorship(paper, make_author(f"Author {n}"))
+    client.get("/api/papers/?format=bibtex&page_size=30")  # keys are made once, on first export
+
+    with CaptureQueriesContext(connection) as small:
+        client.get("/api/papers/?format=bibtex&page_size=2")
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/api/papers/?format=bibtex&page_size=25")
+
+    assert len(large) == len(small)
+    assert response.content.decode().count("@misc{") == 25
+    assert 'rel="next"' in response["Link"]
+    following = client.get(response["Link"].split(">")[0].lstrip("<"))
+    assert following.content.decode().count("@misc{") == 5
+
+
+def test_api_errors_stay_json_when_bibtex_was_asked(client, db):
+    response = client.get("/api/papers/?format=bibtex&concept=nope")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["parameter"] == "concept"
+    assert client.get("/api/papers/?format=bibtex&group_by=year").status_code == 400
+
+
+def test_the_database_guards_citation_keys(db):
+    from django.db import IntegrityError, transaction
+
+    paper = make_paper(citation_key="taken2020")
+    other = make_paper()
+    for bad in ("taken2020", "has space", "brace{", ""):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Paper.objects.filter(pk=other.pk).update(citation_key=bad)
+    Paper.objects.filter(pk=paper.pk).update(citation_key=None)
+    paper.refresh_from_db()
+    assert paper.citation_key == "taken2020"
