@@ -112,6 +112,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.describe_export_formats"],
     "ENUM_NAME_OVERRIDES": {
         "ReviewStatusEnum": "bibliography.models.ReviewStatus",
         "ImportStatusEnum": "bibliography.models.ImportStatus",

@@ -1,0 +1,20 @@
+"""OpenAPI schema adjustments drf-spectacular cannot infer."""
+
+from bibliography.interchange.export import FORMATS
+
+_EXPORT_SCHEMAS = {
+    fmt.media_type: {"type": "array", "items": {"type": "object"}} if fmt.name == "csljson" else {"type": "string"}
+    for fmt in FORMATS.values()
+}
+
+
+def describe_export_formats(result, generator, request, public):
+    """Reference-manager formats are text (or CSL-JSON items), not the JSON serializers' shape."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for response in operation.get("responses", {}).values():
+                for media_type, content in response.get("content", {}).items():
+                    if media_type in _EXPORT_SCHEMAS:
+                        content.clear()
+                        content["schema"] = _EXPORT_SCHEMAS[media_type]
+    return result
