@@ -121,6 +121,7 @@ class PaperListSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
             "links",
             "doi",
             "arxiv_id",
+            "citation_key",
             "cited_by_count",
             "needs_review",
             "review_reason",
@@ -218,11 +219,15 @@ class PaperWriteSerializer(serializers.ModelSerializer):
             "year",
             "doi",
             "arxiv_id",
+            "citation_key",
             "needs_review",
             "review_reason",
             "authors",
         ]
         extra_kwargs = {"doi": {"validators": []}, "arxiv_id": {"validators": []}}
+
+    def validate_citation_key(self, value):
+        return value or None  # blank means "keep the key it has" (see the paper_keep_citation_key trigger)
 
     def validate_doi(self, value):
         if not value:

@@ -154,7 +154,7 @@ class PaperAdmin(SimpleHistoryAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "abstract", "kind", "venue", ("published_on", "year")]}),
-        ("Identifiers", {"fields": ["doi", "arxiv_id"]}),
+        ("Identifiers", {"fields": ["doi", "arxiv_id", "citation_key"]}),
         ("Review", {"fields": ["needs_review", "review_reason"]}),
         ("Bookkeeping", {"fields": ["cited_by_count", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]

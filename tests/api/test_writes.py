@@ -190,3 +190,18 @@ def test_concept_lookup_by_id_or_slug(anon):
     assert anon.get(f"/api/concepts/{concept.pk}/").json()["slug"] == "by-slug"
     assert anon.get("/api/concepts/by-slug/").json()["id"] == concept.pk
     assert Concept.objects.count() == 1
+
+
+def test_curators_can_set_a_citation_key_the_database_checks(curator):
+    make_paper(title="Holder", citation_key="held2020")
+    paper = make_paper(title="Mine")
+
+    assert curator.patch(f"/api/papers/{paper.pk}/", {"citation_key": "mine2021"}, format="json").status_code == 200
+    taken = curator.patch(f"/api/papers/{paper.pk}/", {"citation_key": "held2020"}, format="json")
+    bad = curator.patch(f"/api/papers/{paper.pk}/", {"citation_key": "has space"}, format="json")
+    blank = curator.patch(f"/api/papers/{paper.pk}/", {"citation_key": ""}, format="json")
+
+    assert taken.status_code == 400 and "citation_key" in taken.json()["detail"]
+    assert bad.status_code in (400, 409)
+    assert blank.status_code == 200
+    assert curator.get(f"/api/papers/{paper.pk}/").json()["citation_key"] == "mine2021"
