@@ -19,6 +19,20 @@ def database_settings(base_dir: Path, *, conn_max_age: int = 0) -> dict:
     url = os.environ.get("DATABASE_URL") or embedded_database_url(
         Path(os.environ.get("BIBLIOGRAPHY_PGDATA") or base_dir / ".local" / "pgdata")
     )
+    return database_from_url(url, conn_max_age=conn_max_age)
+
+
+def replica_settings(urls: list[str], *, conn_max_age: int = 0) -> dict[str, dict]:
+    """`replica1`, `replica2`, … from DATABASE_REPLICA_URLS; in tests they mirror the primary."""
+    replicas = {}
+    for number, url in enumerate(urls, 1):
+        config = database_from_url(url, conn_max_age=conn_max_age)
+        config["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = config
+    return replicas
+
+
+def database_from_url(url: str, *, conn_max_age: int = 0) -> dict:
     config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=conn_max_age > 0)
     # dj-database-url leaves a socket directory given as ?host= in OPTIONS; dbshell and the
     # backup commands read HOST, so move it there.

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from config.database import database_settings
+from config.database import database_settings, replica_settings
 from config.env import env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +39,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "config.routers.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -61,6 +62,12 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": database_settings(BASE_DIR, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))}
+# Streaming replicas that serve the API's reads (see config/routers.py and docs/scaling.md).
+DATABASES |= replica_settings(env_list("DATABASE_REPLICA_URLS"), conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
+# After a write, the same client reads from the primary for this long (replication lag).
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,3 +10,7 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/m
 # Serve static files straight from the apps, as production does after collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests: nothing to scan at start
+
+# An alias the replica test points at a real streaming replica (tests/test_replicas.py); here it
+# mirrors the primary and no request reads from it unless DATABASE_REPLICAS names it.
+DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
