@@ -10,6 +10,16 @@ from .errors import DumpError
 
 SNIFF_BYTES = 64 * 1024
 
+# Most specific first: a listing's loose layout would also match the start of other files.
+_DETECTORS = [
+    (csljson.looks_like_csljson, ImportFormat.CSLJSON),
+    (ris.looks_like_ris, ImportFormat.RIS),
+    (bibtex.looks_like_bibtex, ImportFormat.BIBTEX),
+    (abstracts.looks_like_abstracts, ImportFormat.ABSTRACTS),
+    (vault.looks_like_vault, ImportFormat.VAULT),
+    (listing.looks_like_listing, ImportFormat.LISTING),
+]
+
 
 def detect_format(path: Path) -> ImportFormat:
     with path.open("rb") as stream:
@@ -17,18 +27,9 @@ def detect_format(path: Path) -> ImportFormat:
     lines = head.splitlines()[:400]
     if not any(line.strip() for line in lines):
         raise DumpError(path.name, None, "the file is empty")
-    if csljson.looks_like_csljson(lines):
-        return ImportFormat.CSLJSON
-    if ris.looks_like_ris(lines):
-        return ImportFormat.RIS
-    if bibtex.looks_like_bibtex(lines):
-        return ImportFormat.BIBTEX
-    if abstracts.looks_like_abstracts(lines):
-        return ImportFormat.ABSTRACTS
-    if vault.looks_like_vault(lines):
-        return ImportFormat.VAULT
-    if listing.looks_like_listing(lines):
-        return ImportFormat.LISTING
+    for looks_like, format in _DETECTORS:
+        if looks_like(lines):
+            return format
     first = next(line.strip() for line in lines if line.strip())
     raise DumpError(
         path.name,

@@ -256,7 +256,7 @@ class Loader:
                         existing.add(paper)
                 landed.append((record, paper, False))
 
-        self._choose_keys(created, {id(p): r for r, p, new in landed if new})
+        self._choose_keys([(record, paper) for record, paper, is_new in landed if is_new])
         Paper.objects.bulk_create(created)
         if changed:
             now = timezone.now()
@@ -294,19 +294,16 @@ class Loader:
         )
         return papers, aliases
 
-    def _choose_keys(self, created: list[Paper], records: dict[int, PaperRecord]) -> None:
+    def _choose_keys(self, new: list[tuple[PaperRecord, Paper]]) -> None:
         """Citation keys for new papers: the file's own key when free, else one made like an export's."""
-        if not created:
+        if not new:
             return
         keys_locked()
-        wanted = []
-        for paper in created:
-            record = records[id(paper)]
-            first = record.authors[0][0] if record.authors else None
-            wanted.append(
-                (usable_key(record.citation_key), key_stem(first, paper.year, paper.title or paper.abstract[:300]))
-            )
-        for paper, key in zip(created, choose_keys(wanted), strict=True):
+        wanted = [
+            (usable_key(record.citation_key), key_stem(paper, record.authors[0][0] if record.authors else None))
+            for record, paper in new
+        ]
+        for (_, paper), key in zip(new, choose_keys(wanted), strict=True):
             paper.citation_key = key
 
     def _venue(self, record: VenueRecord | None) -> Venue | None:

@@ -49,9 +49,8 @@ def export_chunks(
     """
     yield format.head
     last_id, first = 0, True
-    base = papers.order_by().values("id")
     while True:
-        ids = list(base.filter(id__gt=last_id).order_by("id").values_list("id", flat=True)[:chunk_size])
+        ids = list(papers.filter(id__gt=last_id).order_by("id").values_list("id", flat=True)[:chunk_size])
         if not ids:
             break
         chunk = list(Paper.objects.for_listing().filter(id__in=ids).order_by("id"))

@@ -17,56 +17,27 @@ from django.db.models import Q
 from bibliography import text
 from bibliography.models import CITATION_KEY_PATTERN, Paper
 
+from .fields import people
 from .names import split_name
 
 # Key assignment runs one at a time: two exports choosing keys at once could choose the same one.
 _KEYS_LOCK = 0x6B657973  # "keys"
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "how",
-        "in",
-        "into",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "toward",
-        "towards",
-        "via",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "with",
-    ]
-)
+STOPWORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "by", "can", "do", "does", "for", "from", "how", "in", "into", "is", "it",
+    "of", "on", "or", "the", "to", "toward", "towards", "via", "what", "when", "where", "which", "who", "why", "with",
+})  # fmt: skip
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
 
 
-def key_stem(first_author: str | None, year: int | None, title: str) -> str:
+def key_stem(paper: Paper, first_author: str | None) -> str:
+    """`family` + `year` + first significant word of the title (of the abstract when untitled)."""
     family = split_name(first_author).family if first_author else ""
     name = _NOT_KEY.sub("", text.fold(family)) or "anon"
+    title = paper.title or paper.abstract[:300]
     words = [w for w in _NOT_KEY.sub(" ", text.fold(title)).split() if w not in STOPWORDS]
     word = words[0] if words else "untitled"
-    return f"{name[:40]}{year or 'nd'}{word[:40]}"
+    return f"{name[:40]}{paper.year or 'nd'}{word[:40]}"
 
 
 def usable_key(key: str | None) -> str | None:
@@ -127,17 +98,10 @@ def keys_assign(papers: Sequence[Paper]) -> None:
             .values_list("id", "citation_key")
         )
         fresh = [paper for paper in todo if paper.pk not in already]
-        stems = [
-            (None, key_stem(_first_author(paper), paper.year, paper.title or paper.abstract[:300])) for paper in fresh
-        ]
+        stems = [(None, key_stem(paper, next((p.name for p in people(paper)), None))) for paper in fresh]
         for paper, key in zip(fresh, choose_keys(stems), strict=True):
             paper.citation_key = key
         Paper.objects.bulk_update(fresh, ["citation_key"])
         for paper in todo:
             if paper.pk in already:
                 paper.citation_key = already[paper.pk]
-
-
-def _first_author(paper: Paper) -> str | None:
-    authorships = sorted(paper.authorships.all(), key=lambda a: a.position)
-    return authorships[0].author.name if authorships else None
