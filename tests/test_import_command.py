@@ -262,3 +262,24 @@ def test_folders_skip_readmes_and_hidden_files(tmp_path):
     write(tmp_path, HEADER + f"One\n\n{ABSTRACT}\n", "listing.txt")
     out, _ = run(tmp_path)
     assert "1 of 1 files imported" in out
+
+
+def test_a_row_the_database_refuses_is_reported_with_its_line(tmp_path):
+    body = "".join(f"Paper {n}\n\n{ABSTRACT} {n}\n\n" for n in range(3))
+    path = write(tmp_path, HEADER + body, "future.txt")
+
+    result = import_file(path, year=2500)  # the command refuses such a year; the table refuses it too
+
+    assert not result.ok
+    assert str(result.error).startswith("future.txt:11: the database refused it"), str(result.error)
+    assert "paper_year_plausible" in str(result.error)
+    assert not Paper.objects.exists()
+
+
+def test_a_nul_byte_is_refused_with_its_line_and_column(tmp_path):
+    path = write(tmp_path, HEADER + f"Paper\n\n{ABSTRACT} \x00\n", "nul.txt")
+
+    result = import_file(path)
+
+    assert str(result.error) == f"nul.txt:13: a NUL byte at column {len(ABSTRACT) + 2}: this is not a text file"
+    assert not Paper.objects.exists()

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bibliography.importers import abstracts, listing, vault
 from bibliography.importers.detect import detect_format
@@ -293,3 +295,11 @@ def test_keys_fold_case_accents_and_punctuation():
     assert text.title_key("注意力机制") == "注意力机制"  # non-Latin titles keep their letters
     assert text.abstract_key("Same words.") == text.abstract_key("same   WORDS")
     assert text.abstract_key("  ...  ") is None
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_the_ascii_shortcut_folds_like_the_general_rule(value):
+    from bibliography import text
+
+    general = text._NOT_WORD.sub(" ", text._COMBINING.sub("", value).casefold()).strip()
+    assert text.fold(value) == general

@@ -46,6 +46,8 @@ from bibliography.models import (
 )
 
 from . import abstracts, listing, vault
+from .batches import batched, read_ahead
+from .copy import CopyRefused, allocate_ids, copy_objects
 from .detect import detect_format
 from .errors import DumpError
 from .reader import DumpReader, file_sha256
@@ -71,7 +73,7 @@ _PAPER_FIELDS = [
     "abstract",
     "doi",
     "arxiv_id",
-    "venue_id",
+    "venue",
     "year",
     "published_on",
     "title_key",
@@ -81,6 +83,25 @@ _PAPER_FIELDS = [
 ]
 
 _ALIAS_KEYS = ["paper", "doi", "arxiv_id", "title_key", "abstract_key"]
+
+_NEW_PAPER_FIELDS = [
+    *_PAPER_FIELDS,
+    "kind",
+    "citation_key",
+    "cited_by_count",
+    "created_at",
+    "updated_at",
+]
+_SOURCE_FIELDS = [
+    "import_run",
+    "paper",
+    "file_name",
+    "line_number",
+    "raw_hash",
+    "listed_month",
+    "listed_day",
+    "listed_on",
+]
 
 
 @dataclass
@@ -126,8 +147,8 @@ def import_file(
                 if result.format == ImportFormat.VAULT:
                     loader.load_talk(vault.parse(reader, path.name, result.warnings))
                 else:
-                    parse = _PARSERS[result.format]
-                    for batch in _batched(parse(reader, path.name, result.warnings), BATCH_SIZE):
+                    records = _PARSERS[result.format](reader, path.name, result.warnings)
+                    for batch in read_ahead(_with_keys(batched(records, BATCH_SIZE))):
                         loader.load_papers(batch)
                         if on_progress:
                             on_progress(reader.bytes_read)
@@ -174,9 +195,10 @@ def _record_failure(path: Path, format: str, started, error: DumpError) -> None:
     )
 
 
-def _batched(records: Iterable[PaperRecord], size: int) -> Iterator[list[PaperRecord]]:
-    iterator = iter(records)
-    while batch := list(itertools.islice(iterator, size)):
+def _with_keys(batches: Iterable[list[PaperRecord]]) -> Iterator[list[PaperRecord]]:
+    for batch in batches:
+        for record in batch:
+            record.title_key, record.abstract_key  # noqa: B018 — computed here, in the reading thread
         yield batch
 
 
@@ -231,7 +253,7 @@ class Loader:
 
     def load_papers(self, records: list[PaperRecord]) -> list[Paper]:
         """Write one batch; returns the paper each record landed on, in order."""
-        keyed = [(r, text.title_key(r.title), text.abstract_key(r.abstract)) for r in records]
+        keyed = [(r, r.title_key, r.abstract_key) for r in records]
         papers, aliases = self._existing(keyed)
         existing = _Index(papers)
         same = {paper.pk: paper for paper in papers}
@@ -257,7 +279,9 @@ class Loader:
                 landed.append((record, paper, False))
 
         self._choose_keys([(record, paper) for record, paper, is_new in landed if is_new])
-        Paper.objects.bulk_create(created)
+        for paper, pk in zip(created, allocate_ids(Paper, len(created)), strict=True):
+            paper.pk = pk
+        self._copy(created, _NEW_PAPER_FIELDS, [record.line for record, _, is_new in landed if is_new])
         if changed:
             now = timezone.now()
             to_update = {p.pk: p for _, p, _ in landed if p.pk in changed}
@@ -415,10 +439,11 @@ class Loader:
                 paper_id__in={pk for pk, _ in wanted}, url__in={url for _, url in wanted}
             ).values_list("paper_id", "url")
         )
+        line_of = {paper.pk: record.line for record, paper, _ in reversed(landed)}
         new = [
             PaperLink(paper_id=pk, url=url, kind=kind) for (pk, url), kind in wanted.items() if (pk, url) not in have
         ]
-        PaperLink.objects.bulk_create(new)
+        self._copy(new, ["paper", "url", "kind"], [line_of[link.paper_id] for link in new])
         return {link.paper_id for link in new}
 
     def _add_concepts(self, landed) -> set[int]:
@@ -491,8 +516,15 @@ class Loader:
                     listed_on=listed.resolved(self.year) if listed else None,
                 )
             )
-        SourceRecord.objects.bulk_create(rows)
+        self._copy(rows, _SOURCE_FIELDS, [row.line_number for row in rows])
         return {row.paper_id for row in rows}
+
+    def _copy(self, objects, fields: list[str], lines: list[int]) -> None:
+        try:
+            copy_objects(objects, fields)
+        except CopyRefused as refused:
+            line = lines[refused.row] if refused.row is not None and refused.row < len(lines) else None
+            raise DumpError(self.file_name, line, f"the database refused it: {refused}") from refused
 
     # a talk and its concept graph -------------------------------------------------------------
 

@@ -3,7 +3,9 @@
 import datetime
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from bibliography import text
 from bibliography.models import AuthorRole, LinkKind, PaperKind, VenueKind
 
 
@@ -56,6 +58,15 @@ class PaperRecord:
     @property
     def raw_hash(self) -> str:
         return hashlib.sha256(self.raw.encode()).hexdigest()
+
+    # What the record is matched on; computed once, by the thread that reads ahead (see batches.py).
+    @cached_property
+    def title_key(self) -> str:
+        return text.title_key(self.title)
+
+    @cached_property
+    def abstract_key(self) -> str | None:
+        return text.abstract_key(self.abstract)
 
 
 @dataclass(frozen=True)

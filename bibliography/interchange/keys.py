@@ -6,16 +6,14 @@ is imported or exported, and from then on only read. Clashes get a letter: `…a
 `…attentionb`, `…attentionc`.
 """
 
-import itertools
 import re
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from bibliography import text
-from bibliography.models import CITATION_KEY_PATTERN, Paper
+from bibliography.models import CITATION_KEY_PATTERN, CitationKeyStem, Paper
 
 from .fields import people
 from .names import split_name
@@ -47,36 +45,72 @@ def usable_key(key: str | None) -> str | None:
     return None
 
 
-def _suffixes() -> Iterable[str]:
-    yield ""
-    yield from string.ascii_lowercase[1:]
-    for length in itertools.count(2):
-        for letters in itertools.product(string.ascii_lowercase, repeat=length):
-            yield "".join(letters)
+def suffix(position: int) -> str:
+    """The suffix at this position of the sequence "", b, c, …, z, aa, ab, …, zz, aaa, …"""
+    if position < 26:
+        return string.ascii_lowercase[position] if position else ""
+    rest, length = position - 26, 2
+    while rest >= 26**length:
+        rest -= 26**length
+        length += 1
+    letters = []
+    for _ in range(length):
+        rest, digit = divmod(rest, 26)
+        letters.append(string.ascii_lowercase[digit])
+    return "".join(reversed(letters))
 
 
 def choose_keys(wanted: Sequence[tuple[str | None, str]]) -> list[str]:
     """Free keys for (preferred key or None, stem) pairs, in order; call inside `keys_locked()`.
 
     A preferred key (from an imported file) is kept when nobody has it; otherwise the stem gets the
-    first free suffix. One query whatever the number of keys.
+    next suffix its `CitationKeyStem` counter names. Candidates are checked by exact lookups; a taken
+    one (a key typed by a curator, or given before counters existed) makes its stem try the next
+    position, then skip ahead twice as far each round: a stem with thousands of older keys settles
+    in a dozen queries.
     """
-    stems = {stem for _, stem in wanted} | {key for key, _ in wanted if key}
-    taken: set[str] = set()
-    if stems:
-        prefixes = Q()
-        for stem in stems:
-            prefixes |= Q(citation_key__startswith=stem)  # paper_citation_key_unique (C collation)
-        taken = set(Paper.objects.filter(prefixes).values_list("citation_key", flat=True))
-    chosen = []
-    for preferred, stem in wanted:
-        if preferred and preferred not in taken:
-            key = preferred
+    chosen: list[str] = [""] * len(wanted)
+    in_use: set[str] = set()
+    taken = _taken({key for key, _ in wanted if key})
+    pending = []
+    for n, (preferred, _) in enumerate(wanted):
+        if preferred and preferred not in taken and preferred not in in_use:
+            chosen[n] = preferred
+            in_use.add(preferred)
         else:
-            key = next(stem + suffix for suffix in _suffixes() if stem + suffix not in taken)
-        taken.add(key)
-        chosen.append(key)
+            pending.append(n)
+    stems = {wanted[n][1] for n in pending}
+    counters = dict(CitationKeyStem.objects.filter(stem__in=stems).values_list("stem", "next_suffix"))
+    jumps = dict.fromkeys(stems, 0)
+    while pending:
+        for n in pending:
+            stem = wanted[n][1]
+            position = counters.get(stem, 0)
+            chosen[n], counters[stem] = stem + suffix(position), position + 1
+        taken = _taken({chosen[n] for n in pending})
+        retry = []
+        for n in pending:
+            if chosen[n] in taken or chosen[n] in in_use:
+                retry.append(n)
+                stem = wanted[n][1]
+                counters[stem] += jumps[stem]
+                jumps[stem] = max(1, 2 * jumps[stem])
+            else:
+                in_use.add(chosen[n])
+        pending = retry
+    CitationKeyStem.objects.bulk_create(
+        [CitationKeyStem(stem=stem, next_suffix=counters[stem]) for stem in sorted(stems)],
+        update_conflicts=True,
+        unique_fields=["stem"],
+        update_fields=["next_suffix"],
+    )
     return chosen
+
+
+def _taken(keys: set[str]) -> set[str]:
+    if not keys:
+        return set()
+    return set(Paper.objects.filter(citation_key__in=keys).values_list("citation_key", flat=True))
 
 
 def keys_locked() -> None:

@@ -227,6 +227,21 @@ class Paper(models.Model):
         self.abstract_key = text.abstract_key(self.abstract)
 
 
+class CitationKeyStem(models.Model):
+    """How far along its suffixes (``""``, ``b``, …, ``z``, ``aa``, …) a citation-key stem is.
+
+    Choosing a key then costs a few exact lookups, not a scan of every key sharing the stem: a
+    listing of a million untitled-author papers has stems like ``anon2024learning`` thousands
+    of times over.
+    """
+
+    stem = models.CharField(max_length=100, primary_key=True, db_collation="C")
+    next_suffix = models.PositiveIntegerField(default=0, help_text="The position of the next suffix to try.")
+
+    def __str__(self):
+        return f"{self.stem} (next #{self.next_suffix})"
+
+
 class PaperLink(models.Model):
     """A URL that belongs to a paper: its code, project page, data set or DOI."""
 

@@ -5,12 +5,13 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from bibliography.importers.detect import detect_format
 from bibliography.importers.load import import_file
 from bibliography.interchange import csljson
+from bibliography.interchange.keys import choose_keys, keys_locked, suffix
 from bibliography.models import ImportRun, Paper, PaperConcept, SourceRecord
 from tests.factories import make_author, make_authorship, make_concept, make_paper
 
@@ -46,6 +47,41 @@ def test_keys_are_author_year_word_disambiguated_and_stable(db):
     papers[0].save()  # a stale copy, without the key: the database keeps the key all the same
     export("csljson")
     assert list(Paper.objects.order_by("id").values_list("citation_key", flat=True)) == keys
+
+
+def test_suffixes_run_b_to_z_then_two_and_three_letters():
+    positions = (0, 1, 2, 25, 26, 27, 51, 701, 702)
+    assert [suffix(n) for n in positions] == ["", "b", "c", "z", "aa", "ab", "az", "zz", "aaa"]
+
+
+def test_a_crowded_stem_costs_a_few_lookups_not_a_scan(db):
+    """Thousands of keys share `anon2024learning` in a listing with no authors; the next one must not read them all."""
+    Paper.objects.bulk_create(
+        [
+            Paper(title=f"Learning {n}", citation_key=f"anon2024learning{suffix(n)}", title_key=f"learning {n}")
+            for n in range(3000)
+        ]
+    )
+    Paper.objects.bulk_create([Paper(title="Typed by a curator", citation_key="anon2024vision", title_key="x")])
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        keys_locked()
+        keys = choose_keys([(None, "anon2024learning")] * 3 + [(None, "anon2024vision"), (None, "anon2024new")])
+        again = choose_keys([(None, "anon2024learning"), (None, "anon2024new")])
+
+    assert len(set(keys + again)) == 7
+    assert not Paper.objects.filter(citation_key__in=keys + again).exists()
+    assert keys[3] == "anon2024visionb" and keys[4] == "anon2024new" and again[1] == "anon2024newb"
+    assert len(queries) <= 30, [q["sql"][:80] for q in queries]
+    assert max(len(q["sql"]) for q in queries) < 2000  # exact lookups of the candidates, never the 3,000 keys
+
+
+def test_keys_from_one_stem_never_meet_another_stems_keys(db):
+    """`smith2020dee` + `p` is `smith2020deep`: a stem's suffix can spell another stem."""
+    with transaction.atomic():
+        keys_locked()
+        keys = choose_keys([(None, "smith2020deep")] + [(None, "smith2020dee")] * 16)
+    assert len(set(keys)) == 17
 
 
 def test_an_imported_key_is_kept_unless_taken(db, tmp_path):

@@ -1,0 +1,93 @@
+"""Bulk writes through PostgreSQL's COPY, for the rows an import makes by the thousand.
+
+A batch of papers as one COPY stream costs a fraction of what Django spends building (and
+PostgreSQL parsing) a two-megabyte multi-row INSERT; the rows still pass every constraint,
+trigger and index of the table. Ids come from the table's own sequence beforehand, so that the
+rows pointing at a new paper (its provenance, its links) can be written in the same batch.
+"""
+
+import datetime
+import io
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+
+class CopyRefused(Exception):
+    """The database refused row `row` (counted from 0) of a COPY."""
+
+    def __init__(self, row: int | None, message: str):
+        super().__init__(message)
+        self.row = row
+
+
+def allocate_ids(model: type[Model], count: int) -> list[int]:
+    """`count` fresh primary keys from the model's sequence, in increasing order."""
+    if not count:
+        return []
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def copy_objects(objects: Sequence[Model], fields: Sequence[str]) -> None:
+    """Write these new objects (primary keys already set) with COPY; auto_now fields get the time now."""
+    if not objects:
+        return
+    meta = type(objects[0])._meta
+    columns = [meta.get_field(name) for name in fields]
+    now = timezone.now()
+    stamped = {f.attname for f in columns if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
+    buffer = io.StringIO()
+    for obj in objects:
+        values = []
+        for field in columns:
+            if field.attname in stamped:
+                setattr(obj, field.attname, now)
+            values.append(_text(getattr(obj, field.attname)))
+        buffer.write("\t".join(values))
+        buffer.write("\n")
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    buffer.seek(0)
+    names = ", ".join(connection.ops.quote_name(field.column) for field in columns)
+    statement = f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor:
+        try:
+            cursor.copy_expert(statement, buffer)
+        except Exception as error:
+            raise CopyRefused(_failed_row(error), str(error).splitlines()[0]) from error
+
+
+def _failed_row(error: Exception) -> int | None:
+    """Which row a COPY error is about: PostgreSQL says `COPY table, line N` (from 1) in its context."""
+    context = getattr(getattr(error, "diag", None), "context", None) or ""
+    marker = context.rfind(", line ")
+    if marker < 0:
+        return None
+    digits = ""
+    for char in context[marker + len(", line ") :]:
+        if not char.isdigit():
+            break
+        digits += char
+    return int(digits) - 1 if digits else None
+
+
+def _text(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime.date):  # datetimes too
+        return value.isoformat()
+    raise TypeError(f"COPY of a {type(value).__name__} is not supported")
