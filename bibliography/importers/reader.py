@@ -53,7 +53,8 @@ class DumpReader:
                         self.file_name, number, f"line is longer than {MAX_LINE_BYTES:,} bytes; no record is that long"
                     )
                 if (column := raw.find(b"\x00")) >= 0:  # PostgreSQL text cannot hold it either
-                    raise DumpError(self.file_name, number, f"a NUL byte at column {column + 1}: this is not a text file")
+                    message = f"a NUL byte at column {column + 1}: this is not a text file"
+                    raise DumpError(self.file_name, number, message)
                 yield Line(number, self._decode(raw, number))
 
     def _decode(self, raw: bytes, number: int) -> str:
