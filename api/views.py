@@ -7,7 +7,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import transaction
 from django.db.models import Count, DateField, F, Func, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django_filters import rest_framework as filters
@@ -38,6 +38,7 @@ from bibliography.models import (
 from bibliography.tagging import papers_tag
 
 from . import serializers as s
+from .documents import paper_documents
 from .errors import BadParameter, PreconditionFailed, unknown_parameter
 from .filters import PaperFilter
 from .renderers import EXPORT_RENDERERS
@@ -208,12 +209,22 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         return s.PaperDetailSerializer
 
     def get_queryset(self):
-        queryset = paper_list_queryset() if self.action == "list" else paper_detail_queryset()
+        return self.with_date_key(paper_list_queryset() if self.action == "list" else paper_detail_queryset())
+
+    def with_date_key(self, queryset):
         if "date" in self.request.query_params.get("ordering", ""):
             queryset = queryset.annotate(
                 date_key=Coalesce("published_on", MakeDate(Coalesce("year", Value(1)), Value(1), Value(1)))
             )
         return queryset
+
+    def whole_json(self) -> bool:
+        """Plain JSON of whole papers, which PostgreSQL builds itself (api/documents.py)."""
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return getattr(renderer, "format", None) == "json" and "fields" not in self.request.query_params
+
+    def documents(self, ids, *, detail: bool = False) -> dict[int, str]:
+        return paper_documents(ids, base_url=self.request.build_absolute_uri(reverse("paper-list")), detail=detail)
 
     def cursor_ordering(self, request) -> list[str]:
         raw = request.query_params.get("ordering")
@@ -241,10 +252,25 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         self.check_object_permissions(self.request, obj)
         return obj
 
+    def lookup_id(self) -> int:
+        """The id the URL names, looking up a DOI or arXiv id only when one is given."""
+        lookup = str(self.kwargs["pk"])
+        if lookup.isdigit():
+            return int(lookup)
+        return self.get_object().pk
+
     def retrieve(self, request, *args, **kwargs):
         try:
             if fmt := self.exporting():
                 return Response(fmt.document([self.get_object()]))
+            if self.whole_json():
+                pk = self.lookup_id()
+                document = self.documents([pk], detail=True).get(pk)
+                if document is None:
+                    raise Http404("no such paper")
+                response = HttpResponse(document, content_type="application/json")
+                response["ETag"] = self.etag_for(json.loads(document))
+                return response
             return super().retrieve(request, *args, **kwargs)
         except Http404:
             alias = PaperAlias.objects.filter(old_id=kwargs["pk"]).first() if str(kwargs["pk"]).isdigit() else None
@@ -260,7 +286,22 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             return Response(self.facets(self.filter_queryset(Paper.objects.all()), group_by))
         if fmt := self.exporting():
             return self.export_page(fmt)
+        if self.whole_json():
+            return self.document_page()
         return super().list(request, *args, **kwargs)
+
+    def document_page(self) -> HttpResponse:
+        """One cursor page as JSON, each paper's document built by PostgreSQL; the page query reads only ids."""
+        columns = {"id"} | {name.lstrip("-") for name in self.cursor_ordering(self.request)}
+        columns -= {"relevance", "date_key"}  # annotations, not columns
+        page = self.paginate_queryset(self.filter_queryset(self.with_date_key(Paper.objects.only(*columns))))
+        documents = self.documents([paper.pk for paper in page])
+        results = ",".join(_with_ranking(documents[paper.pk], paper) for paper in page if paper.pk in documents)
+        body = (
+            f'{{"next":{json.dumps(self.paginator.get_next_link())},'
+            f'"previous":{json.dumps(self.paginator.get_previous_link())},"results":[{results}]}}'
+        )
+        return HttpResponse(body, content_type="application/json")
 
     def export_page(self, fmt: Format) -> Response:
         """One page of papers in a reference-manager format; the next page is in the Link header."""
@@ -359,6 +400,18 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             raise BadParameter("others", str(error)) from error
         fresh = paper_detail_queryset().get(pk=survivor.pk)
         return Response(s.PaperDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+def _with_ranking(document: str, paper: Paper) -> str:
+    """A search result's relevance and snippet, added at the end as PaperListSerializer adds them."""
+    extra = ""
+    relevance = getattr(paper, "relevance", None)
+    if relevance is not None:
+        extra += f',"relevance":{json.dumps(round(relevance, 6))}'
+    snippet = getattr(paper, "snippet", None)
+    if snippet is not None:
+        extra += f',"snippet":{json.dumps(snippet, ensure_ascii=False)}'
+    return document[:-1] + extra + "}" if extra else document
 
 
 # the other resources ----------------------------------------------------------------------------
