@@ -25,6 +25,20 @@ def _id_or_none(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+# Ranking reads the full-text vector of every match; for a word most papers contain, that is the
+# whole table (4 s at a million papers). A ranked search ranks the newest matches only, this many.
+SEARCH_RANK_WINDOW = 2000
+
+
+def within_rank_window(matches, search: str):
+    """The newest SEARCH_RANK_WINDOW of these matches (all of them when fewer), and any titled exactly as
+    searched: 30 ms for a word in most of a million papers instead of seconds. Facets and exports
+    count and write every match; only the ranked pages of a search see the window."""
+    newest = matches.order_by("-id").values("id")[:SEARCH_RANK_WINDOW]  # paper pkey, read backwards
+    titled = matches.filter(title_key=text.title_key(search)).values("id")  # paper_title_key_idx
+    return matches.filter(id__in=newest.union(titled))
+
+
 class PaperFilter(django_filters.FilterSet):
     author = django_filters.CharFilter(
         method="by_author", help_text="An author's id, or full name (any case or accents)."

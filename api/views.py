@@ -40,7 +40,7 @@ from bibliography.tagging import papers_tag
 from . import serializers as s
 from .documents import paper_documents
 from .errors import BadParameter, PreconditionFailed, unknown_parameter
-from .filters import PaperFilter
+from .filters import PaperFilter, within_rank_window
 from .renderers import EXPORT_RENDERERS
 
 
@@ -225,6 +225,14 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
 
     def documents(self, ids, *, detail: bool = False) -> dict[int, str]:
         return paper_documents(ids, base_url=self.request.build_absolute_uri(reverse("paper-list")), detail=detail)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        search = self.request.query_params.get("search", "").strip()
+        ranked = self.cursor_ordering(self.request)[0].lstrip("-") == "relevance"
+        if self.action == "list" and search and ranked and not self.request.query_params.get("group_by"):
+            queryset = within_rank_window(queryset, search)
+        return queryset
 
     def cursor_ordering(self, request) -> list[str]:
         raw = request.query_params.get("ordering")

@@ -1,6 +1,9 @@
 """Reading papers: shapes, lookups, filters, search, ordering, facets, pagination and errors."""
 
+import json
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -173,6 +176,25 @@ class TestSearch:
         b = make_paper(title="Diffusion models for text")
         assert ids(anon.get("/api/papers/", {"search": "diffusion -images"})) == [b.pk]
         assert set(ids(anon.get("/api/papers/", {"search": '"diffusion models"'}))) == {a.pk, b.pk}
+
+    def test_ranking_covers_the_newest_matches_and_the_exact_title_counts_and_orders_cover_all(
+        self, anon, monkeypatch, tmp_path
+    ):
+        monkeypatch.setattr("api.filters.SEARCH_RANK_WINDOW", 3)
+        exact = make_paper(title="Zebrafish", abstract="The oldest.")
+        older = [make_paper(title=f"Zebrafish study {n}") for n in range(3)]
+        newest = [make_paper(title=f"On zebrafish {n}", abstract="zebrafish zebrafish") for n in range(3)]
+        make_paper(title="Unrelated")
+
+        ranked = ids(anon.get("/api/papers/", {"search": "zebrafish"}))
+        assert ranked[0] == exact.pk and set(ranked) == {exact.pk} | {p.pk for p in newest}
+        every = {exact.pk} | {p.pk for p in older + newest}
+        assert set(ids(anon.get("/api/papers/", {"search": "zebrafish", "ordering": "-created"}))) == every
+        facets = anon.get("/api/papers/", {"search": "zebrafish", "group_by": "kind"}).json()
+        assert facets["groups"] == [{"key": "article", "count": 7}]
+        out = tmp_path / "z.json"
+        call_command("export_bibliography", "--format", "csljson", "--output", str(out), "--search", "zebrafish")
+        assert len(json.loads(out.read_text())) == 7
 
     def test_similar_titles(self, anon):
         target = make_paper(title="Attention Is All You Need")
