@@ -244,12 +244,16 @@ class TestOrderingAndPagination:
             make_authorship(paper, make_author())
             PaperConcept.objects.create(paper=paper, concept=concept, status="accepted")
 
-        def count(size):
+        def count(size, **params):
             with CaptureQueriesContext(connection) as ctx:
-                assert anon.get("/api/papers/", {"page_size": size}).status_code == 200
+                assert anon.get("/api/papers/", {"page_size": size, **params}).status_code == 200
             return len(ctx.captured_queries)
 
-        assert count(2) == count(30)
+        count(1)  # prepares the document statement on this connection
+        assert count(2) == count(30) == 2  # the page's ids, then its documents
+        assert count(2, concept=concept.slug) == count(30, concept=concept.slug) == 3  # and the concept
+        assert count(2, search="things") == count(30, search="things") == 2
+        assert count(2, fields="id,authors,concepts") == count(30, fields="id,authors,concepts")
 
 
 class TestFacets:
