@@ -100,9 +100,10 @@ def paper_documents(ids: Sequence[int], *, base_url: str, detail: bool = False) 
     with connections[router.db_for_read(Paper)].cursor() as cursor:
         statement.execute(cursor, [list(ids), base_url])
         rows = cursor.fetchall()
-    documents = {}
-    for pk, document, needs_label in rows:
-        documents[pk] = _with_labels(document) if needs_label else document
+    documents = {pk: document for pk, document, _ in rows}
+    unlabelled = {pk: documents[pk] for pk, _, needs_label in rows if needs_label}
+    if unlabelled:
+        documents |= _with_labels(unlabelled, detail=detail)
     return documents
 
 
@@ -140,13 +141,25 @@ _SUMMARY_STATEMENT = _statement("paper_documents_summary", _SUMMARY, "p.title = 
 _DETAIL_STATEMENT = _statement("paper_documents_detail", _DETAIL, _NEEDS_LABEL)
 
 
-def _with_labels(document: str) -> str:
-    data = json.loads(document)
-    papers = [data] + [c["paper"] for key in ("references", "cited_by") for c in data.get(key, ())]
-    untitled = {paper["id"] for paper in papers if not paper["title"]}
-    rows = Paper.objects.filter(pk__in=untitled).only("title", "abstract")
-    labels = {paper.pk: paper.display_title for paper in rows}
+def _with_labels(documents: dict[int, str], *, detail: bool) -> dict[int, str]:
+    """Fill in the provisional titles of untitled papers (one query for all of them)."""
+    if not detail:  # the paper itself is untitled: its "title" is the document's first empty one
+        labels = _labels(documents.keys())
+        label = {pk: '"title" : ' + json.dumps(labels[pk], ensure_ascii=False) for pk in documents}
+        return {pk: document.replace('"title" : ""', label[pk], 1) for pk, document in documents.items()}
+    parsed = {pk: json.loads(document) for pk, document in documents.items()}
+    papers = [paper for data in parsed.values() for paper in _papers_in(data)]
+    labels = _labels({paper["id"] for paper in papers if not paper["title"]})
     for paper in papers:
         if paper["id"] in labels:
             paper["title"] = labels[paper["id"]]
-    return json.dumps(data, ensure_ascii=False)
+    return {pk: json.dumps(data, ensure_ascii=False) for pk, data in parsed.items()}
+
+
+def _papers_in(data: dict) -> list[dict]:
+    return [data] + [citation["paper"] for key in ("references", "cited_by") for citation in data.get(key, ())]
+
+
+def _labels(ids) -> dict[int, str]:
+    rows = Paper.objects.using(router.db_for_read(Paper)).filter(pk__in=list(ids)).only("title", "abstract")
+    return {paper.pk: paper.display_title for paper in rows}

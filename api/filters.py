@@ -17,6 +17,7 @@ from bibliography.models import (
     ReviewStatus,
     Venue,
 )
+from bibliography.searching import rank_window
 
 from .errors import BadParameter
 
@@ -25,18 +26,10 @@ def _id_or_none(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-# Ranking reads the full-text vector of every match; for a word most papers contain, that is the
-# whole table (4 s at a million papers). A ranked search ranks the newest matches only, this many.
-SEARCH_RANK_WINDOW = 2000
-
-
 def within_rank_window(matches, search: str):
-    """The newest SEARCH_RANK_WINDOW of these matches (all of them when fewer), and any titled exactly as
-    searched: 30 ms for a word in most of a million papers instead of seconds. Facets and exports
-    count and write every match; only the ranked pages of a search see the window."""
-    newest = matches.order_by("-id").values("id")[:SEARCH_RANK_WINDOW]  # paper pkey, read backwards
-    titled = matches.filter(title_key=text.title_key(search)).values("id")  # paper_title_key_idx
-    return matches.filter(id__in=newest.union(titled))
+    """Only the matches a ranked page of a search ranks (bibliography/searching.py); facets, other
+    orderings and exports see every match."""
+    return matches.filter(id__in=rank_window(matches, search))
 
 
 class PaperFilter(django_filters.FilterSet):

@@ -248,7 +248,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         return [f"-{field}" if descending else field, "-id" if descending else "id"]
 
     def get_object(self):
-        lookup = str(self.kwargs["pk"])
+        lookup = _lookup(self.kwargs["pk"])
         queryset = self.get_queryset()
         if lookup.startswith("doi:"):
             return get_object_or_404(queryset, doi=lookup[4:].lower())
@@ -262,8 +262,10 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
 
     def lookup_id(self) -> int:
         """The id the URL names, looking up a DOI or arXiv id only when one is given."""
-        lookup = str(self.kwargs["pk"])
+        lookup = _lookup(self.kwargs["pk"])
         if lookup.isdigit():
+            if int(lookup) >= 2**63:
+                raise Http404("no such paper")
             return int(lookup)
         return self.get_object().pk
 
@@ -360,8 +362,8 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         ]
         return {"group_by": key, "groups": groups}
 
-    @extend_schema(request=s.BatchSerializer, responses={200: s.PaperListSerializer(many=True)})
-    @action(detail=False, methods=["post"])
+    @extend_schema(request=s.BatchSerializer, responses={200: s.BatchResultSerializer}, filters=False)
+    @action(detail=False, methods=["post"], filter_backends=[])
     def batch(self, request):
         """Up to 500 papers by id, in the order asked, with null for ids that do not exist."""
         body = s.BatchSerializer(data=request.data)
@@ -408,6 +410,14 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             raise BadParameter("others", str(error)) from error
         fresh = paper_detail_queryset().get(pk=survivor.pk)
         return Response(s.PaperDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+def _lookup(value) -> str:
+    """The id, slug or DOI in a URL; a NUL in it (which no text column can hold) names nothing."""
+    lookup = str(value)
+    if "\x00" in lookup:
+        raise Http404("no such record")
+    return lookup
 
 
 def _with_ranking(document: str, paper: Paper) -> str:
@@ -475,7 +485,7 @@ class ConceptViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet
         return Response({"results": s.ConceptSerializer(rows, many=True, context=self.get_serializer_context()).data})
 
     def get_object(self):
-        lookup = str(self.kwargs["pk"])
+        lookup = _lookup(self.kwargs["pk"])
         query = Q(pk=int(lookup)) | Q(slug=lookup) if lookup.isdigit() else Q(slug=lookup)
         obj = get_object_or_404(self.get_queryset(), query)
         self.check_object_permissions(self.request, obj)

@@ -180,7 +180,7 @@ class TestSearch:
     def test_ranking_covers_the_newest_matches_and_the_exact_title_counts_and_orders_cover_all(
         self, anon, monkeypatch, tmp_path
     ):
-        monkeypatch.setattr("api.filters.SEARCH_RANK_WINDOW", 3)
+        monkeypatch.setattr("bibliography.searching.RANK_WINDOW", 3)
         exact = make_paper(title="Zebrafish", abstract="The oldest.")
         older = [make_paper(title=f"Zebrafish study {n}") for n in range(3)]
         newest = [make_paper(title=f"On zebrafish {n}", abstract="zebrafish zebrafish") for n in range(3)]
@@ -230,10 +230,12 @@ class TestOrderingAndPagination:
         seen = [r["id"] for r in page1["results"]] + rest
         assert seen == sorted((p.pk for p in first), reverse=True)
 
-    def test_page_size_is_capped_and_checked(self, anon):
+    def test_page_size_is_bounded_and_checked(self, anon):
         Paper.objects.bulk_create([Paper(title=f"Bulk {n}", title_key=f"bulk {n}") for n in range(205)])
-        assert len(ids(anon.get("/api/papers/", {"page_size": 1000}))) == 200
-        assert anon.get("/api/papers/", {"page_size": "lots"}).status_code == 400
+        assert len(ids(anon.get("/api/papers/", {"page_size": 200}))) == 200
+        for wrong in ["1000", str(10**30), "0", "-5", "lots", "1e3"]:
+            response = anon.get("/api/papers/", {"page_size": wrong})
+            assert response.status_code == 400 and response.json()["parameter"] == "page_size", wrong
         bad_cursor = anon.get("/api/papers/", {"cursor": "not-a-cursor"})
         assert bad_cursor.status_code == 400 and bad_cursor.json()["parameter"] == "cursor"
 
@@ -251,8 +253,13 @@ class TestOrderingAndPagination:
 
         count(1)  # prepares the document statement on this connection
         assert count(2) == count(30) == 2  # the page's ids, then its documents
+        for _ in range(30):
+            make_paper(title="", needs_review=True, review_reason="no title")
+        reviewing = {"needs_review": "true"}
+        assert count(2, **reviewing) == count(30, **reviewing) == 3  # and the labels of untitled papers
         assert count(2, concept=concept.slug) == count(30, concept=concept.slug) == 3  # and the concept
-        assert count(2, search="things") == count(30, search="things") == 2
+        # the exact title, the newest id, the planner's estimate, the window of matches, the page, its documents
+        assert count(2, search="things") == count(30, search="things") == 6
         assert count(2, fields="id,authors,concepts") == count(30, fields="id,authors,concepts")
 
 
