@@ -1,12 +1,43 @@
+import datetime
+import math
+
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound
+
+from .errors import BadParameter
 
 MAX_PAGE_SIZE = 200
+
+_INVALID_CURSOR = "invalid cursor: use the `next` or `previous` link of a page"
+_BIGINT = 2**63
+
+
+def _integer(text: str) -> None:
+    if not -_BIGINT <= int(text) < _BIGINT:
+        raise ValueError(text)
+
+
+def _number(text: str) -> None:
+    if not math.isfinite(float(text)):
+        raise ValueError(text)
+
+
+# How each ordering's position is written in a cursor (str() of the value): checked before it
+# reaches a query, where a wrong one would be a database error.
+_POSITION_CHECKS = {
+    "id": _integer,
+    "cited_by_count": _integer,
+    "relevance": _number,
+    "date_key": datetime.date.fromisoformat,
+    "created_at": datetime.datetime.fromisoformat,
+    "updated_at": datetime.datetime.fromisoformat,
+}
 
 
 class CursorPagination(pagination.CursorPagination):
     """Stable pages while records are added: the cursor remembers a position, not an offset.
 
-    The ordering is the one the view chose (`view.ordering_fields_for(request)`), so that
+    The ordering is the one the view chose (`view.cursor_ordering(request)`), so that
     `?ordering=` and relevance ranking page correctly too.
     """
 
@@ -20,19 +51,21 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None:
-            from .errors import BadParameter
-
-            if not raw.isdigit() or int(raw) < 1:
-                raise BadParameter("page_size", f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}")
+        if raw is not None and (not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE):
+            raise BadParameter("page_size", f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}")
         return super().get_page_size(request)
 
     def decode_cursor(self, request):
-        from rest_framework.exceptions import NotFound
-
-        from .errors import BadParameter
-
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound:
-            raise BadParameter("cursor", "invalid cursor: use the `next` or `previous` link of a page") from None
+            raise BadParameter("cursor", _INVALID_CURSOR) from None
+        if cursor is not None and cursor.position is not None:
+            check = _POSITION_CHECKS.get(self.ordering[0].lstrip("-"), str)
+            try:
+                if "\x00" in cursor.position:
+                    raise ValueError("NUL")
+                check(cursor.position)
+            except (ValueError, OverflowError):
+                raise BadParameter("cursor", _INVALID_CURSOR) from None
+        return cursor

@@ -14,6 +14,8 @@ class ReadOnlyOrModelPermissions(DjangoModelPermissions):
             return True
         if not request.user or not request.user.is_authenticated:
             return False
+        if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):
+            return False  # a view of no model (autocomplete) only reads
         if required is not None:
             return request.user.has_perms(required)
         return super().has_permission(request, view)

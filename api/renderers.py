@@ -4,6 +4,8 @@ The views hand these renderers finished text (see PaperViewSet.export); anything
 reaches them is an error body, which the exception handler sends as JSON instead.
 """
 
+from django.http import Http404
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
 from bibliography.interchange.export import FORMATS
@@ -20,3 +22,16 @@ EXPORT_RENDERERS = [
     type(f"{fmt.name.capitalize()}Renderer", (ExportRenderer,), {"media_type": fmt.media_type, "format": fmt.name})
     for fmt in FORMATS.values()
 ]
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """An unknown `?format=` is a 400 that lists the formats, not DRF's bare 404."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except Http404:
+            from .errors import BadParameter  # errors imports this module
+
+            known = ", ".join(sorted({renderer.format for renderer in renderers}))
+            raise BadParameter("format", f"format must be one of {known}") from None

@@ -1,6 +1,7 @@
 """How records look over HTTP: compact in lists, complete in details, and what writes accept."""
 
 from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bibliography import text
@@ -97,7 +98,7 @@ class PaperBriefSerializer(serializers.ModelSerializer):
 class PaperListSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
     title = serializers.CharField(source="display_title", help_text="The title, or a provisional label if untitled.")
     title_is_provisional = serializers.SerializerMethodField()
-    venue = VenueSummarySerializer(read_only=True)
+    venue = VenueSummarySerializer(read_only=True, allow_null=True)
     authors = AuthorshipSerializer(source="authorships", many=True, read_only=True)
     concepts = TagSummarySerializer(source="accepted_tags", many=True, read_only=True)
     links = LinkSerializer(many=True, read_only=True)
@@ -434,6 +435,17 @@ class ImportRunSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
 
 class BatchSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500, allow_empty=False)
+
+
+@extend_schema_field(
+    {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/PaperList"}], "nullable": True}}
+)
+class PapersOrNullField(serializers.ListField):
+    """Papers in the order asked, null where there is no such paper."""
+
+
+class BatchResultSerializer(serializers.Serializer):
+    results = PapersOrNullField(child=PaperListSerializer(allow_null=True))
 
 
 class MergeSerializer(serializers.Serializer):

@@ -12,7 +12,10 @@ from .models import Citation, Concept, Paper, PaperConcept, ReviewStatus, Source
 def papers_tag(*, papers: Iterable[Paper], concept: Concept, by=None, score: float | None = None) -> tuple[int, int]:
     """Tag papers with a concept as a curator would: new tags are manual and accepted; a paper that
     already has the concept gets its tag accepted. Returns (created, accepted)."""
-    paper_ids = [p.pk for p in papers]
+    paper_ids = sorted(p.pk for p in papers)
+    # Two curators tagging the same paper at once queue here (in id order, so they cannot deadlock)
+    # instead of both finding no tag and both inserting it.
+    list(Paper.objects.select_for_update().filter(pk__in=paper_ids).order_by("pk").values_list("pk", flat=True))
     existing = {
         t.paper_id: t for t in PaperConcept.objects.select_for_update().filter(paper_id__in=paper_ids, concept=concept)
     }

@@ -31,9 +31,10 @@ def detect_format(path: Path) -> ImportFormat:
         if looks_like(lines):
             return format
     first = next(line.strip() for line in lines if line.strip())
+    start = len(head) - len(head.lstrip())
     raise DumpError(
         path.name,
-        None,
+        head.count("\n", 0, start) + 1,
         f"cannot tell which kind of dump this is (it begins {first[:60]!r}); "
         f"name it with --format ({', '.join(ImportFormat.values)})",
     )

@@ -166,8 +166,8 @@ def parse(reader: Iterable[Line], file_name: str, warnings: list[str]) -> Iterat
                     warnings.append(f"{file_name}:{line}: a second entry with the key {block.key!r}; both kept")
                     yield _record(block.ignore_error_block, first, file_name)
                 continue
-            reason = str(block.error).splitlines()[0] if isinstance(block, ParsingFailedBlock) else "unreadable"
-            raise DumpError(file_name, line, f"not a BibTeX entry: {reason}")
+            said = str(block.error).strip().splitlines() if isinstance(block, ParsingFailedBlock) else []
+            raise DumpError(file_name, line, f"not a BibTeX entry: {said[0] if said else 'unreadable'}")
         strings = list(library.strings)
         for entry in library.entries:
             yield _record(entry, first, file_name)

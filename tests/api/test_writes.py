@@ -5,34 +5,69 @@ import io
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from drf_spectacular.generators import SchemaGenerator
 
-from bibliography.models import Citation, Concept, Paper, PaperAlias, PaperConcept
-from tests.factories import make_author, make_concept, make_paper
+from bibliography.models import Citation, Concept, KeyPoint, Paper, PaperAlias, PaperConcept
+from tests.factories import make_author, make_concept, make_paper, make_venue
 
 pytestmark = pytest.mark.django_db
 
 
 def write_requests():
-    """Every write endpoint, as (name, method, url, body) built from fresh objects."""
+    """Every write operation of the API, as (name, method, path template, url, body) on fresh objects."""
     paper, other, concept = make_paper(), make_paper(), make_concept(slug="perm-concept")
     tag = PaperConcept.objects.create(paper=paper, concept=make_concept(), status="suggested")
+    doomed_tag = PaperConcept.objects.create(paper=other, concept=make_concept(), status="suggested")
     citation = Citation.objects.create(citing=paper, cited=other, status="suggested")
-    author = make_author()
-    duplicate, doomed = make_paper(), make_paper()
+    doomed_citation = Citation.objects.create(citing=other, cited=paper, status="suggested")
+    author, venue = make_author(), make_venue()
+    point = KeyPoint.objects.create(paper=paper, number=1, text="First")
+    doomed_point = KeyPoint.objects.create(paper=paper, number=2, text="Second")
+    doomed_concept = make_concept()
+    duplicate, doomed, third = make_paper(), make_paper(), make_paper()
+    P, ID = "/api/papers/", "{id}/"  # noqa: N806
     return [
-        ("create paper", "post", "/api/papers/", {"title": "New paper"}),
-        ("update paper", "patch", f"/api/papers/{paper.pk}/", {"title": "Renamed"}),
-        ("delete paper", "delete", f"/api/papers/{doomed.pk}/", None),
-        ("tag paper", "post", f"/api/papers/{paper.pk}/concepts/", {"concept": "perm-concept"}),
-        ("accept tag", "patch", f"/api/tags/{tag.pk}/", {"status": "accepted"}),
-        ("create citation", "post", "/api/citations/", {"citing": other.pk, "cited": paper.pk}),
-        ("reject citation", "patch", f"/api/citations/{citation.pk}/", {"status": "rejected"}),
-        ("create author", "post", "/api/authors/", {"name": "Grace Hopper"}),
-        ("update author", "patch", f"/api/authors/{author.pk}/", {"name": "Grace B. Hopper"}),
-        ("create concept", "post", "/api/concepts/", {"name": "Optimisation", "slug": "optimisation"}),
-        ("update concept", "patch", f"/api/concepts/{concept.slug}/", {"description": "About it."}),
-        ("merge papers", "post", f"/api/papers/{paper.pk}/merge/", {"others": [duplicate.pk]}),
-    ]
+        ("create paper", "post", P, P, {"title": "New paper"}),
+        ("replace paper", "put", P + ID, f"{P}{paper.pk}/", {"title": "Replaced", "kind": "article"}),
+        ("update paper", "patch", P + ID, f"{P}{paper.pk}/", {"title": "Renamed"}),
+        ("delete paper", "delete", P + ID, f"{P}{doomed.pk}/", None),
+        ("tag paper", "post", P + ID + "concepts/", f"{P}{paper.pk}/concepts/", {"concept": "perm-concept"}),
+        ("merge papers", "post", P + ID + "merge/", f"{P}{paper.pk}/merge/", {"others": [duplicate.pk]}),
+        ("create tag", "post", "/api/tags/", "/api/tags/", {"paper": other.pk, "concept": "perm-concept"}),
+        ("replace tag", "put", "/api/tags/{id}/", f"/api/tags/{tag.pk}/",
+         {"paper": paper.pk, "concept": tag.concept.slug, "status": "accepted", "source": "manual"}),
+        ("accept tag", "patch", "/api/tags/{id}/", f"/api/tags/{tag.pk}/", {"status": "accepted"}),
+        ("delete tag", "delete", "/api/tags/{id}/", f"/api/tags/{doomed_tag.pk}/", None),
+        ("create citation", "post", "/api/citations/", "/api/citations/", {"citing": third.pk, "cited": paper.pk}),
+        ("replace citation", "put", "/api/citations/{id}/", f"/api/citations/{citation.pk}/",
+         {"citing": paper.pk, "cited": other.pk, "status": "accepted"}),
+        ("reject citation", "patch", "/api/citations/{id}/", f"/api/citations/{citation.pk}/", {"status": "rejected"}),
+        ("delete citation", "delete", "/api/citations/{id}/", f"/api/citations/{doomed_citation.pk}/", None),
+        ("create author", "post", "/api/authors/", "/api/authors/", {"name": "Grace Hopper"}),
+        ("replace author", "put", "/api/authors/{id}/", f"/api/authors/{author.pk}/", {"name": "Grace Hopper"}),
+        ("update author", "patch", "/api/authors/{id}/", f"/api/authors/{author.pk}/", {"name": "Grace B. Hopper"}),
+        ("create venue", "post", "/api/venues/", "/api/venues/", {"name": "ICML", "kind": "conference"}),
+        ("replace venue", "put", "/api/venues/{id}/", f"/api/venues/{venue.pk}/",
+         {"name": "ICLR", "kind": "conference"}),
+        ("update venue", "patch", "/api/venues/{id}/", f"/api/venues/{venue.pk}/", {"short_name": "V"}),
+        ("create concept", "post", "/api/concepts/", "/api/concepts/",
+         {"name": "Optimisation", "slug": "optimisation"}),
+        ("replace concept", "put", "/api/concepts/{id}/", f"/api/concepts/{concept.slug}/",
+         {"name": "Perm", "slug": "perm-concept", "kind": "topic"}),
+        ("update concept", "patch", "/api/concepts/{id}/", f"/api/concepts/{concept.slug}/", {"description": "About."}),
+        ("delete concept", "delete", "/api/concepts/{id}/", f"/api/concepts/{doomed_concept.slug}/", None),
+        ("create key point", "post", "/api/keypoints/", "/api/keypoints/",
+         {"paper": other.pk, "number": 1, "text": "A"}),
+        ("replace key point", "put", "/api/keypoints/{id}/", f"/api/keypoints/{point.pk}/",
+         {"paper": paper.pk, "number": 1, "text": "Changed"}),
+        ("update key point", "patch", "/api/keypoints/{id}/", f"/api/keypoints/{point.pk}/", {"text": "Edited"}),
+        ("delete key point", "delete", "/api/keypoints/{id}/", f"/api/keypoints/{doomed_point.pk}/", None),
+    ]  # fmt: skip
+
+
+# Writes by POST that only read: anyone may call them.
+READS_BY_POST = {("post", "/api/papers/batch/")}
 
 
 @pytest.mark.parametrize(
@@ -41,13 +76,40 @@ def write_requests():
 )
 def test_permission_matrix(request, who, allowed):
     client = request.getfixturevalue(who)
-    for name, method, url, body in write_requests():
+    for name, method, _, url, body in write_requests():
+        before = _state()
         response = getattr(client, method)(url, body, format="json")
         if allowed:
             assert response.status_code in (200, 201, 204), (who, name, response.status_code, response.content)
+            assert _state() != before, (who, name, "answered success but changed nothing")
         else:
             expected = 401 if who == "anon" else 403
             assert response.status_code == expected, (who, name, response.status_code, response.content)
+            assert _state() == before, (who, name, "refused but changed something")
+
+
+def _state() -> str:
+    """A digest of every row the API can write."""
+    with connection.cursor() as cursor:
+        parts = []
+        for table in ["paper", "paperconcept", "citation", "author", "venue", "concept", "keypoint", "authorship"]:
+            cursor.execute(
+                f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM bibliography_{table} t"
+            )
+            parts.append(cursor.fetchone()[0])
+    return "".join(parts)
+
+
+def test_the_matrix_covers_every_write_operation_of_the_schema(db):
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = {
+        (method, path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in ("post", "put", "patch", "delete")
+    }
+    covered = {(method, template) for _, method, template, _, _ in write_requests()}
+    assert operations - READS_BY_POST == covered
 
 
 def test_everyone_reads(anon, viewer):

@@ -1,0 +1,155 @@
+"""Hostile or broken requests get a 4xx that says what is wrong, never a 500, and change nothing."""
+
+import base64
+
+import pytest
+
+from bibliography.models import Paper
+from tests.factories import make_concept, make_paper
+
+pytestmark = pytest.mark.django_db
+
+PAPER_FILTERS = [
+    "author", "venue", "kind", "year", "year_min", "year_max", "published_after", "published_before", "concept",
+    "include_descendants", "tag_status", "needs_review", "has_abstract", "cites", "cited_by", "created_since",
+    "updated_since", "search", "similar_to", "ordering", "group_by", "fields", "page_size", "cursor", "format",
+]  # fmt: skip
+
+HOSTILE = [
+    "' OR 1=1 --",
+    "1; DROP TABLE bibliography_paper",
+    '"); SELECT pg_sleep(10); --',
+    "\x00",
+    "a\x00b",
+    "%00",
+    "99999999999999999999999999",
+    "-1",
+    "1e309",
+    "NaN",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "ö" * 5000,
+    "\\",
+    "'",
+    "*",
+    "!!!",
+    "&&&",
+    "(",
+    ":*",
+]
+
+
+@pytest.mark.parametrize("name", PAPER_FILTERS)
+def test_hostile_values_in_any_filter_are_answered_not_crashed_on(anon, name):
+    make_paper(title="Survivor")
+    make_concept(slug="scaling")
+    for value in HOSTILE:
+        response = anon.get("/api/papers/", {name: value})
+        assert response.status_code in (200, 400), (name, value, response.status_code, response.content[:300])
+        if response.status_code == 400:
+            assert response["Content-Type"].startswith("application/json"), (name, value)
+    assert Paper.objects.filter(title="Survivor").exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/papers/99999999999999999999999/",
+        "/api/papers/doi:%00/",
+        "/api/papers/arxiv:'%20OR%201=1/",
+        "/api/concepts/99999999999999999999999/",
+        "/api/concepts/%00/",
+        "/api/concepts/a%00b/ancestors/",
+        "/api/authors/99999999999999999999999/",
+        "/api/tags/?paper=99999999999999999999999",
+        "/api/citations/?citing=abc",
+        "/api/keypoints/?paper=-1",
+        "/api/autocomplete/papers/?q=%00",
+        "/api/autocomplete/authors/?q=" + "x" * 10000,
+    ],
+)
+def test_hostile_paths_are_answered_not_crashed_on(anon, path):
+    response = anon.get(path)
+    assert response.status_code in (200, 400, 404), (path, response.status_code, response.content[:300])
+
+
+def cursor(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+CURSORS = [
+    "not-a-cursor", cursor(b"p=foo"), cursor(b"p=99999999999999999999999999"), cursor(b"o=-5&p=1"),
+    cursor(b"r=1&p=\x00"), cursor(b"o=99999999999999&r=1"), cursor(b"p=nan"), cursor(b"p=2024-13-45"), "%00", "=" * 100,
+]  # fmt: skip
+ORDERINGS = [None, "title", "-date", "cited_by_count", "-relevance", "created"]
+
+
+def papers_page(client, cursor_value: str, ordering: str | None):
+    params = {"cursor": cursor_value, **({"ordering": ordering} if ordering else {})}
+    if ordering == "-relevance":
+        params["search"] = "paper"
+    return client.get("/api/papers/", params)
+
+
+@pytest.mark.parametrize("cursor_value", CURSORS)
+@pytest.mark.parametrize("ordering", ORDERINGS)
+def test_any_cursor_gets_a_page_or_a_400(anon, cursor_value, ordering):
+    for n in range(3):
+        make_paper(title=f"Paper {n}")
+    response = papers_page(anon, cursor_value, ordering)
+    assert response.status_code in (200, 400), (cursor_value, ordering, response.status_code, response.content[:300])
+    if response.status_code == 400:
+        assert response.json()["parameter"] == "cursor"
+
+
+@pytest.mark.parametrize(
+    ("cursor_value", "ordering"),
+    [
+        ("not-a-cursor", None),
+        (cursor(b"p=foo"), None),  # a position that is no id
+        (cursor(b"p=99999999999999999999999999"), None),  # nor a 64-bit one
+        (cursor(b"p=foo"), "-relevance"),
+        (cursor(b"p=nan"), "-relevance"),
+        (cursor(b"p=2024-13-45"), "-date"),
+        (cursor(b"p=yesterday"), "created"),
+        (cursor(b"p=1.5"), "cited_by_count"),
+        (cursor(b"r=1&p=\x00"), "title"),
+        (cursor(b"o=-5&p=1"), None),
+    ],
+)
+def test_malformed_cursors_are_a_400(anon, cursor_value, ordering):
+    make_paper(title="Paper")
+    response = papers_page(anon, cursor_value, ordering)
+    assert response.status_code == 400, (cursor_value, ordering, response.status_code, response.content[:300])
+    assert response.json()["parameter"] == "cursor"
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(curator):
+    body = '{"title": "' + "x" * (3 * 1024 * 1024) + '"}'
+    response = curator.post("/api/papers/", body, content_type="application/json")
+    assert response.status_code == 413 and "body" in response.json()["detail"]
+    assert not Paper.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000,
+        '{"title": ' * 50_000,
+        '{"title": "\\ud800"}',
+        '{"title": "ok", "authors": "not a list"}',
+        '{"title": "ok", "year": "nineteen"}',
+        '{"title": "ok", "year": 99999999999999999999}',
+        '{"title": "ok", "venue": 99999999999999999999}',
+        '{"title": "ok", "published_on": "2024-02-30"}',
+        '{"title": "a\\u0000b"}',
+        "null",
+        '"a string"',
+        "",
+        "{",
+    ],
+)
+def test_malformed_or_wrongly_typed_bodies_are_a_400(curator, body):
+    response = curator.post("/api/papers/", body, content_type="application/json")
+    assert response.status_code == 400, (body[:40], response.status_code, response.content[:300])
+    assert not Paper.objects.exists()

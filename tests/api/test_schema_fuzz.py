@@ -1,0 +1,60 @@
+"""schemathesis against /api/schema/: generated requests, valid and not, for every operation of the API.
+
+Whatever it sends, anonymously or as a curator, the API answers without a server error and with a
+body the schema allows. Bounded: a few examples per operation, so it runs in every test run.
+"""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
+
+from bibliography.models import Citation, KeyPoint, PaperConcept
+from tests.factories import make_author, make_authorship, make_concept, make_paper
+
+from .conftest import _client_for
+
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+
+@pytest.fixture
+def api_data(db):
+    # Requests go through the WSGI handler, which closes the connection after each one; the test's
+    # transaction lives on it. Django's test client does the same as this.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    papers = [make_paper(title=f"Paper {n}", year=2020 + n) for n in range(3)]
+    make_authorship(papers[0], make_author("Ada Lovelace"))
+    concept = make_concept("Scaling", slug="scaling")
+    PaperConcept.objects.create(paper=papers[0], concept=concept, status="accepted", score=0.5)
+    Citation.objects.create(citing=papers[0], cited=papers[1], status="suggested")
+    KeyPoint.objects.create(paper=papers[2], number=1, text="A point.")
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def curator_token(db):
+    return _client_for("curator")._credentials["HTTP_AUTHORIZATION"]
+
+
+# Read once, at collection: drawing the schema needs no database.
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_anonymous_requests(case, api_data):
+    case.call_and_validate(checks=CHECKS)
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_curator_requests(case, api_data, curator_token):
+    case.call_and_validate(checks=CHECKS, headers={"Authorization": curator_token})
