@@ -4,6 +4,7 @@ import django_filters
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Greatest
+from django.db.models.sql.where import WhereNode
 
 from bibliography import text
 from bibliography.models import (
@@ -29,7 +30,12 @@ def _id_or_none(value: str) -> int | None:
 def within_rank_window(matches, search: str):
     """Only the matches a ranked page of a search ranks (bibliography/searching.py); facets, other
     orderings and exports see every match."""
-    return matches.filter(id__in=rank_window(matches, search))
+    ids = rank_window(matches, search)
+    ranked = matches.all()
+    # The ids already passed every filter; testing them again would rebuild the full-text index's
+    # bitmap of every match (15 ms for a word in 6% of a million papers). Annotations stay.
+    ranked.query.where = WhereNode()
+    return ranked.filter(id__in=ids)
 
 
 class PaperFilter(django_filters.FilterSet):
