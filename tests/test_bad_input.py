@@ -101,20 +101,16 @@ def check_records(format: str, records) -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(sample=mutated())
 def test_mutated_dumps_parse_or_fail_naming_file_and_line(tmp_path, sample):
-    name, data = sample
-    path = tmp_path / name
-    path.write_bytes(data)
-    try:
-        format, records = parse_everything(path)
-    except DumpError as error:
-        check_error(error, name)
-    else:
-        check_records(format, records)
+    parses_or_fails_well(tmp_path, *sample)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=2000), name=st.sampled_from(["dump.txt", "refs.bib", "x.json", "y.ris"]))
 def test_any_bytes_parse_or_fail_naming_file_and_line(tmp_path, data, name):
+    parses_or_fails_well(tmp_path, name, data)
+
+
+def parses_or_fails_well(tmp_path, name: str, data: bytes) -> None:
     path = tmp_path / name
     path.write_bytes(data)
     try:
