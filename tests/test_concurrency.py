@@ -1,0 +1,64 @@
+"""Curators writing the same thing at the same moment, on separate connections."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from bibliography.models import Paper, PaperConcept
+from bibliography.tagging import papers_tag
+from tests.factories import make_concept, make_paper
+
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def waiting_for_a_lock(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def test_two_curators_tagging_the_same_paper_at_once_both_succeed():
+    paper, concept = make_paper(), make_concept()
+    first_holds_its_transaction = threading.Event()
+    let_first_commit = threading.Event()
+    second: dict = {}
+
+    def first_curator():
+        try:
+            with transaction.atomic():
+                papers_tag(papers=[paper], concept=concept)
+                first_holds_its_transaction.set()
+                let_first_commit.wait(30)
+        finally:
+            connections.close_all()
+
+    def second_curator():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                second["pid"] = cursor.fetchone()[0]
+            second["result"] = papers_tag(papers=[Paper.objects.get(pk=paper.pk)], concept=concept)
+        except Exception as error:  # noqa: BLE001 — reported by the assertion below
+            second["error"] = error
+        finally:
+            connections.close_all()
+
+    one = threading.Thread(target=first_curator)
+    one.start()
+    assert first_holds_its_transaction.wait(30)
+    two = threading.Thread(target=second_curator)
+    two.start()
+    deadline = time.monotonic() + 30
+    while not ("pid" in second and waiting_for_a_lock(second["pid"])):  # it queues behind the first
+        assert time.monotonic() < deadline and two.is_alive(), second
+        time.sleep(0.02)
+    let_first_commit.set()
+    one.join(30)
+    two.join(30)
+
+    assert "error" not in second, second.get("error")
+    assert second["result"] == (0, 0)  # it found the first curator's tag, accepted already
+    assert PaperConcept.objects.filter(paper=paper, concept=concept, status="accepted").count() == 1
