@@ -111,10 +111,10 @@ class _Prepared:
     """A statement PostgreSQL plans once per connection: planning these documents' dozen subqueries
     takes four times as long as running them for one paper (1.2 ms against 0.3 ms).
 
-    PostgreSQL would re-plan a statement with parameters at every execution while it judges the
-    custom plan worth it, which for `id = ANY($1)` is forever; the session is told to keep the
-    generic plan. Django itself prepares nothing, so only these statements (and PL/pgSQL trigger
-    functions, whose plans are generic anyway) see the setting.
+    PostgreSQL would re-plan a statement with parameters at every execution while it judges a
+    custom plan worth it, which for `id = ANY($1)` it may do forever; connections are opened with
+    `plan_cache_mode = force_generic_plan` (config/database.py). Django itself prepares nothing, so
+    only these statements and PL/pgSQL trigger functions see the setting.
     """
 
     def __init__(self, name: str, parameter_types: str, sql: str):
@@ -124,7 +124,6 @@ class _Prepared:
     def execute(self, cursor, parameters: list) -> None:
         raw = cursor.connection
         if raw not in self._prepared_on:
-            cursor.execute("SET plan_cache_mode = force_generic_plan")
             cursor.execute(f"PREPARE {self.name} ({self.parameter_types}) AS {self.sql}")
             self._prepared_on.add(raw)
         placeholders = ", ".join(["%s"] * len(parameters))

@@ -39,6 +39,9 @@ def database_from_url(url: str, *, conn_max_age: int = 0) -> dict:
     options = config.setdefault("OPTIONS", {})
     if not config.get("HOST") and "host" in options:
         config["HOST"] = options.pop("host")
+    # The API's prepared statements (api/documents.py) pay off only with a plan made once; set per
+    # connection here rather than by a SET, which a rolled-back transaction would undo.
+    options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
     return config
 
 

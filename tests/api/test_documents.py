@@ -98,3 +98,9 @@ def test_the_api_serves_them_with_the_serializers_etag(anon, seed):
     slow = anon.get(f"/api/papers/{paper.pk}/", {"fields": ",".join(PaperDetailSerializer.Meta.fields)})
     assert response.json() == slow.json()
     assert response["ETag"] == slow["ETag"]
+
+
+def test_connections_keep_one_plan_for_the_prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
