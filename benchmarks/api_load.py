@@ -134,17 +134,23 @@ SCENARIOS = [
 WARM_UP_REQUESTS = 20  # per scenario: both workers prepare their statements and fill their caches
 
 
+def bench_database() -> tuple[str, tuple[int, int], object]:
+    """The benchmark database (with its concept DAG), the range of titled paper ids, and a handle that
+    keeps an embedded server running."""
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    maintenance, database_server = import_throughput.server_url()
+    url = import_throughput.database_url(maintenance)
+    concept_dag(url)
+    return url, id_range(url), database_server
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=20, help="seconds per scenario")
     parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is missing: apt-get install wrk")
-    maintenance, _server = import_throughput.server_url()
-    url = import_throughput.database_url(maintenance)
-    concept_dag(url)
-    ids = id_range(url)
+    url, ids, _database_server = bench_database()
     server = serve(url)
     try:
         for _, path in SCENARIOS:  # warm caches and assign citation keys before measuring

@@ -14,7 +14,6 @@ or more, no socket error, and no worker growing by more than a tenth after its f
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -23,7 +22,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import api_load  # noqa: E402
-import import_throughput  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SECONDS = 10
@@ -75,12 +73,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--connections", type=int, default=50)
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is missing: apt-get install wrk")
-    maintenance, _server = import_throughput.server_url()
-    url = import_throughput.database_url(maintenance)
-    api_load.concept_dag(url)
-    low, high = api_load.id_range(url)
+    url, (low, high), _database_server = api_load.bench_database()
     token = curator_token(url)
     server = api_load.serve(url)
     samples: dict[int, list[tuple[float, int]]] = {}
