@@ -160,5 +160,5 @@ def _papers_in(data: dict) -> list[dict]:
 
 
 def _labels(ids) -> dict[int, str]:
-    rows = Paper.objects.using(router.db_for_read(Paper)).filter(pk__in=list(ids)).only("title", "abstract")
+    rows = Paper.objects.filter(pk__in=list(ids)).only("title", "abstract")
     return {paper.pk: paper.display_title for paper in rows}

@@ -228,9 +228,11 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        search = self.request.query_params.get("search", "").strip()
-        ranked = self.cursor_ordering(self.request)[0].lstrip("-") == "relevance"
-        if self.action == "list" and search and ranked and not self.request.query_params.get("group_by"):
+        params = self.request.query_params
+        search = params.get("search", "").strip()
+        if self.action != "list" or not search or params.get("group_by"):
+            return queryset
+        if self.cursor_ordering(self.request)[0].lstrip("-") == "relevance":
             queryset = within_rank_window(queryset, search)
         return queryset
 

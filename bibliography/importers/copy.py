@@ -8,11 +8,14 @@ rows pointing at a new paper (its provenance, its links) can be written in the s
 
 import datetime
 import io
+import re
 from collections.abc import Sequence
 
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
+
+_COPY_LINE = re.compile(r", line (\d+)")
 
 
 class CopyRefused(Exception):
@@ -68,15 +71,8 @@ def copy_objects(objects: Sequence[Model], fields: Sequence[str]) -> None:
 def _failed_row(error: Exception) -> int | None:
     """Which row a COPY error is about: PostgreSQL says `COPY table, line N` (from 1) in its context."""
     context = getattr(getattr(error, "diag", None), "context", None) or ""
-    marker = context.rfind(", line ")
-    if marker < 0:
-        return None
-    digits = ""
-    for char in context[marker + len(", line ") :]:
-        if not char.isdigit():
-            break
-        digits += char
-    return int(digits) - 1 if digits else None
+    found = _COPY_LINE.search(context)
+    return int(found[1]) - 1 if found else None
 
 
 def _text(value) -> str:
