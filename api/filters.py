@@ -2,8 +2,8 @@
 
 import django_filters
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Case, F, FloatField, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Case, F, FloatField, Func, Q, Value, When
+from django.db.models.functions import Greatest, Replace
 from django.db.models.sql.where import WhereNode
 
 from bibliography import text
@@ -23,10 +23,6 @@ from bibliography.searching import rank_window
 from .errors import BadParameter
 
 
-def _id_or_none(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
-
-
 def within_rank_window(matches, search: str):
     """Only the matches a ranked page of a search ranks (bibliography/searching.py); facets, other
     orderings and exports see every match."""
@@ -36,6 +32,17 @@ def within_rank_window(matches, search: str):
     # bitmap of every match (15 ms for a word in 6% of a million papers). Annotations stay.
     ranked.query.where = WhereNode()
     return ranked.filter(id__in=ids)
+
+
+def _html_escaped(field: str) -> Func:
+    """The text with &, < and > as entities, so that a snippet's only markup is its own <mark>.
+
+    ts_headline keeps an entity whole (the parser reads it as one token), so a fragment never cuts one.
+    """
+    escaped = F(field)
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        escaped = Replace(escaped, Value(char), Value(entity))
+    return escaped
 
 
 class PaperFilter(django_filters.FilterSet):
@@ -51,7 +58,7 @@ class PaperFilter(django_filters.FilterSet):
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
     concept = django_filters.CharFilter(
         method="by_concept",
-        help_text="A concept's slug or id; papers tagged with it or, unless include_descendants=false, "
+        help_text="A concept's slug, or its id as id:12; papers tagged with it or, unless include_descendants=false, "
         "any concept below it. Accepted tags unless tag_status says otherwise.",
     )
     include_descendants = django_filters.BooleanFilter(method="noop", help_text="With concept: default true.")
@@ -78,7 +85,7 @@ class PaperFilter(django_filters.FilterSet):
         return queryset
 
     def by_author(self, queryset, name, value):
-        author_id = _id_or_none(value)
+        author_id = text.whole_number(value)
         authorships = (
             Authorship.objects.filter(author_id=author_id)
             if author_id
@@ -87,17 +94,16 @@ class PaperFilter(django_filters.FilterSet):
         return queryset.filter(id__in=authorships.values("paper_id"))  # authorship_author_idx
 
     def by_venue(self, queryset, name, value):
-        venue_id = _id_or_none(value)
+        venue_id = text.whole_number(value)
         if venue_id:
             return queryset.filter(venue_id=venue_id)
         venues = Venue.objects.filter(Q(name__iexact=value) | Q(short_name__iexact=value))
         return queryset.filter(venue__in=venues)
 
     def by_concept(self, queryset, name, value):
-        concept = Concept.objects.filter(pk=_id_or_none(value)).first() if _id_or_none(value) else None
-        concept = concept or Concept.objects.filter(slug=value).first()
+        concept = Concept.objects.referenced(value).first()
         if concept is None:
-            raise BadParameter("concept", f"no concept with slug or id {value!r}")
+            raise BadParameter("concept", f"no concept with slug {value!r} (or give its id as id:12)")
         concepts = [concept.pk]
         if self.data.get("include_descendants", "true").lower() not in ("false", "0", "no"):
             concepts = Concept.objects.descendants_of([concept.pk]).values("id")
@@ -131,7 +137,7 @@ class PaperFilter(django_filters.FilterSet):
             When(title_key=exact, then=Value(10.0)), default=Value(0.0), output_field=FloatField()
         )
         headline = SearchHeadline(
-            "abstract",
+            _html_escaped("abstract"),
             query,
             config=SEARCH_CONFIG,
             start_sel="<mark>",

@@ -4,6 +4,8 @@ import math
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 
+from bibliography.text import whole_number
+
 from .errors import BadParameter
 
 MAX_PAGE_SIZE = 200
@@ -51,7 +53,7 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and (not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE):
+        if raw is not None and not 1 <= (whole_number(raw) or 0) <= MAX_PAGE_SIZE:
             raise BadParameter("page_size", f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}")
         return super().get_page_size(request)
 

@@ -370,9 +370,9 @@ class TagSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
 
 
 class PaperTagSerializer(serializers.ModelSerializer):
-    """POST /api/papers/{id}/concepts/: tag this paper (concept by slug or id)."""
+    """POST /api/papers/{id}/concepts/: tag this paper (concept by slug, or id as id:12)."""
 
-    concept = serializers.CharField(help_text="The concept's slug or id.")
+    concept = serializers.CharField(help_text="The concept's slug, or its id as id:12.")
 
     class Meta:
         model = PaperConcept
@@ -380,10 +380,9 @@ class PaperTagSerializer(serializers.ModelSerializer):
         extra_kwargs = {"status": {"default": ReviewStatus.ACCEPTED}}
 
     def validate_concept(self, value):
-        concept = Concept.objects.filter(pk=int(value)).first() if value.isdigit() else None
-        concept = concept or Concept.objects.filter(slug=value).first()
+        concept = Concept.objects.referenced(value).first()
         if concept is None:
-            raise serializers.ValidationError(f"no concept with slug or id {value!r}")
+            raise serializers.ValidationError(f"no concept with slug {value!r} (or give its id as id:12)")
         return concept
 
 

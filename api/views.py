@@ -238,7 +238,8 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
 
     def cursor_ordering(self, request) -> list[str]:
         raw = request.query_params.get("ordering")
-        searching = any(request.query_params.get(p) for p in ("search", "similar_to"))
+        # a blank search (" ", a tab) filters nothing and so ranks nothing
+        searching = any(request.query_params.get(p, "").strip() for p in ("search", "similar_to"))
         if not raw:
             return ["-relevance", "-id"] if searching else ["-id"]
         descending, name = raw.startswith("-"), raw.lstrip("-")
@@ -460,7 +461,7 @@ class VenueViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
 
 
 class ConceptViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
-    """Concepts of the graph; look one up by id or slug."""
+    """Concepts of the graph; look one up by slug, or by id as `id:12`."""
 
     queryset = Concept.objects.all()
     serializer_class = s.ConceptSerializer
@@ -487,9 +488,7 @@ class ConceptViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet
         return Response({"results": s.ConceptSerializer(rows, many=True, context=self.get_serializer_context()).data})
 
     def get_object(self):
-        lookup = _lookup(self.kwargs["pk"])
-        query = Q(pk=int(lookup)) | Q(slug=lookup) if lookup.isdigit() else Q(slug=lookup)
-        obj = get_object_or_404(self.get_queryset(), query)
+        obj = get_object_or_404(self.get_queryset().referenced(_lookup(self.kwargs["pk"])))
         self.check_object_permissions(self.request, obj)
         return obj
 
@@ -512,9 +511,7 @@ class TagViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         queryset = super().get_queryset()
         concept = self.request.query_params.get("concept")
         if concept:
-            queryset = queryset.filter(
-                Q(concept__slug=concept) | Q(concept_id=int(concept)) if concept.isdigit() else Q(concept__slug=concept)
-            )
+            queryset = queryset.filter(concept__in=Concept.objects.referenced(concept))
         return queryset
 
 

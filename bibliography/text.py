@@ -45,3 +45,14 @@ def provisional_label(abstract: str, words: int = 12) -> str:
     if len(head) > words:
         label += "…"
     return f"[untitled] {label}" if label else "[untitled]"
+
+
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(value: str | None) -> int | None:
+    """The number a string of ASCII digits spells (up to a bigint's size), else None.
+
+    `str.isdigit()` is no test for this: it admits "³" and other digits that `int()` refuses.
+    """
+    return int(value) if value and _WHOLE_NUMBER.fullmatch(value) else None

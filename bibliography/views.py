@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from .models import Citation, Concept, ConceptKind, ConceptRelation, Paper, PaperConcept, ReviewStatus
+from .text import whole_number
 
 PAGE_SIZE = 50
 
@@ -53,9 +54,8 @@ def concept_papers(request, slug: str):
     below = Concept.objects.descendants_of([concept.pk]).values("id")
     tagged = PaperConcept.objects.filter(concept__in=below, status=ReviewStatus.ACCEPTED).values("paper_id")
     papers = Paper.objects.filter(id__in=tagged).select_related("venue").order_by("-id")
-    before = request.GET.get("before")
-    if before and before.isdigit():
-        papers = papers.filter(id__lt=int(before))
+    if before := whole_number(request.GET.get("before")):
+        papers = papers.filter(id__lt=before)
     page = list(papers[: PAGE_SIZE + 1])
     more = page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None
     return render(

@@ -348,3 +348,43 @@ def test_two_parent_and_child_rows_that_make_a_cycle_are_not_saved(client, curat
     response = client.post(f"/admin/bibliography/concept/{a.pk}/change/", data, follow=True)
     assert "would create a cycle" in response.content.decode()
     assert not (a.parents.exists() and a.children.exists())
+
+
+def test_choosing_the_paper_itself_as_its_reference_is_an_error_on_the_row(client, curator):
+    paper = make_paper(title="Self-referential")
+    data = _change_form_data(paper) | {
+        "citations_made-TOTAL_FORMS": 1,
+        "citations_made-INITIAL_FORMS": 0,
+        "citations_made-0-cited": paper.pk,
+        "citations_made-0-status": "accepted",
+        "citations_made-0-source": "manual",
+    }
+    response = client.post(f"{CHANGELIST}{paper.pk}/change/", data)
+    assert response.status_code == 200
+    assert "A paper cannot cite itself" in response.content.decode()
+    assert not Citation.objects.exists()
+
+
+def test_swapping_two_key_point_numbers_in_one_save(client, curator):
+    talk = make_paper(title="A talk", kind="talk")
+    first = talk.keypoints.create(number=1, text="First claim")
+    second = talk.keypoints.create(number=2, text="Second claim")
+    data = _change_form_data(talk)
+    for i, (point, number) in enumerate(((first, 2), (second, 1))):
+        data |= {f"keypoints-{i}-id": point.pk, f"keypoints-{i}-number": number, f"keypoints-{i}-text": point.text}
+    response = client.post(f"{CHANGELIST}{talk.pk}/change/", data)
+    assert response.status_code == 302
+    assert dict(talk.keypoints.values_list("text", "number")) == {"First claim": 2, "Second claim": 1}
+
+
+def test_two_key_points_with_one_number_are_an_error_not_a_500(client, curator):
+    talk = make_paper(title="A talk", kind="talk")
+    first = talk.keypoints.create(number=1, text="First claim")
+    second = talk.keypoints.create(number=2, text="Second claim")
+    data = _change_form_data(talk)
+    for i, point in enumerate((first, second)):
+        data |= {f"keypoints-{i}-id": point.pk, f"keypoints-{i}-number": 1, f"keypoints-{i}-text": point.text}
+    response = client.post(f"{CHANGELIST}{talk.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for number" in response.content.decode()
+    assert sorted(talk.keypoints.values_list("number", flat=True)) == [1, 2]

@@ -205,6 +205,8 @@ def test_a_tag_is_unique_per_paper_and_concept_and_scored_between_0_and_1():
 def test_a_key_point_number_is_unique_per_paper():
     paper = make_paper(kind="talk")
     KeyPoint.objects.create(paper=paper, number=1, text="First.")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS keypoint_unique_number IMMEDIATE")
     with violates("keypoint_unique_number"):
         KeyPoint.objects.bulk_create([KeyPoint(paper=paper, number=1, text="Again.")])
 

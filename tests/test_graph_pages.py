@@ -33,6 +33,15 @@ def test_a_concepts_page_lists_papers_under_it(client, seed):
     assert response.status_code == 200
     assert [p.kind for p in response.context["papers"]] == ["talk"]
     assert client.get("/graph/concepts/nothing-here/").status_code == 404
+    for before in ("³", "x", "99999999999999999999999", ""):
+        assert client.get("/graph/concepts/scaling/", {"before": before}).status_code == 200, before
+
+
+def test_markup_in_titles_and_abstracts_is_shown_as_text(client):
+    paper = make_paper(title="<img src=x onerror=alert(1)>", abstract="<script>alert(2)</script>")
+    page = client.get(f"/graph/papers/{paper.pk}/").content.decode()
+    assert "<img src=x" not in page and "<script>alert(2)" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
 def test_a_papers_page_draws_its_citation_neighbourhood(client):

@@ -64,8 +64,22 @@ class TagInline(admin.TabularInline):
         return super().get_queryset(request).select_related("concept", "created_by")
 
 
+class CitationInlineFormSet(forms.BaseInlineFormSet):
+    """Refuses a paper citing itself on the row, in words: the database's check would be a 500 here,
+    since the form never sees the paper it is inlined under."""
+
+    def clean(self):
+        super().clean()
+        other = "cited" if self.fk.name == "citing" else "citing"
+        for form in self.forms:
+            chosen = form.cleaned_data.get(other) if form.cleaned_data else None
+            if chosen is not None and self.instance.pk is not None and chosen.pk == self.instance.pk:
+                form.add_error(other, "A paper cannot cite itself: choose another paper.")
+
+
 class ReferenceInline(admin.TabularInline):
     model = Citation
+    formset = CitationInlineFormSet
     fk_name = "citing"
     verbose_name, verbose_name_plural = "reference", "references (papers this one cites)"
     fields = ["cited", "status", "source", "intent", "context"]
@@ -78,6 +92,7 @@ class ReferenceInline(admin.TabularInline):
 
 class CitedByInline(admin.TabularInline):
     model = Citation
+    formset = CitationInlineFormSet
     fk_name = "cited"
     verbose_name, verbose_name_plural = "citing paper", "cited by"
     fields = ["citing", "status", "source", "intent", "context"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bibliography.importers.errors import DumpError
 from bibliography.importers.links import link_kind
 from bibliography.models import ARXIV_ID_PATTERN, AuthorRole, LinkKind, Paper, PaperKind, VenueKind
+from bibliography.text import whole_number
 
 from .names import PersonName, split_name
 
@@ -87,7 +88,7 @@ class Checks:
         if value in (None, ""):
             return None
         text = str(value).strip()
-        if not text.isdigit() or not 1400 <= int(text) <= 2200:
+        if not 1400 <= (whole_number(text) or 0) <= 2200:
             self.fail(field, f"{text[:40]!r} is not a year between 1400 and 2200")
         return int(text)
 

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -47,7 +49,20 @@ _PAPERS_WITH_DESCENDANTS = """
 """
 
 
+_ID_REFERENCE = re.compile(r"id:([0-9]{1,18})", re.ASCII)
+
+
+def concept_reference(value: str) -> Q:
+    """The one way a concept is named in URLs and parameters: `id:12` by its id, anything else by slug."""
+    match = _ID_REFERENCE.fullmatch(value)
+    return Q(pk=int(match.group(1))) if match else Q(slug=value)
+
+
 class ConceptQuerySet(models.QuerySet):
+    def referenced(self, value: str):
+        """The concept (at most one) that `value` names; see `concept_reference`."""
+        return self.filter(concept_reference(value))
+
     def with_paper_counts(self):
         """`paper_count` (accepted tags) and `paper_count_with_descendants` (also below it), per row."""
         direct = (

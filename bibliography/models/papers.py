@@ -346,7 +346,10 @@ class KeyPoint(models.Model):
     class Meta:
         ordering = ["paper", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["paper", "number"], name="keypoint_unique_number"),
+            # deferred so that a curator can swap or renumber points in one save
+            models.UniqueConstraint(
+                fields=["paper", "number"], name="keypoint_unique_number", deferrable=models.Deferrable.DEFERRED
+            ),
             models.CheckConstraint(condition=Q(number__gte=1), name="keypoint_number_from_one"),
             models.CheckConstraint(condition=~Q(text=""), name="keypoint_text_not_blank"),
         ]

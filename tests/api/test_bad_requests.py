@@ -36,6 +36,10 @@ HOSTILE = [
     "&&&",
     "(",
     ":*",
+    " ",
+    "\t",
+    "³",
+    "id:³",
 ]
 
 
@@ -60,6 +64,11 @@ def test_hostile_values_in_any_filter_are_answered_not_crashed_on(anon, name):
         "/api/concepts/99999999999999999999999/",
         "/api/concepts/%00/",
         "/api/concepts/a%00b/ancestors/",
+        "/api/concepts/%C2%B3/",
+        "/api/concepts/id:%C2%B3/",
+        "/api/tags/?concept=%C2%B3",
+        "/api/papers/?author=%C2%B3",
+        "/api/papers/?venue=%C2%B3",
         "/api/authors/99999999999999999999999/",
         "/api/tags/?paper=99999999999999999999999",
         "/api/citations/?citing=abc",
@@ -153,3 +162,27 @@ def test_malformed_or_wrongly_typed_bodies_are_a_400(curator, body):
     response = curator.post("/api/papers/", body, content_type="application/json")
     assert response.status_code == 400, (body[:40], response.status_code, response.content[:300])
     assert not Paper.objects.exists()
+
+
+@pytest.mark.parametrize("blank", [" ", "\t", "  \n "])
+def test_a_blank_search_lists_papers_unranked(anon, blank):
+    older, newer = make_paper(title="Older"), make_paper(title="Newer")
+    response = anon.get("/api/papers/", {"search": blank})
+    assert response.status_code == 200, response.content[:300]
+    assert [p["id"] for p in response.json()["results"]] == [newer.pk, older.pk]
+    assert anon.get("/api/papers/", {"search": blank, "fields": "id,title"}).status_code == 200
+
+
+def test_search_snippets_escape_the_abstract_and_keep_only_their_highlights(anon):
+    make_paper(
+        title="Hostile",
+        abstract='Diffusion <img src=x onerror=alert(1)> models & "friends" <script>alert(2)</script> diffusion.',
+    )
+    for params in ({"search": "diffusion"}, {"search": "diffusion", "fields": "id,snippet"}):
+        (result,) = anon.get("/api/papers/", params).json()["results"]
+        snippet = result["snippet"]
+        assert "<img" not in snippet and "<script" not in snippet
+        assert "&lt;img src=x onerror=alert(1)&gt;" in snippet
+        assert "&amp;" in snippet
+        assert snippet.count("<mark>") == snippet.count("</mark>") >= 1
+        assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0

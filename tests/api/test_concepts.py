@@ -13,7 +13,7 @@ def test_ancestors_and_descendants_of_the_seed_graph(anon, seed):
     below = anon.get(f"/api/concepts/{root.slug}/descendants/").json()["results"]
     assert len(below) == 30  # every other topic node hangs under the workshop
     leaf = Concept.objects.get(name="Power law decay of kernel eigenvalues")
-    above = {c["slug"] for c in anon.get(f"/api/concepts/{leaf.pk}/ancestors/").json()["results"]}
+    above = {c["slug"] for c in anon.get(f"/api/concepts/id:{leaf.pk}/ancestors/").json()["results"]}
     assert above == {
         root.slug,
         "foundation",  # the root's category

@@ -119,7 +119,7 @@ class TestFilters:
         talk = Paper.objects.get(kind="talk")
         assert ids(anon.get("/api/papers/", {"concept": "scaling"})) == [talk.pk]
         scaling = Concept.objects.get(slug="scaling")
-        assert ids(anon.get("/api/papers/", {"concept": scaling.pk})) == [talk.pk]
+        assert ids(anon.get("/api/papers/", {"concept": f"id:{scaling.pk}"})) == [talk.pk]
         assert ids(anon.get("/api/papers/", {"concept": "scaling", "include_descendants": "false"})) == []
         missing = anon.get("/api/papers/", {"concept": "no-such-concept"})
         assert missing.status_code == 400 and missing.json()["parameter"] == "concept"

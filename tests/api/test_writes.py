@@ -247,11 +247,27 @@ def test_anonymous_clients_are_throttled(anon, settings):
     assert codes == [200, 200, 200, 429, 429]
 
 
-def test_concept_lookup_by_id_or_slug(anon):
+def test_concept_lookup_by_slug_or_prefixed_id(anon):
     concept = make_concept(slug="by-slug")
-    assert anon.get(f"/api/concepts/{concept.pk}/").json()["slug"] == "by-slug"
+    assert anon.get(f"/api/concepts/id:{concept.pk}/").json()["slug"] == "by-slug"
     assert anon.get("/api/concepts/by-slug/").json()["id"] == concept.pk
     assert Concept.objects.count() == 1
+
+
+def test_a_slug_that_is_another_concepts_id_names_one_concept_everywhere(anon, curator):
+    first = make_concept(name="First", slug="first")
+    numbered = make_concept(name="Numbered", slug=str(first.pk))
+    paper = make_paper(title="Tagged")
+    assert anon.get(f"/api/concepts/{first.pk}/").json()["id"] == numbered.pk
+    assert anon.get(f"/api/concepts/id:{first.pk}/").json()["id"] == first.pk
+    tagged = curator.post(f"/api/papers/{paper.pk}/concepts/", {"concept": str(first.pk)}, format="json")
+    assert tagged.status_code == 201, tagged.content
+    assert list(paper.tags.values_list("concept_id", flat=True)) == [numbered.pk]
+    assert [t["paper"] for t in anon.get("/api/tags/", {"concept": f"id:{numbered.pk}"}).json()["results"]] == [
+        paper.pk
+    ]
+    by_filter = anon.get("/api/papers/", {"concept": f"id:{numbered.pk}"}).json()["results"]
+    assert [p["id"] for p in by_filter] == [paper.pk]
 
 
 def test_curators_can_set_a_citation_key_the_database_checks(curator):
