@@ -25,6 +25,7 @@ from bibliography.models import (
     Author,
     Authorship,
     Citation,
+    CitationKeyAlias,
     Concept,
     ImportRun,
     KeyPoint,
@@ -36,6 +37,7 @@ from bibliography.models import (
     Venue,
 )
 from bibliography.tagging import papers_tag
+from bibliography.text import whole_number
 
 from . import serializers as s
 from .documents import paper_documents
@@ -169,7 +171,12 @@ SEARCH_EXAMPLES = [
     ),
     retrieve=extend_schema(
         parameters=[
-            OpenApiParameter("id", str, OpenApiParameter.PATH, description="An id, doi:10.…/… or arxiv:2401.01234")
+            OpenApiParameter(
+                "id",
+                str,
+                OpenApiParameter.PATH,
+                description="An id, doi:10.…/…, arxiv:2401.01234 or key:<citation key>",
+            )
         ]
     ),
 )
@@ -179,7 +186,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     queryset = Paper.objects.all()
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = PaperFilter
-    lookup_value_regex = r"[0-9]+|(?:doi|arxiv):[^/]+(?:/[^/]+)*?"
+    lookup_value_regex = r"[0-9]+|(?:doi|arxiv):[^/]+(?:/[^/]+)*?|key:[^/]+"
     action_permissions = {
         "concepts": ["bibliography.add_paperconcept", "bibliography.change_paperconcept"],
         "merge": ["bibliography.change_paper", "bibliography.delete_paper"],
@@ -257,6 +264,8 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             return get_object_or_404(queryset, doi=lookup[4:].lower())
         if lookup.startswith("arxiv:"):
             return get_object_or_404(queryset, arxiv_id=lookup[6:])
+        if lookup.startswith("key:"):
+            return get_object_or_404(queryset, citation_key=lookup[4:])
         obj = queryset.filter(pk=lookup).first()
         if obj is None:
             raise Http404("no such paper")
@@ -286,10 +295,21 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
                 return response
             return super().retrieve(request, *args, **kwargs)
         except Http404:
-            alias = PaperAlias.objects.filter(old_id=kwargs["pk"]).first() if str(kwargs["pk"]).isdigit() else None
-            if alias is None:
+            survivor = self.survivor_of(str(kwargs["pk"]))
+            if survivor is None:
                 raise
-            return HttpResponsePermanentRedirect(reverse("paper-detail", args=[alias.paper_id]))
+            url = reverse("paper-detail", args=[survivor])
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    @staticmethod
+    def survivor_of(lookup: str) -> int | None:
+        """The paper a merged-away id, or an alias key, now names."""
+        if lookup.startswith("key:"):
+            return CitationKeyAlias.objects.filter(key=lookup[4:]).values_list("paper_id", flat=True).first()
+        if old_id := whole_number(lookup):
+            return PaperAlias.objects.filter(old_id=old_id).values_list("paper_id", flat=True).first()
+        return None
 
     def list(self, request, *args, **kwargs):
         group_by = request.query_params.get("group_by")

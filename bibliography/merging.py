@@ -10,6 +10,7 @@ from .importers.abstracts import REVIEW_REASON as UNTITLED_REASON
 from .models import (
     Authorship,
     Citation,
+    CitationKeyAlias,
     KeyPoint,
     Paper,
     PaperAlias,
@@ -88,6 +89,7 @@ def paper_merge(*, into: Paper, others: Sequence[Paper], by=None) -> MergeReport
         victim._history_user = by
         victim._change_reason = f"merged into #{survivor.pk}"
         victim.delete()
+    _keep_keys(survivor, victims)
     survivor._history_user = by
     survivor._change_reason = f"merged {', '.join(f'#{pk}' for pk in other_ids)} into this paper"
     survivor.save()
@@ -220,6 +222,7 @@ def _move_sources(survivor: Paper, other_ids: list[int], report: MergeReport) ->
 
 def _leave_aliases(survivor: Paper, victims: list[Paper], by) -> None:
     PaperAlias.objects.filter(paper__in=victims).update(paper=survivor)
+    CitationKeyAlias.objects.filter(paper__in=victims).update(paper=survivor)
     PaperAlias.objects.bulk_create(
         [
             PaperAlias(
@@ -233,4 +236,11 @@ def _leave_aliases(survivor: Paper, victims: list[Paper], by) -> None:
             )
             for victim in victims
         ]
+    )
+
+
+def _keep_keys(survivor: Paper, victims: list[Paper]) -> None:
+    """Documents citing a merged-away paper's key still find it (once that paper is gone)."""
+    CitationKeyAlias.objects.bulk_create(
+        [CitationKeyAlias(key=victim.citation_key, paper=survivor) for victim in victims if victim.citation_key]
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DataError, IntegrityError, connection, transaction
-from django.db.models import Case, Q, When
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -28,15 +28,17 @@ from bibliography.interchange.keys import choose_keys, key_stem, keys_locked, us
 from bibliography.models import (
     Author,
     Authorship,
+    CitationKeyAlias,
     Concept,
     ConceptKind,
     ConceptRelation,
+    DuplicateCandidate,
+    DuplicateReason,
     ImportFormat,
     ImportRun,
     ImportStatus,
     KeyPoint,
     Paper,
-    PaperAlias,
     PaperConcept,
     PaperLink,
     ReviewStatus,
@@ -50,6 +52,7 @@ from .batches import batched, read_ahead
 from .copy import CopyRefused, allocate_ids, copy_objects
 from .detect import detect_format
 from .errors import DumpError
+from .matching import PAPER_FIELDS, Candidates, existing_candidates, record_facts, same_in_one_file
 from .reader import DumpReader, file_sha256
 from .records import PaperRecord, TalkRecord, VenueRecord
 
@@ -67,27 +70,9 @@ _PARSERS = {
 # see "no such paper" and both insert it.
 _IMPORT_LOCK = 0x6269626C696F  # "biblio"
 
-_PAPER_FIELDS = [
-    "id",
-    "title",
-    "abstract",
-    "doi",
-    "arxiv_id",
-    "venue",
-    "year",
-    "published_on",
-    "title_key",
-    "abstract_key",
-    "needs_review",
-    "review_reason",
-]
-
-_ALIAS_KEYS = ["paper", "doi", "arxiv_id", "title_key", "abstract_key"]
-
 _NEW_PAPER_FIELDS = [
-    *_PAPER_FIELDS,
+    *PAPER_FIELDS,
     "kind",
-    "citation_key",
     "cited_by_count",
     "created_at",
     "updated_at",
@@ -202,48 +187,14 @@ def _with_keys(batches: Iterable[list[PaperRecord]]) -> Iterator[list[PaperRecor
         yield batch
 
 
-class _Index:
-    """Papers by the keys records are matched on; the first (oldest) paper wins a tie."""
-
-    def __init__(self, papers: Iterable[Paper] = ()):
-        self.by_doi: dict[str, Paper] = {}
-        self.by_arxiv: dict[str, Paper] = {}
-        self.by_title: dict[str, Paper] = {}
-        self.by_abstract: dict[str, Paper] = {}
-        self.untitled_by_abstract: dict[str, Paper] = {}
-        for paper in papers:
-            self.add(paper)
-
-    def add(self, paper: Paper, keys: Paper | PaperAlias | None = None) -> None:
-        """Index the paper under its own keys, or under those of an alias it absorbed."""
-        keys = keys or paper
-        if keys.doi:
-            self.by_doi.setdefault(keys.doi, paper)
-        if keys.arxiv_id:
-            self.by_arxiv.setdefault(keys.arxiv_id, paper)
-        if keys.title_key:
-            self.by_title.setdefault(keys.title_key, paper)
-        if keys.abstract_key:
-            self.by_abstract.setdefault(keys.abstract_key, paper)
-            if not keys.title_key:
-                self.untitled_by_abstract.setdefault(keys.abstract_key, paper)
-
-    def match(self, record: PaperRecord, title_key: str, abstract_key: str | None) -> Paper | None:
-        if record.doi and record.doi in self.by_doi:
-            return self.by_doi[record.doi]
-        if record.arxiv_id and record.arxiv_id in self.by_arxiv:
-            return self.by_arxiv[record.arxiv_id]
-        if title_key:
-            return self.by_title.get(title_key) or (abstract_key and self.untitled_by_abstract.get(abstract_key))
-        return abstract_key and self.by_abstract.get(abstract_key) or None
-
-
 @dataclass
 class Loader:
     run: ImportRun
     year: int | None
     result: ImportResult
     _venues: dict[str, Venue] = field(default_factory=dict)
+    # the first record of this file that landed on each paper (and its year), for the one-file rule
+    _landed: dict[int, tuple[PaperRecord, int | None]] = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:
@@ -253,34 +204,51 @@ class Loader:
 
     def load_papers(self, records: list[PaperRecord]) -> list[Paper]:
         """Write one batch; returns the paper each record landed on, in order."""
-        keyed = [(r, r.title_key, r.abstract_key) for r in records]
-        papers, aliases = self._existing(keyed)
-        existing = _Index(papers)
-        same = {paper.pk: paper for paper in papers}
-        for alias in aliases:  # a merged-away paper's record lands on the paper it was merged into
-            existing.add(same.setdefault(alias.paper_id, alias.paper), keys=alias)
-        in_batch = _Index()
+        existing = existing_candidates(records)
+        in_batch = Candidates()
+        first_record: dict[int, tuple[PaperRecord, int | None]] = {}  # new papers of this batch, by id()
         created: list[Paper] = []
         landed: list[tuple[PaperRecord, Paper, bool]] = []
         changed: dict[int, set[str]] = {}
-        for record, title_key, abstract_key in keyed:
-            paper = existing.match(record, title_key, abstract_key) or in_batch.match(record, title_key, abstract_key)
+        suspected: list[tuple[Paper, PaperRecord]] = []
+        aliases: list[tuple[str, Paper]] = []
+        for record in records:
+            year = self._year(record)
+            facts = record_facts(record, year)
+            paper, suspects = existing.match(record, facts)
+            earlier = self._landed.get(paper.pk) if paper is not None else None
+            if earlier and record.raw_hash != earlier[0].raw_hash and not same_in_one_file(*earlier, record, year):
+                paper, suspects = None, [*suspects, paper]
             if paper is None:
-                paper = self._new_paper(record, title_key, abstract_key)
+                other, more = in_batch.match(record, facts)
+                suspects += more
+                if other is not None and same_in_one_file(*first_record[id(other)], record, year):
+                    paper = other
+                elif other is not None:
+                    suspects.append(other)
+            suspected += [(suspect, record) for suspect in suspects]
+            if paper is None:
+                paper = self._new_paper(record, year)
                 created.append(paper)
-                in_batch.add(paper)
+                in_batch.add(paper, facts)
+                first_record[id(paper)] = (record, year)
                 landed.append((record, paper, True))
-            else:
-                if paper.pk is not None:
-                    fields = self._fill_blanks(paper, record)
-                    if fields:
-                        changed.setdefault(paper.pk, set()).update(fields)
-                        existing.add(paper)
-                landed.append((record, paper, False))
+                continue
+            earlier = self._landed.get(paper.pk) or first_record.get(id(paper))
+            if earlier and record.citation_key and record.raw_hash != earlier[0].raw_hash:
+                aliases.append((record.citation_key, paper))
+            if paper.pk is not None:
+                fields = self._fill_blanks(paper, record, year)
+                if fields:
+                    changed.setdefault(paper.pk, set()).update(fields)
+                    existing.add(paper, record_facts(record, year))
+            landed.append((record, paper, False))
 
         self._choose_keys([(record, paper) for record, paper, is_new in landed if is_new])
         for paper, pk in zip(created, allocate_ids(Paper, len(created)), strict=True):
             paper.pk = pk
+        for record, paper, is_new in landed:
+            self._landed.setdefault(paper.pk, first_record[id(paper)] if is_new else (record, self._year(record)))
         self._copy(created, _NEW_PAPER_FIELDS, [record.line for record, _, is_new in landed if is_new])
         if changed:
             now = timezone.now()
@@ -291,32 +259,47 @@ class Loader:
             Paper.objects.bulk_update(list(to_update.values()), sorted(fields))
 
         touched = self._add_authors(landed) | self._add_links(landed) | self._add_concepts(landed) | set(changed)
-        appeared = self._add_sources(landed)
+        self._add_sources(landed)
+        self._add_key_aliases(aliases)
+        self._add_duplicate_candidates(suspected, landed)
         for _, paper, is_new in landed:
             self.result.records += 1
             if is_new:
                 self.result.created += 1
-            elif paper.pk in touched or paper.pk in appeared:
+            elif paper.pk in touched:
                 self.result.updated += 1
-                appeared.discard(paper.pk)
                 touched.discard(paper.pk)
             else:
                 self.result.unchanged += 1
         return [paper for _, paper, _ in landed]
 
-    def _existing(self, keyed) -> tuple[list[Paper], list[PaperAlias]]:
-        dois = {r.doi for r, _, _ in keyed if r.doi}
-        arxiv_ids = {r.arxiv_id for r, _, _ in keyed if r.arxiv_id}
-        title_keys = {t for _, t, _ in keyed if t}
-        abstract_keys = {a for _, _, a in keyed if a}
-        query = Q(doi__in=dois) | Q(arxiv_id__in=arxiv_ids) | Q(title_key__in=title_keys)
-        query |= Q(abstract_key__in=abstract_keys)
-        papers = list(Paper.objects.filter(query).order_by("id").only(*_PAPER_FIELDS))
-        fields = [f"paper__{name}" for name in _PAPER_FIELDS]
-        aliases = list(
-            PaperAlias.objects.filter(query).select_related("paper").order_by("id").only(*fields, *_ALIAS_KEYS)
+    def _add_key_aliases(self, aliases: list[tuple[str, Paper]]) -> None:
+        """A second entry of the file that is the same paper: its key names the paper too."""
+        wanted = {key: paper for key, paper in aliases if usable_key(key) and key != paper.citation_key}
+        if not wanted:
+            return
+        taken = set(Paper.objects.filter(citation_key__in=wanted).values_list("citation_key", flat=True))
+        CitationKeyAlias.objects.bulk_create(
+            [CitationKeyAlias(key=key, paper=paper) for key, paper in wanted.items() if key not in taken],
+            ignore_conflicts=True,
         )
-        return papers, aliases
+
+    def _add_duplicate_candidates(self, suspected: list[tuple[Paper, PaperRecord]], landed) -> None:
+        """The same title with something contradicting it: two papers, and a pair for the curators."""
+        paper_of = {id(record): paper for record, paper, _ in landed}
+        pairs = {
+            tuple(sorted((suspect.pk, paper_of[id(record)].pk)))
+            for suspect, record in suspected
+            if suspect.pk is not None and suspect.pk != paper_of[id(record)].pk
+        }
+        candidates = [
+            DuplicateCandidate(paper_a_id=a, paper_b_id=b, reason=DuplicateReason.TITLE, similarity=1.0)
+            for a, b in sorted(pairs)
+        ]
+        DuplicateCandidate.objects.bulk_create(candidates, ignore_conflicts=True)
+        if candidates:
+            also = self.result.also_created
+            also["duplicate candidates"] = also.get("duplicate candidates", 0) + len(candidates)
 
     def _choose_keys(self, new: list[tuple[PaperRecord, Paper]]) -> None:
         """Citation keys for new papers: the file's own key when free, else one made like an export's."""
@@ -343,11 +326,13 @@ class Loader:
     def _year(self, record: PaperRecord) -> int | None:
         if record.year:
             return record.year
+        if record.published_on:
+            return record.published_on.year
         if record.listed:
             return record.listed.year or self.year
         return None
 
-    def _new_paper(self, record: PaperRecord, title_key: str, abstract_key: str | None) -> Paper:
+    def _new_paper(self, record: PaperRecord, year: int | None) -> Paper:
         paper = Paper(
             title=record.title,
             abstract=record.abstract,
@@ -355,16 +340,16 @@ class Loader:
             venue=self._venue(record.venue),
             doi=record.doi,
             arxiv_id=record.arxiv_id,
-            year=record.published_on.year if record.published_on else self._year(record),
+            year=year,
             published_on=record.published_on,
             needs_review=bool(record.review_reason),
             review_reason=record.review_reason,
-            title_key=title_key,
-            abstract_key=abstract_key,
+            title_key=record.title_key,
+            abstract_key=record.abstract_key,
         )
         return paper
 
-    def _fill_blanks(self, paper: Paper, record: PaperRecord) -> set[str]:
+    def _fill_blanks(self, paper: Paper, record: PaperRecord, year: int | None) -> set[str]:
         """Complete what the paper lacks from the record; never overwrite what is there."""
         fields: set[str] = set()
         if not paper.title and record.title:
@@ -386,7 +371,7 @@ class Loader:
         if paper.published_on is None and record.published_on and paper.year in (None, record.published_on.year):
             paper.published_on, paper.year = record.published_on, record.published_on.year
             fields |= {"published_on", "year"}
-        if paper.year is None and (year := self._year(record)):
+        if paper.year is None and year:
             paper.year = year
             fields.add("year")
         if fields & {"title", "abstract"}:

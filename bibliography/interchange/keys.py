@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from django.db import connection, transaction
 
 from bibliography import text
-from bibliography.models import CITATION_KEY_PATTERN, CitationKeyStem, Paper
+from bibliography.models import CITATION_KEY_PATTERN, CitationKeyAlias, CitationKeyStem, Paper
 
 from .fields import people
 from .names import split_name
@@ -108,9 +108,11 @@ def choose_keys(wanted: Sequence[tuple[str | None, str]]) -> list[str]:
 
 
 def _taken(keys: set[str]) -> set[str]:
+    """Keys that papers have, or that name a paper as an alias."""
     if not keys:
         return set()
-    return set(Paper.objects.filter(citation_key__in=keys).values_list("citation_key", flat=True))
+    held = Paper.objects.filter(citation_key__in=keys).values_list("citation_key", flat=True)
+    return set(held) | set(CitationKeyAlias.objects.filter(key__in=keys).values_list("key", flat=True))
 
 
 def keys_locked() -> None:

@@ -425,6 +425,26 @@ class PaperAlias(models.Model):
         return f"#{self.old_id} → #{self.paper_id}"
 
 
+class CitationKeyAlias(models.Model):
+    """A citation key a paper is also known by, so that documents citing it keep working: the key of
+    a paper merged into this one, or of a second entry of an imported file that was this paper."""
+
+    key = models.CharField(max_length=100, unique=True, db_collation="C")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="key_aliases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "citation key aliases"
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(condition=Q(key__regex=CITATION_KEY_PATTERN), name="citationkeyalias_format"),
+        ]
+        indexes = [models.Index(fields=["paper"], name="citationkeyalias_paper_idx")]
+
+    def __str__(self):
+        return f"{self.key} → #{self.paper_id}"
+
+
 class DuplicateReason(models.TextChoices):
     IDENTIFIER = "identifier", "same DOI or arXiv id"
     TITLE = "title", "near-identical titles"

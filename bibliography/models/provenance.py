@@ -68,6 +68,8 @@ class SourceRecord(models.Model):
         indexes = [
             # the admin's "source file" filter
             models.Index(fields=["file_name", "paper"], name="sourcerecord_file_idx"),
+            # an imported record seen before is the paper it became then (import matching)
+            models.Index(fields=["raw_hash"], name="sourcerecord_raw_hash_idx"),
         ]
 
     def __str__(self):

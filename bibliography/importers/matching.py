@@ -1,0 +1,197 @@
+"""Which paper an imported record is, if it is one already: identity without merging different works.
+
+In this order, a record is:
+1. the paper that the very same record (same text) became when it was imported before;
+2. the paper whose citation key, or key alias, the record's own key (BibTeX key, CSL `id`, RIS
+   `ID`) names, unless the two contradict each other;
+3. the paper with its DOI, then with its arXiv id;
+4. a paper with its normalised title, when nothing contradicts it; a paper with the title that
+   something does contradict stays apart, and the pair goes to the curators as a duplicate candidate;
+5. for an untitled record, the paper with its abstract (and an untitled paper with its abstract
+   becomes the titled record's).
+
+Facts contradict when both sides have them and they differ: a DOI, an arXiv id, the year, the first
+author's family name (and, for a key, the title). Missing facts contradict nothing, so a listing page
+naming a paper by its title alone finds the paper.
+
+Two records of one file are stricter still: they are one paper only when they share an identifier,
+or agree on title, authors and year. A file is a library, and a library lists a work once.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from bibliography import text
+from bibliography.interchange.names import split_name
+from bibliography.models import Authorship, CitationKeyAlias, Paper, PaperAlias, SourceRecord
+
+from .records import PaperRecord
+
+PAPER_FIELDS = [
+    "id",
+    "title",
+    "abstract",
+    "doi",
+    "arxiv_id",
+    "venue",
+    "year",
+    "published_on",
+    "title_key",
+    "abstract_key",
+    "needs_review",
+    "review_reason",
+    "citation_key",
+]
+
+
+def family_key(name: str | None) -> str:
+    return text.name_key(split_name(name).family) if name else ""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What identity is judged on, for a record or a paper alike."""
+
+    doi: str | None
+    arxiv_id: str | None
+    title_key: str
+    year: int | None
+    first_family: str  # "" when the authors are unknown
+
+    def contradiction(self, other: "Facts", *, titles: bool = False) -> str | None:
+        """Why these cannot be one work, or None."""
+        for name in ("doi", "arxiv_id", "year", "first_family") + (("title_key",) if titles else ()):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if mine and theirs and mine != theirs:
+                return name
+        return None
+
+
+def record_facts(record: PaperRecord, year: int | None) -> Facts:
+    first = record.authors[0][0] if record.authors else None
+    return Facts(record.doi, record.arxiv_id, record.title_key, year, family_key(first))
+
+
+def same_in_one_file(a: PaperRecord, year_a: int | None, b: PaperRecord, year_b: int | None) -> bool:
+    """Two entries of one file are one work only if they share an identifier or agree on
+    title, authors and year."""
+    if (a.doi and a.doi == b.doi) or (a.arxiv_id and a.arxiv_id == b.arxiv_id):
+        return True
+    names = lambda r: [text.name_key(name) for name, _ in r.authors]  # noqa: E731
+    return bool(a.title_key) and a.title_key == b.title_key and names(a) == names(b) and year_a == year_b
+
+
+@dataclass
+class Candidates:
+    """The papers a batch of records could be, indexed by what they are matched on."""
+
+    by_raw: dict[str, Paper] = field(default_factory=dict)
+    by_key: dict[str, Paper] = field(default_factory=dict)
+    by_doi: dict[str, Paper] = field(default_factory=dict)
+    by_arxiv: dict[str, Paper] = field(default_factory=dict)
+    by_title: dict[str, list[Paper]] = field(default_factory=lambda: defaultdict(list))
+    by_abstract: dict[str, Paper] = field(default_factory=dict)
+    untitled_by_abstract: dict[str, Paper] = field(default_factory=dict)
+    facts: dict[int, Facts] = field(default_factory=dict)  # by id(paper)
+
+    def add(self, paper: Paper, facts: Facts, keys: Paper | PaperAlias | None = None) -> None:
+        """Index the paper under its own keys, or under those of an alias it absorbed."""
+        keys = keys or paper
+        self.facts[id(paper)] = facts
+        if keys.doi:
+            self.by_doi.setdefault(keys.doi, paper)
+        if keys.arxiv_id:
+            self.by_arxiv.setdefault(keys.arxiv_id, paper)
+        if keys.title_key and paper not in self.by_title[keys.title_key]:
+            self.by_title[keys.title_key].append(paper)
+        if keys.abstract_key:
+            self.by_abstract.setdefault(keys.abstract_key, paper)
+            if not keys.title_key:
+                self.untitled_by_abstract.setdefault(keys.abstract_key, paper)
+        if getattr(keys, "citation_key", None):
+            self.by_key.setdefault(keys.citation_key, paper)
+
+    def match(self, record: PaperRecord, facts: Facts) -> tuple[Paper | None, list[Paper]]:
+        """The paper the record is (or None), and papers with its title that it is not but may be."""
+        if paper := self.by_raw.get(record.raw_hash):
+            return paper, []
+        paper = self.by_key.get(record.citation_key) if record.citation_key else None
+        if paper is not None and not facts.contradiction(self.facts[id(paper)], titles=True):
+            return paper, []
+        if record.doi and (paper := self.by_doi.get(record.doi)):
+            return paper, []
+        if record.arxiv_id and (paper := self.by_arxiv.get(record.arxiv_id)):
+            return paper, []
+        if record.title_key:
+            suspects = []
+            for paper in self.by_title.get(record.title_key, ()):
+                if facts.contradiction(self.facts[id(paper)]):
+                    suspects.append(paper)
+                else:
+                    return paper, []
+            if record.abstract_key and (paper := self.untitled_by_abstract.get(record.abstract_key)):
+                return paper, suspects
+            return None, suspects
+        if record.abstract_key and (paper := self.by_abstract.get(record.abstract_key)):
+            return paper, []
+        return None, []
+
+
+def existing_candidates(records: list[PaperRecord]) -> Candidates:
+    """Every paper already stored that one of these records could be, in a fixed number of queries."""
+    dois = {r.doi for r in records if r.doi}
+    arxiv_ids = {r.arxiv_id for r in records if r.arxiv_id}
+    title_keys = {r.title_key for r in records if r.title_key}
+    abstract_keys = {r.abstract_key for r in records if r.abstract_key}
+    keys = {r.citation_key for r in records if r.citation_key}
+    seen = dict(
+        SourceRecord.objects.filter(raw_hash__in={r.raw_hash for r in records})  # sourcerecord_raw_hash_idx
+        .order_by("id")
+        .values_list("raw_hash", "paper_id")
+    )
+    aliased_keys = dict(CitationKeyAlias.objects.filter(key__in=keys).values_list("key", "paper_id"))
+    query = Q(doi__in=dois) | Q(arxiv_id__in=arxiv_ids) | Q(title_key__in=title_keys)
+    query |= Q(abstract_key__in=abstract_keys) | Q(citation_key__in=keys)
+    query |= Q(id__in=set(seen.values()) | set(aliased_keys.values()))
+    papers = {p.pk: p for p in Paper.objects.filter(query).order_by("id").only(*PAPER_FIELDS)}
+    aliases = list(
+        PaperAlias.objects.filter(
+            Q(doi__in=dois)
+            | Q(arxiv_id__in=arxiv_ids)
+            | Q(title_key__in=title_keys)
+            | Q(abstract_key__in=abstract_keys)
+        )
+        .order_by("id")
+        .values("paper_id", "doi", "arxiv_id", "title_key", "abstract_key")
+    )
+    missing = {a["paper_id"] for a in aliases} - set(papers)
+    papers.update({p.pk: p for p in Paper.objects.filter(id__in=missing).only(*PAPER_FIELDS)})
+    firsts = dict(Authorship.objects.filter(paper_id__in=papers, position=1).values_list("paper_id", "author__name"))
+
+    found = Candidates()
+    for paper in papers.values():
+        found.add(paper, paper_facts(paper, firsts.get(paper.pk)))
+    for alias in aliases:
+        paper = papers[alias["paper_id"]]
+        found.add(paper, found.facts[id(paper)], keys=_AliasKeys(**{k: v for k, v in alias.items() if k != "paper_id"}))
+    for raw_hash, paper_id in seen.items():
+        if paper_id in papers:
+            found.by_raw[raw_hash] = papers[paper_id]
+    for key, paper_id in aliased_keys.items():
+        if paper_id in papers:
+            found.by_key.setdefault(key, papers[paper_id])
+    return found
+
+
+def paper_facts(paper: Paper, first_author: str | None) -> Facts:
+    return Facts(paper.doi, paper.arxiv_id, paper.title_key, paper.year, family_key(first_author))
+
+
+@dataclass(frozen=True)
+class _AliasKeys:
+    doi: str | None
+    arxiv_id: str | None
+    title_key: str
+    abstract_key: str | None

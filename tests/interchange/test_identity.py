@@ -1,0 +1,134 @@
+"""Which paper an imported record is: keys, identifiers, titles that nothing contradicts, never two works as one."""
+
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from bibliography.importers.load import import_file
+from bibliography.merging import paper_merge
+from bibliography.models import Authorship, CitationKeyAlias, DuplicateCandidate, Paper
+from tests.factories import make_author, make_authorship, make_paper
+
+from .conftest import export
+
+pytestmark = pytest.mark.django_db
+
+REAL = Path(__file__).resolve().parent.parent / "data" / "real"
+
+
+@pytest.fixture
+def anon():
+    return APIClient()
+
+
+def write(tmp_path, name: str, body: str) -> Path:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def imported(path: Path):
+    result = import_file(path)
+    assert result.ok, result.error
+    return result
+
+
+def test_records_sharing_a_title_by_different_people_stay_apart(tmp_path):
+    body = "".join(
+        f"TY  - INTV\nTI  - interview\nAU  - {name}\nPY  - {year}\nER  - \n\n"
+        for name, year in [("Ito, Ann", 2001), ("Berg, Bo", 2001), ("Cole, Cy", 2003), ("Dahl, Di", 2004)]
+    )
+    body += "TY  - INTV\nTI  - Interview\nAU  - Eng, Ed\nER  - \n"
+    result = imported(write(tmp_path, "oral-history.ris", body))
+    assert result.created == 5
+    interviews = Paper.objects.filter(title_key="interview")
+    assert interviews.count() == 5
+    firsts = set(Authorship.objects.filter(paper__in=interviews).values_list("author__name", flat=True))
+    assert firsts == {"Ann Ito", "Bo Berg", "Cy Cole", "Di Dahl", "Ed Eng"}
+    assert all(p.authorships.count() == 1 for p in interviews)
+    assert DuplicateCandidate.objects.count() == 10  # every pair, for a curator to look at once
+
+
+def test_a_title_alone_finds_the_paper_when_nothing_contradicts_it(tmp_path):
+    listed = make_paper(title="Deep Residual Learning for Image Recognition", abstract="")
+    body = "@article{he2016deep,\n  title = {Deep Residual Learning for Image Recognition},\n"
+    body += "  author = {He, Kaiming and Zhang, Xiangyu},\n  year = {2016}\n}\n"
+    result = imported(write(tmp_path, "lib.bib", body))
+    assert (result.created, result.updated) == (0, 1)
+    listed.refresh_from_db()
+    assert listed.year == 2016
+    assert [a.author.name for a in listed.authorships.order_by("position")] == ["Kaiming He", "Xiangyu Zhang"]
+
+
+@pytest.mark.parametrize(
+    ("author", "year", "doi"),
+    [("Smith, Jo", 2019, None), ("Jones, Al", 2017, None), ("Smith, Jo", 2017, "10.1000/other")],
+)
+def test_a_title_with_something_contradicting_it_is_a_second_paper_and_a_candidate(tmp_path, author, year, doi):
+    first = make_paper(title="Attention", year=2017, doi="10.1000/first")
+    make_authorship(first, make_author("Jo Smith"))
+    body = f"@article{{x,\n  title = {{Attention}},\n  author = {{{author}}},\n  year = {{{year}}},\n"
+    body += f"  doi = {{{doi}}}\n}}\n" if doi else "}\n"
+    result = imported(write(tmp_path, "other.bib", body))
+    assert result.created == 1
+    second = Paper.objects.exclude(pk=first.pk).get()
+    pair = DuplicateCandidate.objects.get()
+    assert (pair.paper_a_id, pair.paper_b_id) == (first.pk, second.pk)
+
+
+def test_two_entries_of_one_file_with_one_identifier_are_one_paper_and_the_second_key_an_alias(tmp_path, anon):
+    body = "@article{smith2020a,\n  title = {Deep Things},\n  doi = {10.1000/deep}\n}\n"
+    body += "@article{smith2020b,\n  title = {Deep Things (extended)},\n  doi = {10.1000/DEEP}\n}\n"
+    imported(write(tmp_path, "twice.bib", body))
+    paper = Paper.objects.get()
+    assert paper.citation_key == "smith2020a"
+    assert list(CitationKeyAlias.objects.values_list("key", "paper")) == [("smith2020b", paper.pk)]
+    assert anon.get("/api/papers/key:smith2020a/").json()["id"] == paper.pk
+    moved = anon.get("/api/papers/key:smith2020b/?fields=id,title")
+    assert moved.status_code == 301 and moved["Location"] == f"/api/papers/{paper.pk}/?fields=id,title"
+    assert anon.get("/api/papers/key:nobody2020/").status_code == 404
+
+
+def test_the_key_of_a_paper_merged_away_stays_an_alias(anon):
+    survivor = make_paper(title="Kept", citation_key="kept2020")
+    merged = make_paper(title="Kept.", citation_key="gone2020")
+    paper_merge(into=survivor, others=[merged])
+    assert CitationKeyAlias.objects.get(key="gone2020").paper == survivor
+    assert anon.get("/api/papers/key:gone2020/").status_code == 301
+    another = make_paper(title="Another")
+    another.citation_key = "gone2020"
+    with pytest.raises(Exception, match="alias of another paper"):
+        another.save()
+
+
+REAL_LIBRARIES = ["jabref.bib", "zotero-better-bibtex.bib", "zotero-biblatex.bib", "zotero-bibtex.bib", "zotero.ris",
+                  "zotero-csl.json"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", REAL_LIBRARIES)
+def test_importing_a_real_library_twice_changes_nothing_the_second_time(name):
+    first = imported(REAL / name)
+    assert first.created > 0
+    papers = Paper.objects.count()
+    again = imported(REAL / name)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, first.records)
+    assert Paper.objects.count() == papers
+
+
+def test_untitled_entries_are_not_made_again_on_a_second_import(tmp_path):
+    path = write(tmp_path, "bare.bib", "@misc{note1,\n  note = {a scribble}\n}\n@misc{note2,\n  year = {2001}\n}\n")
+    imported(path)
+    assert Paper.objects.filter(title="").count() == 2
+    again = imported(path)
+    assert (again.created, again.updated) == (0, 0)
+    assert Paper.objects.count() == 2
+
+
+@pytest.mark.parametrize("format", ["bibtex", "csljson", "ris"])
+def test_importing_our_own_export_changes_nothing(tmp_path, seed, format):
+    before = Paper.objects.count()
+    path = write(tmp_path, f"everything.{format}", export(format))
+    result = imported(path)
+    assert (result.created, result.updated) == (0, 0), result
+    assert Paper.objects.count() == before
