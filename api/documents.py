@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from django.db import connections, router
 
-from bibliography.models import Paper
+from bibliography.models import CSL_COLUMNS, Paper
 
 # DRF writes datetimes in UTC as ISO 8601 with a Z, and leaves out a zero fraction of a second.
 _DATETIME = """(CASE WHEN date_trunc('second', {0}) = {0}
@@ -28,6 +28,11 @@ _TAGS = """coalesce((SELECT json_agg(json_build_object(
         'status', t.status, 'tag_id', t.id) ORDER BY t.score DESC, c.name, c.id)
     FROM bibliography_paperconcept t JOIN bibliography_concept c ON c.id = t.concept_id
     WHERE t.paper_id = p.id AND t.status = '{status}'), '[]')"""
+
+# the complete record, as serializers.RECORD_FIELDS
+_RECORD = ",\n    ".join(
+    f"'{name}', p.{name}" for name in ["item_type", "issued", "accessed", *CSL_COLUMNS.values(), "extra"]
+)
 
 _SUMMARY = f"""
     'id', p.id,
@@ -41,15 +46,21 @@ _SUMMARY = f"""
     'venue', (SELECT json_build_object('id', v.id, 'name', v.name, 'short_name', v.short_name, 'kind', v.kind,
         'year', v.year) FROM bibliography_venue v WHERE v.id = p.venue_id),
     'authors', coalesce((SELECT json_agg(json_build_object(
-            'id', a.author_id, 'name', au.name, 'position', a.position, 'role', a.role) ORDER BY a.position)
+            'id', a.author_id, 'name', au.name, 'position', a.position, 'role', a.role,
+            'credited_as', a.credited ->> 'name') ORDER BY a.position)
         FROM bibliography_authorship a JOIN bibliography_author au ON au.id = a.author_id
         WHERE a.paper_id = p.id), '[]'),
+    'authors_truncated', p.authors_truncated,
     'concepts', {_TAGS.format(status="accepted")},
+    'keywords', coalesce((SELECT json_agg(k.name ORDER BY pk.position)
+        FROM bibliography_paperkeyword pk JOIN bibliography_keyword k ON k.id = pk.keyword_id
+        WHERE pk.paper_id = p.id), '[]'),
     'links', coalesce((SELECT json_agg(json_build_object('url', l.url, 'kind', l.kind) ORDER BY l.id)
         FROM bibliography_paperlink l WHERE l.paper_id = p.id), '[]'),
     'doi', p.doi,
     'arxiv_id', p.arxiv_id,
     'citation_key', p.citation_key,
+    {_RECORD},
     'cited_by_count', p.cited_by_count,
     'needs_review', p.needs_review,
     'review_reason', p.review_reason,

@@ -4,9 +4,10 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bibliography import text
+from bibliography import dates, text
 from bibliography.models import (
     ARXIV_ID_PATTERN,
+    CSL_COLUMNS,
     Author,
     Authorship,
     Citation,
@@ -64,10 +65,14 @@ class VenueSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
 class AuthorshipSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="author_id")
     name = serializers.CharField(source="author.name")
+    credited_as = serializers.SerializerMethodField(help_text="The name as this paper gives it, if not the author's.")
 
     class Meta:
         model = Authorship
-        fields = ["id", "name", "position", "role"]
+        fields = ["id", "name", "position", "role", "credited_as"]
+
+    def get_credited_as(self, authorship) -> str | None:
+        return (authorship.credited or {}).get("name")
 
 
 class TagSummarySerializer(serializers.ModelSerializer):
@@ -95,6 +100,10 @@ class PaperBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "year"]
 
 
+# The complete record (CSL's variables), in lists and details alike: api/documents.py writes the same.
+RECORD_FIELDS = ["item_type", "issued", "accessed", *CSL_COLUMNS.values(), "extra"]
+
+
 class PaperListSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
     title = serializers.CharField(source="display_title", help_text="The title, or a provisional label if untitled.")
     title_is_provisional = serializers.SerializerMethodField()
@@ -102,6 +111,7 @@ class PaperListSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
     authors = AuthorshipSerializer(source="authorships", many=True, read_only=True)
     concepts = TagSummarySerializer(source="accepted_tags", many=True, read_only=True)
     links = LinkSerializer(many=True, read_only=True)
+    keywords = serializers.SerializerMethodField(help_text="The paper's keywords, in order (not concepts).")
     url = serializers.HyperlinkedIdentityField(view_name="paper-detail")
     optional_fields = ("relevance", "snippet")
 
@@ -118,11 +128,14 @@ class PaperListSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
             "published_on",
             "venue",
             "authors",
+            "authors_truncated",
             "concepts",
+            "keywords",
             "links",
             "doi",
             "arxiv_id",
             "citation_key",
+            *RECORD_FIELDS,
             "cited_by_count",
             "needs_review",
             "review_reason",
@@ -132,6 +145,9 @@ class PaperListSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
 
     def get_title_is_provisional(self, paper) -> bool:
         return not paper.title
+
+    def get_keywords(self, paper) -> list[str]:
+        return [pk.keyword.name for pk in sorted(paper.paper_keywords.all(), key=lambda pk: pk.position)]
 
     def to_representation(self, paper):
         data = super().to_representation(paper)
@@ -203,10 +219,39 @@ class PaperDetailSerializer(PaperListSerializer):
         ]
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "example": "2020-03"},
+            {"type": "object", "example": {"date-parts": [[2020, 3]]}},
+        ],
+        "nullable": True,
+    }
+)
+class CslDateField(serializers.Field):
+    """A CSL date object in answers; EDTF text or a CSL date object in writes."""
+
+    def to_representation(self, value):
+        return value
+
+    def to_internal_value(self, data):
+        try:
+            return dates.parse_edtf(data) if isinstance(data, str) else dates.from_csl(data)
+        except (dates.DateError, TypeError, ValueError) as error:
+            raise serializers.ValidationError(str(error)) from error
+
+
 class PaperWriteSerializer(serializers.ModelSerializer):
     """Create or update a paper; `authors` (ids, in order) replaces the author list when given."""
 
     authors = serializers.PrimaryKeyRelatedField(queryset=Author.objects.all(), many=True, required=False)
+    issued = CslDateField(
+        required=False,
+        allow_null=True,
+        help_text="The date as precise as known: EDTF text (2020, 2020-03, 2020-03-15, 2020-21 for spring, "
+        "2020-06-14/2020-06-19, 2020~) or a CSL date object. Sets year and published_on.",
+    )
+    accessed = CslDateField(required=False, allow_null=True, help_text="When the URL was read (like issued).")
 
     class Meta:
         model = Paper
@@ -224,6 +269,8 @@ class PaperWriteSerializer(serializers.ModelSerializer):
             "needs_review",
             "review_reason",
             "authors",
+            "authors_truncated",
+            *RECORD_FIELDS,
         ]
         extra_kwargs = {"doi": {"validators": []}, "arxiv_id": {"validators": []}}
 
@@ -268,9 +315,16 @@ class PaperWriteSerializer(serializers.ModelSerializer):
             self._set_authors(paper, authors)
         return paper
 
+    def validate_extra(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("extra is an object of CSL variables")
+        return value
+
     @transaction.atomic
     def update(self, paper, validated_data):
         authors = validated_data.pop("authors", None)
+        if {"year", "published_on"} & set(validated_data) and "issued" not in validated_data:
+            paper.issued = None  # the date is made again from the year or day given
         for name, value in validated_data.items():
             setattr(paper, name, value)
         paper.save()

@@ -15,6 +15,10 @@ _ASCII_FOLD = bytes.maketrans(
 )
 
 
+# the tags of the internal rich-text form (bibliography/richtext.py)
+_MARKUP = re.compile(r'</?(?:i|b|sup|sub)>|<span (?:class="nocase"|style="font-variant:\s*small-caps;?")>|</span>')
+
+
 def fold(text: str) -> str:
     """Lower-case, accents removed, punctuation and runs of spaces turned into single spaces."""
     if text.isascii():  # most text is; a byte table is five times faster than the regular expression
@@ -24,6 +28,9 @@ def fold(text: str) -> str:
 
 
 def title_key(title: str) -> str:
+    """The title as matching sees it: its markup (richtext.py) gone, folded."""
+    if "<" in title:
+        title = _MARKUP.sub("", title)
     return fold(title)[:1000]
 
 

@@ -96,7 +96,7 @@ def test_changelist_queries_do_not_grow_with_the_page(client, curator):
 
 
 def test_tag_action_shows_a_concept_page_then_tags(client, curator, seed):
-    papers = list(Paper.objects.filter(venue__kind="listing")[:3])
+    papers = list(Paper.objects.filter(sources__import_run__format="listing")[:3])
     concept = Concept.objects.get(slug="scaling")
     data = {"action": "tag_with_concept", "_selected_action": [p.pk for p in papers]}
     page = client.post(CHANGELIST, data)
@@ -253,7 +253,7 @@ class TestDuplicates:
 
 
 def test_history_pages_show_who_changed_what(client, curator, seed):
-    paper = Paper.objects.filter(venue__kind="listing").first()
+    paper = Paper.objects.filter(sources__import_run__format="listing").first()
     client.post(
         f"{CHANGELIST}{paper.pk}/change/",
         {
@@ -274,9 +274,10 @@ def _change_form_data(paper: Paper) -> dict:
         "title": paper.title,
         "abstract": paper.abstract,
         "kind": paper.kind,
+        "item_type": paper.item_type,
         "venue": paper.venue_id or "",
-        "published_on": "",
-        "year": paper.year or "",
+        "issued": "",
+        "extra": "{}",
         "doi": paper.doi or "",
         "arxiv_id": paper.arxiv_id or "",
         "review_reason": paper.review_reason,
@@ -289,6 +290,7 @@ def _change_form_data(paper: Paper) -> dict:
         "citations_made": Citation.objects.filter(citing=paper),
         "citations_received": Citation.objects.filter(cited=paper),
         "keypoints": paper.keypoints.all(),
+        "paper_keywords": paper.paper_keywords.all(),
         "links": paper.links.all(),
         "sources": paper.sources.all(),
     }

@@ -17,14 +17,17 @@ from django.urls import reverse
 from bibliography.models import (
     Author,
     Citation,
+    CitationKeyAlias,
     Concept,
     ConceptRelation,
     DuplicateCandidate,
     ImportRun,
     KeyPoint,
+    Keyword,
     Paper,
     PaperAlias,
     PaperConcept,
+    PaperKeyword,
     SourceRecord,
     Venue,
 )
@@ -35,7 +38,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "viewer", "curator", "superuser"]
 WRITERS = {"curator", "superuser"}
 # Written by imports and merges only: nobody adds, edits or deletes them by hand.
-READ_ONLY = {ImportRun, SourceRecord, PaperAlias}
+READ_ONLY = {ImportRun, SourceRecord, PaperAlias, CitationKeyAlias}
 
 
 def client_for(role: str) -> Client:
@@ -176,6 +179,19 @@ def tag_with_concept(reader):
     return url, data, lambda: PaperConcept.objects.filter(concept=concept, status="accepted").count() == 2
 
 
+def keyword() -> Keyword:
+    return Keyword.objects.create(name=f"keyword {Keyword.objects.count()}")
+
+
+def keyword_to_concept(reader):
+    paper, concept = make_paper(), make_concept()
+    word = keyword()
+    PaperKeyword.objects.create(paper=paper, keyword=word)
+    url = reverse("admin:bibliography_keyword_changelist")
+    data = {"action": "tag_papers_with_concept", "_selected_action": [word.pk], "apply": "1", "concept": concept.pk}
+    return url, data, lambda: PaperConcept.objects.filter(paper=paper, concept=concept, status="accepted").exists()
+
+
 def relation() -> ConceptRelation:
     return ConceptRelation.objects.create(parent=make_concept(), child=make_concept())
 
@@ -235,6 +251,10 @@ CASES = [
     Case("add tag", tag_add),
     Case("change tag", _change(PaperConcept, suggested_tag, "status", "rejected")),
     Case("delete tag", _delete(PaperConcept, suggested_tag)),
+    Case("add keyword", _add(Keyword, {"name": "deep learning"}, {"name": "deep learning"})),
+    Case("change keyword", _change(Keyword, keyword, "name", "Deep Learning")),
+    Case("delete keyword", _delete(Keyword, keyword)),
+    Case("map keyword to concept", keyword_to_concept),
     Case("add citation", citation_add),
     Case("change citation", _change(Citation, suggested_citation, "status", "accepted")),
     Case("delete citation", _delete(Citation, suggested_citation)),
@@ -323,6 +343,6 @@ def test_provenance_is_read_only_even_for_superusers(model):
 def test_the_matrix_covers_every_model_of_the_admin():
     """A model registered later must get its rows in CASES (or be read-only)."""
     covered = {"paper", "author", "venue", "concept", "conceptrelation", "keypoint", "paperconcept", "citation",
-               "duplicatecandidate"}  # fmt: skip
+               "duplicatecandidate", "keyword"}  # fmt: skip
     registered = {model._meta.model_name for model in admin.site._registry if model._meta.app_label == "bibliography"}
     assert registered - covered == {model._meta.model_name for model in READ_ONLY}

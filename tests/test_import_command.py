@@ -19,6 +19,7 @@ from bibliography.models import (
     PaperConcept,
     ReviewStatus,
     SourceRecord,
+    Venue,
 )
 from tests.test_importers import ABSTRACT, DUMPS, HEADER, LISTING_003, LISTING_004, VAULT, write
 
@@ -67,11 +68,12 @@ def test_papers_listed_in_both_listings_have_two_source_records():
         assert sorted(paper.sources.values_list("file_name", flat=True)) == [LISTING_003.name, LISTING_004.name]
 
 
-def test_the_listing_becomes_a_venue_and_its_date_is_kept_without_a_year():
+def test_a_listing_is_where_a_paper_was_seen_not_its_venue_and_its_date_is_kept_without_a_year():
     run(LISTING_003)
     paper = Paper.objects.get(title__startswith="How Over-Parameterization Slows Down")
-    assert (paper.venue.name, paper.venue.kind) == ("Trending Papers", "listing")
+    assert paper.venue is None
     assert paper.year is None
+    assert not Venue.objects.exists()
     source = paper.sources.get()
     assert (source.listed_month, source.listed_day, source.listed_on, source.line_number) == (3, 20, None, 11)
     assert source.listed == "Mar 20"

@@ -94,9 +94,9 @@ def test_bare_abstracts_are_ten_untitled_papers_needing_review():
 
 def test_vault_talk_people_and_venue():
     talk = parse_vault(VAULT)
-    people = [name for name, _ in talk.paper.authors]
+    people = [person.name for person in talk.paper.authors]
     assert people[0] == "Ananya Kumar" and people[-1] == "Mathilde Caron" and len(people) == 9
-    assert {role for _, role in talk.paper.authors} == {"speaker"}
+    assert {person.role for person in talk.paper.authors} == {"speaker"}
     assert talk.paper.venue.name.startswith("ICLR 2023 - Workshop Mathematical and Empirical")
     assert (talk.paper.venue.kind, talk.paper.venue.year, talk.paper.venue.short_name) == ("workshop", 2023, "ME-FoMo")
     assert talk.paper.kind == "talk"
@@ -252,7 +252,7 @@ def test_a_graph_on_one_line(tmp_path):
     talk = parse_vault(write(tmp_path, page + RESUME))
     assert {c.name for c in talk.graph.concepts.values()} == {"Root", "Child one", "Child two", "core"}
     assert len(talk.graph.edges) == 4
-    assert [name for name, _ in talk.paper.authors] == ["Ada Lovelace", "Alan Turing"]
+    assert [person.name for person in talk.paper.authors] == ["Ada Lovelace", "Alan Turing"]
     assert talk.paper.venue.short_name == "WoT"
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from bibliography import text
+from bibliography import dates, text
 from bibliography.merging import MergeError, paper_merge, paper_merge_preview
 from bibliography.models import (
     NAME_SEARCH_CONFIG,
@@ -21,6 +21,7 @@ from bibliography.models import (
     KeyPoint,
     Paper,
     PaperConcept,
+    PaperKeyword,
     PaperLink,
     ReviewStatus,
     SourceRecord,
@@ -47,9 +48,47 @@ def paper_search(queryset, term: str, *, prefix: bool = False):
 
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
+    fields = ["author", "position", "role", "credited_as"]
+    readonly_fields = ["credited_as"]
     autocomplete_fields = ["author"]
     extra = 0
     ordering = ["position"]
+
+    @admin.display(description="credited as")
+    def credited_as(self, authorship):
+        return (authorship.credited or {}).get("name", "")
+
+
+class KeywordInline(admin.TabularInline):
+    model = PaperKeyword
+    fields = ["keyword", "position"]
+    autocomplete_fields = ["keyword"]
+    extra = 0
+    ordering = ["position"]
+
+
+class DateField(forms.CharField):
+    """A date as precise as it is known, typed as EDTF: 2020, 2020-03, 2020-03-15, 2020-21 (spring),
+    2020-06-14/2020-06-19, 2020~ (circa)."""
+
+    def prepare_value(self, value):
+        return dates.edtf(value) if isinstance(value, dict) else value
+
+    def to_python(self, value):
+        try:
+            return dates.parse_edtf(value or "")
+        except dates.DateError as error:
+            raise forms.ValidationError(f"{error}; write a date as 2020, 2020-03, 2020-03-15 or 2020-21") from error
+
+
+class PaperForm(forms.ModelForm):
+    issued = DateField(label="date", required=False, help_text=DateField.__doc__)
+    accessed = DateField(required=False, help_text="When the URL was read (EDTF, like the date).")
+
+    class Meta:
+        model = Paper
+        fields = ["issued", "accessed", "extra"]  # the admin adds the fieldsets' others
+        widgets = {"extra": forms.Textarea(attrs={"rows": 3})}
 
 
 class TagInline(admin.TabularInline):
@@ -144,6 +183,7 @@ class PaperAdmin(SimpleHistoryAdmin):
     list_filter = [
         "needs_review",
         "kind",
+        "item_type",
         YearFilter,
         "venue",
         ConceptFilter,
@@ -153,13 +193,15 @@ class PaperAdmin(SimpleHistoryAdmin):
     list_select_related = ["venue"]
     search_fields = ["title"]  # shows the search box; paper_search does the searching
     search_help_text = 'Full-text search of titles, abstracts and authors: words, "a phrase", -excluded, or'
-    readonly_fields = ["cited_by_count", "created_at", "updated_at"]
+    form = PaperForm
+    readonly_fields = ["year", "published_on", "cited_by_count", "created_at", "updated_at"]
     autocomplete_fields = ["venue"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
     inlines = [
         AuthorshipInline,
+        KeywordInline,
         TagInline,
         ReferenceInline,
         CitedByInline,
@@ -168,8 +210,24 @@ class PaperAdmin(SimpleHistoryAdmin):
         SourceRecordInline,
     ]
     fieldsets = [
-        (None, {"fields": ["title", "abstract", "kind", "venue", ("published_on", "year")]}),
-        ("Identifiers", {"fields": ["doi", "arxiv_id", "citation_key"]}),
+        (None, {"fields": ["title", "title_short", "abstract", ("item_type", "kind"), "venue", "issued"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    ("volume", "issue", "page"),
+                    ("number", "edition", "genre"),
+                    ("publisher", "publisher_place"),
+                    ("collection_title", "collection_number"),
+                    ("event_title", "event_place"),
+                    ("language", "accessed"),
+                    "authors_truncated",
+                    "note",
+                ]
+            },
+        ),
+        ("Identifiers", {"fields": ["doi", "arxiv_id", ("isbn", "issn"), "citation_key"]}),
+        ("Other fields", {"fields": ["extra", ("year", "published_on")], "classes": ["collapse"]}),
         ("Review", {"fields": ["needs_review", "review_reason"]}),
         ("Bookkeeping", {"fields": ["cited_by_count", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]

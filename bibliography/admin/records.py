@@ -1,7 +1,24 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import Count
+from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
 
-from bibliography.models import Author, ImportRun, KeyPoint, PaperAlias, SourceRecord, Venue
+from bibliography.models import (
+    Author,
+    CitationKeyAlias,
+    Concept,
+    ImportRun,
+    KeyPoint,
+    Keyword,
+    Paper,
+    PaperAlias,
+    PaperConcept,
+    SourceRecord,
+    Venue,
+)
+from bibliography.tagging import papers_tag
 
 from .pagination import EstimatedCountPaginator
 
@@ -15,7 +32,8 @@ class VenueAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "orcid"]
+    list_display = ["name", "family", "given", "literal", "orcid"]
+    fields = ["name", "literal", ("given", "particle", "family", "suffix"), "orcid"]
     search_fields = ["name_key", "orcid"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -69,3 +87,48 @@ class PaperAliasAdmin(ReadOnlyAdmin):
     list_display = ["old_id", "paper", "doi", "arxiv_id", "merged_at", "merged_by"]
     list_select_related = ["paper", "merged_by"]
     search_fields = ["=old_id", "doi", "arxiv_id"]
+
+
+class KeywordConceptForm(forms.Form):
+    concept = forms.ModelChoiceField(
+        queryset=Concept.objects.all(),
+        widget=AutocompleteSelect(PaperConcept._meta.get_field("concept"), admin.site),
+    )
+
+
+@admin.register(Keyword)
+class KeywordAdmin(admin.ModelAdmin):
+    """Keywords as files brought them; a curator maps one to a concept by tagging its papers."""
+
+    list_display = ["name", "paper_count"]
+    search_fields = ["name_key"]
+    fields = ["name"]
+    actions = ["tag_papers_with_concept"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(paper_count=Count("paper_keywords"))
+
+    @admin.display(description="papers", ordering="paper_count")
+    def paper_count(self, keyword):
+        return keyword.paper_count
+
+    @admin.action(description="Tag their papers with a concept…", permissions=["change"])
+    def tag_papers_with_concept(self, request, queryset):
+        form = KeywordConceptForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            papers = Paper.objects.filter(paper_keywords__keyword__in=queryset).distinct()
+            created, accepted = papers_tag(papers=papers, concept=form.cleaned_data["concept"], by=request.user)
+            self.message_user(request, f"{created} new tags, {accepted} accepted, on papers with these keywords.")
+            return None
+        return render(
+            request,
+            "admin/bibliography/keyword/tag_papers.html",
+            {**self.admin_site.each_context(request), "keywords": queryset, "form": form, "opts": self.model._meta},
+        )
+
+
+@admin.register(CitationKeyAlias)
+class CitationKeyAliasAdmin(ReadOnlyAdmin):
+    list_display = ["key", "paper", "created_at"]
+    list_select_related = ["paper"]
+    search_fields = ["=key"]

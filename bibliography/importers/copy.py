@@ -8,6 +8,7 @@ rows pointing at a new paper (its provenance, its links) can be written in the s
 
 import datetime
 import io
+import json
 import re
 from collections.abc import Sequence
 
@@ -86,4 +87,6 @@ def _text(value) -> str:
         return str(value)
     if isinstance(value, datetime.date):  # datetimes too
         return value.isoformat()
+    if isinstance(value, dict | list):  # json and jsonb columns
+        return _text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     raise TypeError(f"COPY of a {type(value).__name__} is not supported")

@@ -10,3 +10,16 @@ class DumpError(Exception):
     def __str__(self):
         where = f"{self.file_name}:{self.line}" if self.line else self.file_name
         return f"{where}: {self.message}"
+
+
+class InvalidRecords(DumpError):
+    """Records of one file that cannot be imported, every one of them: `FILE:LINE: field: reason` a line."""
+
+    def __init__(self, file_name: str, problems: list[DumpError]):
+        super().__init__(
+            file_name, problems[0].line if problems else None, f"{len(problems)} records cannot be imported"
+        )
+        self.problems = problems
+
+    def __str__(self):
+        return "\n".join(str(problem) for problem in self.problems)

@@ -18,14 +18,12 @@ title or an abstract stops the import with its line number.
 import re
 from collections.abc import Iterable, Iterator
 
-from bibliography.models import PaperKind, VenueKind
+from bibliography.models import PaperKind
 
 from .errors import DumpError
 from .links import find_links
 from .reader import Line
-from .records import ListingDate, PaperRecord, VenueRecord
-
-VENUE = VenueRecord(name="Trending Papers", short_name="Trending", kind=VenueKind.LISTING)
+from .records import ListingDate, PaperRecord
 
 MONTHS = {
     m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
@@ -136,9 +134,7 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
                     yield finished
                     count += 1
                 finished = pending
-            pending = PaperRecord(
-                line=line.number, raw=text, title=text, kind=PaperKind.ARTICLE, venue=VENUE, listed=listed
-            )
+            pending = PaperRecord(line=line.number, raw=text, title=text, kind=PaperKind.ARTICLE, listed=listed)
             continue
 
         if pending is None:

@@ -21,11 +21,13 @@ from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.text import slugify
 
-from bibliography import text
+from bibliography import dates, text
 from bibliography.interchange import bibtex, csljson, ris
 from bibliography.interchange.fields import UNTITLED_REASON
 from bibliography.interchange.keys import choose_keys, key_stem, keys_locked, usable_key
+from bibliography.interchange.names import split_name
 from bibliography.models import (
+    CSL_COLUMNS,
     Author,
     Authorship,
     CitationKeyAlias,
@@ -37,9 +39,13 @@ from bibliography.models import (
     ImportFormat,
     ImportRun,
     ImportStatus,
+    ItemType,
     KeyPoint,
+    Keyword,
     Paper,
     PaperConcept,
+    PaperKeyword,
+    PaperKind,
     PaperLink,
     ReviewStatus,
     Source,
@@ -51,10 +57,10 @@ from . import abstracts, listing, vault
 from .batches import batched, read_ahead
 from .copy import CopyRefused, allocate_ids, copy_objects
 from .detect import detect_format
-from .errors import DumpError
+from .errors import DumpError, InvalidRecords
 from .matching import PAPER_FIELDS, Candidates, existing_candidates, record_facts, same_in_one_file
 from .reader import DumpReader, file_sha256
-from .records import PaperRecord, TalkRecord, VenueRecord
+from .records import PaperRecord, Person, TalkRecord, VenueRecord
 
 BATCH_SIZE = 1000
 
@@ -72,7 +78,7 @@ _IMPORT_LOCK = 0x6269626C696F  # "biblio"
 
 _NEW_PAPER_FIELDS = [
     *PAPER_FIELDS,
-    "kind",
+    "authors_truncated",
     "cited_by_count",
     "created_at",
     "updated_at",
@@ -101,6 +107,8 @@ class ImportResult:
     also_created: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     error: DumpError | None = None
+    rejected: list[PaperRecord] = field(default_factory=list)
+    rejected_to: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -113,9 +121,15 @@ def import_file(
     format: str | None = None,
     year: int | None = None,
     dry_run: bool = False,
+    skip_invalid: bool = False,
+    write_rejected: bool = True,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import one dump atomically: everything it holds, or on any error nothing (and the error)."""
+    """Import one dump atomically: everything it holds, or on any error nothing (and every error).
+
+    With `skip_invalid`, the records that cannot be imported are left out instead, and written,
+    as they were, to `<file>.rejected<suffix>` beside it, with the reasons in `<file>.rejected.txt`.
+    """
     result = ImportResult(file_name=path.name, dry_run=dry_run)
     started = timezone.now()
     try:
@@ -134,11 +148,17 @@ def import_file(
                 else:
                     records = _PARSERS[result.format](reader, path.name, result.warnings)
                     for batch in read_ahead(_with_keys(batched(records, BATCH_SIZE))):
-                        loader.load_papers(batch)
+                        rejected = [record for record in batch if record.problems]
+                        result.rejected += rejected
+                        loader.load_papers([record for record in batch if not record.problems] if rejected else batch)
                         if on_progress:
                             on_progress(reader.bytes_read)
             except (IntegrityError, DataError) as error:
                 raise DumpError(path.name, None, f"the database refused it: {str(error).splitlines()[0]}") from error
+            if result.rejected and not skip_invalid:
+                raise InvalidRecords(path.name, [p for record in result.rejected for p in record.problems])
+            if result.rejected and write_rejected and not dry_run:
+                result.rejected_to = _write_rejected(path, result.rejected)
             if on_progress:
                 on_progress(reader.bytes_read)
             run.sha256 = reader.sha256
@@ -155,6 +175,7 @@ def import_file(
                 transaction.set_rollback(True)
     except DumpError as error:
         result.error = error
+        result.rejected_to = None
         result.records = result.created = result.updated = result.unchanged = 0
         result.also_created.clear()
         if not dry_run:
@@ -162,6 +183,19 @@ def import_file(
     except OSError as error:
         result.error = DumpError(path.name, None, f"cannot read the file: {error.strerror or error}")
     return result
+
+
+def _write_rejected(path: Path, rejected: list[PaperRecord]) -> Path:
+    """The rejected records as they were, in the file's own format, and why, beside the file."""
+    records = path.with_name(f"{path.stem}.rejected{path.suffix}")
+    if path.suffix.lower() == ".json":  # a CSL-JSON array
+        body = "[\n" + ",\n".join(record.raw for record in rejected) + "\n]\n"
+    else:
+        body = "\n\n".join(record.raw.rstrip("\n") for record in rejected) + "\n"
+    records.write_text(body, encoding="utf-8")
+    reasons = path.with_name(f"{path.stem}.rejected.txt")
+    reasons.write_text("".join(f"{p}\n" for record in rejected for p in record.problems), encoding="utf-8")
+    return records
 
 
 def _record_failure(path: Path, format: str, started, error: DumpError) -> None:
@@ -185,6 +219,39 @@ def _with_keys(batches: Iterable[list[PaperRecord]]) -> Iterator[list[PaperRecor
         for record in batch:
             record.title_key, record.abstract_key  # noqa: B018 — computed here, in the reading thread
         yield batch
+
+
+def _credit(person: Person, author: Author) -> dict | None:
+    """How the paper names the author, when not as the author's own record does."""
+    parts = person.parts or split_name(person.name)
+    if person.name == author.name and parts == author.parts:
+        return None
+    credit = {"name": person.name, "family": parts.family, "given": parts.given}
+    credit |= {k: v for k, v in (("particle", parts.particle), ("suffix", parts.suffix)) if v}
+    return credit | ({"literal": True} if parts.literal else {})
+
+
+def _first_family(record: PaperRecord) -> str | None:
+    if not record.authors:
+        return None
+    first = record.authors[0]
+    return first.parts.family if first.parts else split_name(first.name).family
+
+
+def _item_type(record: PaperRecord) -> str:
+    if record.kind == PaperKind.TALK:
+        return ItemType.SPEECH
+    return record.item_type or ItemType.ARTICLE
+
+
+def _more_precise(record: PaperRecord, paper: Paper, year: int | None) -> bool:
+    """Whether the record dates the paper better than it is dated: a date where it has none, or the
+    month and day of the very year it has."""
+    if year is None or paper.year not in (None, year):
+        return False
+    theirs = (record.issued or {}).get("date-parts") or ([[year]] if not record.published_on else [[0, 0, 0]])
+    mine = (paper.issued or {}).get("date-parts") or ([[paper.year]] if paper.year else [])
+    return not mine or len(theirs[0]) > len(mine[0])
 
 
 @dataclass
@@ -237,11 +304,10 @@ class Loader:
             earlier = self._landed.get(paper.pk) or first_record.get(id(paper))
             if earlier and record.citation_key and record.raw_hash != earlier[0].raw_hash:
                 aliases.append((record.citation_key, paper))
-            if paper.pk is not None:
-                fields = self._fill_blanks(paper, record, year)
-                if fields:
-                    changed.setdefault(paper.pk, set()).update(fields)
-                    existing.add(paper, record_facts(record, year))
+            fields = self._fill_blanks(paper, record, year)  # a paper new in this batch is completed too
+            if fields and paper.pk is not None:
+                changed.setdefault(paper.pk, set()).update(fields)
+                existing.add(paper, record_facts(record, year))
             landed.append((record, paper, False))
 
         self._choose_keys([(record, paper) for record, paper, is_new in landed if is_new])
@@ -258,7 +324,9 @@ class Loader:
             fields = set().union(*changed.values()) | {"updated_at"}
             Paper.objects.bulk_update(list(to_update.values()), sorted(fields))
 
-        touched = self._add_authors(landed) | self._add_links(landed) | self._add_concepts(landed) | set(changed)
+        touched = self._add_authors(landed) | self._add_links(landed) | self._add_concepts(landed)
+        touched |= self._add_keywords(landed) | set(changed)
+        aliases += [(key, paper) for record, paper, _ in landed for key in record.alias_keys]
         self._add_sources(landed)
         self._add_key_aliases(aliases)
         self._add_duplicate_candidates(suspected, landed)
@@ -306,12 +374,11 @@ class Loader:
         if not new:
             return
         keys_locked()
-        wanted = [
-            (usable_key(record.citation_key), key_stem(paper, record.authors[0][0] if record.authors else None))
-            for record, paper in new
-        ]
-        for (_, paper), key in zip(new, choose_keys(wanted), strict=True):
+        wanted = [(usable_key(record.citation_key), key_stem(paper, _first_family(record))) for record, paper in new]
+        for (record, paper), key in zip(new, choose_keys(wanted), strict=True):
             paper.citation_key = key
+            if record.citation_key and record.citation_key != key:
+                paper.extra = {**paper.extra, "citation-key": record.citation_key}  # the file's own, taken or unusable
 
     def _venue(self, record: VenueRecord | None) -> Venue | None:
         if record is None:
@@ -324,6 +391,8 @@ class Loader:
         return self._venues[record.name]
 
     def _year(self, record: PaperRecord) -> int | None:
+        if year := dates.year_of(record.issued):
+            return year
         if record.year:
             return record.year
         if record.published_on:
@@ -333,19 +402,26 @@ class Loader:
         return None
 
     def _new_paper(self, record: PaperRecord, year: int | None) -> Paper:
+        issued, year, published_on = dates.settled(record.issued, year, record.published_on)
         paper = Paper(
             title=record.title,
             abstract=record.abstract,
             kind=record.kind,
+            item_type=_item_type(record),
             venue=self._venue(record.venue),
             doi=record.doi,
             arxiv_id=record.arxiv_id,
+            issued=issued,
             year=year,
-            published_on=record.published_on,
+            published_on=published_on,
+            accessed=record.accessed,
+            authors_truncated=record.authors_truncated,
+            extra=record.extra,
             needs_review=bool(record.review_reason),
             review_reason=record.review_reason,
             title_key=record.title_key,
             abstract_key=record.abstract_key,
+            **{CSL_COLUMNS[variable]: value for variable, value in record.csl.items()},
         )
         return paper
 
@@ -368,12 +444,25 @@ class Loader:
         if paper.venue_id is None and record.venue:
             paper.venue = self._venue(record.venue)
             fields.add("venue")
-        if paper.published_on is None and record.published_on and paper.year in (None, record.published_on.year):
-            paper.published_on, paper.year = record.published_on, record.published_on.year
-            fields |= {"published_on", "year"}
-        if paper.year is None and year:
-            paper.year = year
-            fields.add("year")
+        if _more_precise(record, paper, year):
+            paper.issued, paper.year, paper.published_on = dates.settled(record.issued, year, record.published_on)
+            fields |= {"issued", "year", "published_on"}
+        if paper.accessed is None and record.accessed:
+            paper.accessed = record.accessed
+            fields.add("accessed")
+        for variable, value in record.csl.items():
+            if not getattr(paper, CSL_COLUMNS[variable]):
+                setattr(paper, CSL_COLUMNS[variable], value)
+                fields.add(CSL_COLUMNS[variable])
+        more_specific = record.item_type not in (None, ItemType.ARTICLE, ItemType.SPEECH)
+        if paper.item_type == ItemType.ARTICLE and paper.kind == PaperKind.ARTICLE and more_specific:
+            paper.item_type = record.item_type
+            fields.add("item_type")
+        # what another file wrote about its own format is that file's: only CSL variables are filled
+        own_format = ("bibtex", "ris", "citation-key")
+        if missing := {k: v for k, v in record.extra.items() if k not in paper.extra and k not in own_format}:
+            paper.extra = {**paper.extra, **missing}
+            fields.add("extra")
         if fields & {"title", "abstract"}:
             paper.refresh_keys()
         return fields
@@ -385,30 +474,50 @@ class Loader:
         with_authors = set(
             Authorship.objects.filter(paper_id__in={p.pk for p, _ in wanted}).values_list("paper_id", flat=True)
         )
-        todo = {}
-        for paper, names in wanted:
-            if paper.pk not in with_authors and paper.pk not in todo:
-                todo[paper.pk] = names
+        todo: dict[int, tuple[PaperRecord, Paper]] = {}
+        for record, paper, _ in landed:
+            if record.authors and paper.pk not in with_authors and paper.pk not in todo:
+                todo[paper.pk] = (record, paper)
         if not todo:
             return set()
-        authors = self._authors({name for names in todo.values() for name, _ in names})
+        authors = self._authors([person for record, _ in todo.values() for person in record.authors])
         rows = []
-        for paper_id, names in todo.items():
+        truncated = []
+        for paper_id, (record, paper) in todo.items():
             seen: set[int] = set()
-            for name, role in names:
-                author = authors[text.name_key(name)]
+            for person in record.authors:
+                author = authors[text.name_key(person.name)]
                 if author.pk not in seen:
                     seen.add(author.pk)
-                    rows.append(Authorship(paper_id=paper_id, author=author, position=len(seen), role=role))
+                    rows.append(
+                        Authorship(
+                            paper_id=paper_id,
+                            author=author,
+                            position=len(seen),
+                            role=person.role,
+                            credited=_credit(person, author),
+                        )
+                    )
+            if record.authors_truncated and not paper.authors_truncated and paper.pk is not None:
+                truncated.append(paper_id)
         Authorship.objects.bulk_create(rows)
+        Paper.objects.filter(pk__in=truncated).update(authors_truncated=True)
         return set(todo)
 
-    def _authors(self, names: set[str]) -> dict[str, Author]:
-        by_key = {text.name_key(name): name for name in names}
+    def _authors(self, people: list[Person]) -> dict[str, Author]:
+        """The author of each name (the oldest of a name), new ones made with the parts the file gave."""
+        by_key: dict[str, Person] = {}
+        for person in people:
+            by_key.setdefault(text.name_key(person.name), person)
         found: dict[str, Author] = {}
         for author in Author.objects.filter(name_key__in=by_key).order_by("id"):
             found.setdefault(author.name_key, author)
-        missing = [Author(name=by_key[key], name_key=key) for key in by_key if key not in found]
+        missing = []
+        for key, person in by_key.items():
+            if key not in found:
+                author = Author(name=person.name, literal=bool(person.parts and person.parts.literal))
+                author.settle_parts(person.parts if person.parts and not person.parts.literal else None)
+                missing.append(author)
         Author.objects.bulk_create(missing)
         found.update({author.name_key: author for author in missing})
         return found
@@ -455,6 +564,44 @@ class Loader:
         PaperConcept.objects.bulk_create(tags)
         self.result.also_created["tags"] = self.result.also_created.get("tags", 0) + len(tags)
         return {tag.paper_id for tag in tags}
+
+    def _add_keywords(self, landed) -> set[int]:
+        """The record's keywords that the paper does not have yet, after the ones it has."""
+        wanted = [(paper, record.keywords) for record, paper, _ in landed if record.keywords]
+        if not wanted:
+            return set()
+        keywords = self._keywords({name for _, names in wanted for name in names})
+        have: dict[int, set[int]] = {}
+        last: dict[int, int] = {}
+        for paper_id, keyword_id, position in PaperKeyword.objects.filter(
+            paper_id__in={paper.pk for paper, _ in wanted}
+        ).values_list("paper_id", "keyword_id", "position"):
+            have.setdefault(paper_id, set()).add(keyword_id)
+            last[paper_id] = max(last.get(paper_id, 0), position)
+        rows = []
+        for paper, names in wanted:
+            mine = have.setdefault(paper.pk, set())
+            for name in names:
+                keyword = keywords.get(text.name_key(name))
+                if keyword is not None and keyword.pk not in mine:
+                    mine.add(keyword.pk)
+                    last[paper.pk] = last.get(paper.pk, 0) + 1
+                    rows.append(PaperKeyword(paper_id=paper.pk, keyword=keyword, position=last[paper.pk]))
+        PaperKeyword.objects.bulk_create(rows)
+        return {row.paper_id for row in rows}
+
+    def _keywords(self, names: set[str]) -> dict[str, Keyword]:
+        by_key = {}
+        for name in sorted(names):
+            if key := text.name_key(name):
+                by_key.setdefault(key, name)
+        found = {k.name_key: k for k in Keyword.objects.filter(name_key__in=by_key)}
+        missing = [Keyword(name=name, name_key=key) for key, name in by_key.items() if key not in found]
+        Keyword.objects.bulk_create(missing)
+        found.update({k.name_key: k for k in missing})
+        if missing:
+            self.result.also_created["keywords"] = self.result.also_created.get("keywords", 0) + len(missing)
+        return found
 
     def _concepts_named(self, names: set[str]) -> dict[str, Concept]:
         """The concept of each name (a topic before a category, the oldest first); missing ones made as topics."""

@@ -25,7 +25,7 @@ from django.db.models import Q
 
 from bibliography import text
 from bibliography.interchange.names import split_name
-from bibliography.models import Authorship, CitationKeyAlias, Paper, PaperAlias, SourceRecord
+from bibliography.models import CSL_COLUMNS, Authorship, CitationKeyAlias, Paper, PaperAlias, SourceRecord
 
 from .records import PaperRecord
 
@@ -43,6 +43,12 @@ PAPER_FIELDS = [
     "needs_review",
     "review_reason",
     "citation_key",
+    "kind",
+    "item_type",
+    "issued",
+    "accessed",
+    "extra",
+    *CSL_COLUMNS.values(),
 ]
 
 
@@ -70,8 +76,9 @@ class Facts:
 
 
 def record_facts(record: PaperRecord, year: int | None) -> Facts:
-    first = record.authors[0][0] if record.authors else None
-    return Facts(record.doi, record.arxiv_id, record.title_key, year, family_key(first))
+    first = record.authors[0] if record.authors else None
+    family = text.name_key(first.parts.family) if first and first.parts else family_key(first and first.name)
+    return Facts(record.doi, record.arxiv_id, record.title_key, year, family)
 
 
 def same_in_one_file(a: PaperRecord, year_a: int | None, b: PaperRecord, year_b: int | None) -> bool:
@@ -79,7 +86,7 @@ def same_in_one_file(a: PaperRecord, year_a: int | None, b: PaperRecord, year_b:
     title, authors and year."""
     if (a.doi and a.doi == b.doi) or (a.arxiv_id and a.arxiv_id == b.arxiv_id):
         return True
-    names = lambda r: [text.name_key(name) for name, _ in r.authors]  # noqa: E731
+    names = lambda r: [text.name_key(person.name) for person in r.authors]  # noqa: E731
     return bool(a.title_key) and a.title_key == b.title_key and names(a) == names(b) and year_a == year_b
 
 
@@ -168,7 +175,7 @@ def existing_candidates(records: list[PaperRecord]) -> Candidates:
     )
     missing = {a["paper_id"] for a in aliases} - set(papers)
     papers.update({p.pk: p for p in Paper.objects.filter(id__in=missing).only(*PAPER_FIELDS)})
-    firsts = dict(Authorship.objects.filter(paper_id__in=papers, position=1).values_list("paper_id", "author__name"))
+    firsts = dict(Authorship.objects.filter(paper_id__in=papers, position=1).values_list("paper_id", "author__family"))
 
     found = Candidates()
     for paper in papers.values():
@@ -185,8 +192,8 @@ def existing_candidates(records: list[PaperRecord]) -> Candidates:
     return found
 
 
-def paper_facts(paper: Paper, first_author: str | None) -> Facts:
-    return Facts(paper.doi, paper.arxiv_id, paper.title_key, paper.year, family_key(first_author))
+def paper_facts(paper: Paper, first_family: str | None) -> Facts:
+    return Facts(paper.doi, paper.arxiv_id, paper.title_key, paper.year, text.name_key(first_family or ""))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bibliography import text
+from bibliography.interchange.names import PersonName
 from bibliography.models import AuthorRole, LinkKind, PaperKind, VenueKind
+
+
+@dataclass(frozen=True)
+class Person:
+    """A contributor as a file names them: the name as written, the role, and the parts when the file
+    gave them apart (BibTeX's "van Beethoven, Ludwig", CSL's family and given, a literal name)."""
+
+    name: str
+    role: AuthorRole = AuthorRole.AUTHOR
+    parts: PersonName | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,8 @@ class PaperRecord:
     title: str = ""
     abstract: str = ""
     kind: PaperKind = PaperKind.ARTICLE
-    authors: list[tuple[str, AuthorRole]] = field(default_factory=list)
+    authors: list[Person] = field(default_factory=list)
+    authors_truncated: bool = False  # "and others"
     links: list[tuple[str, LinkKind]] = field(default_factory=list)
     doi: str | None = None
     arxiv_id: str | None = None
@@ -51,9 +63,19 @@ class PaperRecord:
     listed: ListingDate | None = None
     published_on: datetime.date | None = None
     review_reason: str = ""
-    # from reference-manager files: the accepted concepts (by name) and the citation key to keep
+    # from reference-manager files: the complete record
+    item_type: str | None = None  # CSL type
+    issued: dict | None = None  # CSL date, as precise as the file gives it
+    accessed: dict | None = None
+    csl: dict[str, str] = field(default_factory=dict)  # CSL text variables with a column (CSL_COLUMNS)
+    extra: dict[str, object] = field(default_factory=dict)  # other CSL variables and the format's own fields
+    keywords: list[str] = field(default_factory=list)
+    # the accepted concepts (by name), written by our own exports only, and the citation key to keep
     concepts: list[str] = field(default_factory=list)
     citation_key: str | None = None
+    alias_keys: list[str] = field(default_factory=list)  # other keys that name this record (a Zotero item URL)
+    # what makes the record unusable (FILE:LINE: field: reason); such a record is not imported
+    problems: list = field(default_factory=list)
 
     @property
     def raw_hash(self) -> str:

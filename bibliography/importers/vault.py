@@ -28,7 +28,7 @@ from bibliography.models import AuthorRole, ConceptKind, PaperKind, VenueKind
 
 from .errors import DumpError
 from .reader import Line
-from .records import ConceptRecord, GraphRecord, PaperRecord, TalkRecord, VenueRecord
+from .records import ConceptRecord, GraphRecord, PaperRecord, Person, TalkRecord, VenueRecord
 
 _GRAPH_START = re.compile(r"^\s*(graph|flowchart)\s+(LR|RL|TD|TB|BT)\b", re.IGNORECASE)
 _RESUME_HEADING = re.compile(r"^\s*(\*\*)?\s*(resume|summary)\s*:?\s*(\*\*)?\s*:?\s*$", re.IGNORECASE)
@@ -153,7 +153,7 @@ def _talk(line: Line, file_name: str) -> PaperRecord:
         raw=line.text.strip(),
         title=title,
         kind=PaperKind.TALK,
-        authors=[(person, AuthorRole.SPEAKER) for person in people],
+        authors=[Person(person, AuthorRole.SPEAKER) for person in people],
         venue=venue,
         year=venue.year,
     )

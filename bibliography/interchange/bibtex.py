@@ -1,11 +1,15 @@
-"""BibTeX (and biblatex) entries, written and read with bibtexparser.
+"""BibTeX and biblatex entries, written and read with bibtexparser.
 
-Entry types follow the paper's kind and venue: a talk is `@inproceedings` with `type = {talk}`,
-a paper at a conference or workshop `@inproceedings`, in a journal `@article`, anything else
-(preprints, papers seen on a listing page) `@misc`. Organisers go in `editor` with
-`editortype = {organizer}` (biblatex's name for the role). Beyond the standard fields, `links`
-keeps every link with its kind (`code=https://… project=https://…`) and `venuekind` the venue's
-kind, so that a file written here comes back without loss; other tools ignore both.
+Reading maps both dialects onto the record (CSL's vocabulary): `journal` or `journaltitle`,
+`address` or `location`, `school` or `institution`, `year` and `month` or `date`, `eprint` with
+`archivePrefix` or `eprinttype`, `urldate`, `langid`, editors and translators, "and others".
+Text is read into the internal rich-text form (richtext.py): `{ALEPH}` stays protected, math stays
+math, accents become letters.
+
+Writing gives the entry back as it came: the entry type and the field names the file used, any field
+the record has no place for, and the exact LaTeX of a value this reader could not say in full (a
+macro it does not know), all kept in `Paper.extra["bibtex"]`. Our own additions for a lossless round
+trip of what only this bibliography has: `links` (each link with its kind), `venuekind`, `concepts`.
 """
 
 import re
@@ -18,25 +22,146 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts, split_m
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, Field, ParsingFailedBlock, String
 from bibtexparser.writer import BibtexFormat
 
+from bibliography import dates, richtext, text
 from bibliography.importers.errors import DumpError
 from bibliography.importers.reader import Line
-from bibliography.importers.records import PaperRecord, VenueRecord
-from bibliography.models import AuthorRole, LinkKind, Paper, PaperKind, VenueKind
+from bibliography.importers.records import PaperRecord, Person, VenueRecord
+from bibliography.models import AuthorRole, ItemType, LinkKind, Paper, PaperKind, VenueKind
 
 from . import fields as f
-from .latex import from_latex, to_latex
-from .names import PersonName, join_name
+from .names import PersonName
 
 MEDIA_TYPE = "application/x-bibtex"
 CHUNK_ENTRIES = 500
-
-_VENUE_FIELD = {
-    VenueKind.JOURNAL: "journal",
-    VenueKind.CONFERENCE: "booktitle",
-    VenueKind.WORKSHOP: "booktitle",
-    VenueKind.LISTING: "howpublished",
-}
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTH_NAMES = {name: n for n, name in enumerate(_MONTHS, 1)} | {
+    "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7, "august": 8, "september": 9,
+    "sept": 9, "october": 10, "november": 11, "december": 12,
+}  # fmt: skip
+
+# entry type -> CSL type, and back (the entry type a file used is kept when it differs)
+TYPES_IN = {
+    "article": ItemType.ARTICLE_JOURNAL,
+    "inproceedings": ItemType.PAPER_CONFERENCE,
+    "conference": ItemType.PAPER_CONFERENCE,
+    "incollection": ItemType.CHAPTER,
+    "inbook": ItemType.CHAPTER,
+    "suppbook": ItemType.CHAPTER,
+    "book": ItemType.BOOK,
+    "mvbook": ItemType.BOOK,
+    "collection": ItemType.BOOK,
+    "mvcollection": ItemType.BOOK,
+    "proceedings": ItemType.BOOK,
+    "mvproceedings": ItemType.BOOK,
+    "reference": ItemType.BOOK,
+    "manual": ItemType.REPORT,
+    "phdthesis": ItemType.THESIS,
+    "mastersthesis": ItemType.THESIS,
+    "thesis": ItemType.THESIS,
+    "techreport": ItemType.REPORT,
+    "report": ItemType.REPORT,
+    "online": ItemType.WEBPAGE,
+    "www": ItemType.WEBPAGE,
+    "electronic": ItemType.WEBPAGE,
+    "software": ItemType.SOFTWARE,
+    "dataset": ItemType.DATASET,
+    "unpublished": ItemType.MANUSCRIPT,
+    "patent": ItemType.PATENT,
+    "booklet": ItemType.PAMPHLET,
+    "periodical": ItemType.PERIODICAL,
+    "standard": ItemType.STANDARD,
+    "misc": ItemType.ARTICLE,
+}
+TYPES_OUT = {
+    ItemType.ARTICLE_JOURNAL: "article",
+    ItemType.ARTICLE_MAGAZINE: "article",
+    ItemType.ARTICLE_NEWSPAPER: "article",
+    ItemType.PAPER_CONFERENCE: "inproceedings",
+    ItemType.SPEECH: "inproceedings",
+    ItemType.CHAPTER: "incollection",
+    ItemType.ENTRY_DICTIONARY: "incollection",
+    ItemType.ENTRY_ENCYCLOPEDIA: "incollection",
+    ItemType.BOOK: "book",
+    ItemType.THESIS: "phdthesis",
+    ItemType.REPORT: "techreport",
+    ItemType.WEBPAGE: "online",
+    ItemType.POST_WEBLOG: "online",
+    ItemType.SOFTWARE: "software",
+    ItemType.DATASET: "dataset",
+    ItemType.MANUSCRIPT: "unpublished",
+    ItemType.PATENT: "patent",
+    ItemType.PAMPHLET: "booklet",
+    ItemType.PERIODICAL: "periodical",
+    ItemType.STANDARD: "standard",
+}
+_CONTAINER_IN = ("journal", "journaltitle", "booktitle", "maintitle")
+# where the container's title goes, by entry type (BibTeX's names)
+_CONTAINER_OUT = {"inproceedings": "booktitle", "incollection": "booktitle"}
+_VENUE_KINDS_IN = {
+    ItemType.ARTICLE_JOURNAL: VenueKind.JOURNAL,
+    ItemType.PAPER_CONFERENCE: VenueKind.CONFERENCE,
+    ItemType.CHAPTER: VenueKind.BOOK,
+    ItemType.WEBPAGE: VenueKind.WEBSITE,
+}
+# plain text fields: BibTeX/biblatex name -> CSL variable (the first name is the one written)
+_TEXT_IN = {
+    "shorttitle": "title-short",
+    "series": "collection-title",
+    "volume": "volume",
+    "pages": "page",
+    "edition": "edition",
+    "publisher": "publisher",
+    "address": "publisher-place",
+    "location": "publisher-place",
+    "eventtitle": "event-title",
+    "venue": "event-place",
+    "isbn": "ISBN",
+    "issn": "ISSN",
+    "langid": "language",
+    "language": "language",
+    "note": "note",
+    "pmid": "PMID",
+    "pmcid": "PMCID",
+    "chapter": "chapter-number",
+    "pagetotal": "number-of-pages",
+    "copyright": "license",
+    "rights": "license",
+    "annote": "annote",
+    "version": "version",
+    "shortjournal": "container-title-short",
+    "journalabbreviation": "container-title-short",
+}
+_TEXT_OUT = {
+    "title-short": "shorttitle",
+    "collection-title": "series",
+    "volume": "volume",
+    "page": "pages",
+    "edition": "edition",
+    "publisher-place": "address",
+    "event-title": "eventtitle",
+    "event-place": "venue",
+    "ISBN": "isbn",
+    "ISSN": "issn",
+    "language": "langid",
+    "note": "note",
+    "PMID": "pmid",
+    "PMCID": "pmcid",
+    "chapter-number": "chapter",
+    "number-of-pages": "pagetotal",
+    "license": "copyright",
+    "annote": "annote",
+    "version": "version",
+}
+# values that are not text (no LaTeX inside)
+_VERBATIM = {"url", "doi", "eprint", "file", "isbn", "issn", "pmid", "pmcid", "urldate", "date", "langid"}
+_PEOPLE = {"author": AuthorRole.AUTHOR, "editor": AuthorRole.EDITOR, "translator": AuthorRole.TRANSLATOR}
+_ROLE_OUT = {
+    AuthorRole.AUTHOR: "author",
+    AuthorRole.SPEAKER: "author",
+    AuthorRole.EDITOR: "editor",
+    AuthorRole.TRANSLATOR: "translator",
+}
+_EDITOR_TYPES = {"organizer": AuthorRole.ORGANIZER, "director": AuthorRole.DIRECTOR, "compiler": AuthorRole.COMPILER}
 
 
 # writing --------------------------------------------------------------------------------------
@@ -50,69 +175,171 @@ def _format() -> BibtexFormat:
 
 
 def bibtex_name(person: PersonName) -> str:
-    """`von Last, Jr, First`: the one form BibTeX never misreads; braces keep a comma or an 'and'."""
-    family = to_latex(person.family)
+    """`von Last, Jr, First`: the one form BibTeX never misreads; braces keep an institution whole."""
+    if person.literal:
+        return "{" + richtext.to_latex(person.family) + "}"
+    family = richtext.to_latex(person.family)
     if "," in person.family or " and " in f" {person.family} " or " " in person.family:
         family = "{" + family + "}"
-    last = " ".join(part for part in (to_latex(person.particle), family) if part)
+    last = " ".join(part for part in (richtext.to_latex(person.particle), family) if part)
     parts = [last]
     if person.suffix:
-        parts.append(to_latex(person.suffix))
+        parts.append(richtext.to_latex(person.suffix))
     if person.given or person.suffix:
-        parts.append(to_latex(person.given))
+        parts.append(richtext.to_latex(person.given))
     return ", ".join(parts)
 
 
 def _keyword(name: str) -> str:
-    value = to_latex(name)
+    value = richtext.to_latex(name)
     return "{" + value + "}" if "," in name else value
 
 
 def entry_type(paper: Paper) -> str:
-    if paper.kind == PaperKind.TALK:
-        return "inproceedings"
-    kind = paper.venue.kind if paper.venue else None
-    return {
-        VenueKind.JOURNAL: "article",
-        VenueKind.CONFERENCE: "inproceedings",
-        VenueKind.WORKSHOP: "inproceedings",
-    }.get(kind, "misc")
+    kept = (paper.extra or {}).get("bibtex", {}).get("type")
+    if kept and TYPES_IN.get(kept) == paper.item_type:
+        return kept
+    return TYPES_OUT.get(paper.item_type, "misc")
+
+
+class _Writer:
+    """The fields of one entry, in the order written, each in the dialect and LaTeX the file had."""
+
+    def __init__(self, paper: Paper):
+        self.bibtex = (paper.extra or {}).get("bibtex", {})
+        self.renamed = self.bibtex.get("names", {})
+        self.latex = self.bibtex.get("latex", {})
+        self.values: list[tuple[str, str]] = []
+
+    def text(self, name: str, value: str, write_as: str | None = None) -> None:
+        """A text field, under the name the file used (else `write_as`, else `name`)."""
+        if not value:
+            return
+        original = self.latex.get(name)
+        unchanged = original is not None and value in (richtext.from_latex(original), _squeezed(original))
+        self.raw(name, original if unchanged else richtext.to_latex(value), write_as)
+
+    def raw(self, name: str, value: str, write_as: str | None = None) -> None:
+        if value:
+            self.values.append((self.renamed.get(name, write_as or name), value))
 
 
 def bibtex_entry(paper: Paper) -> Entry:
-    values: list[tuple[str, str]] = []
-    add = values.append
-    if paper.title:
-        add(("title", to_latex(paper.title)))
-    if writers := f.writers(paper):
-        add(("author", " and ".join(bibtex_name(p.parts) for p in writers)))
-    if organizers := f.organizers(paper):
-        add(("editor", " and ".join(bibtex_name(p.parts) for p in organizers)))
-        add(("editortype", "organizer"))
+    kind = entry_type(paper)
+    out = _Writer(paper)
+    out.text("title", paper.title)
+    people: dict[str, list[str]] = {}
+    for person in f.people(paper):
+        role = _ROLE_OUT.get(person.role, "editor" if person.role == AuthorRole.ORGANIZER else None)
+        if role:
+            people.setdefault(role, []).append(bibtex_name(person.parts))
+    if paper.authors_truncated and "author" in people:
+        people["author"].append("others")
+    for role, names in people.items():
+        original = out.latex.get(role)
+        keys = [text.name_key(p.name) for p in f.people(paper) if _ROLE_OUT.get(p.role) == role]
+        if original is not None and _name_keys(original) == (keys, paper.authors_truncated and role == "author"):
+            out.raw(role, original)
+        else:
+            out.raw(role, " and ".join(names))
+    if f.organizers(paper):
+        out.raw("editortype", "organizer")
     if paper.venue:
-        add((_VENUE_FIELD[paper.venue.kind], to_latex(paper.venue.name)))
-        add(("venuekind", paper.venue.kind))
+        out.text("journal", paper.venue.name, _CONTAINER_OUT.get(kind, "journal"))
+        if paper.venue.short_name:
+            out.text("shortjournal", paper.venue.short_name)
+        out.raw("venuekind", paper.venue.kind)
     if paper.kind == PaperKind.TALK:
-        add(("type", "talk"))
-    if paper.year:
-        add(("year", str(paper.year)))
-    if paper.published_on:
-        add(("month", _MONTHS[paper.published_on.month - 1]))
-        add(("date", paper.published_on.isoformat()))
-    if paper.doi:
-        add(("doi", paper.doi))  # verbatim in biblatex, like url
+        out.raw("type", "talk")
+    elif paper.genre:
+        out.text("type", paper.genre)
+    _write_date(out, paper.issued, paper.year)
+    numbered = {"article": paper.issue, "periodical": paper.issue}
+    if kind in numbered:
+        out.text("number", paper.issue)
+    elif paper.collection_title and paper.collection_number:
+        out.text("number", paper.collection_number)
+    else:
+        out.text("number", paper.number)
+    for variable, name in _TEXT_OUT.items():
+        value = getattr(paper, _COLUMN.get(variable, ""), None) if variable in _COLUMN else paper.extra.get(variable)
+        if isinstance(value, str) and variable == "page":
+            out.raw(name, _pages_out(value))
+        elif isinstance(value, str):
+            out.text(name, value)
+    publisher_field = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}
+    out.text("publisher", paper.publisher, publisher_field.get(kind, "publisher"))
+    if paper.accessed:
+        out.raw("urldate", dates.edtf(paper.accessed))
+    out.raw("doi", f.doi_as_written(paper))
+    written = out.bibtex.get("eprint")
     if paper.arxiv_id:
-        add(("eprint", paper.arxiv_id))
-        add(("archiveprefix", "arXiv"))
+        same = written and f.Checks("", 0).arxiv_id(written, "eprint") == paper.arxiv_id
+        out.raw("eprint", written if same else paper.arxiv_id)
+        out.raw("archiveprefix", "arXiv")
+    elif written:
+        out.raw("eprint", written)
+    if not f.links(paper) and (other := out.bibtex.get("url")):
+        out.raw("url", other)
     if links := f.links(paper):
-        add(("url", links[0][0]))
-        add(("links", " ".join(f"{kind}={url}" for url, kind in links)))
-    if paper.abstract:
-        add(("abstract", to_latex(paper.abstract)))
+        if out.bibtex.get("url_field") == "howpublished":
+            out.raw("howpublished", richtext.to_latex(links[0][0]))
+        else:
+            out.raw("url", links[0][0])
+        if len(links) > 1 or links[0][1] != f.link_with_kind(links[0][0], None)[1]:
+            out.raw("links", " ".join(f"{kind}={url}" for url, kind in links))
+    out.text("abstract", paper.abstract)
+    if keywords := f.keyword_names(paper):
+        out.raw("keywords", ", ".join(_keyword(name) for name in keywords))
     if concepts := f.concept_names(paper):
-        add(("keywords", ", ".join(_keyword(name) for name in concepts)))
-    entry = Entry(entry_type(paper), paper.citation_key, [Field(key, value) for key, value in values])
-    return entry
+        out.raw("concepts", ", ".join(_keyword(name) for name in concepts))
+    for name, value in out.bibtex.get("other", {}).items():
+        out.values.append((name, value))
+    return Entry(kind, paper.citation_key, [Field(key, value) for key, value in out.values])
+
+
+_COLUMN = {
+    "title-short": "title_short",
+    "collection-title": "collection_title",
+    "volume": "volume",
+    "page": "page",
+    "edition": "edition",
+    "publisher-place": "publisher_place",
+    "event-title": "event_title",
+    "event-place": "event_place",
+    "ISBN": "isbn",
+    "ISSN": "issn",
+    "language": "language",
+    "note": "note",
+}
+
+
+def _squeezed(latex: str) -> str:
+    return f.squeeze(richtext.from_latex(latex))
+
+
+def _name_keys(value: str) -> tuple[list[str], bool]:
+    people, others = _people(value, AuthorRole.AUTHOR, f.Checks("", 0), "")
+    return [text.name_key(p.name) for p in people], others
+
+
+def _write_date(out: _Writer, issued: dict | None, year: int | None) -> None:
+    if not issued:
+        if year:
+            out.raw("year", str(year))
+        return
+    parts = issued.get("date-parts") or []
+    simple = len(parts) == 1 and not issued.get("season") and not issued.get("circa")
+    if parts:
+        out.raw("year", str(parts[0][0]))
+        if len(parts[0]) > 1:
+            out.raw("month", _MONTHS[parts[0][1] - 1])
+    if not simple or (parts and len(parts[0]) == 3) or out.bibtex.get("date"):
+        out.raw("date", dates.edtf(issued))
+
+
+def _pages_out(value: str) -> str:
+    return re.sub(r"(?<=\w)\s*[-\u2013]\s*(?=\w)", "--", value)
 
 
 def bibtex_text(papers: Sequence[Paper]) -> str:
@@ -131,7 +358,7 @@ def bibtex_text(papers: Sequence[Paper]) -> str:
 # reading --------------------------------------------------------------------------------------
 
 _ENTRY_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]")
-_IGNORED = {"comment", "preamble"}
+_IGNORED = {"comment", "preamble", "string"}
 
 
 def looks_like_bibtex(lines: list[str]) -> bool:
@@ -163,14 +390,18 @@ def parse(reader: Iterable[Line], file_name: str, warnings: list[str]) -> Iterat
             line = first + block.start_line
             if isinstance(block, DuplicateBlockKeyBlock):
                 if isinstance(block.ignore_error_block, Entry):
-                    warnings.append(f"{file_name}:{line}: a second entry with the key {block.key!r}; both kept")
-                    yield _record(block.ignore_error_block, first, file_name)
+                    warnings.append(f"{file_name}:{line}: a second entry with the key {block.key!r}")
+                    yield _record(block.ignore_error_block, first, file_name, warnings)
                 continue
             said = str(block.error).strip().splitlines() if isinstance(block, ParsingFailedBlock) else []
-            raise DumpError(file_name, line, f"not a BibTeX entry: {said[0] if said else 'unreadable'}")
+            broken = PaperRecord(line=line, raw=block.raw or "")
+            broken.problems.append(
+                DumpError(file_name, line, f"not a BibTeX entry: {said[0] if said else 'unreadable'}")
+            )
+            yield broken
         strings = list(library.strings)
         for entry in library.entries:
-            yield _record(entry, first, file_name)
+            yield _record(entry, first, file_name, warnings)
 
 
 def _field(entry: Entry, name: str) -> str | None:
@@ -181,28 +412,56 @@ def _field(entry: Entry, name: str) -> str | None:
     return str(value) if value is not None else None
 
 
-def _names(value: str | None, role: AuthorRole, checks: f.Checks, field: str) -> list[tuple[str, AuthorRole]]:
+def _people(value: str | None, role: AuthorRole, checks: f.Checks, field: str) -> tuple[list[Person], bool]:
+    """The people of a name list, and whether it ends with "and others"."""
     if not value:
-        return []
-    found = []
-    for raw in split_multiple_persons_names(value):
+        return [], False
+    found, others = [], False
+    names = split_multiple_persons_names(value)
+    for n, raw in enumerate(names):
+        if raw.strip().casefold() == "others" and n == len(names) - 1:
+            others = True  # "and others" at the end: et al.
+            continue
+        stripped = raw.strip()
+        if stripped.startswith("{") and stripped.endswith("}") and _balanced(stripped[1:-1]):
+            name = richtext.plain(richtext.from_latex(stripped[1:-1])).strip()  # {World Health Organization}
+            if name:
+                found.append(Person(checks.text(name, field, 300), role, PersonName(family=name, literal=True)))
+            continue
         try:
             parts = parse_single_name_into_parts(raw, strict=False)
         except Exception as error:  # noqa: BLE001 — bibtexparser raises several kinds for a bad name
-            checks.fail(field, f"cannot read the name {raw!r}: {error}")
-        name = join_name(
-            given=from_latex(" ".join(parts.first)),
-            particle=from_latex(" ".join(parts.von)),
-            family=from_latex(" ".join(parts.last)),
-            suffix=from_latex(" ".join(parts.jr)),
+            checks.problem(field, f"cannot read the name {raw!r}: {error}")
+            continue
+        person = PersonName(
+            given=_name_part(parts.first),
+            particle=_name_part(parts.von),
+            family=_name_part(parts.last),
+            suffix=_name_part(parts.jr),
         )
-        if name and name.casefold() != "others":
-            found.append((checks.text(name, field, 300), role))
-    return found
+        if not person.family and person.given:
+            person = PersonName(family=person.given)
+        if person.full:
+            found.append(Person(checks.text(person.full, field, 300), role, person))
+    return found, others
+
+
+def _name_part(words: list[str]) -> str:
+    text = " ".join(richtext.plain(richtext.from_latex(w)) for w in words)
+    return " ".join(text.split())
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _keywords(value: str | None) -> list[str]:
-    """Comma-separated, where braces keep a comma inside one keyword."""
+    """Comma-separated (or semicolons), where braces keep a comma inside one keyword."""
     if not value:
         return []
     found, depth, current = [], 0, []
@@ -217,55 +476,195 @@ def _keywords(value: str | None) -> list[str]:
         else:
             current.append(char)
     found.append("".join(current))
-    return [name for name in (" ".join(from_latex(k).split()) for k in found) if name]
+    return [name for name in (" ".join(richtext.plain(richtext.from_latex(k)).split()) for k in found) if name]
 
 
-def _record(entry: Entry, first: int, file_name: str) -> PaperRecord:
+class _Reader:
+    """One entry's fields, each read once; what is left at the end is kept to be written back."""
+
+    def __init__(self, entry: Entry, checks: f.Checks):
+        self.checks = checks
+        self.fields = {name.lower(): value for name, value in ((fd.key, fd.value) for fd in entry.fields)}
+        self.used: set[str] = set()
+        self.names: dict[str, str] = {}  # the record's field name -> the name this file used
+        self.latex: dict[str, str] = {}
+
+    def raw(self, *names: str) -> str | None:
+        """The first of these fields the entry has (the others, if it has them too, are kept as they are)."""
+        for name in names:
+            value = self.fields.get(name)
+            if value is not None:
+                self.used.add(name)
+            if value is not None and str(value).strip():
+                if name != names[0]:
+                    self.names[names[0]] = name
+                return str(value).strip()
+        return None
+
+    def text(self, *names: str, limit: int | None = None) -> str:
+        value = self.raw(*names)
+        if not value:
+            return ""
+        rich, exact = richtext.read_latex(value)
+        if not exact:
+            self.latex[names[0]] = value
+        return self.checks.text(rich, self.names.get(names[0], names[0]), limit)
+
+
+def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None = None) -> PaperRecord:
     line = first + entry.start_line
-    checks = f.Checks(file_name, line)
-    get = lambda name: _field(entry, name)  # noqa: E731
-    decoded = lambda name, limit=None: checks.text(from_latex(get(name) or ""), name, limit)  # noqa: E731
-    kind = PaperKind.TALK if (get("type") or "").strip().lower() == "talk" else PaperKind.ARTICLE
-    record = PaperRecord(line=line, raw=entry.raw, kind=kind)
-    record.title = decoded("title", 1000)
-    record.abstract = decoded("abstract")
-    record.authors = _names(get("author"), f.writer_role(kind), checks, "author")
-    editor_role = AuthorRole.ORGANIZER if (get("editortype") or "").strip().lower() == "organizer" else None
-    if editor_role:
-        record.authors += _names(get("editor"), editor_role, checks, "editor")
-    record.year = checks.year(get("year"), "year")
-    date = (get("date") or "").strip()
-    if date:
-        match = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", date)
-        if not match:
-            checks.fail("date", f"{date[:40]!r} is not a date (YYYY-MM-DD)")
-        year = checks.year(match.group(1), "date")
-        record.published_on = checks.date(year, match.group(2), match.group(3), "date")
-        record.year = record.year or year
-    for name, default in (
-        ("journal", VenueKind.JOURNAL),
-        ("booktitle", VenueKind.CONFERENCE),
-        ("howpublished", VenueKind.LISTING),
-    ):
-        venue = decoded(name, 500)
-        if venue and not (kind == PaperKind.TALK and name == "howpublished" and venue.lower() == "talk"):
-            default = VenueKind.WORKSHOP if default == VenueKind.CONFERENCE and "workshop" in venue.lower() else default
-            record.venue = VenueRecord(name=venue, kind=f.venue_kind(get("venuekind"), default))
-            break
-    record.doi = checks.doi(get("doi"))
-    prefix = (get("archiveprefix") or get("eprinttype") or "").strip().lower()
-    if get("eprint") and prefix in ("", "arxiv"):
-        record.arxiv_id = checks.arxiv_id(get("eprint"), "eprint")
-    if get("links"):
-        for token in get("links").split():
-            kind_name, _, url = token.partition("=")
-            if kind_name not in LinkKind.values:
-                kind_name, url = "", token
-            record.links.append(f.link_with_kind(checks.url(url, "links"), kind_name))
-    elif get("url"):
-        record.links.append(f.link_with_kind(checks.url(get("url"), "url"), None))
-    record.concepts = [checks.text(name, "keywords", 300) for name in _keywords(get("keywords"))]
+    checks = f.Checks(file_name, line, warnings)
+    read = _Reader(entry, checks)
+    kind_name = entry.entry_type.lower()
+    talk = (read.fields.get("type") or "").strip().lower() == "talk"
+    item_type = ItemType.SPEECH if talk else TYPES_IN.get(kind_name, ItemType.ARTICLE)
+    kind = PaperKind.TALK if talk else PaperKind.ARTICLE
+    record = PaperRecord(line=line, raw=entry.raw, kind=kind, item_type=item_type)
+    bibtex: dict = {}
+    if TYPES_OUT.get(item_type, "misc") != kind_name:
+        bibtex["type"] = kind_name
+
+    record.title = read.text("title", limit=1000)
+    record.abstract = read.text("abstract")
+    for name, role in _PEOPLE.items():
+        value = read.raw(name)
+        if value and "\\" in value:
+            read.latex[name] = value  # accents and the like are written back as the file wrote them
+        people, others = _people(value, role, checks, name)
+        if role == AuthorRole.AUTHOR:
+            people = [Person(p.name, f.writer_role(kind), p.parts) for p in people]
+            record.authors_truncated = others
+        elif name == "editor":
+            role = _EDITOR_TYPES.get((read.raw("editortype") or "").lower())
+            people = [Person(p.name, role, p.parts) for p in people] if role else people
+        record.authors += people
+    record.issued = _issued(read, checks)
+    if "date" in read.fields:
+        bibtex["date"] = True
+    record.accessed = checks.date(read.raw("urldate"), "urldate")
+
+    container = read.text(*_CONTAINER_IN, limit=500)
+    howpublished = read.raw("howpublished")
+    if howpublished and re.match(r"^(https?://|www\.)", howpublished):
+        urls = checks.urls(richtext.plain(richtext.from_latex(howpublished)), "howpublished")
+        record.links += [f.link_with_kind(url, None) for url in urls]
+        bibtex["url_field"] = "howpublished"  # Zotero's BibTeX puts a web page's URL there
+    elif howpublished and not container and not talk:
+        container = checks.text(richtext.from_latex(howpublished), "howpublished", 500)
+        read.names["journal"] = "howpublished"
+    if container:
+        default = _VENUE_KINDS_IN.get(item_type, VenueKind.OTHER)
+        if default == VenueKind.CONFERENCE and "workshop" in container.lower():
+            default = VenueKind.WORKSHOP
+        short = read.text("shortjournal", "journalabbreviation", limit=100)
+        record.venue = VenueRecord(name=container, kind=f.venue_kind(read.raw("venuekind"), default), short_name=short)
+
+    genre = read.text("type")
+    if genre and not talk:
+        record.csl["genre"] = genre
+    elif kind_name in ("phdthesis", "mastersthesis"):
+        bibtex["type"] = kind_name
+    number = read.text("number", "issue")
+    if number:
+        if kind_name in ("article", "periodical") or read.names.get("number") == "issue":
+            record.csl["issue"] = number
+        elif read.fields.get("series"):
+            record.csl["collection-number"] = number
+        else:
+            record.csl["number"] = number
+    publisher = read.text("publisher", "school", "institution", "organization", limit=500)
+    if publisher:
+        record.csl["publisher"] = publisher
+    for name, variable in _TEXT_IN.items():
+        if name in read.used or variable in ("container-title-short",):
+            continue
+        value = read.raw(name) if name in _VERBATIM else read.text(name)
+        if value and variable not in record.csl and variable not in record.extra:
+            if variable == "page":
+                value = re.sub(r"\s*(--|\u2013)\s*", "-", value)
+            if variable in _COLUMN_VARIABLES:
+                record.csl[variable] = value
+            else:
+                record.extra[variable] = value
+            if name != _TEXT_OUT.get(variable, name):
+                read.names[_TEXT_OUT.get(variable, name)] = name
+
+    doi = read.raw("doi")
+    record.doi = checks.doi(doi)
+    f.keep_doi_as_written(record, doi)
+    prefix = (read.raw("archiveprefix", "eprinttype") or "").strip().lower()
+    eprint = read.raw("eprint", "arxivid")
+    if eprint and prefix in ("", "arxiv"):
+        record.arxiv_id = checks.arxiv_id(eprint, "eprint")
+    if eprint and eprint != record.arxiv_id:
+        bibtex["eprint"] = eprint  # as written ("arXiv:1303.7236v1", or no arXiv id at all)
+    if eprint and not record.arxiv_id:
+        read.used.difference_update({"archiveprefix", "eprinttype"})  # they belong to that eprint
+    if links := read.raw("links"):
+        for token in links.split():
+            kind_name_, _, url = token.partition("=")
+            if kind_name_ not in LinkKind.values:
+                kind_name_, url = "", token
+            record.links += [f.link_with_kind(u, kind_name_) for u in checks.urls(url, "links")]
+    elif url := read.raw("url"):
+        record.links += [f.link_with_kind(u, None) for u in checks.urls(url, "url")]
+    if checks.other_uris:
+        bibtex["url"] = " ".join(checks.other_uris)
+    record.keywords = [checks.text(name, "keywords", 300) for name in _keywords(read.raw("keywords"))]
+    record.concepts = [checks.text(name, "concepts", 300) for name in _keywords(read.raw("concepts"))]
     record.citation_key = entry.key
+
+    other = {name: str(value) for name, value in read.fields.items() if name not in read.used}
+    if other:
+        bibtex["other"] = other
+    renamed = {ours: theirs for ours, theirs in read.names.items() if ours != theirs}
+    if renamed:
+        bibtex["names"] = renamed
+    if read.latex:
+        bibtex["latex"] = read.latex
+    if bibtex:
+        record.extra["bibtex"] = bibtex
     if not record.title:
         record.review_reason = f.UNTITLED_REASON
+    record.problems += checks.problems
     return record
+
+
+_COLUMN_VARIABLES = set(_COLUMN) | {"genre", "publisher", "number", "issue", "collection-number"}
+
+
+def _issued(read: _Reader, checks: f.Checks) -> dict | None:
+    date = read.raw("date")
+    if date:
+        issued = checks.date(date, read.names.get("date", "date"))
+        read.raw("year", "month", "day")
+        if issued is not None:
+            read.names.pop("date", None)
+        return issued
+    year_text, month_text, day_text = read.raw("year"), read.raw("month"), read.raw("day")
+    if not year_text:
+        return None
+    year = checks.year(year_text, "year")
+    if year is None:
+        return None
+    month = None
+    if month_text:
+        key = re.sub(r"[^a-z0-9]", "", month_text.lower())
+        month = _MONTH_NAMES.get(key) or (int(key) if key.isdigit() and 1 <= int(key) <= 12 else None)
+        if month is None:
+            season = dates.SEASONS.get(key)
+            if season:
+                return {"date-parts": [[year]], "season": season}
+            checks.problem("month", f"{month_text[:40]!r} is not a month")
+    day = whole(day_text) if month else None
+    try:
+        return dates.from_parts(year, month, day)
+    except dates.DateError as error:
+        checks.problem("day", str(error))
+        return dates.from_parts(year, month)
+
+
+def whole(value: str | None) -> int | None:
+    from bibliography.text import whole_number  # noqa: PLC0415
+
+    return whole_number((value or "").strip())

@@ -1,9 +1,12 @@
 """CSL-JSON, the format of citeproc, Zotero, Pandoc and Mendeley: a JSON array of items.
 
-Standard variables carry what other tools understand (names split into family and given, dates
-as date-parts, `keyword` as a comma-separated string); `custom` carries the rest exactly (links
-with their kinds, the venue's kind, accepted concepts one by one, the arXiv id, roles), as the
-CSL-JSON schema provides, so a file written here comes back without loss.
+The record is CSL's own vocabulary, so items go in and out variable by variable: types, every name
+variable (family, given, particles, suffix; a literal name kept whole; "and others" as pandoc
+writes it, `{"literal": "others"}`), dates with their precision, the rich-text markup of titles,
+and any variable the record has no column for (kept in `Paper.extra`). Zotero's
+`journalAbbreviation` is read as `container-title-short`; an `id` that is a Zotero item URL is kept
+as an alias key rather than made the citation key. `custom` carries what only this bibliography has
+(links with their kinds, the venue's kind, accepted concepts, the arXiv id).
 """
 
 import json
@@ -11,8 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from bibliography.importers.errors import DumpError
 from bibliography.importers.reader import Line
-from bibliography.importers.records import PaperRecord, VenueRecord
-from bibliography.models import AuthorRole, Paper, PaperKind, VenueKind
+from bibliography.importers.records import PaperRecord, Person, VenueRecord
+from bibliography.models import CSL_COLUMNS, AuthorRole, ItemType, Paper, PaperKind, VenueKind
 
 from . import fields as f
 from .names import PersonName, join_name
@@ -22,12 +25,45 @@ MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
 MAX_ITEM_CHARS = 8 << 20
 _READ_AHEAD_CHARS = 1 << 20
 
-_TYPES = {
-    VenueKind.JOURNAL: "article-journal",
-    VenueKind.CONFERENCE: "paper-conference",
-    VenueKind.WORKSHOP: "paper-conference",
+_VENUE_KINDS = {
+    ItemType.ARTICLE_JOURNAL: VenueKind.JOURNAL,
+    ItemType.PAPER_CONFERENCE: VenueKind.CONFERENCE,
+    ItemType.CHAPTER: VenueKind.BOOK,
+    ItemType.WEBPAGE: VenueKind.WEBSITE,
+    ItemType.SPEECH: VenueKind.WORKSHOP,
 }
-_VENUE_KINDS = {"article-journal": VenueKind.JOURNAL, "paper-conference": VenueKind.CONFERENCE}
+NAME_VARIABLES = [
+    "author", "chair", "collection-editor", "compiler", "composer", "container-author", "contributor", "curator",
+    "director", "editor", "editorial-director", "executive-producer", "guest", "host", "illustrator", "interviewer",
+    "narrator", "organizer", "original-author", "performer", "producer", "recipient", "reviewed-author",
+    "script-writer", "series-creator", "translator",
+]  # fmt: skip
+_HANDLED = {
+    "id", "type", "title", "abstract", "issued", "accessed", "container-title", "container-title-short",
+    "journalAbbreviation", "event", "DOI", "URL", "keyword", "custom", "number", *NAME_VARIABLES, *CSL_COLUMNS,
+}  # fmt: skip
+_FORMAT_KEYS = {"bibtex", "ris"}  # Paper.extra keys that belong to other formats
+# biblatex's language names (babel's) as the BCP 47 tags CSL processors read: a style changes the
+# case of a title only in an English item, and "english" is not "en" to them.
+_BCP47 = {
+    "english": "en-US", "american": "en-US", "usenglish": "en-US", "british": "en-GB", "ukenglish": "en-GB",
+    "canadian": "en-CA", "australian": "en-AU", "newzealand": "en-NZ", "german": "de-DE", "ngerman": "de-DE",
+    "austrian": "de-AT", "naustrian": "de-AT", "swissgerman": "de-CH", "nswissgerman": "de-CH", "french": "fr-FR",
+    "spanish": "es-ES", "catalan": "ca-AD", "italian": "it-IT", "dutch": "nl-NL", "portuguese": "pt-PT",
+    "portuges": "pt-PT", "brazil": "pt-BR", "brazilian": "pt-BR", "russian": "ru-RU", "ukrainian": "uk-UA",
+    "polish": "pl-PL", "czech": "cs-CZ", "slovak": "sk-SK", "slovene": "sl-SI", "croatian": "hr-HR",
+    "serbian": "sr-RS", "bulgarian": "bg-BG", "greek": "el-GR", "turkish": "tr-TR", "hungarian": "hu-HU",
+    "magyar": "hu-HU", "romanian": "ro-RO", "swedish": "sv-SE", "danish": "da-DK", "norsk": "nb-NO",
+    "norwegian": "nb-NO", "nynorsk": "nn-NO", "finnish": "fi-FI", "icelandic": "is-IS", "estonian": "et-EE",
+    "latvian": "lv-LV", "lithuanian": "lt-LT", "hebrew": "he-IL", "arabic": "ar", "persian": "fa-IR",
+    "japanese": "ja-JP", "chinese": "zh-CN", "korean": "ko-KR", "vietnamese": "vi-VN", "thai": "th-TH",
+    "indonesian": "id-ID", "latin": "la", "basque": "eu", "galician": "gl-ES", "welsh": "cy-GB", "irish": "ga-IE",
+}  # fmt: skip
+
+
+def csl_language(value: str) -> str:
+    """A language as CSL wants it (BCP 47), from a name biblatex or a reference manager writes."""
+    return _BCP47.get(value.strip().lower(), value)
 
 
 # writing --------------------------------------------------------------------------------------
@@ -47,9 +83,16 @@ def csl_name(person: PersonName) -> dict:
 
 
 def csl_type(paper: Paper) -> str:
-    if paper.kind == PaperKind.TALK:
-        return "speech"
-    return _TYPES.get(paper.venue.kind if paper.venue else None, "article")
+    return ItemType.SPEECH if paper.kind == PaperKind.TALK else paper.item_type
+
+
+def csl_date(date: dict | None) -> dict | None:
+    if not date:
+        return None
+    out = {k: v for k, v in date.items() if k != "literal_season"}
+    if date.get("literal_season"):
+        out["season"] = date["literal_season"]
+    return out
 
 
 def csl_item(paper: Paper) -> dict:
@@ -57,33 +100,40 @@ def csl_item(paper: Paper) -> dict:
     custom: dict = {"id": paper.pk}
     if paper.title:
         item["title"] = paper.title
-    if writers := f.writers(paper):
-        item["author"] = [csl_name(p.parts) for p in writers]
-    if organizers := f.organizers(paper):
-        item["organizer"] = [csl_name(p.parts) for p in organizers]
-    if paper.published_on:
-        d = paper.published_on
-        item["issued"] = {"date-parts": [[d.year, d.month, d.day]]}
-    elif paper.year:
-        item["issued"] = {"date-parts": [[paper.year]]}
+    for person in f.people(paper):
+        variable = "author" if person.role == AuthorRole.SPEAKER else str(person.role)
+        item.setdefault(variable, []).append(csl_name(person.parts))
+    if paper.authors_truncated:
+        item.setdefault("author", []).append({"literal": "others"})
+    if issued := csl_date(paper.issued):
+        item["issued"] = issued
+    if accessed := csl_date(paper.accessed):
+        item["accessed"] = accessed
     if paper.venue:
         item["event" if paper.kind == PaperKind.TALK else "container-title"] = paper.venue.name
         if paper.venue.short_name:
             item["container-title-short"] = paper.venue.short_name
         custom["venue-kind"] = paper.venue.kind
-    if paper.doi:
-        item["DOI"] = paper.doi
+    for variable, column in CSL_COLUMNS.items():
+        if value := getattr(paper, column):
+            item[variable] = csl_language(value) if variable == "language" else value
+    if doi := f.doi_as_written(paper):
+        item["DOI"] = doi
     if paper.arxiv_id:
-        item["number"] = f"arXiv:{paper.arxiv_id}"
+        item.setdefault("number", f"arXiv:{paper.arxiv_id}")
         custom["arxiv"] = paper.arxiv_id
     if links := f.links(paper):
         item["URL"] = links[0][0]
         custom["links"] = [{"url": url, "kind": kind} for url, kind in links]
     if paper.abstract:
         item["abstract"] = paper.abstract
+    if keywords := f.keyword_names(paper):
+        item["keyword"] = ", ".join(keywords)
     if concepts := f.concept_names(paper):
-        item["keyword"] = ", ".join(concepts)
         custom["concepts"] = concepts
+    for variable, value in (paper.extra or {}).items():
+        if variable not in _FORMAT_KEYS and variable not in item:
+            item[variable] = value
     item["custom"] = custom
     return item
 
@@ -182,107 +232,122 @@ def _items(reader: Iterable[Line], file_name: str) -> Iterator[tuple[int, dict]]
 
 def parse(reader: Iterable[Line], file_name: str, warnings: list[str]) -> Iterator[PaperRecord]:
     for line, item in _items(reader, file_name):
-        yield _record(item, line, file_name)
+        yield _record(item, line, file_name, warnings)
 
 
 def _string(item: dict, key: str, checks: f.Checks) -> str:
     value = item.get(key)
     if value is None:
         return ""
-    if not isinstance(value, (str, int)):
-        checks.fail(key, f"expected a string, found {type(value).__name__}")
+    if not isinstance(value, str | int | float):
+        checks.problem(key, f"expected a string, found {type(value).__name__}")
+        return ""
     return str(value)
 
 
-def _names(item: dict, key: str, role: AuthorRole, checks: f.Checks) -> list[tuple[str, AuthorRole]]:
+def _people(item: dict, key: str, role: AuthorRole, checks: f.Checks) -> tuple[list[Person], bool]:
     value = item.get(key) or []
     if not isinstance(value, list):
-        checks.fail(key, "expected a list of names")
-    found = []
+        checks.problem(key, "expected a list of names")
+        return [], False
+    found, others = [], False
     for number, name in enumerate(value, 1):
         if not isinstance(name, dict):
-            checks.fail(f"{key}[{number}]", "expected a name object (family, given or literal)")
+            checks.problem(f"{key}[{number}]", "expected a name object (family, given or literal)")
+            continue
         if name.get("literal"):
-            full = str(name["literal"])
-        else:
-            particle = " ".join(str(name[k]) for k in ("dropping-particle", "non-dropping-particle") if name.get(k))
-            full = join_name(
-                given=str(name.get("given") or ""),
-                particle=particle,
-                family=str(name.get("family") or ""),
-                suffix=str(name.get("suffix") or ""),
-            )
-        full = checks.text(full, f"{key}[{number}]", 300)
+            literal = " ".join(str(name["literal"]).split())
+            if literal.casefold() == "others":
+                others = True
+                continue
+            found.append(Person(checks.text(literal, f"{key}[{number}]", 300), role, PersonName(literal, literal=True)))
+            continue
+        particle = " ".join(str(name[k]) for k in ("dropping-particle", "non-dropping-particle") if name.get(k))
+        parts = PersonName(
+            family=" ".join(str(name.get("family") or "").split()),
+            given=" ".join(str(name.get("given") or "").split()),
+            particle=particle,
+            suffix=str(name.get("suffix") or "").strip(),
+        )
+        if not parts.family and parts.given:
+            parts = PersonName(family=parts.given)
+        full = checks.text(join_name(**{k: getattr(parts, k) for k in ("given", "particle", "family", "suffix")}),
+                           f"{key}[{number}]", 300)  # fmt: skip
         if full:
-            found.append((full, role))
-    return found
+            found.append(Person(full, role, parts))
+    return found, others
 
 
-def _date(item: dict, checks: f.Checks) -> tuple[int | None, object]:
-    issued = item.get("issued")
-    if not issued:
-        return None, None
-    if isinstance(issued, str):  # EDTF: 2023, 2023-03, 2023-03-20
-        parts = issued.split("/")[0].split("-")
-    elif isinstance(issued, dict) and issued.get("date-parts"):
-        try:
-            parts = [str(p) for p in issued["date-parts"][0]]
-        except (TypeError, IndexError, KeyError):
-            checks.fail("issued", "date-parts must be [[year, month, day]]")
-    elif isinstance(issued, dict) and issued.get("raw"):
-        parts = str(issued["raw"]).split("-")
-    else:
-        return None, None
-    year = checks.year(parts[0] if parts else None, "issued")
-    published_on = checks.date(year, *(parts[1:3] + [None, None])[:2], "issued")
-    return year, published_on
-
-
-def _record(item: dict, line: int, file_name: str) -> PaperRecord:
-    checks = f.Checks(file_name, line)
-    if "type" not in item:
-        checks.fail("type", "every CSL-JSON item needs a type")
-    custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
-    kind = PaperKind.TALK if item.get("type") == "speech" else PaperKind.ARTICLE
+def _record(item: dict, line: int, file_name: str, warnings: list[str] | None = None) -> PaperRecord:
+    checks = f.Checks(file_name, line, warnings)
     raw = json.dumps(item, ensure_ascii=False, sort_keys=True)
-    record = PaperRecord(line=line, raw=raw, kind=kind)
+    item_type = str(item.get("type") or "")
+    if not item_type:
+        checks.problem("type", "every CSL-JSON item needs a type")
+    elif item_type not in ItemType.values:
+        checks.warn("type", f"{item_type!r} is not a CSL type: read as article")
+        item_type = ItemType.ARTICLE
+    custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
+    kind = PaperKind.TALK if item_type == ItemType.SPEECH else PaperKind.ARTICLE
+    record = PaperRecord(line=line, raw=raw, kind=kind, item_type=item_type or ItemType.ARTICLE)
     record.title = checks.text(_string(item, "title", checks), "title", 1000)
     record.abstract = _string(item, "abstract", checks).strip()
-    record.authors = _names(item, "author", f.writer_role(kind), checks)
-    record.authors += _names(item, "organizer", AuthorRole.ORGANIZER, checks)
-    record.year, record.published_on = _date(item, checks)
-    venue = _string(item, "event" if kind == PaperKind.TALK else "container-title", checks) or _string(
-        item, "event" if kind != PaperKind.TALK else "container-title", checks
-    )
-    venue = checks.text(venue, "container-title", 500)
+    for variable in NAME_VARIABLES:
+        role = f.writer_role(kind) if variable == "author" else AuthorRole(variable)
+        people, others = _people(item, variable, role, checks)
+        record.authors += people
+        record.authors_truncated |= others
+    record.issued = checks.csl_date(item.get("issued"), "issued")
+    record.accessed = checks.csl_date(item.get("accessed"), "accessed")
+    venue_key = "event" if kind == PaperKind.TALK else "container-title"
+    venue = _string(item, venue_key, checks) or _string(item, "container-title", checks)
+    venue = checks.text(venue, venue_key, 500)
     if venue:
-        default = _VENUE_KINDS.get(
-            item.get("type"), VenueKind.LISTING if kind == PaperKind.ARTICLE else VenueKind.WORKSHOP
-        )
+        default = _VENUE_KINDS.get(item_type, VenueKind.OTHER)
         if default == VenueKind.CONFERENCE and "workshop" in venue.lower():
             default = VenueKind.WORKSHOP
+        short = _string(item, "container-title-short", checks) or _string(item, "journalAbbreviation", checks)
         record.venue = VenueRecord(
             name=venue,
             kind=f.venue_kind(custom.get("venue-kind"), default),
-            short_name=checks.text(_string(item, "container-title-short", checks), "container-title-short", 100),
+            short_name=checks.text(short, "container-title-short", 100),
         )
-    record.doi = checks.doi(_string(item, "DOI", checks), "DOI")
-    number = _string(item, "number", checks)
+    for variable in CSL_COLUMNS:
+        if value := _string(item, variable, checks).strip():
+            record.csl[variable] = value
+    doi = _string(item, "DOI", checks)
+    record.doi = checks.doi(doi, "DOI")
+    f.keep_doi_as_written(record, doi)
+    number = _string(item, "number", checks).strip()
     arxiv = custom.get("arxiv") or (number[6:] if number.lower().startswith("arxiv:") else None)
     record.arxiv_id = checks.arxiv_id(arxiv, "custom.arxiv" if custom.get("arxiv") else "number")
+    if number and not (record.arxiv_id and number.lower().startswith("arxiv:")):
+        record.csl["number"] = number
     if isinstance(custom.get("links"), list):
         for link in custom["links"]:
             if not isinstance(link, dict) or not isinstance(link.get("url"), str):
-                checks.fail("custom.links", 'each link must be {"url": …, "kind": …}')
-            record.links.append(f.link_with_kind(checks.url(link["url"], "custom.links"), link.get("kind")))
+                checks.problem("custom.links", 'each link must be {"url": …, "kind": …}')
+                continue
+            record.links += [f.link_with_kind(u, link.get("kind")) for u in checks.urls(link["url"], "custom.links")]
     elif url := _string(item, "URL", checks):
-        record.links.append(f.link_with_kind(checks.url(url, "URL"), None))
+        record.links += [f.link_with_kind(u, None) for u in checks.urls(url, "URL")]
+    keywords = item.get("keyword")
+    if isinstance(keywords, list):  # not CSL, but some tools write a list
+        keywords = ", ".join(str(k) for k in keywords)
+    record.keywords = [checks.text(k, "keyword", 300) for k in str(keywords or "").split(",") if k.strip()]
     if isinstance(custom.get("concepts"), list):
-        names = [str(name) for name in custom["concepts"]]
+        record.concepts = [
+            checks.text(str(name), "custom.concepts", 300) for name in custom["concepts"] if str(name).strip()
+        ]
+    for variable, value in item.items():
+        if variable not in _HANDLED and value not in (None, "", [], {}):
+            record.extra[variable] = value
+    key = str(item["id"]) if item.get("id") not in (None, "") else None
+    if key and "://" in key:
+        record.alias_keys.append(key)  # a Zotero item URL names the item, but is no key to cite by
     else:
-        names = [name.strip() for name in _string(item, "keyword", checks).split(",")]
-    record.concepts = [checks.text(name, "keyword", 300) for name in names if name.strip()]
-    record.citation_key = str(item["id"]) if item.get("id") not in (None, "") else None
+        record.citation_key = key
     if not record.title:
         record.review_reason = f.UNTITLED_REASON
+    record.problems += checks.problems
     return record

@@ -1,16 +1,16 @@
 """What the three formats share: a paper seen as reference managers see it, and checks on what
 they send back, each failing with the file, the line and the field to blame."""
 
-import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bibliography import dates
 from bibliography.importers.errors import DumpError
 from bibliography.importers.links import link_kind
 from bibliography.models import ARXIV_ID_PATTERN, AuthorRole, LinkKind, Paper, PaperKind, VenueKind
 from bibliography.text import whole_number
 
-from .names import PersonName, split_name
+from .names import PersonName
 
 UNTITLED_REASON = "no title: imported from a reference-manager file without one"
 
@@ -22,20 +22,17 @@ _ARXIV = re.compile(r"^(?:arxiv:\s*|https?://arxiv\.org/abs/)?(.+?)(?:v\d+)?$", 
 class Person:
     name: str
     role: AuthorRole
-
-    @property
-    def parts(self) -> PersonName:
-        return split_name(self.name)
+    parts: PersonName
 
 
 def people(paper: Paper) -> list[Person]:
-    """Authors (or speakers) and organisers in order; authorships prefetched."""
+    """Everyone who contributed, in order, with the parts of their names; authorships prefetched."""
     ordered = sorted(paper.authorships.all(), key=lambda a: a.position)
-    return [Person(a.author.name, AuthorRole(a.role)) for a in ordered]
+    return [Person(a.credited_name, AuthorRole(a.role), a.credited_parts) for a in ordered]
 
 
 def writers(paper: Paper) -> list[Person]:
-    return [p for p in people(paper) if p.role != AuthorRole.ORGANIZER]
+    return [p for p in people(paper) if p.role in (AuthorRole.AUTHOR, AuthorRole.SPEAKER)]
 
 
 def organizers(paper: Paper) -> list[Person]:
@@ -44,6 +41,11 @@ def organizers(paper: Paper) -> list[Person]:
 
 def links(paper: Paper) -> list[tuple[str, str]]:
     return [(link.url, link.kind) for link in sorted(paper.links.all(), key=lambda link: link.id)]
+
+
+def keyword_names(paper: Paper) -> list[str]:
+    """The paper's keywords in their order; `paper_keywords` prefetched (see PaperQuerySet.for_listing)."""
+    return [pk.keyword.name for pk in sorted(paper.paper_keywords.all(), key=lambda pk: pk.position)]
 
 
 def concept_names(paper: Paper) -> list[str]:
@@ -60,20 +62,36 @@ def writer_role(kind: str) -> AuthorRole:
 
 @dataclass
 class Checks:
-    """Field checks for one record of one file."""
+    """Field checks for one record of one file. A value that cannot be read is a problem of the
+    record (named with the file, the line and the field) and the rest of the file is still read,
+    so that one pass reports them all; a value that can be read with a guess is a warning."""
 
     file_name: str
     line: int
+    warnings: list[str] | None = None
+    problems: list[DumpError] = field(default_factory=list)
+    # URIs of other schemes (a reference manager's own, "papers3://…"): no link, but kept as written
+    other_uris: list[str] = field(default_factory=list)
 
     def fail(self, field: str, message: str):
+        """A problem the record cannot be read past."""
         raise DumpError(self.file_name, self.line, f"{field}: {message}")
 
+    def problem(self, field: str, message: str) -> None:
+        self.problems.append(DumpError(self.file_name, self.line, f"{field}: {message}"))
+
+    def warn(self, field: str, message: str) -> None:
+        if self.warnings is not None:
+            self.warnings.append(f"{self.file_name}:{self.line}: {field}: {message}")
+
     def doi(self, value: str | None, field: str = "doi") -> str | None:
+        """The DOI, normalised; something else in a DOI field is kept by the caller, with a warning."""
         if not value or not value.strip():
             return None
         match = _DOI.match(value.strip())
         if not match or len(match.group(1)) > 255:
-            self.fail(field, f"{value.strip()[:80]!r} is not a DOI (10.<registrant>/<suffix>)")
+            self.warn(field, f"{value.strip()[:80]!r} is not a DOI (10.<registrant>/<suffix>); kept as written")
+            return None
         return match.group(1).lower()
 
     def arxiv_id(self, value: str | None, field: str) -> str | None:
@@ -81,7 +99,10 @@ class Checks:
             return None
         ident = _ARXIV.match(value.strip()).group(1)
         if not re.match(ARXIV_ID_PATTERN, ident):
-            self.fail(field, f"{value.strip()[:80]!r} is not an arXiv id (2401.01234 or hep-th/9901001)")
+            self.warn(
+                field, f"{value.strip()[:80]!r} is not an arXiv id (2401.01234 or hep-th/9901001); kept as written"
+            )
+            return None
         return ident
 
     def year(self, value, field: str) -> int | None:
@@ -89,29 +110,84 @@ class Checks:
             return None
         text = str(value).strip()
         if not 1400 <= (whole_number(text) or 0) <= 2200:
-            self.fail(field, f"{text[:40]!r} is not a year between 1400 and 2200")
+            self.problem(field, f"{text[:40]!r} is not a year between 1400 and 2200")
+            return None
         return int(text)
 
-    def date(self, year: int | None, month, day, field: str) -> datetime.date | None:
-        """A full date, or None when only the year (or year and month) is known."""
-        if year is None or month in (None, "") or day in (None, ""):
+    def date(self, value: str | None, field: str) -> dict | None:
+        """A date as reference managers write it (ISO date or date-time, EDTF, a range), as a CSL date."""
+        if not value or not str(value).strip():
             return None
         try:
-            return datetime.date(year, int(month), int(day))
-        except (TypeError, ValueError):
-            self.fail(field, f"{year}-{month}-{day} is not a date")
+            return dates.from_iso(str(value))
+        except dates.DateError as error:
+            self.problem(field, str(error))
+            return None
+
+    def csl_date(self, value, field: str) -> dict | None:
+        try:
+            return dates.from_csl(value)
+        except (dates.DateError, TypeError, ValueError) as error:
+            self.problem(field, str(error))
+            return None
 
     def text(self, value: str | None, field: str, limit: int | None = None) -> str:
-        value = " ".join((value or "").split()) if limit else (value or "").strip()
+        value = squeeze(value or "") if limit else (value or "").strip()
         if limit and len(value) > limit:
-            self.fail(field, f"longer than {limit} characters ({len(value)})")
+            self.problem(field, f"longer than {limit} characters ({len(value)})")
+            return value[:limit]
         return value
 
-    def url(self, value: str, field: str) -> str:
-        value = value.strip()
-        if not re.match(r"^https?://\S+$", value, re.IGNORECASE) or len(value) > 2000:
-            self.fail(field, f"{value[:80]!r} is not an http(s) URL")
-        return value
+    def urls(self, value: str | None, field: str) -> list[str]:
+        """Every URL of a field (reference managers put several in one, separated by spaces); one
+        written without a scheme is taken as https, with a warning."""
+        found = []
+        for word in (value or "").split():
+            if re.match(r"^https?://\S+$", word, re.IGNORECASE):
+                url = word
+            elif re.match(r"^(www\.|[a-z0-9-]+(\.[a-z0-9-]+)+/)\S*$", word, re.IGNORECASE):
+                url = "https://" + word
+                self.warn(field, f"{word[:80]!r} has no scheme: taken as {url[:90]!r}")
+            elif re.match(r"^[a-z][a-z0-9+.-]*:\S+$", word, re.IGNORECASE):
+                self.warn(field, f"{word[:80]!r} is not a web address: kept as written, not as a link")
+                self.other_uris.append(word)
+                continue
+            else:
+                self.problem(field, f"{word[:80]!r} is not an http(s) URL")
+                continue
+            if len(url) > 2000:
+                self.problem(field, f"a URL longer than 2,000 characters ({len(url)})")
+                continue
+            found.append(url)
+        return found
+
+    def url(self, value: str, field: str) -> str | None:
+        urls = self.urls(value, field)
+        return urls[0] if urls else None
+
+
+def squeeze(value: str) -> str:
+    """Runs of spaces, tabs and line breaks as one space (a no-break space is kept: it is meant)."""
+    return _SPACES.sub(" ", value).strip()
+
+
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def keep_doi_as_written(record, written: str | None) -> None:
+    """A DOI is stored lower-case (it is matched without case); the file's spelling, or a value
+    that is no DOI at all, is kept to be written back."""
+    if written and written.strip() != record.doi:
+        record.extra["DOI"] = written.strip()
+
+
+def doi_as_written(paper: Paper) -> str | None:
+    written = (paper.extra or {}).get("DOI")
+    if paper.doi:
+        if isinstance(written, str) and written.lower().endswith(paper.doi):
+            return written
+        return paper.doi
+    return written if isinstance(written, str) else None
 
 
 def link_with_kind(url: str, kind: str | None) -> tuple[str, LinkKind]:

@@ -12,11 +12,10 @@ from collections.abc import Sequence
 
 from django.db import connection, transaction
 
-from bibliography import text
+from bibliography import richtext, text
 from bibliography.models import CITATION_KEY_PATTERN, CitationKeyAlias, CitationKeyStem, Paper
 
 from .fields import people
-from .names import split_name
 
 # Key assignment runs one at a time: two exports choosing keys at once could choose the same one.
 _KEYS_LOCK = 0x6B657973  # "keys"
@@ -28,11 +27,10 @@ STOPWORDS = frozenset({
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
 
 
-def key_stem(paper: Paper, first_author: str | None) -> str:
+def key_stem(paper: Paper, first_family: str | None) -> str:
     """`family` + `year` + first significant word of the title (of the abstract when untitled)."""
-    family = split_name(first_author).family if first_author else ""
-    name = _NOT_KEY.sub("", text.fold(family)) or "anon"
-    title = paper.title or paper.abstract[:300]
+    name = _NOT_KEY.sub("", text.fold(first_family or "")) or "anon"
+    title = richtext.plain(paper.title) or paper.abstract[:300]
     words = [w for w in _NOT_KEY.sub(" ", text.fold(title)).split() if w not in STOPWORDS]
     word = words[0] if words else "untitled"
     return f"{name[:40]}{paper.year or 'nd'}{word[:40]}"
@@ -134,7 +132,7 @@ def keys_assign(papers: Sequence[Paper]) -> None:
             .values_list("id", "citation_key")
         )
         fresh = [paper for paper in todo if paper.pk not in already]
-        stems = [(None, key_stem(paper, next((p.name for p in people(paper)), None))) for paper in fresh]
+        stems = [(None, key_stem(paper, next((p.parts.family for p in people(paper)), None))) for paper in fresh]
         for paper, key in zip(fresh, choose_keys(stems), strict=True):
             paper.citation_key = key
         Paper.objects.bulk_update(fresh, ["citation_key"])

@@ -1,9 +1,11 @@
 """People's names split into the parts reference managers want, and joined back without loss.
 
-An author is stored as one name as it was written ("Ludwig van Beethoven"). BibTeX, CSL-JSON and
-RIS want family and given names apart; the split below is the usual one (the last word is the
-family name, with a lower-case particle and a generational suffix kept beside it), and `full`
-puts the parts back into the very same string, so a name survives any number of round trips.
+An author is stored as the name as it is written ("Ludwig van Beethoven") and its parts as the
+source gave them (BibTeX's "van Beethoven, Ludwig", CSL's family and given). A name that came
+without parts (a listing page, the API) is split the usual way below (the last word is the family
+name, with a lower-case particle and a generational suffix kept beside it), and `full` puts the
+parts back into the very same string, so a name survives any number of round trips. An
+institution ("World Health Organization") is a literal name: kept whole, never split.
 """
 
 from dataclasses import dataclass
@@ -45,6 +47,7 @@ class PersonName:
     given: str = ""
     particle: str = ""
     suffix: str = ""
+    literal: bool = False  # an institution's name, in `family`, never split
 
     @property
     def full(self) -> str:
@@ -52,7 +55,7 @@ class PersonName:
 
     @property
     def is_single_word(self) -> bool:
-        return not (self.given or self.particle or self.suffix) and " " not in self.family
+        return self.literal or not (self.given or self.particle or self.suffix) and " " not in self.family
 
 
 def _is_particle(word: str) -> bool:

@@ -1,5 +1,12 @@
 """RIS, the tagged format of EndNote, Zotero and most publishers' "export citation" buttons,
-written and read with rispy: one `TY` … `ER` record per paper."""
+written and read with rispy: one `TY` … `ER` record per paper.
+
+Tags map onto the record (CSL's vocabulary): types both ways, `AU`/`A2`/`A3`/`A4` as authors,
+editors, series editors (a talk's organisers) and translators, `T2` the container, `T3` the
+series, `SP`–`EP` the pages, `SN` an ISBN or ISSN by type, `DA`/`PY` the date as precise as given
+(`2018/04//`), `Y2` the access date, a DOI found in `M3` where some exporters put it. Tags the
+record has no place for (`DP`, `CN`, `L1`, …) are kept in `Paper.extra["ris"]` and written back.
+"""
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -7,57 +14,144 @@ from collections.abc import Iterable, Iterator, Sequence
 import rispy
 from rispy.writer import RisWriter
 
+from bibliography import dates
 from bibliography.importers.errors import DumpError
 from bibliography.importers.reader import Line
-from bibliography.importers.records import PaperRecord, VenueRecord
-from bibliography.models import AuthorRole, Paper, PaperKind, VenueKind
+from bibliography.importers.records import PaperRecord, Person, VenueRecord
+from bibliography.models import AuthorRole, ItemType, Paper, PaperKind, VenueKind
 
 from . import fields as f
-from .names import PersonName, join_name
+from .names import PersonName
 
 MEDIA_TYPE = "application/x-research-info-systems"
 
-_TYPES = {VenueKind.JOURNAL: "JOUR", VenueKind.CONFERENCE: "CPAPER", VenueKind.WORKSHOP: "CPAPER"}
-_VENUE_KINDS = {"JOUR": VenueKind.JOURNAL, "CPAPER": VenueKind.CONFERENCE, "CONF": VenueKind.CONFERENCE}
-_TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
+TYPES_IN = {
+    "JOUR": ItemType.ARTICLE_JOURNAL, "EJOUR": ItemType.ARTICLE_JOURNAL, "JFULL": ItemType.ARTICLE_JOURNAL,
+    "MGZN": ItemType.ARTICLE_MAGAZINE, "NEWS": ItemType.ARTICLE_NEWSPAPER, "BOOK": ItemType.BOOK,
+    "EBOOK": ItemType.BOOK, "EDBOOK": ItemType.BOOK, "CHAP": ItemType.CHAPTER, "ECHAP": ItemType.CHAPTER,
+    "CONF": ItemType.PAPER_CONFERENCE, "CPAPER": ItemType.PAPER_CONFERENCE, "THES": ItemType.THESIS,
+    "RPRT": ItemType.REPORT, "ELEC": ItemType.WEBPAGE, "WEB": ItemType.WEBPAGE, "BLOG": ItemType.POST_WEBLOG,
+    "SLIDE": ItemType.SPEECH, "DATA": ItemType.DATASET, "COMP": ItemType.SOFTWARE, "PAT": ItemType.PATENT,
+    "UNPB": ItemType.MANUSCRIPT, "MANSCPT": ItemType.MANUSCRIPT, "ICOMM": ItemType.PERSONAL_COMMUNICATION,
+    "PCOMM": ItemType.PERSONAL_COMMUNICATION, "INTV": ItemType.INTERVIEW, "VIDEO": ItemType.MOTION_PICTURE,
+    "MPCT": ItemType.MOTION_PICTURE, "MAP": ItemType.MAP, "HEAR": ItemType.HEARING, "BILL": ItemType.BILL,
+    "CASE": ItemType.LEGAL_CASE, "STAND": ItemType.STANDARD, "PAMP": ItemType.PAMPHLET,
+    "ENCYC": ItemType.ENTRY_ENCYCLOPEDIA, "DICT": ItemType.ENTRY_DICTIONARY, "ART": ItemType.GRAPHIC,
+    "SOUND": ItemType.SONG, "MUSIC": ItemType.MUSICAL_SCORE, "STAT": ItemType.LEGISLATION,
+    "GEN": ItemType.ARTICLE,
+}  # fmt: skip
+TYPES_OUT = {
+    ItemType.ARTICLE_JOURNAL: "JOUR", ItemType.ARTICLE_MAGAZINE: "MGZN", ItemType.ARTICLE_NEWSPAPER: "NEWS",
+    ItemType.BOOK: "BOOK", ItemType.CHAPTER: "CHAP", ItemType.PAPER_CONFERENCE: "CPAPER", ItemType.THESIS: "THES",
+    ItemType.REPORT: "RPRT", ItemType.WEBPAGE: "ELEC", ItemType.POST_WEBLOG: "BLOG", ItemType.SPEECH: "SLIDE",
+    ItemType.DATASET: "DATA", ItemType.SOFTWARE: "COMP", ItemType.PATENT: "PAT", ItemType.MANUSCRIPT: "UNPB",
+    ItemType.PERSONAL_COMMUNICATION: "PCOMM", ItemType.INTERVIEW: "INTV", ItemType.MOTION_PICTURE: "VIDEO",
+    ItemType.MAP: "MAP", ItemType.HEARING: "HEAR", ItemType.BILL: "BILL", ItemType.LEGAL_CASE: "CASE",
+    ItemType.STANDARD: "STAND", ItemType.PAMPHLET: "PAMP", ItemType.ENTRY_ENCYCLOPEDIA: "ENCYC",
+    ItemType.ENTRY_DICTIONARY: "DICT", ItemType.GRAPHIC: "ART", ItemType.SONG: "SOUND",
+    ItemType.MUSICAL_SCORE: "MUSIC", ItemType.LEGISLATION: "STAT",
+}  # fmt: skip
+_BOOKISH = {ItemType.BOOK, ItemType.CHAPTER}
+_VENUE_KINDS = {
+    ItemType.ARTICLE_JOURNAL: VenueKind.JOURNAL,
+    ItemType.PAPER_CONFERENCE: VenueKind.CONFERENCE,
+    ItemType.CHAPTER: VenueKind.BOOK,
+    ItemType.WEBPAGE: VenueKind.WEBSITE,
+    ItemType.SPEECH: VenueKind.WORKSHOP,
+}
+# rispy's names of the tags read into the record; the others are kept as they are
+_READ = {
+    "type_of_reference", "title", "primary_title", "short_title", "authors", "first_authors", "secondary_authors",
+    "tertiary_authors", "subsidiary_authors", "year", "publication_year", "date", "access_date", "secondary_title",
+    "journal_name", "alternate_title1", "alternate_title2", "alternate_title3", "tertiary_title", "volume", "number",
+    "start_page", "end_page", "issn", "publisher", "place_published", "edition", "language", "abstract",
+    "notes_abstract", "notes", "keywords", "doi", "urls", "type_of_work", "id",
+}  # fmt: skip
+_DOI_LIKE = re.compile(r"^(doi:\s*|https?://(dx\.)?doi\.org/)?10\.\d{4,9}/\S+$", re.IGNORECASE)
 
 
 def ris_name(person: PersonName) -> str:
     """`Last, First, Suffix`, the RIS form; the particle stays with the family name."""
+    if person.literal:
+        return person.family
     parts = [" ".join(part for part in (person.particle, person.family) if part), person.given, person.suffix]
     while len(parts) > 1 and not parts[-1]:
         parts.pop()
     return ", ".join(parts)
 
 
+def _ris_date(date: dict | None) -> str:
+    """`YYYY/MM/DD/other`, with empty parts for what is not known."""
+    parts = (date or {}).get("date-parts") or []
+    if not parts:
+        return ""
+    point = parts[0] + [None, None]
+    other = dates.season_name(date)
+    return "/".join(f"{p:02d}" if isinstance(p, int) else "" for p in point[1:3]).join([f"{point[0]}/", f"/{other}"])
+
+
 def ris_reference(paper: Paper) -> dict:
-    venue_kind = paper.venue.kind if paper.venue else None
-    kind = "SLIDE" if paper.kind == PaperKind.TALK else _TYPES.get(venue_kind, "GEN")
-    reference: dict = {"type_of_reference": kind, "id": paper.citation_key}
+    kept = (paper.extra or {}).get("ris", {})
+    ris_type = kept.get("type_of_reference")
+    if TYPES_IN.get(ris_type) != paper.item_type:
+        ris_type = "SLIDE" if paper.kind == PaperKind.TALK else TYPES_OUT.get(paper.item_type, "GEN")
+    reference: dict = {"type_of_reference": ris_type, "id": paper.citation_key}
     if paper.title:
         reference["title"] = paper.title
-    if writers := f.writers(paper):
-        reference["authors"] = [ris_name(p.parts) for p in writers]
-    if organizers := f.organizers(paper):
-        reference["tertiary_authors"] = [ris_name(p.parts) for p in organizers]
+    roles = {
+        "authors": (AuthorRole.AUTHOR, AuthorRole.SPEAKER),
+        "secondary_authors": (AuthorRole.EDITOR,),
+        "tertiary_authors": (AuthorRole.COLLECTION_EDITOR, AuthorRole.ORGANIZER),
+        "subsidiary_authors": (AuthorRole.TRANSLATOR,),
+    }
+    people = f.people(paper)
+    for key, wanted in roles.items():
+        if names := [ris_name(p.parts) for p in people if p.role in wanted]:
+            reference[key] = names
     if paper.year:
         reference["year"] = str(paper.year)
-    if paper.published_on:
-        reference["date"] = paper.published_on.strftime("%Y/%m/%d")
+    if date := _ris_date(paper.issued):
+        reference["date"] = date
+    if paper.accessed:
+        reference["access_date"] = _ris_date(paper.accessed)
     if paper.venue:
         reference["secondary_title"] = paper.venue.name
-        if paper.venue.kind == VenueKind.JOURNAL:
-            reference["journal_name"] = paper.venue.name
-    if paper.doi:
-        reference["doi"] = paper.doi
+        if paper.venue.short_name:
+            reference["alternate_title2"] = paper.venue.short_name
+    for key, value in (
+        ("short_title", paper.title_short),
+        ("tertiary_title", paper.collection_title),
+        ("volume", paper.volume),
+        ("number", paper.issue or paper.number),
+        ("publisher", paper.publisher),
+        ("place_published", paper.publisher_place),
+        ("edition", paper.edition),
+        ("language", paper.language),
+        ("type_of_work", paper.genre),
+        ("issn", paper.isbn if paper.item_type in _BOOKISH else paper.issn),
+    ):
+        if value:
+            reference[key] = value
+    if paper.page:
+        start, _, end = paper.page.partition("-")
+        reference["start_page"] = start.strip()
+        if end.strip():
+            reference["end_page"] = end.strip()
+    if doi := f.doi_as_written(paper):
+        reference["doi"] = doi
     if paper.arxiv_id:
-        reference["number"] = f"arXiv:{paper.arxiv_id}"
+        reference["number"] = reference.get("number") or f"arXiv:{paper.arxiv_id}"
     if links := f.links(paper):
         reference["urls"] = [url for url, _ in links]
     if paper.abstract:
         reference["abstract"] = " ".join(paper.abstract.split())  # one line: RIS has no continuation
-    if concepts := f.concept_names(paper):
-        reference["keywords"] = concepts
+    if paper.note:
+        reference["notes"] = [" ".join(paper.note.split())]
+    if keywords := f.keyword_names(paper):
+        reference["keywords"] = keywords
+    for key, value in kept.items():
+        if key != "type_of_reference":
+            reference.setdefault(key, value)
     return reference
 
 
@@ -101,52 +195,131 @@ def _records(reader: Iterable[Line], file_name: str) -> Iterator[tuple[int, str]
 def parse(reader: Iterable[Line], file_name: str, warnings: list[str]) -> Iterator[PaperRecord]:
     for line, raw in _records(reader, file_name):
         try:
-            (reference,) = rispy.loads(raw, skip_unknown_tags=True)
+            (reference,) = rispy.loads(raw, skip_unknown_tags=False)
         except Exception as error:  # noqa: BLE001 — rispy raises bare IOError/ValueError for bad records
-            raise DumpError(file_name, line, f"not a RIS record: {error}") from None
-        yield _record(reference, raw, line, file_name)
+            broken = PaperRecord(line=line, raw=raw)
+            broken.problems.append(DumpError(file_name, line, f"not a RIS record: {error}"))
+            yield broken
+            continue
+        yield _record(reference, raw, line, file_name, warnings)
 
 
-def _name(value: str) -> str:
+def _person(value: str, role: AuthorRole, checks: f.Checks, tag: str) -> Person | None:
     parts = [part.strip() for part in value.split(",")]
-    if len(parts) == 1:
-        return parts[0]
-    family, given, suffix = (parts + ["", ""])[:3]
-    return join_name(given=given, family=family, suffix=suffix)
+    if not parts[0]:
+        return None
+    if len(parts) == 1:  # an institution, or a name given whole
+        name = PersonName(family=parts[0], literal=" " in parts[0])
+    else:
+        family, given, suffix = (parts + ["", ""])[:3]
+        name = PersonName(family=family, given=given, suffix=suffix)
+    full = name.family if name.literal else name.full
+    return Person(checks.text(full, tag, 300), role, name)
 
 
-def _record(reference: dict, raw: str, line: int, file_name: str) -> PaperRecord:
-    checks = f.Checks(file_name, line)
+def _date(value: str | None, checks: f.Checks, tag: str) -> dict | None:
+    """`2009///`, `1990/10/01/`, `2018/04//`, `2018/10/11/12:08:56`, `2015`."""
+    if not value or not value.strip():
+        return None
+    parts = (value.strip().split("/") + ["", "", ""])[:4]
+    numbers = [whole(p) for p in parts[:3]]
+    if numbers[0] is None:
+        return checks.date(value, tag)
+    try:
+        date = dates.from_parts(numbers[0], numbers[1], numbers[2] if numbers[1] else None)
+    except dates.DateError as error:
+        checks.problem(tag, str(error))
+        return None
+    season = dates.SEASONS.get(parts[3].strip().lower())
+    if season and len(date["date-parts"][0]) == 1:
+        date["season"] = season
+    return date
+
+
+def whole(value: str) -> int | None:
+    from bibliography.text import whole_number  # noqa: PLC0415
+
+    return whole_number(value.strip())
+
+
+def _record(reference: dict, raw: str, line: int, file_name: str, warnings: list[str] | None = None) -> PaperRecord:
+    checks = f.Checks(file_name, line, warnings)
     ris_type = reference.get("type_of_reference", "GEN")
-    kind = PaperKind.TALK if ris_type == "SLIDE" else PaperKind.ARTICLE
-    record = PaperRecord(line=line, raw=raw, kind=kind)
+    item_type = TYPES_IN.get(ris_type, ItemType.ARTICLE)
+    kind = PaperKind.TALK if item_type == ItemType.SPEECH else PaperKind.ARTICLE
+    record = PaperRecord(line=line, raw=raw, kind=kind, item_type=item_type)
+    kept: dict = {}
+    if TYPES_OUT.get(item_type, "GEN") != ris_type:
+        kept["type_of_reference"] = ris_type
     record.title = checks.text(reference.get("title") or reference.get("primary_title") or "", "TI", 1000)
     record.abstract = (reference.get("abstract") or reference.get("notes_abstract") or "").strip()
-    writers = reference.get("authors") or reference.get("first_authors") or []
-    record.authors = [(checks.text(_name(n), "AU", 300), f.writer_role(kind)) for n in writers if n.strip()]
-    record.authors += [
-        (checks.text(_name(n), "A3", 300), AuthorRole.ORGANIZER) for n in reference.get("tertiary_authors", [])
-    ]
-    year_text = (reference.get("year") or reference.get("publication_year") or "").split("/")[0]
-    record.year = checks.year(year_text, "PY")
-    if date := reference.get("date"):
-        parts = re.split(r"[/-]", date.strip())
-        year = checks.year(parts[0], "DA") if parts[0] else record.year
-        record.published_on = checks.date(year, *(parts[1:3] + ["", ""])[:2], "DA")
-        record.year = record.year or year
-    venue = reference.get("journal_name") or reference.get("secondary_title") or reference.get("alternate_title3")
+    roles = (
+        ("authors", f.writer_role(kind), "AU"),
+        ("first_authors", f.writer_role(kind), "A1"),
+        ("secondary_authors", AuthorRole.EDITOR, "A2"),
+        ("tertiary_authors", AuthorRole.ORGANIZER if kind == PaperKind.TALK else AuthorRole.COLLECTION_EDITOR, "A3"),
+        ("subsidiary_authors", AuthorRole.TRANSLATOR, "A4"),
+    )
+    for key, role, tag in roles:
+        values = reference.get(key) or []
+        for value in values if isinstance(values, list) else [values]:
+            if person := _person(value, role, checks, tag):
+                record.authors.append(person)
+    record.issued = _date(reference.get("date"), checks, "DA") or _date(
+        reference.get("year") or reference.get("publication_year"), checks, "PY"
+    )
+    year = (reference.get("year") or "").split("/")[0].strip()
+    if year and record.issued and dates.year_of(record.issued) != whole(year):
+        checks.warn("PY", f"the year {year} differs from the date {reference.get('date')}: the date is kept")
+    record.accessed = _date(reference.get("access_date"), checks, "Y2")
+    venue = reference.get("secondary_title") or reference.get("journal_name") or reference.get("alternate_title3")
     if venue := checks.text(venue or "", "T2", 500):
-        default = _VENUE_KINDS.get(ris_type, VenueKind.WORKSHOP if kind == PaperKind.TALK else VenueKind.LISTING)
+        default = _VENUE_KINDS.get(item_type, VenueKind.OTHER)
         if default == VenueKind.CONFERENCE and "workshop" in venue.lower():
             default = VenueKind.WORKSHOP
-        record.venue = VenueRecord(name=venue, kind=default)
-    record.doi = checks.doi(reference.get("doi"), "DO")
-    number = reference.get("number") or ""
+        short = reference.get("alternate_title2") or reference.get("alternate_title1") or ""
+        record.venue = VenueRecord(name=venue, kind=default, short_name=checks.text(short, "JA", 100))
+    csl = record.csl
+    for key, variable in (
+        ("short_title", "title-short"),
+        ("tertiary_title", "collection-title"),
+        ("volume", "volume"),
+        ("publisher", "publisher"),
+        ("place_published", "publisher-place"),
+        ("edition", "edition"),
+        ("language", "language"),
+    ):
+        if value := str(reference.get(key) or "").strip():
+            csl[variable] = value
+    number = str(reference.get("number") or "").strip()
     if number.lower().startswith("arxiv:"):
         record.arxiv_id = checks.arxiv_id(number[6:], "IS")
-    record.links = [f.link_with_kind(checks.url(url, "UR"), None) for url in reference.get("urls", [])]
-    record.concepts = [checks.text(k, "KW", 300) for k in reference.get("keywords", []) if k.strip()]
+    elif number:
+        csl["issue" if item_type in (ItemType.ARTICLE_JOURNAL, ItemType.ARTICLE_MAGAZINE) else "number"] = number
+    start, end = str(reference.get("start_page") or "").strip(), str(reference.get("end_page") or "").strip()
+    if start or end:
+        csl["page"] = f"{start}-{end}" if start and end else start or end
+    if serial := str(reference.get("issn") or "").strip():
+        csl["ISBN" if item_type in _BOOKISH else "ISSN"] = serial
+    work = str(reference.get("type_of_work") or "").strip()
+    doi = reference.get("doi") or (work if _DOI_LIKE.match(work) else None)
+    if work and not _DOI_LIKE.match(work):
+        csl["genre"] = work
+    record.doi = checks.doi(doi, "DO" if reference.get("doi") else "M3")
+    f.keep_doi_as_written(record, doi)
+    notes = reference.get("notes") or []
+    if notes:
+        csl["note"] = "\n".join(notes)
+    for url in reference.get("urls", []):
+        record.links += [f.link_with_kind(u, None) for u in checks.urls(url, "UR")]
+    record.keywords = [checks.text(k, "KW", 300) for k in reference.get("keywords", []) if k.strip()]
     record.citation_key = reference.get("id") or None
+    for key, value in reference.items():
+        if key not in _READ and value:
+            kept[key] = {k: list(v) for k, v in value.items()} if key == "unknown_tag" else value
+    if kept:
+        record.extra["ris"] = kept
     if not record.title:
         record.review_reason = f.UNTITLED_REASON
+    record.problems += checks.problems
     return record

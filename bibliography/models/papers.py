@@ -3,10 +3,12 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import ExtractYear, Left, Lower
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, ExtractYear, Left, Lower
+from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
-from bibliography import text
+from bibliography import dates, text
 
 # A text search configuration made by migration 0001: English stemming over unaccented words,
 # so "Gödel" and "Godel" find each other.
@@ -20,20 +22,101 @@ ARXIV_ID_PATTERN = r"^([0-9]{4}\.[0-9]{4,5}|[a-z][a-z-]*(\.[A-Z]{2})?/[0-9]{7})$
 # What BibTeX, biber and reference managers all accept in a citation key.
 CITATION_KEY_PATTERN = r"^[A-Za-z0-9_:./+-]+$"
 
+# CSL's text variables that have a column of their own: the rest of a record goes in `extra`.
+CSL_COLUMNS = {
+    "title-short": "title_short",
+    "collection-title": "collection_title",
+    "collection-number": "collection_number",
+    "volume": "volume",
+    "issue": "issue",
+    "page": "page",
+    "number": "number",
+    "edition": "edition",
+    "publisher": "publisher",
+    "publisher-place": "publisher_place",
+    "genre": "genre",
+    "event-title": "event_title",
+    "event-place": "event_place",
+    "ISBN": "isbn",
+    "ISSN": "issn",
+    "language": "language",
+    "note": "note",
+}
+
 # Enough of an abstract to find it by; tsvector itself stops at 1 MB.
 SEARCHED_ABSTRACT_CHARS = 100_000
 
 
+class JsonType(models.Func):
+    function = "jsonb_typeof"
+    output_field = models.CharField()
+
+
 class VenueKind(models.TextChoices):
+    """What a paper's container is: where it was published (never a page that merely listed it)."""
+
     CONFERENCE = "conference"
     WORKSHOP = "workshop"
     JOURNAL = "journal"
-    LISTING = "listing", "listing (e.g. a trending-papers page)"
+    BOOK = "book", "book (a chapter's)"
+    WEBSITE = "website"
+    REPOSITORY = "repository", "repository or archive"
+    OTHER = "other"
 
 
 class PaperKind(models.TextChoices):
     ARTICLE = "article"
     TALK = "talk"
+
+
+class ItemType(models.TextChoices):
+    """CSL 1.0.2's item types, the vocabulary every reference manager maps to."""
+
+    ARTICLE = "article", "article (preprint, working paper)"
+    ARTICLE_JOURNAL = "article-journal", "journal article"
+    ARTICLE_MAGAZINE = "article-magazine", "magazine article"
+    ARTICLE_NEWSPAPER = "article-newspaper", "newspaper article"
+    BILL = "bill"
+    BOOK = "book"
+    BROADCAST = "broadcast"
+    CHAPTER = "chapter", "book chapter"
+    CLASSIC = "classic"
+    COLLECTION = "collection"
+    DATASET = "dataset"
+    DOCUMENT = "document"
+    ENTRY = "entry"
+    ENTRY_DICTIONARY = "entry-dictionary", "dictionary entry"
+    ENTRY_ENCYCLOPEDIA = "entry-encyclopedia", "encyclopedia entry"
+    EVENT = "event"
+    FIGURE = "figure"
+    GRAPHIC = "graphic"
+    HEARING = "hearing"
+    INTERVIEW = "interview"
+    LEGAL_CASE = "legal_case", "legal case"
+    LEGISLATION = "legislation"
+    MANUSCRIPT = "manuscript"
+    MAP = "map"
+    MOTION_PICTURE = "motion_picture", "motion picture"
+    MUSICAL_SCORE = "musical_score", "musical score"
+    PAMPHLET = "pamphlet"
+    PAPER_CONFERENCE = "paper-conference", "conference paper"
+    PATENT = "patent"
+    PERFORMANCE = "performance"
+    PERIODICAL = "periodical"
+    PERSONAL_COMMUNICATION = "personal_communication", "personal communication"
+    POST = "post"
+    POST_WEBLOG = "post-weblog", "blog post"
+    REGULATION = "regulation"
+    REPORT = "report"
+    REVIEW = "review"
+    REVIEW_BOOK = "review-book", "book review"
+    SOFTWARE = "software"
+    SONG = "song"
+    SPEECH = "speech", "speech or talk"
+    STANDARD = "standard"
+    THESIS = "thesis"
+    TREATY = "treaty"
+    WEBPAGE = "webpage"
 
 
 class LinkKind(models.TextChoices):
@@ -45,9 +128,35 @@ class LinkKind(models.TextChoices):
 
 
 class AuthorRole(models.TextChoices):
+    """How a person contributed: CSL's name variables, and "speaker" for a talk's."""
+
     AUTHOR = "author"
     SPEAKER = "speaker"
     ORGANIZER = "organizer"
+    EDITOR = "editor"
+    TRANSLATOR = "translator"
+    CONTAINER_AUTHOR = "container-author", "author of the container"
+    COLLECTION_EDITOR = "collection-editor", "series editor"
+    EDITORIAL_DIRECTOR = "editorial-director", "editorial director"
+    CHAIR = "chair"
+    COMPILER = "compiler"
+    COMPOSER = "composer"
+    CONTRIBUTOR = "contributor"
+    CURATOR = "curator"
+    DIRECTOR = "director"
+    EXECUTIVE_PRODUCER = "executive-producer", "executive producer"
+    GUEST = "guest"
+    HOST = "host"
+    ILLUSTRATOR = "illustrator"
+    INTERVIEWER = "interviewer"
+    NARRATOR = "narrator"
+    ORIGINAL_AUTHOR = "original-author", "original author"
+    PERFORMER = "performer"
+    PRODUCER = "producer"
+    RECIPIENT = "recipient"
+    REVIEWED_AUTHOR = "reviewed-author", "reviewed author"
+    SCRIPT_WRITER = "script-writer", "script writer"
+    SERIES_CREATOR = "series-creator", "series creator"
 
 
 class Source(models.TextChoices):
@@ -108,6 +217,7 @@ class PaperQuerySet(models.QuerySet):
                 to_attr="accepted_tags",
             ),
             "links",
+            models.Prefetch("paper_keywords", queryset=PaperKeyword.objects.select_related("keyword")),
         )
 
     def with_authors(self):
@@ -135,6 +245,41 @@ class Paper(models.Model):
         db_collation="C",
         help_text="The BibTeX key; set on first import or export, then kept so that documents citing it still work.",
     )
+    item_type = models.CharField(
+        "type", max_length=40, choices=ItemType.choices, default=ItemType.ARTICLE, help_text="CSL's item type."
+    )
+    issued = models.JSONField(
+        "date",
+        null=True,
+        blank=True,
+        help_text="When it was published, as precise as known (CSL date: year, month, day, season, range, circa).",
+    )
+    title_short = models.CharField("short title", max_length=500, blank=True)
+    collection_title = models.CharField("series", max_length=500, blank=True)
+    collection_number = models.CharField("number in series", max_length=100, blank=True)
+    volume = models.CharField(max_length=100, blank=True)
+    issue = models.CharField(max_length=100, blank=True)
+    page = models.CharField("pages", max_length=100, blank=True, help_text="Pages, or the article number.")
+    number = models.CharField(max_length=100, blank=True, help_text="A report's, patent's or standard's number.")
+    edition = models.CharField(max_length=100, blank=True)
+    publisher = models.CharField(max_length=500, blank=True, help_text="Or the university, for a thesis.")
+    publisher_place = models.CharField("place", max_length=500, blank=True)
+    genre = models.CharField(max_length=200, blank=True, help_text='A thesis or report\'s type ("PhD thesis").')
+    event_title = models.CharField("event", max_length=500, blank=True)
+    event_place = models.CharField(max_length=500, blank=True)
+    isbn = models.CharField("ISBN", max_length=200, blank=True)
+    issn = models.CharField("ISSN", max_length=200, blank=True)
+    language = models.CharField(max_length=50, blank=True)
+    note = models.TextField(blank=True)
+    accessed = models.JSONField(null=True, blank=True, help_text="When the URL was read (CSL date).")
+    authors_truncated = models.BooleanField(
+        "author list truncated", default=False, help_text='The author list ends with "and others" (et al.).'
+    )
+    extra = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Other CSL variables (PMID, license, …), and fields of a file's own format kept to be written back.",
+    )
     title_key = models.CharField(max_length=1000, blank=True, editable=False)
     abstract_key = models.CharField(max_length=32, null=True, blank=True, editable=False)
     search_vector = models.GeneratedField(
@@ -151,6 +296,7 @@ class Paper(models.Model):
 
     authors = models.ManyToManyField("Author", through="Authorship", related_name="papers")
     concepts = models.ManyToManyField("Concept", through="PaperConcept", related_name="papers")
+    keywords = models.ManyToManyField("Keyword", through="PaperKeyword", related_name="papers")
     references = models.ManyToManyField(
         "self", through="Citation", through_fields=("citing", "cited"), symmetrical=False, related_name="cited_by"
     )
@@ -176,6 +322,9 @@ class Paper(models.Model):
             # has_abstract=false
             models.Index(fields=["id"], condition=Q(abstract=""), name="paper_without_abstract_idx"),
             models.Index(fields=["published_on"], name="paper_published_on_idx"),
+            models.Index(fields=["item_type"], name="paper_item_type_idx"),
+            # import matching of books by ISBN
+            models.Index(fields=["isbn"], condition=~Q(isbn=""), name="paper_isbn_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title="") | Q(needs_review=True), name="paper_untitled_needs_review"),
@@ -198,6 +347,21 @@ class Paper(models.Model):
                 condition=Q(arxiv_id__isnull=True) | Q(arxiv_id__regex=ARXIV_ID_PATTERN),
                 name="paper_arxiv_id_normalised",
             ),
+            models.CheckConstraint(
+                condition=Q(issued__isnull=True)
+                | ~Q(issued__has_key="date-parts")
+                | Q(year=Cast(KT("issued__date-parts__0__0"), models.IntegerField())),
+                name="paper_year_matches_issued",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=PaperKind.TALK, item_type=ItemType.SPEECH)
+                | (~Q(kind=PaperKind.TALK) & ~Q(item_type=ItemType.SPEECH)),
+                name="paper_talk_is_speech",
+            ),
+            models.CheckConstraint(condition=Exact(JsonType("extra"), "object"), name="paper_extra_object"),
+            models.CheckConstraint(
+                condition=Q(issued__isnull=True) | Exact(JsonType("issued"), "object"), name="paper_issued_object"
+            ),
             models.UniqueConstraint(fields=["citation_key"], name="paper_citation_key_unique"),
             models.CheckConstraint(
                 condition=Q(citation_key__isnull=True) | Q(citation_key__regex=CITATION_KEY_PATTERN),
@@ -209,13 +373,23 @@ class Paper(models.Model):
         return self.display_title
 
     def save(self, *args, **kwargs):
-        self.refresh_keys()
-        if self.published_on is not None:
-            self.year = self.published_on.year
+        self.settle()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"title", "abstract"} & set(update_fields):
             kwargs["update_fields"] = set(update_fields) | {"title_key", "abstract_key"}
+        if update_fields is not None and {"year", "published_on", "issued"} & set(update_fields):
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"year", "published_on", "issued"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self.settle()
+
+    def settle(self) -> None:
+        """What is derived, derived: the matching keys, the year and day from the date, and a talk's type."""
+        self.refresh_keys()
+        self.issued, self.year, self.published_on = dates.settled(self.issued, self.year, self.published_on)
+        if self.kind == PaperKind.TALK or self.item_type == ItemType.SPEECH:
+            self.kind, self.item_type = PaperKind.TALK, ItemType.SPEECH
 
     @property
     def display_title(self) -> str:
@@ -264,7 +438,15 @@ class PaperLink(models.Model):
 class Author(models.Model):
     """A person who wrote, gave or organised papers and talks."""
 
-    name = models.CharField(max_length=300)
+    name = models.CharField(max_length=300, help_text="The name as it is written.")
+    # The parts a bibliography sorts and abbreviates by, as the name's source gave them.
+    family = models.CharField("family name", max_length=300, blank=True)
+    given = models.CharField("given names", max_length=300, blank=True)
+    particle = models.CharField(max_length=100, blank=True, help_text='"van", "de la", kept with the family name.')
+    suffix = models.CharField(max_length=50, blank=True, help_text='"Jr.", "III".')
+    literal = models.BooleanField(
+        "institution", default=False, help_text="An organisation's name, kept whole, never split into parts."
+    )
     name_key = models.CharField(max_length=300, editable=False)
     orcid = models.CharField("ORCID", max_length=19, null=True, blank=True, unique=True)
     search_vector = models.GeneratedField(
@@ -288,6 +470,11 @@ class Author(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="author_name_not_blank"),
             models.CheckConstraint(
+                condition=Q(literal=True, family="", given="", particle="", suffix="")
+                | Q(literal=False) & ~Q(family=""),
+                name="author_parts_or_literal",
+            ),
+            models.CheckConstraint(
                 condition=Q(orcid__isnull=True) | Q(orcid__regex=r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"),
                 name="author_orcid_format",
             ),
@@ -297,20 +484,51 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_key = text.name_key(self.name)
+        self.settle_parts()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = set(update_fields) | {"name_key"}
+        if update_fields is not None and {"name", "literal"} & set(update_fields):
+            kwargs["update_fields"] = set(update_fields) | {"name_key", "family", "given", "particle", "suffix"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self.settle_parts()
+
+    def settle_parts(self, parts=None) -> None:
+        """Fill the name's key and parts: the given parts, else the name split the usual way."""
+        from bibliography.interchange.names import split_name  # noqa: PLC0415 — names needs no models
+
+        self.name_key = text.name_key(self.name)
+        if self.literal:
+            self.family = self.given = self.particle = self.suffix = ""
+            return
+        if parts is None and self.family and text.name_key(self.parts.full) == self.name_key:
+            return  # parts already given for this very name
+        parts = parts or split_name(self.name)
+        self.family, self.given, self.particle, self.suffix = parts.family, parts.given, parts.particle, parts.suffix
+
+    @property
+    def parts(self):
+        from bibliography.interchange.names import PersonName  # noqa: PLC0415
+
+        if self.literal:
+            return PersonName(family=self.name, literal=True)
+        return PersonName(family=self.family, given=self.given, particle=self.particle, suffix=self.suffix)
 
 
 class Authorship(models.Model):
-    """An author's place in a paper's ordered author list."""
+    """An author's place in a paper's ordered author list, and the name the paper credits them by."""
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
     position = models.PositiveSmallIntegerField()
     role = models.CharField(max_length=20, choices=AuthorRole.choices, default=AuthorRole.AUTHOR)
+    credited = models.JSONField(
+        "credited as",
+        null=True,
+        blank=True,
+        help_text="The name as this paper gives it, when it differs from the author's own spelling "
+        "(name, family, given, particle, suffix, literal).",
+    )
 
     history = HistoricalRecords()
 
@@ -333,6 +551,68 @@ class Authorship(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.author}"
+
+    @property
+    def credited_parts(self):
+        """The name's parts as this paper gives them."""
+        from bibliography.interchange.names import PersonName  # noqa: PLC0415
+
+        if not self.credited:
+            return self.author.parts
+        return PersonName(
+            family=self.credited.get("family", ""),
+            given=self.credited.get("given", ""),
+            particle=self.credited.get("particle", ""),
+            suffix=self.credited.get("suffix", ""),
+            literal=bool(self.credited.get("literal")),
+        )
+
+    @property
+    def credited_name(self) -> str:
+        return (self.credited or {}).get("name") or self.author.name
+
+
+class Keyword(models.Model):
+    """A word a reference manager tags papers with (Zotero's tags, BibTeX's keywords): flat, per paper,
+    and never a concept of the graph on its own (a curator may map one to a concept)."""
+
+    name = models.CharField(max_length=300)
+    # folded, so that "ML" and "ml" are one keyword (the first spelling seen is kept)
+    name_key = models.CharField(max_length=300, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name_key"]
+        constraints = [models.CheckConstraint(condition=~Q(name_key=""), name="keyword_not_blank")]
+        indexes = [
+            # the keyword list's search box
+            GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="keyword_name_key_trgm_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = text.name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class PaperKeyword(models.Model):
+    """A keyword on a paper, in the order the paper's source listed them."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_keywords")
+    keyword = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="paper_keywords")
+    position = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["paper", "position"]
+        constraints = [models.UniqueConstraint(fields=["paper", "keyword"], name="paperkeyword_unique")]
+        indexes = [
+            # papers with a keyword (filter and facet)
+            models.Index(fields=["keyword", "paper"], name="paperkeyword_keyword_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.paper_id}: {self.keyword_id}"
 
 
 class KeyPoint(models.Model):

@@ -3,6 +3,7 @@
 import io
 import json
 
+import bibtexparser
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
@@ -12,7 +13,7 @@ from bibliography.importers.detect import detect_format
 from bibliography.importers.load import import_file
 from bibliography.interchange import csljson
 from bibliography.interchange.keys import choose_keys, keys_locked, suffix
-from bibliography.models import ImportRun, Paper, PaperConcept, SourceRecord
+from bibliography.models import Concept, ImportRun, Paper, PaperConcept, PaperKeyword, SourceRecord
 from tests.factories import make_author, make_authorship, make_concept, make_paper
 
 from .conftest import export
@@ -92,8 +93,9 @@ def test_an_imported_key_is_kept_unless_taken(db, tmp_path):
     result = import_file(path)
 
     assert result.ok, result.error
-    paper = Paper.objects.get(title="Deep Things, Revisited")
+    paper = Paper.objects.get(title_key="deep things revisited")
     assert paper.citation_key == "smith2020deepb"
+    assert paper.extra["citation-key"] == "smith2020deep"  # the file's own, kept beside the one given
 
 
 def test_bibtex_fields_are_read(db, tmp_path):
@@ -104,13 +106,15 @@ def test_bibtex_fields_are_read(db, tmp_path):
 
     assert result.ok and result.format == "bibtex"
     paper = Paper.objects.for_listing().get()
-    assert paper.title == "Deep Things, Revisited" and paper.year == 2020
+    assert paper.title == 'Deep Things, <span class="nocase">Revisited</span>' and paper.year == 2020
     assert paper.venue.name == "International Conference on Learning Representations"
     assert paper.venue.kind == "conference"
     assert paper.doi == "10.1234/abc.def" and paper.arxiv_id == "2001.01234"
     assert [a.author.name for a in paper.authorships.all()] == ["Jane Smith", "Ana de la Cruz"]
     assert [(link.url, link.kind) for link in paper.links.all()] == [("https://github.com/smith/deep", "code")]
-    assert sorted(tag.concept.name for tag in paper.accepted_tags) == ["scaling", "vision, language"]
+    # keywords are the paper's keywords, in their order: no concept is made or tagged from them
+    assert [pk.keyword.name for pk in paper.paper_keywords.all()] == ["scaling", "vision, language"]
+    assert not paper.accepted_tags and not Concept.objects.exists()
     assert SourceRecord.objects.get().line_number == 4
 
 
@@ -122,7 +126,7 @@ def test_reimporting_the_same_file_changes_nothing(db, tmp_path):
     again = import_file(path)
 
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
-    assert PaperConcept.objects.count() == 2
+    assert PaperKeyword.objects.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -145,12 +149,6 @@ def test_formats_are_told_by_content_not_extension(tmp_path, content, expected):
     [
         ("bad-year.bib", BIB.replace("year = 2020", "year = {20x0}"), "bad-year.bib:4: year: '20x0' is not a year"),
         (
-            "bad-doi.bib",
-            BIB.replace("10.1234/ABC.def", "nonsense"),
-            "bad-doi.bib:4: doi: 'https://doi.org/nonsense' is not a DOI",
-        ),
-        ("bad-arxiv.bib", BIB.replace("2001.01234v2", "12"), "bad-arxiv.bib:4: eprint: '12' is not an arXiv id"),
-        (
             "broken.json",
             '[\n {"id": "a", "type": "article", "title": "fine"},\n {"id": "b",\n  "title": oops}\n]\n',
             "broken.json:4: not valid JSON",
@@ -162,7 +160,7 @@ def test_formats_are_told_by_content_not_extension(tmp_path, content, expected):
         ),
         ("names.json", '[{"id": "a", "type": "article", "author": "Smith"}]', "names.json:1: author: expected a list"),
         ("open.ris", "TY  - JOUR\nTI  - A\nER  - \n\nTY  - JOUR\nTI  - B\n", "open.ris:5: the record is not closed"),
-        ("url.ris", "TY  - JOUR\nTI  - A\nUR  - ftp://x\nER  - \n", "url.ris:1: UR: 'ftp://x' is not an http(s) URL"),
+        ("url.ris", "TY  - JOUR\nTI  - A\nUR  - not a url\nER  - \n", "url.ris:1: UR: 'not' is not an http(s) URL"),
     ],
 )
 def test_bad_files_fail_whole_naming_file_line_and_field(db, tmp_path, name, content, message):
@@ -176,6 +174,89 @@ def test_bad_files_fail_whole_naming_file_line_and_field(db, tmp_path, name, con
     assert str(result.error).startswith(message), str(result.error)
     assert list(Paper.objects.values_list("title", flat=True)) == ["Already here"]
     assert ImportRun.objects.get().status == "failed"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "warning", "field", "kept"),
+    [
+        ("doi.bib", BIB.replace("10.1234/ABC.def", "nonsense"),
+         "doi.bib:4: doi: 'https://doi.org/nonsense' is not a DOI", "doi", "https://doi.org/nonsense"),
+        ("arxiv.bib", BIB.replace("2001.01234v2", "12"),
+         "arxiv.bib:4: eprint: '12' is not an arXiv id", "eprint", "12"),
+    ],
+)  # fmt: skip
+def test_identifiers_that_are_none_are_kept_as_written_with_a_warning(
+    db, tmp_path, name, content, warning, field, kept
+):
+    path = tmp_path / name
+    path.write_text(content)
+
+    result = import_file(path)
+
+    assert result.ok, result.error
+    assert any(w.startswith(warning) for w in result.warnings), result.warnings
+    assert Paper.objects.count() == 1
+    assert bibtexparser.parse_string(export("bibtex")).entries[0][field] == kept
+
+
+def test_what_reference_managers_really_write_is_read(db, tmp_path):
+    path = tmp_path / "zotero.bib"
+    path.write_text(
+        "@online{a,\n  title = {A},\n  date = {2017-06-12T10:37:59+05:30},\n  urldate = {2020-05-23},\n"
+        "  url = {www.example.org/a https://example.org/b papers3://publication/uuid/X}\n}\n"
+        "@article{b,\n  title = {B},\n  year = {2019},\n  month = {Spring}\n}\n"
+    )
+
+    result = import_file(path)
+
+    assert result.ok, result.error
+    a, b = Paper.objects.order_by("id")
+    assert (a.issued, a.published_on.isoformat(), a.accessed) == (
+        {"date-parts": [[2017, 6, 12]]},
+        "2017-06-12",
+        {"date-parts": [[2020, 5, 23]]},
+    )
+    assert [link.url for link in a.links.order_by("id")] == ["https://www.example.org/a", "https://example.org/b"]
+    assert a.extra["bibtex"]["url"] == "papers3://publication/uuid/X"
+    assert b.issued == {"date-parts": [[2019]], "season": 1} and b.year == 2019
+    assert any("has no scheme" in w for w in result.warnings)
+    assert any("is not a web address" in w for w in result.warnings)
+
+
+def test_every_problem_of_a_file_is_told_in_one_pass_and_nothing_is_written(db, tmp_path):
+    path = tmp_path / "bad.bib"
+    path.write_text(
+        "@article{a, title = {A}, year = {20x0}}\n@article{b, title = {B}}\n"
+        "@article{c, title = {C}, month = {Smarch}, year = {2020}}\n@article{d, title = {D}, url = {not a url}}\n"
+    )
+
+    result = import_file(path)
+
+    assert not result.ok
+    assert str(result.error).splitlines() == [
+        "bad.bib:1: year: '20x0' is not a year between 1400 and 2200",
+        "bad.bib:3: month: 'Smarch' is not a month",
+        "bad.bib:4: url: 'not' is not an http(s) URL",
+        "bad.bib:4: url: 'a' is not an http(s) URL",
+        "bad.bib:4: url: 'url' is not an http(s) URL",
+    ]
+    assert not Paper.objects.exists()
+
+
+def test_skip_invalid_imports_the_rest_and_writes_the_rejected_beside_the_file(db, tmp_path):
+    path = tmp_path / "bad.bib"
+    path.write_text("@article{a, title = {A}, year = {20x0}}\n@article{b, title = {B}}\n")
+
+    result = import_file(path, skip_invalid=True)
+
+    assert result.ok and result.created == 1
+    assert list(Paper.objects.values_list("title", flat=True)) == ["B"]
+    assert (tmp_path / "bad.rejected.bib").read_text() == "@article{a, title = {A}, year = {20x0}}\n"
+    assert (
+        tmp_path / "bad.rejected.txt"
+    ).read_text() == "bad.bib:1: year: '20x0' is not a year between 1400 and 2200\n"
+    rejected = import_file(tmp_path / "bad.rejected.bib")
+    assert not rejected.ok  # the rejected file still says what is wrong
 
 
 def test_csljson_items_are_read_across_buffer_boundaries(db, tmp_path, monkeypatch):

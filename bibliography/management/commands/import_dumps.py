@@ -40,9 +40,16 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=ImportFormat.values, help="Skip detection: every file is this format.")
         parser.add_argument("--year", type=int, help="The year of listing dates that do not give one (e.g. 'Mar 20').")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change, and write nothing.")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the valid records of a file and write the others, as they were, to FILE.rejected.EXT "
+            "beside it (the reasons in FILE.rejected.txt), instead of refusing the whole file.",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar, even on a terminal.")
 
-    def handle(self, *args, paths, format, year, dry_run, no_progress, **options):
+    def handle(self, *args, paths, format, year, dry_run, no_progress, skip_invalid=False, **options):
+        self.skip_invalid, self.dry_run = skip_invalid, dry_run
         if year is not None and not 1400 <= year <= 2200:
             raise CommandError(f"--year {year} is not a plausible year")
         files = expand(paths)
@@ -67,7 +74,14 @@ class Command(BaseCommand):
         total = path.stat().st_size
         show = not no_progress and sys.stderr.isatty()
         with tqdm(total=total, unit="B", unit_scale=True, desc=path.name, disable=not show, leave=False) as bar:
-            result = import_file(path, format=format, year=year, on_progress=lambda done: bar.update(done - bar.n))
+            result = import_file(
+                path,
+                format=format,
+                year=year,
+                skip_invalid=self.skip_invalid,
+                write_rejected=not self.dry_run,
+                on_progress=lambda done: bar.update(done - bar.n),
+            )
         if result.ok:
             extra = "".join(f", {n} {name}" for name, n in result.also_created.items() if n)
             self.stdout.write(
@@ -76,6 +90,12 @@ class Command(BaseCommand):
             )
             for warning in result.warnings:
                 self.stdout.write(f"  warning: {warning}")
+            if result.rejected:
+                where = f"written to {result.rejected_to}" if result.rejected_to else "not imported"
+                self.stdout.write(f"  {len(result.rejected)} records rejected ({where}):")
+                for record in result.rejected:
+                    for problem in record.problems:
+                        self.stdout.write(f"    {problem}")
         else:
             self.stderr.write(str(result.error))
             self.stdout.write(f"{path.name}: failed, nothing written")

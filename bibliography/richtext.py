@@ -1,0 +1,230 @@
+"""Titles and other text as the field writes them, in one internal form: CSL's rich text.
+
+Markup is the subset CSL processors (citeproc-js, pandoc) read: `<i>`, `<b>`, `<sup>`, `<sub>`,
+`<span style="font-variant:small-caps;">` and `<span class="nocase">`, the last for words a style
+must not change the case of ("{ALEPH}", "{C++}" in BibTeX). Math stays LaTeX, verbatim, between
+dollars ("a $\\beta$-divergence"); a dollar that is not math is written `\\$`. Everything else is
+plain Unicode.
+
+BibTeX is read into this form and written back from it (`from_latex`, `to_latex`); CSL-JSON carries
+it as it is; `plain` drops the markup for keys, search and display.
+"""
+
+import re
+from functools import cache
+
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import (
+    LatexCharsNode,
+    LatexCommentNode,
+    LatexGroupNode,
+    LatexMacroNode,
+    LatexMathNode,
+    LatexSpecialsNode,
+    LatexWalker,
+    LatexWalkerError,
+)
+
+NOCASE = '<span class="nocase">'
+SMALL_CAPS = '<span style="font-variant:small-caps;">'
+_STYLE_MACROS = {
+    "textit": "i",
+    "emph": "i",
+    "mkbibemph": "i",
+    "mkbibitalic": "i",
+    "textsl": "i",
+    "textbf": "b",
+    "mkbibbold": "b",
+    "textsuperscript": "sup",
+    "mkbibsuperscript": "sup",
+    "textsubscript": "sub",
+    "mkbibsubscript": "sub",
+    "textsc": "sc",
+}
+_DECLARATIONS = {
+    "it": "i",
+    "em": "i",
+    "itshape": "i",
+    "sl": "i",
+    "bf": "b",
+    "bfseries": "b",
+    "sc": "sc",
+    "scshape": "sc",
+}
+_OPEN = {"i": "<i>", "b": "<b>", "sup": "<sup>", "sub": "<sub>", "sc": SMALL_CAPS, "nocase": NOCASE}
+_CLOSE = {"i": "</i>", "b": "</b>", "sup": "</sup>", "sub": "</sub>", "sc": "</span>", "nocase": "</span>"}
+_SPECIALS = {"~": "\u00a0", "--": "\u2013", "---": "\u2014", "``": "\u201c", "''": "\u201d", "`": "\u2018"}
+# Macros that print a character TeX reserves: kept as the character (a dollar stays escaped, see above).
+_ESCAPED = {"&": "&", "%": "%", "#": "#", "_": "_", "{": "{", "}": "}", "$": "\\$", " ": " "}
+_ESCAPED |= {"textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^"}
+
+_TOKEN = re.compile(
+    r'(?P<tag><i>|</i>|<b>|</b>|<sup>|</sup>|<sub>|</sub>|<span class="nocase">|'
+    r'<span style="font-variant:\s*small-caps;?">|</span>)'
+    r"|(?P<math>(?<!\\)\$[^$]+(?<!\\)\$)"
+    r"|(?P<dollar>\\\$)"
+)
+_PLAIN_TAG = re.compile(r'</?(?:i|b|sup|sub)>|<span (?:class="nocase"|style="font-variant:\s*small-caps;?")>|</span>')
+
+
+# reading LaTeX -------------------------------------------------------------------------------
+
+
+@cache
+def _accents() -> LatexNodes2Text:
+    context = get_default_latex_context_db()
+    # pylatexenc reads \textasciicircum as the modifier letter U+02C6; BibTeX files mean "^".
+    context.add_context_category("bibliography", macros=[MacroTextSpec("textasciicircum", "^")], prepend=True)
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim", keep_braced_groups=False)
+
+
+_NEEDS_PARSING = re.compile(r"[\\{}$~`']|--")
+
+
+def from_latex(value: str) -> str:
+    """A BibTeX field's value in the internal form: protected words, styles and math kept as such."""
+    return read_latex(value)[0]
+
+
+def read_latex(value: str) -> tuple[str, bool]:
+    """The internal form, and whether writing it back gives the same LaTeX: only protected words,
+    styles, math and escaped specials come back as they were; an accent (`{\\'e}`), a symbol
+    (`{\\textemdash}`) or a macro nobody here knows (`\\ce{H2O}`, kept as written) do not, and the
+    caller keeps the original to write back."""
+    if not _NEEDS_PARSING.search(value):
+        return value, True
+    try:
+        nodes, _, _ = LatexWalker(value, tolerant_parsing=True).get_latex_nodes()
+    except LatexWalkerError:
+        return value, False
+    unknown: list[str] = []
+    text = "".join(_rich(nodes or [], top=True, unknown=unknown))
+    return text, not unknown
+
+
+def _rich(nodes, *, top: bool, unknown: list[str]) -> list[str]:
+    out: list[str] = []
+    nodes = list(nodes)
+    i = 0
+    while i < len(nodes):
+        node = nodes[i]
+        i += 1
+        if node is None or isinstance(node, LatexCommentNode):
+            continue
+        if isinstance(node, LatexCharsNode):
+            out.append(node.chars)
+        elif isinstance(node, LatexMathNode):
+            out.append(node.latex_verbatim())
+        elif isinstance(node, LatexSpecialsNode):
+            out.append(_SPECIALS.get(node.specials_chars, node.specials_chars))
+        elif isinstance(node, LatexGroupNode):
+            out.append(_group(node, top=top, unknown=unknown))
+        elif isinstance(node, LatexMacroNode):
+            if node.macroname in _ESCAPED:
+                out.append(_ESCAPED[node.macroname])
+                continue
+            style = _STYLE_MACROS.get(node.macroname)
+            if style:
+                args = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
+                if not args and i < len(nodes) and isinstance(nodes[i], LatexGroupNode):
+                    args, i = [nodes[i]], i + 1  # a macro pylatexenc does not know takes its group
+                inner = "".join(
+                    "".join(_rich(a.nodelist if isinstance(a, LatexGroupNode) else [a], top=False, unknown=unknown))
+                    for a in args
+                )
+                out.append(_OPEN[style] + inner + _CLOSE[style])
+            elif node.macroname in _DECLARATIONS:
+                rest = "".join(_rich(nodes[i:], top=False, unknown=unknown))
+                style = _DECLARATIONS[node.macroname]
+                out.append(_OPEN[style] + rest.lstrip() + _CLOSE[style])
+                break
+            elif _accents().latex_context.get_macro_spec(node.macroname) is None:
+                unknown.append(node.macroname)
+                verbatim = node.latex_verbatim()
+                if (
+                    not (node.nodeargd and node.nodeargd.argnlist)
+                    and i < len(nodes)
+                    and isinstance(nodes[i], LatexGroupNode)
+                ):
+                    verbatim, i = verbatim + nodes[i].latex_verbatim(), i + 1
+                out.append(verbatim)
+            else:
+                unknown.append(node.macroname)  # known, but written back as the character it makes
+                out.append(_accents().nodelist_to_text([node]))
+    return out
+
+
+def _group(node: LatexGroupNode, *, top: bool, unknown: list[str]) -> str:
+    inner = node.nodelist or []
+    first = next((n for n in inner if not (isinstance(n, LatexCharsNode) and not n.chars.strip())), None)
+    if isinstance(first, LatexMacroNode) and first.macroname in _DECLARATIONS:
+        return "".join(_rich(inner, top=False, unknown=unknown))
+    if isinstance(first, LatexMacroNode) and first.macroname not in _STYLE_MACROS:
+        # BibTeX's "special character" ({\"o}, {\ss}): a letter, not a protected word
+        return "".join(_rich(inner, top=False, unknown=unknown))
+    text = "".join(_rich(inner, top=False, unknown=unknown))
+    return NOCASE + text + "</span>" if top and text else text
+
+
+# writing LaTeX -------------------------------------------------------------------------------
+
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "$": r"\$",
+    "\u00a0": "~",
+}
+_LATEX_SPECIAL = re.compile("[" + re.escape("".join(_LATEX_SPECIALS)) + "]")
+# TeX reads -- as a dash and `` '' as curly quotes; an empty group between keeps them as typed.
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
+_LATEX_STYLE = {
+    "<i>": r"\textit{",
+    "<b>": r"\textbf{",
+    "<sup>": r"\textsuperscript{",
+    "<sub>": r"\textsubscript{",
+    NOCASE: "{",
+}
+
+
+def _escape(text: str) -> str:
+    return _LIGATURE.sub("{}", _LATEX_SPECIAL.sub(lambda m: _LATEX_SPECIALS[m.group()], text))
+
+
+def to_latex(value: str) -> str:
+    """The internal form as a BibTeX value: UTF-8 text, TeX's special characters escaped."""
+    out: list[str] = []
+    pos = 0
+    for match in _TOKEN.finditer(value):
+        out.append(_escape(value[pos : match.start()]))
+        pos = match.end()
+        if match.group("math"):
+            out.append(match.group("math"))
+        elif match.group("dollar"):
+            out.append(r"\$")
+        else:
+            tag = match.group("tag")
+            if tag.startswith("</"):
+                out.append("}")
+            elif tag.startswith("<span style"):
+                out.append(r"\textsc{")
+            else:
+                out.append(_LATEX_STYLE[tag])
+    out.append(_escape(value[pos:]))
+    return "".join(out)
+
+
+# plain text ----------------------------------------------------------------------------------
+
+
+def plain(value: str) -> str:
+    """The text without its markup (math stays as written), for keys, search and display."""
+    if "<" not in value and "\\$" not in value:
+        return value
+    return _PLAIN_TAG.sub("", value).replace("\\$", "$")
