@@ -11,7 +11,7 @@ it as it is; `plain` drops the markup for keys, search and display.
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import (
@@ -24,6 +24,7 @@ from pylatexenc.latexwalker import (
     LatexWalker,
     LatexWalkerError,
 )
+from pylatexenc.latexwalker import get_default_latex_context_db as get_latex_walker_context_db
 
 NOCASE = '<span class="nocase">'
 SMALL_CAPS = '<span style="font-variant:small-caps;">'
@@ -71,6 +72,13 @@ _PLAIN_TAG = re.compile(r'</?(?:i|b|sup|sub)>|<span (?:class="nocase"|style="fon
 
 
 @cache
+def _walker_context():
+    """pylatexenc builds its table of macros anew for every walker unless given one (a third of the
+    time of reading a library went there)."""
+    return get_latex_walker_context_db()
+
+
+@cache
 def _accents() -> LatexNodes2Text:
     context = get_default_latex_context_db()
     # pylatexenc reads \textasciicircum as the modifier letter U+02C6; BibTeX files mean "^".
@@ -78,7 +86,7 @@ def _accents() -> LatexNodes2Text:
     return LatexNodes2Text(latex_context=context, math_mode="verbatim", keep_braced_groups=False)
 
 
-_NEEDS_PARSING = re.compile(r"[\\{}$~`']|--")
+_NEEDS_PARSING = re.compile(r"[\\{}$~]|--|``|''")
 
 
 def from_latex(value: str) -> str:
@@ -87,19 +95,67 @@ def from_latex(value: str) -> str:
 
 
 def read_latex(value: str) -> tuple[str, bool]:
+    if len(value) < 300:  # names, journals and keywords recur all over a library
+        return _read_short(value)
+    return _read_latex(value)
+
+
+@lru_cache(maxsize=65536)
+def _read_short(value: str) -> tuple[str, bool]:
+    return _read_latex(value)
+
+
+def _read_latex(value: str) -> tuple[str, bool]:
     """The internal form, and whether writing it back gives the same LaTeX: only protected words,
     styles, math and escaped specials come back as they were; an accent (`{\\'e}`), a symbol
     (`{\\textemdash}`) or a macro nobody here knows (`\\ce{H2O}`, kept as written) do not, and the
     caller keeps the original to write back."""
     if not _NEEDS_PARSING.search(value):
         return value, True
+    if "\\" not in value and "$" not in value and (fast := _braces_only(value)) is not None:
+        return fast, True
     try:
-        nodes, _, _ = LatexWalker(value, tolerant_parsing=True).get_latex_nodes()
+        nodes = _nodes(value)
     except LatexWalkerError:
         return value, False
     unknown: list[str] = []
-    text = "".join(_rich(nodes or [], top=True, unknown=unknown))
+    text = "".join(_rich(nodes, top=True, unknown=unknown))
     return text, not unknown
+
+
+def _nodes(value: str) -> list:
+    nodes, _, _ = LatexWalker(value, latex_context=_walker_context(), tolerant_parsing=True).get_latex_nodes()
+    return nodes or []
+
+
+_TEXT_SPECIALS = re.compile(r"---|--|``|''|~")
+
+
+def _braces_only(value: str) -> str | None:
+    """The common case without a parser: text, braces and TeX's ligatures only (most titles of
+    Zotero's and Better BibTeX's exports). None when the braces do not balance."""
+    out, depth, start = [], 0, 0
+    for position, char in enumerate(value):
+        if char not in "{}":
+            continue
+        piece = _TEXT_SPECIALS.sub(lambda m: _SPECIALS[m.group()], value[start:position])
+        if char == "{":
+            out.append(piece)
+            if depth == 0:
+                out.append(NOCASE)
+            depth += 1
+        else:
+            depth -= 1
+            if depth < 0:
+                return None
+            out.append(piece)
+            if depth == 0:
+                out.append("</span>")
+        start = position + 1
+    if depth:
+        return None
+    out.append(_TEXT_SPECIALS.sub(lambda m: _SPECIALS[m.group()], value[start:]))
+    return "".join(out).replace(NOCASE + "</span>", "")
 
 
 def _rich(nodes, *, top: bool, unknown: list[str]) -> list[str]:

@@ -55,7 +55,7 @@ from bibliography.models import (
 
 from . import abstracts, listing, vault
 from .batches import batched, read_ahead
-from .copy import CopyRefused, allocate_ids, copy_objects
+from .copy import CopyRefused, allocate_ids, copy_objects, copy_rows
 from .detect import detect_format
 from .errors import DumpError, InvalidRecords
 from .matching import PAPER_FIELDS, Candidates, existing_candidates, record_facts, same_in_one_file
@@ -83,6 +83,7 @@ _NEW_PAPER_FIELDS = [
     "created_at",
     "updated_at",
 ]
+_AUTHOR_FIELDS = ["id", "name", "name_key", "family", "given", "particle", "suffix", "literal", "orcid"]
 _SOURCE_FIELDS = [
     "import_run",
     "paper",
@@ -481,7 +482,7 @@ class Loader:
         if not todo:
             return set()
         authors = self._authors([person for record, _ in todo.values() for person in record.authors])
-        rows = []
+        rows, lines = [], []
         truncated = []
         for paper_id, (record, paper) in todo.items():
             seen: set[int] = set()
@@ -489,18 +490,11 @@ class Loader:
                 author = authors[text.name_key(person.name)]
                 if author.pk not in seen:
                     seen.add(author.pk)
-                    rows.append(
-                        Authorship(
-                            paper_id=paper_id,
-                            author=author,
-                            position=len(seen),
-                            role=person.role,
-                            credited=_credit(person, author),
-                        )
-                    )
+                    rows.append((paper_id, author.pk, len(seen), person.role, _credit(person, author)))
+                    lines.append(record.line)
             if record.authors_truncated and not paper.authors_truncated and paper.pk is not None:
                 truncated.append(paper_id)
-        Authorship.objects.bulk_create(rows)
+        self._copy_rows(Authorship, ["paper", "author", "position", "role", "credited"], rows, lines)
         Paper.objects.filter(pk__in=truncated).update(authors_truncated=True)
         return set(todo)
 
@@ -518,7 +512,9 @@ class Loader:
                 author = Author(name=person.name, literal=bool(person.parts and person.parts.literal))
                 author.settle_parts(person.parts if person.parts and not person.parts.literal else None)
                 missing.append(author)
-        Author.objects.bulk_create(missing)
+        for author, pk in zip(missing, allocate_ids(Author, len(missing)), strict=True):
+            author.pk = author.id = pk
+        self._copy(missing, _AUTHOR_FIELDS, [0] * len(missing))
         found.update({author.name_key: author for author in missing})
         return found
 
@@ -586,9 +582,9 @@ class Loader:
                 if keyword is not None and keyword.pk not in mine:
                     mine.add(keyword.pk)
                     last[paper.pk] = last.get(paper.pk, 0) + 1
-                    rows.append(PaperKeyword(paper_id=paper.pk, keyword=keyword, position=last[paper.pk]))
-        PaperKeyword.objects.bulk_create(rows)
-        return {row.paper_id for row in rows}
+                    rows.append((paper.pk, keyword.pk, last[paper.pk]))
+        self._copy_rows(PaperKeyword, ["paper", "keyword", "position"], rows, [0] * len(rows))
+        return {paper_id for paper_id, _, _ in rows}
 
     def _keywords(self, names: set[str]) -> dict[str, Keyword]:
         by_key = {}
@@ -652,11 +648,15 @@ class Loader:
         return {row.paper_id for row in rows}
 
     def _copy(self, objects, fields: list[str], lines: list[int]) -> None:
+        self._copy_rows(None, fields, objects, lines)
+
+    def _copy_rows(self, model, fields: list[str], rows, lines: list[int]) -> None:
+        """COPY model instances (model None) or rows of values; a refusal names the record's line."""
         try:
-            copy_objects(objects, fields)
+            copy_objects(rows, fields) if model is None else copy_rows(model, fields, rows)
         except CopyRefused as refused:
             line = lines[refused.row] if refused.row is not None and refused.row < len(lines) else None
-            raise DumpError(self.file_name, line, f"the database refused it: {refused}") from refused
+            raise DumpError(self.file_name, line or None, f"the database refused it: {refused}") from refused
 
     # a talk and its concept graph -------------------------------------------------------------
 

@@ -447,7 +447,7 @@ def _people(value: str | None, role: AuthorRole, checks: f.Checks, field: str) -
 
 
 def _name_part(words: list[str]) -> str:
-    text = " ".join(richtext.plain(richtext.from_latex(w)) for w in words)
+    text = " ".join(richtext.plain(richtext.from_latex(w)) if "\\" in w or "{" in w else w for w in words)
     return " ".join(text.split())
 
 
