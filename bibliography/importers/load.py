@@ -578,7 +578,7 @@ class Loader:
         for paper, names in wanted:
             mine = have.setdefault(paper.pk, set())
             for name in names:
-                keyword = keywords.get(text.name_key(name))
+                keyword = keywords.get(name)
                 if keyword is not None and keyword.pk not in mine:
                     mine.add(keyword.pk)
                     last[paper.pk] = last.get(paper.pk, 0) + 1
@@ -587,14 +587,11 @@ class Loader:
         return {paper_id for paper_id, _, _ in rows}
 
     def _keywords(self, names: set[str]) -> dict[str, Keyword]:
-        by_key = {}
-        for name in sorted(names):
-            if key := text.name_key(name):
-                by_key.setdefault(key, name)
-        found = {k.name_key: k for k in Keyword.objects.filter(name_key__in=by_key)}
-        missing = [Keyword(name=name, name_key=key) for key, name in by_key.items() if key not in found]
+        """The keyword of each name, as written; new ones made."""
+        found = {k.name: k for k in Keyword.objects.filter(name__in=names)}
+        missing = [Keyword(name=name, name_key=text.name_key(name)) for name in sorted(names - set(found))]
         Keyword.objects.bulk_create(missing)
-        found.update({k.name_key: k for k in missing})
+        found.update({k.name: k for k in missing})
         if missing:
             self.result.also_created["keywords"] = self.result.also_created.get("keywords", 0) + len(missing)
         return found

@@ -284,13 +284,15 @@ def bibtex_entry(paper: Paper) -> Entry:
     if links := f.links(paper):
         if out.bibtex.get("url_field") == "howpublished":
             out.raw("howpublished", richtext.to_latex(links[0][0]))
+        elif out.bibtex.get("url_field") == "url, every one":
+            out.raw("url", " ".join(url for url, _ in links))
         else:
             out.raw("url", links[0][0])
         if len(links) > 1 or links[0][1] != f.link_with_kind(links[0][0], None)[1]:
             out.raw("links", " ".join(f"{kind}={url}" for url, kind in links))
     out.text("abstract", paper.abstract)
     if keywords := f.keyword_names(paper):
-        out.raw("keywords", ", ".join(_keyword(name) for name in keywords))
+        out.raw("keywords", out.bibtex.get("keyword_separator", ", ").join(_keyword(name) for name in keywords))
     if concepts := f.concept_names(paper):
         out.raw("concepts", ", ".join(_keyword(name) for name in concepts))
     for name, value in out.bibtex.get("other", {}).items():
@@ -319,8 +321,9 @@ def _squeezed(latex: str) -> str:
 
 
 def _name_keys(value: str) -> tuple[list[str], bool]:
+    """The people a name list names, each once (a paper lists an author once, as the import kept it)."""
     people, others = _people(value, AuthorRole.AUTHOR, f.Checks("", 0), "")
-    return [text.name_key(p.name) for p in people], others
+    return list(dict.fromkeys(text.name_key(p.name) for p in people)), others
 
 
 def _write_date(out: _Writer, issued: dict | None, year: int | None) -> None:
@@ -493,9 +496,8 @@ class _Reader:
         """The first of these fields the entry has (the others, if it has them too, are kept as they are)."""
         for name in names:
             value = self.fields.get(name)
-            if value is not None:
+            if value is not None and str(value).strip():  # an empty field is kept as it is, with the others
                 self.used.add(name)
-            if value is not None and str(value).strip():
                 if name != names[0]:
                     self.names[names[0]] = name
                 return str(value).strip()
@@ -528,9 +530,11 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
     record.abstract = read.text("abstract")
     for name, role in _PEOPLE.items():
         value = read.raw(name)
-        if value and "\\" in value:
-            read.latex[name] = value  # accents and the like are written back as the file wrote them
         people, others = _people(value, role, checks, name)
+        keys = [text.name_key(p.name) for p in people]
+        if value and ("\\" in value or len(set(keys)) < len(keys)):
+            # accents as macros, or a person listed twice: written back as the file wrote them
+            read.latex[name] = value
         if role == AuthorRole.AUTHOR:
             people = [Person(p.name, f.writer_role(kind), p.parts) for p in people]
             record.authors_truncated = others
@@ -608,9 +612,14 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
             record.links += [f.link_with_kind(u, kind_name_) for u in checks.urls(url, "links")]
     elif url := read.raw("url"):
         record.links += [f.link_with_kind(u, None) for u in checks.urls(url, "url")]
+        if len(url.split()) > 1:
+            bibtex["url_field"] = "url, every one"  # Mendeley puts all of a paper's URLs in one field
     if checks.other_uris:
         bibtex["url"] = " ".join(checks.other_uris)
-    record.keywords = [checks.text(name, "keywords", 300) for name in _keywords(read.raw("keywords"))]
+    keywords = read.raw("keywords")
+    record.keywords = [checks.text(name, "keywords", 300) for name in _keywords(keywords)]
+    if keywords and (separator := re.search(r"\s*[,;]\s*", keywords)) and separator.group() != ", ":
+        bibtex["keyword_separator"] = separator.group()
     record.concepts = [checks.text(name, "concepts", 300) for name in _keywords(read.raw("concepts"))]
     record.citation_key = entry.key
 

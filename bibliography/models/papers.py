@@ -576,13 +576,13 @@ class Keyword(models.Model):
     """A word a reference manager tags papers with (Zotero's tags, BibTeX's keywords): flat, per paper,
     and never a concept of the graph on its own (a curator may map one to a concept)."""
 
-    name = models.CharField(max_length=300)
-    # folded, so that "ML" and "ml" are one keyword (the first spelling seen is kept)
-    name_key = models.CharField(max_length=300, unique=True, editable=False)
+    # as written: "ML" and "ml" are two keywords, as they are two tags in Zotero (a curator may merge them)
+    name = models.CharField(max_length=300, unique=True)
+    name_key = models.CharField(max_length=300, editable=False)  # folded, for finding it
 
     class Meta:
-        ordering = ["name_key"]
-        constraints = [models.CheckConstraint(condition=~Q(name_key=""), name="keyword_not_blank")]
+        ordering = ["name_key", "name"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="keyword_not_blank")]
         indexes = [
             # the keyword list's search box
             GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="keyword_name_key_trgm_idx"),

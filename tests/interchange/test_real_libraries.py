@@ -10,7 +10,7 @@ from bibliography.importers.load import import_file
 from bibliography.interchange.export import FORMATS, export_chunks
 from bibliography.models import CitationKeyAlias, Paper, SourceRecord
 
-from .pandoc import needs_pandoc, plain, readable_copy, rendered
+from .pandoc import as_csl, needs_pandoc, plain, readable_copy, rendered
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +75,16 @@ def _renderings(name: str, format: str, tmp_path) -> tuple[dict[str, str], dict[
     return original, rendered(export), keys
 
 
+def _absorbed() -> set[str]:
+    """Keys of papers that absorbed a duplicate entry of their file (the union of both, on purpose)."""
+    aliased = Paper.objects.filter(key_aliases__isnull=False).exclude(key_aliases__key__contains="://")
+    return set(aliased.values_list("citation_key", flat=True))
+
+
 def _differences(original, ours, keys) -> dict[str, tuple[str, str]]:
     """References rendered otherwise, leaving out papers that absorbed a duplicate entry of the file
     (they are the union of both entries, on purpose)."""
-    absorbed = set(Paper.objects.filter(key_aliases__isnull=False).exclude(key_aliases__key__contains="://")
-                   .values_list("citation_key", flat=True))  # fmt: skip
+    absorbed = _absorbed()
     return {
         key: (plain(text), plain(ours.get(keys[key], "")))
         for key, text in original.items()
@@ -102,3 +107,23 @@ def test_the_csljson_export_renders_as_the_original_but_for_pandocs_known_differ
     original, ours, keys = _renderings(name, "csljson", tmp_path)
     differences = _differences(original, ours, keys)
     assert len(differences) <= CSL_DIFFERENCES[name], differences
+
+
+@needs_pandoc
+@pytest.mark.parametrize("name", [n for n in sorted(LIBRARIES) if n.endswith(".bib")])
+def test_no_field_is_lost_through_bibtex_as_pandoc_reads_both(name, tmp_path):
+    """Field by field, as an independent reader (pandoc) sees them: the original and the export."""
+    _, papers = imported(name)
+    keys, merged = _keys(papers)
+    absorbed = _absorbed()
+    export = tmp_path / "export.bib"
+    export.write_text("".join(export_chunks(papers, FORMATS["bibtex"])), encoding="utf-8")
+    original, ours = as_csl(readable_copy(REAL / name, tmp_path, merged)), as_csl(export)
+    lost = [
+        (key, field, item.get(field), ours[keys[key]].get(field))
+        for key, item in original.items()
+        if key in keys and keys[key] not in absorbed
+        for field in (set(item) | set(ours[keys[key]])) - {"id"}
+        if item.get(field) != ours[keys[key]].get(field)
+    ]
+    assert lost == []
