@@ -118,3 +118,35 @@ def test_two_processes_importing_the_same_files_at_once_make_no_duplicates(tmp_p
     assert SourceRecord.objects.count() == 3000
     assert Paper.objects.values("title_key").distinct().count() == 3000
     assert sorted(ImportRun.objects.values_list("created", flat=True)) == [0, 0, 1500, 1500]
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found |= {int(child) for child in task.read_text().split()}
+    return found
+
+
+def test_a_library_import_killed_midway_leaves_nothing_behind(tmp_path):
+    """A reference manager's file is parsed in a process of its own: killed with the importer."""
+    entries = "".join(
+        f'@article{{k{n},\n  title = {{Title number {n}}},\n  author = {{Smith, Jo and M{{\\"u}}ller, Ann}},\n'
+        f"  year = {{2020}},\n  abstract = {{{ABSTRACT}}}\n}}\n\n"
+        for n in range(20000)
+    )
+    path = write(tmp_path, entries, "big.bib")
+    ids_before = scalar("SELECT last_value FROM bibliography_paper_id_seq")
+    victim = start_import(path)
+    try:
+        wait_for(lambda: scalar("SELECT last_value FROM bibliography_paper_id_seq") >= ids_before + 2000, 120,
+                 "two batches")  # fmt: skip
+        parser = children_of(victim.pid)
+        assert parser, "the library is parsed in a child process"
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=30)
+    finally:
+        if victim.poll() is None:
+            victim.kill()
+    wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in parser), 5, "the parser to end")
+    wait_for(lambda: not import_lock_held(), 60, "the killed import's transaction to end")
+    assert not Paper.objects.exists()

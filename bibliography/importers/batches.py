@@ -1,14 +1,17 @@
-"""Records in batches, read ahead in a second thread while the database writes the batch before.
+"""Records in batches, read ahead while the database writes the batch before.
 
-Parsing and folding text into matching keys is pure Python; writing a batch is mostly waiting for
-PostgreSQL (psycopg2 lets go of the GIL while it waits). Doing both at once takes the parser's
-time off an import's wall clock, and at most `depth` batches wait in memory.
+Parsing and folding text into matching keys is pure Python; writing a batch is Python too (building
+rows) and then waiting for PostgreSQL. `read_ahead` parses in a second thread, which helps where
+the writing mostly waits; `made_elsewhere` parses in a forked process, on a core of its own, which
+helps where both are busy (a reference manager's library: LaTeX, names, dates). Either way at most
+`depth` batches wait in memory.
 """
 
 import itertools
+import multiprocessing
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -58,3 +61,51 @@ def read_ahead(batches: Iterable[T], depth: int = 2) -> Iterator[T]:
     finally:
         stopped.set()
         thread.join()
+
+
+def made_elsewhere(produce: Callable[[], Iterable[T]], depth: int = 2) -> Iterator[T]:
+    """What `produce()` yields, made in a forked process and handed over in order; its errors are
+    raised here. The child touches no database connection (it only parses) and leaves with
+    `os._exit`, so the parent's open transaction is never disturbed."""
+    context = multiprocessing.get_context("fork")
+    ready = context.Queue(maxsize=depth)
+
+    def child() -> None:
+        _end_with_parent()
+        try:
+            for item in produce():
+                ready.put((item, None))
+            ready.put((None, None))
+        except BaseException as error:  # noqa: BLE001 — handed to the parent, raised there
+            ready.put((None, error))
+
+    process = context.Process(target=child, name="import-parser", daemon=True)
+    process.start()
+    try:
+        while True:
+            try:
+                item, error = ready.get(timeout=_POLL_SECONDS * 10)
+            except queue.Empty:
+                if not process.is_alive():
+                    raise RuntimeError(f"the parser process ended without a word ({process.exitcode})") from None
+                continue
+            if error is not None:
+                raise error
+            if item is None:
+                return
+            yield item
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+
+
+def _end_with_parent() -> None:
+    """A killed import (kill -9) leaves no parser behind: Linux ends this process with its parent."""
+    try:
+        import ctypes  # noqa: PLC0415
+        import signal  # noqa: PLC0415
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the child still ends when the queue's reader is gone and it exits

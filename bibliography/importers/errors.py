@@ -11,6 +11,9 @@ class DumpError(Exception):
         where = f"{self.file_name}:{self.line}" if self.line else self.file_name
         return f"{where}: {self.message}"
 
+    def __reduce__(self):  # raised in the parser's process, re-raised in the importer's
+        return (DumpError, (self.file_name, self.line, self.message))
+
 
 class InvalidRecords(DumpError):
     """Records of one file that cannot be imported, every one of them: `FILE:LINE: field: reason` a line."""

@@ -54,7 +54,7 @@ from bibliography.models import (
 )
 
 from . import abstracts, listing, vault
-from .batches import batched, read_ahead
+from .batches import batched, made_elsewhere, read_ahead
 from .copy import CopyRefused, allocate_ids, copy_objects, copy_rows
 from .detect import detect_format
 from .errors import DumpError, InvalidRecords
@@ -96,6 +96,26 @@ _SOURCE_FIELDS = [
 ]
 
 
+class Warnings(list):
+    """A file's warnings, the first thousand of them kept (a million-entry file may warn on every
+    entry: memory stays bounded), and how many more there were."""
+
+    KEPT = 1000
+
+    def __init__(self):
+        super().__init__()
+        self.more = 0
+
+    def append(self, warning: str) -> None:
+        if len(self) < self.KEPT:
+            super().append(warning)
+        else:
+            self.more += 1
+
+    def told(self) -> list[str]:
+        return [*self, f"… and {self.more:,} more warnings"] if self.more else list(self)
+
+
 @dataclass
 class ImportResult:
     file_name: str
@@ -106,7 +126,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     also_created: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=lambda: Warnings())
     error: DumpError | None = None
     rejected: list[PaperRecord] = field(default_factory=list)
     rejected_to: Path | None = None
@@ -147,8 +167,10 @@ def import_file(
                 if result.format == ImportFormat.VAULT:
                     loader.load_talk(vault.parse(reader, path.name, result.warnings))
                 else:
-                    records = _PARSERS[result.format](reader, path.name, result.warnings)
-                    for batch in read_ahead(_with_keys(batched(records, BATCH_SIZE))):
+                    for batch, bytes_read, warnings in _parsed(result.format, reader, path.name):
+                        for warning in warnings:
+                            result.warnings.append(warning)
+                        reader.bytes_read = bytes_read
                         rejected = [record for record in batch if record.problems]
                         result.rejected += rejected
                         loader.load_papers([record for record in batch if not record.problems] if rejected else batch)
@@ -162,7 +184,7 @@ def import_file(
                 result.rejected_to = _write_rejected(path, result.rejected)
             if on_progress:
                 on_progress(reader.bytes_read)
-            run.sha256 = reader.sha256
+            run.sha256 = reader.sha256 if result.format == ImportFormat.VAULT else reader.final_sha256
             run.finished_at = timezone.now()
             run.records, run.created, run.updated, run.unchanged = (
                 result.records,
@@ -170,7 +192,7 @@ def import_file(
                 result.updated,
                 result.unchanged,
             )
-            run.warnings = result.warnings
+            run.warnings = result.warnings.told()
             run.save()
             if dry_run:
                 transaction.set_rollback(True)
@@ -213,6 +235,32 @@ def _record_failure(path: Path, format: str, started, error: DumpError) -> None:
         status=ImportStatus.FAILED,
         error=str(error),
     )
+
+
+# Formats whose parsing costs more than a thread can hide: parsed in a process of their own.
+_PARSED_ELSEWHERE = {ImportFormat.BIBTEX, ImportFormat.CSLJSON, ImportFormat.RIS}
+
+
+def _parsed(format: str, reader: DumpReader, file_name: str) -> Iterator[tuple[list[PaperRecord], int, list[str]]]:
+    """Batches of records with their matching keys, how far into the file each ends, and the
+    warnings said while reading it; the reader's SHA-256 is set on it at the end."""
+
+    def produce():
+        warnings: list[str] = []
+        records = _PARSERS[format](reader, file_name, warnings)
+        for batch in _with_keys(batched(records, BATCH_SIZE)):
+            yield batch, reader.bytes_read, warnings[:]
+            warnings.clear()
+        yield [], reader.bytes_read, [*warnings, _SHA256 + reader.sha256]
+
+    ahead = made_elsewhere(produce) if format in _PARSED_ELSEWHERE else read_ahead(produce())
+    for batch, bytes_read, warnings in ahead:
+        if warnings and warnings[-1].startswith(_SHA256):
+            reader.final_sha256 = warnings.pop()[len(_SHA256) :]
+        yield batch, bytes_read, warnings
+
+
+_SHA256 = "\x00sha256:"  # how the parser's process says what it read (no warning starts with a NUL)
 
 
 def _with_keys(batches: Iterable[list[PaperRecord]]) -> Iterator[list[PaperRecord]]:
@@ -261,8 +309,6 @@ class Loader:
     year: int | None
     result: ImportResult
     _venues: dict[str, Venue] = field(default_factory=dict)
-    # the first record of this file that landed on each paper (and its year), for the one-file rule
-    _landed: dict[int, tuple[PaperRecord, int | None]] = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:
@@ -272,9 +318,11 @@ class Loader:
 
     def load_papers(self, records: list[PaperRecord]) -> list[Paper]:
         """Write one batch; returns the paper each record landed on, in order."""
-        existing = existing_candidates(records)
+        existing = existing_candidates(records, self.run)
         in_batch = Candidates()
         first_record: dict[int, tuple[PaperRecord, int | None]] = {}  # new papers of this batch, by id()
+        # papers already stored that a record of this batch landed on, and that record
+        landed_now: dict[int, tuple[PaperRecord, int | None]] = {}
         created: list[Paper] = []
         landed: list[tuple[PaperRecord, Paper, bool]] = []
         changed: dict[int, set[str]] = {}
@@ -284,8 +332,8 @@ class Loader:
             year = self._year(record)
             facts = record_facts(record, year)
             paper, suspects = existing.match(record, facts)
-            earlier = self._landed.get(paper.pk) if paper is not None else None
-            if earlier and record.raw_hash != earlier[0].raw_hash and not same_in_one_file(*earlier, record, year):
+            seen_before = paper is not None and existing.by_raw.get(record.raw_hash) is paper
+            if paper is not None and not seen_before and not self._one_work(existing, landed_now, paper, record, year):
                 paper, suspects = None, [*suspects, paper]
             if paper is None:
                 other, more = in_batch.match(record, facts)
@@ -302,9 +350,11 @@ class Loader:
                 first_record[id(paper)] = (record, year)
                 landed.append((record, paper, True))
                 continue
-            earlier = self._landed.get(paper.pk) or first_record.get(id(paper))
-            if earlier and record.citation_key and record.raw_hash != earlier[0].raw_hash:
+            of_this_file = id(paper) in first_record or paper.pk in landed_now or paper.pk in existing.this_run
+            if of_this_file and record.citation_key and not seen_before:
                 aliases.append((record.citation_key, paper))
+            if paper.pk is not None:
+                landed_now.setdefault(paper.pk, (record, year))
             fields = self._fill_blanks(paper, record, year)  # a paper new in this batch is completed too
             if fields and paper.pk is not None:
                 changed.setdefault(paper.pk, set()).update(fields)
@@ -314,8 +364,6 @@ class Loader:
         self._choose_keys([(record, paper) for record, paper, is_new in landed if is_new])
         for paper, pk in zip(created, allocate_ids(Paper, len(created)), strict=True):
             paper.pk = pk
-        for record, paper, is_new in landed:
-            self._landed.setdefault(paper.pk, first_record[id(paper)] if is_new else (record, self._year(record)))
         self._copy(created, _NEW_PAPER_FIELDS, [record.line for record, _, is_new in landed if is_new])
         if changed:
             now = timezone.now()
@@ -341,6 +389,16 @@ class Loader:
             else:
                 self.result.unchanged += 1
         return [paper for _, paper, _ in landed]
+
+    @staticmethod
+    def _one_work(existing: Candidates, landed_now, paper: Paper, record: PaperRecord, year: int | None) -> bool:
+        """Whether a record may be this stored paper, by the rule for two records of one file when a
+        record of this file already landed on it (in this batch, or in an earlier one: its provenance)."""
+        if earlier := landed_now.get(paper.pk):
+            return same_in_one_file(*earlier, record, year)
+        if paper.pk in existing.this_run:
+            return existing.same_in_one_file_as(paper, record, year)
+        return True
 
     def _add_key_aliases(self, aliases: list[tuple[str, Paper]]) -> None:
         """A second entry of the file that is the same paper: its key names the paper too."""

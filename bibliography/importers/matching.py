@@ -102,6 +102,8 @@ class Candidates:
     by_abstract: dict[str, Paper] = field(default_factory=dict)
     untitled_by_abstract: dict[str, Paper] = field(default_factory=dict)
     facts: dict[int, Facts] = field(default_factory=dict)  # by id(paper)
+    # papers a record of the file being imported already landed on, with their authors' name keys
+    this_run: dict[int, list[str]] = field(default_factory=dict)
 
     def add(self, paper: Paper, facts: Facts, keys: Paper | PaperAlias | None = None) -> None:
         """Index the paper under its own keys, or under those of an alias it absorbed."""
@@ -119,6 +121,15 @@ class Candidates:
                 self.untitled_by_abstract.setdefault(keys.abstract_key, paper)
         if getattr(keys, "citation_key", None):
             self.by_key.setdefault(keys.citation_key, paper)
+
+    def same_in_one_file_as(self, paper: Paper, record: PaperRecord, year: int | None) -> bool:
+        """The rule for two entries of one file, with the paper an earlier entry of the file made
+        or landed on standing for that entry (it holds what the entry said)."""
+        if (record.doi and record.doi == paper.doi) or (record.arxiv_id and record.arxiv_id == paper.arxiv_id):
+            return True
+        names = [text.name_key(person.name) for person in record.authors]
+        same = record.title_key == paper.title_key and names == self.this_run[paper.pk] and year == paper.year
+        return bool(record.title_key) and same
 
     def match(self, record: PaperRecord, facts: Facts) -> tuple[Paper | None, list[Paper]]:
         """The paper the record is (or None), and papers with its title that it is not but may be."""
@@ -146,8 +157,9 @@ class Candidates:
         return None, []
 
 
-def existing_candidates(records: list[PaperRecord]) -> Candidates:
-    """Every paper already stored that one of these records could be, in a fixed number of queries."""
+def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
+    """Every paper already stored that one of these records could be, in a fixed number of queries;
+    and of them, those an earlier record of the same import (`run`) landed on."""
     dois = {r.doi for r in records if r.doi}
     arxiv_ids = {r.arxiv_id for r in records if r.arxiv_id}
     title_keys = {r.title_key for r in records if r.title_key}
@@ -189,6 +201,14 @@ def existing_candidates(records: list[PaperRecord]) -> Candidates:
     for key, paper_id in aliased_keys.items():
         if paper_id in papers:
             found.by_key.setdefault(key, papers[paper_id])
+    if run is not None and run.pk is not None:
+        landed = set(
+            SourceRecord.objects.filter(import_run=run, paper_id__in=papers).values_list("paper_id", flat=True)
+        )
+        found.this_run = {pk: [] for pk in landed}
+        names = Authorship.objects.filter(paper_id__in=landed).order_by("paper_id", "position")
+        for paper_id, name_key in names.values_list("paper_id", "author__name_key"):
+            found.this_run[paper_id].append(name_key)
     return found
 
 

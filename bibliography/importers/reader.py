@@ -28,6 +28,7 @@ class DumpReader:
 
     path: Path
     bytes_read: int = 0
+    final_sha256: str = ""  # set when the file was read in another process (batches.made_elsewhere)
     _sha256: "hashlib._Hash" = field(default_factory=hashlib.sha256)
 
     @property

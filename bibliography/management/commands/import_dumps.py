@@ -88,7 +88,7 @@ class Command(BaseCommand):
                 f"{path.name}: {result.format}, {result.records} records: {result.created} created, "
                 f"{result.updated} updated, {result.unchanged} unchanged, 0 failed{extra}"
             )
-            for warning in result.warnings:
+            for warning in result.warnings.told():
                 self.stdout.write(f"  warning: {warning}")
             if result.rejected:
                 where = f"written to {result.rejected_to}" if result.rejected_to else "not imported"
