@@ -26,7 +26,7 @@ from bibliography import dates, richtext, text
 from bibliography.importers.errors import DumpError
 from bibliography.importers.reader import Line
 from bibliography.importers.records import PaperRecord, Person, VenueRecord
-from bibliography.models import AuthorRole, ItemType, LinkKind, Paper, PaperKind, VenueKind
+from bibliography.models import CSL_COLUMNS, AuthorRole, ItemType, LinkKind, Paper, PaperKind
 
 from . import fields as f
 from .names import PersonName
@@ -97,12 +97,6 @@ TYPES_OUT = {
 _CONTAINER_IN = ("journal", "journaltitle", "booktitle", "maintitle")
 # where the container's title goes, by entry type (BibTeX's names)
 _CONTAINER_OUT = {"inproceedings": "booktitle", "incollection": "booktitle"}
-_VENUE_KINDS_IN = {
-    ItemType.ARTICLE_JOURNAL: VenueKind.JOURNAL,
-    ItemType.PAPER_CONFERENCE: VenueKind.CONFERENCE,
-    ItemType.CHAPTER: VenueKind.BOOK,
-    ItemType.WEBPAGE: VenueKind.WEBSITE,
-}
 # plain text fields: BibTeX/biblatex name -> CSL variable (the first name is the one written)
 _TEXT_IN = {
     "shorttitle": "title-short",
@@ -262,7 +256,7 @@ def bibtex_entry(paper: Paper) -> Entry:
     else:
         out.text("number", paper.number)
     for variable, name in _TEXT_OUT.items():
-        value = getattr(paper, _COLUMN.get(variable, ""), None) if variable in _COLUMN else paper.extra.get(variable)
+        value = getattr(paper, CSL_COLUMNS[variable]) if variable in CSL_COLUMNS else paper.extra.get(variable)
         if isinstance(value, str) and variable == "page":
             out.raw(name, _pages_out(value))
         elif isinstance(value, str):
@@ -298,22 +292,6 @@ def bibtex_entry(paper: Paper) -> Entry:
     for name, value in out.bibtex.get("other", {}).items():
         out.values.append((name, value))
     return Entry(kind, paper.citation_key, [Field(key, value) for key, value in out.values])
-
-
-_COLUMN = {
-    "title-short": "title_short",
-    "collection-title": "collection_title",
-    "volume": "volume",
-    "page": "page",
-    "edition": "edition",
-    "publisher-place": "publisher_place",
-    "event-title": "event_title",
-    "event-place": "event_place",
-    "ISBN": "isbn",
-    "ISSN": "issn",
-    "language": "language",
-    "note": "note",
-}
 
 
 def _squeezed(latex: str) -> str:
@@ -557,11 +535,9 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
         container = checks.text(richtext.from_latex(howpublished), "howpublished", 500)
         read.names["journal"] = "howpublished"
     if container:
-        default = _VENUE_KINDS_IN.get(item_type, VenueKind.OTHER)
-        if default == VenueKind.CONFERENCE and "workshop" in container.lower():
-            default = VenueKind.WORKSHOP
         short = read.text("shortjournal", "journalabbreviation", limit=100)
-        record.venue = VenueRecord(name=container, kind=f.venue_kind(read.raw("venuekind"), default), short_name=short)
+        kind_of = f.container_kind(item_type, container, read.raw("venuekind"))
+        record.venue = VenueRecord(name=container, kind=kind_of, short_name=short)
 
     genre = read.text("type")
     if genre and not talk:
@@ -586,7 +562,7 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
         if value and variable not in record.csl and variable not in record.extra:
             if variable == "page":
                 value = re.sub(r"\s*(--|\u2013)\s*", "-", value)
-            if variable in _COLUMN_VARIABLES:
+            if variable in CSL_COLUMNS:
                 record.csl[variable] = value
             else:
                 record.extra[variable] = value
@@ -637,9 +613,6 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
         record.review_reason = f.UNTITLED_REASON
     record.problems += checks.problems
     return record
-
-
-_COLUMN_VARIABLES = set(_COLUMN) | {"genre", "publisher", "number", "issue", "collection-number"}
 
 
 def _issued(read: _Reader, checks: f.Checks) -> dict | None:

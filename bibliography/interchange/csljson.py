@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from bibliography.importers.errors import DumpError
 from bibliography.importers.reader import Line
 from bibliography.importers.records import PaperRecord, Person, VenueRecord
-from bibliography.models import CSL_COLUMNS, AuthorRole, ItemType, Paper, PaperKind, VenueKind
+from bibliography.models import CSL_COLUMNS, AuthorRole, ItemType, Paper, PaperKind
 
 from . import fields as f
 from .names import PersonName, join_name
@@ -25,13 +25,6 @@ MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
 MAX_ITEM_CHARS = 8 << 20
 _READ_AHEAD_CHARS = 1 << 20
 
-_VENUE_KINDS = {
-    ItemType.ARTICLE_JOURNAL: VenueKind.JOURNAL,
-    ItemType.PAPER_CONFERENCE: VenueKind.CONFERENCE,
-    ItemType.CHAPTER: VenueKind.BOOK,
-    ItemType.WEBPAGE: VenueKind.WEBSITE,
-    ItemType.SPEECH: VenueKind.WORKSHOP,
-}
 NAME_VARIABLES = [
     "author", "chair", "collection-editor", "compiler", "composer", "container-author", "contributor", "curator",
     "director", "editor", "editorial-director", "executive-producer", "guest", "host", "illustrator", "interviewer",
@@ -303,13 +296,10 @@ def _record(item: dict, line: int, file_name: str, warnings: list[str] | None = 
     venue = _string(item, venue_key, checks) or _string(item, "container-title", checks)
     venue = checks.text(venue, venue_key, 500)
     if venue:
-        default = _VENUE_KINDS.get(item_type, VenueKind.OTHER)
-        if default == VenueKind.CONFERENCE and "workshop" in venue.lower():
-            default = VenueKind.WORKSHOP
         short = _string(item, "container-title-short", checks) or _string(item, "journalAbbreviation", checks)
         record.venue = VenueRecord(
             name=venue,
-            kind=f.venue_kind(custom.get("venue-kind"), default),
+            kind=f.container_kind(item_type, venue, custom.get("venue-kind")),
             short_name=checks.text(short, "container-title-short", 100),
         )
     for variable in CSL_COLUMNS:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from bibliography import dates
 from bibliography.importers.errors import DumpError
 from bibliography.importers.links import link_kind
-from bibliography.models import ARXIV_ID_PATTERN, AuthorRole, LinkKind, Paper, PaperKind, VenueKind
+from bibliography.models import ARXIV_ID_PATTERN, AuthorRole, ItemType, LinkKind, Paper, PaperKind, VenueKind
 from bibliography.text import whole_number
 
 from .names import PersonName
@@ -196,3 +196,21 @@ def link_with_kind(url: str, kind: str | None) -> tuple[str, LinkKind]:
 
 def venue_kind(value: str | None, default: VenueKind) -> VenueKind:
     return VenueKind(value) if value in VenueKind.values else default
+
+
+_CONTAINER_KINDS = {
+    ItemType.ARTICLE_JOURNAL: VenueKind.JOURNAL,
+    ItemType.PAPER_CONFERENCE: VenueKind.CONFERENCE,
+    ItemType.CHAPTER: VenueKind.BOOK,
+    ItemType.WEBPAGE: VenueKind.WEBSITE,
+    ItemType.SPEECH: VenueKind.WORKSHOP,
+}
+
+
+def container_kind(item_type: str, name: str, said: str | None = None) -> VenueKind:
+    """What kind of venue a record's container is: as our own export said (`said`), else by the
+    record's type, a conference named a workshop being a workshop."""
+    kind = _CONTAINER_KINDS.get(item_type, VenueKind.OTHER)
+    if kind == VenueKind.CONFERENCE and "workshop" in name.lower():
+        kind = VenueKind.WORKSHOP
+    return venue_kind(said, kind)

@@ -18,7 +18,7 @@ from bibliography import dates
 from bibliography.importers.errors import DumpError
 from bibliography.importers.reader import Line
 from bibliography.importers.records import PaperRecord, Person, VenueRecord
-from bibliography.models import AuthorRole, ItemType, Paper, PaperKind, VenueKind
+from bibliography.models import AuthorRole, ItemType, Paper, PaperKind
 
 from . import fields as f
 from .names import PersonName
@@ -52,13 +52,6 @@ TYPES_OUT = {
     ItemType.MUSICAL_SCORE: "MUSIC", ItemType.LEGISLATION: "STAT",
 }  # fmt: skip
 _BOOKISH = {ItemType.BOOK, ItemType.CHAPTER}
-_VENUE_KINDS = {
-    ItemType.ARTICLE_JOURNAL: VenueKind.JOURNAL,
-    ItemType.PAPER_CONFERENCE: VenueKind.CONFERENCE,
-    ItemType.CHAPTER: VenueKind.BOOK,
-    ItemType.WEBPAGE: VenueKind.WEBSITE,
-    ItemType.SPEECH: VenueKind.WORKSHOP,
-}
 # rispy's names of the tags read into the record; the others are kept as they are
 _READ = {
     "type_of_reference", "title", "primary_title", "short_title", "authors", "first_authors", "secondary_authors",
@@ -274,11 +267,9 @@ def _record(reference: dict, raw: str, line: int, file_name: str, warnings: list
     record.accessed = _date(reference.get("access_date"), checks, "Y2")
     venue = reference.get("secondary_title") or reference.get("journal_name") or reference.get("alternate_title3")
     if venue := checks.text(venue or "", "T2", 500):
-        default = _VENUE_KINDS.get(item_type, VenueKind.OTHER)
-        if default == VenueKind.CONFERENCE and "workshop" in venue.lower():
-            default = VenueKind.WORKSHOP
         short = reference.get("alternate_title2") or reference.get("alternate_title1") or ""
-        record.venue = VenueRecord(name=venue, kind=default, short_name=checks.text(short, "JA", 100))
+        kind_of = f.container_kind(item_type, venue)
+        record.venue = VenueRecord(name=venue, kind=kind_of, short_name=checks.text(short, "JA", 100))
     csl = record.csl
     for key, variable in (
         ("short_title", "title-short"),
