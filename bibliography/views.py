@@ -78,7 +78,7 @@ def paper_neighbourhood(request, pk: int):
     nodes = [
         {
             "id": f"p{p.pk}",
-            "label": p.display_title[:80],
+            "label": p.plain_title[:80],
             "kind": "focus" if p.pk == paper.pk else "paper",
             "url": reverse("paper-neighbourhood", args=[p.pk]),
             "groups": [],
@@ -89,5 +89,5 @@ def paper_neighbourhood(request, pk: int):
     return render(
         request,
         "graph/paper.html",
-        {"paper": paper, "graph": {"nodes": nodes, "edges": edges, "categories": []}, "title": paper.display_title},
+        {"paper": paper, "graph": {"nodes": nodes, "edges": edges, "categories": []}, "title": paper.plain_title},
     )

@@ -82,7 +82,7 @@ class DateField(forms.CharField):
 
 
 class PaperForm(forms.ModelForm):
-    issued = DateField(label="date", required=False, help_text=DateField.__doc__)
+    issued = DateField(label="Date", required=False, help_text=DateField.__doc__)
     accessed = DateField(required=False, help_text="When the URL was read (EDTF, like the date).")
 
     class Meta:
@@ -235,7 +235,7 @@ class PaperAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="title", ordering="title")
     def display_title(self, paper):
-        return paper.display_title
+        return paper.plain_title
 
     def get_search_results(self, request, queryset, search_term):
         as_you_type = request.path.endswith("/autocomplete/")
@@ -326,7 +326,7 @@ class PaperAdmin(SimpleHistoryAdmin):
                 self.message_user(request, str(error), messages.ERROR)
                 return HttpResponseRedirect(changelist)
             merged = ", ".join(f"#{pk}" for pk in report.merged_ids)
-            self.message_user(request, f"Merged {merged} into “{survivor.display_title}”.", messages.SUCCESS)
+            self.message_user(request, f"Merged {merged} into “{survivor.plain_title}”.", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:bibliography_paper_change", args=[survivor.pk]))
 
         context = {

@@ -90,7 +90,7 @@ class DuplicateCandidateAdmin(admin.ModelAdmin):
 
     def _paper_link(self, paper):
         url = reverse("admin:bibliography_paper_change", args=[paper.pk])
-        return format_html('<a href="{}">#{} {}</a>', url, paper.pk, paper.display_title)
+        return format_html('<a href="{}">#{} {}</a>', url, paper.pk, paper.plain_title)
 
     @admin.display(description="decide")
     def decide(self, candidate):

@@ -210,7 +210,11 @@ class _Writer:
         if not value:
             return
         original = self.latex.get(name)
-        unchanged = original is not None and value in (richtext.from_latex(original), _squeezed(original))
+        unchanged = original is not None and value in (
+            richtext.from_latex(original),
+            _squeezed(original),
+            richtext.plain(richtext.from_latex(original)),
+        )
         self.raw(name, original if unchanged else richtext.to_latex(value), write_as)
 
     def raw(self, name: str, value: str, write_as: str | None = None) -> None:
@@ -481,6 +485,17 @@ class _Reader:
                 return str(value).strip()
         return None
 
+    def plain_text(self, name: str) -> str:
+        """A text no style changes the case of (an abstract): without markup; the LaTeX kept to write back."""
+        value = self.raw(name)
+        if not value:
+            return ""
+        rich, exact = richtext.read_latex(value)
+        plain = richtext.plain(rich)
+        if not exact or plain != rich:
+            self.latex[name] = value
+        return self.checks.text(plain, name)
+
     def text(self, *names: str, limit: int | None = None) -> str:
         value = self.raw(*names)
         if not value:
@@ -505,7 +520,7 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
         bibtex["type"] = kind_name
 
     record.title = read.text("title", limit=1000)
-    record.abstract = read.text("abstract")
+    record.abstract = read.plain_text("abstract")
     for name, role in _PEOPLE.items():
         value = read.raw(name)
         people, others = _people(value, role, checks, name)

@@ -8,7 +8,7 @@ from django.db.models.functions import Cast, ExtractYear, Left, Lower
 from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
-from bibliography import dates, text
+from bibliography import dates, richtext, text
 
 # A text search configuration made by migration 0001: English stemming over unaccented words,
 # so "Gödel" and "Godel" find each other.
@@ -198,7 +198,7 @@ class Venue(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return richtext.plain(self.name)
 
 
 class PaperQuerySet(models.QuerySet):
@@ -370,7 +370,7 @@ class Paper(models.Model):
         ]
 
     def __str__(self):
-        return self.display_title
+        return self.plain_title
 
     def save(self, *args, **kwargs):
         self.settle()
@@ -395,6 +395,11 @@ class Paper(models.Model):
     def display_title(self) -> str:
         """The title, or until a curator writes one, a label made from the abstract's first words."""
         return self.title or text.provisional_label(self.abstract)
+
+    @property
+    def plain_title(self) -> str:
+        """The title as a page shows it: without its markup (italics, protected case)."""
+        return richtext.plain(self.display_title)
 
     def refresh_keys(self) -> None:
         self.title_key = text.title_key(self.title)
