@@ -12,8 +12,11 @@ from bibliography.models import (
     Authorship,
     Citation,
     Concept,
+    ItemType,
+    Keyword,
     Paper,
     PaperConcept,
+    PaperKeyword,
     PaperKind,
     ReviewStatus,
     Venue,
@@ -51,6 +54,12 @@ class PaperFilter(django_filters.FilterSet):
     )
     venue = django_filters.CharFilter(method="by_venue", help_text="A venue's id, name or short name.")
     kind = django_filters.ChoiceFilter(choices=PaperKind.choices)
+    item_type = django_filters.ChoiceFilter(
+        choices=ItemType.choices, help_text="CSL's item type."
+    )  # paper_item_type_idx
+    keyword = django_filters.CharFilter(
+        method="by_keyword", help_text="Papers with this keyword (as written; any case or accents match too)."
+    )
     year = django_filters.NumberFilter()  # paper_year_idx
     year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte")
     year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
@@ -92,6 +101,11 @@ class PaperFilter(django_filters.FilterSet):
             else Authorship.objects.filter(author__name_key=text.name_key(value))  # author_name_key_idx
         )
         return queryset.filter(id__in=authorships.values("paper_id"))  # authorship_author_idx
+
+    def by_keyword(self, queryset, name, value):
+        keywords = Keyword.objects.filter(Q(name=value) | Q(name_key=text.name_key(value)))  # unique, name_key
+        tagged = PaperKeyword.objects.filter(keyword__in=keywords)  # paperkeyword_keyword_idx
+        return queryset.filter(id__in=tagged.values("paper_id"))
 
     def by_venue(self, queryset, name, value):
         venue_id = text.whole_number(value)

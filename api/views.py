@@ -32,6 +32,7 @@ from bibliography.models import (
     Paper,
     PaperAlias,
     PaperConcept,
+    PaperKeyword,
     ReviewStatus,
     SourceRecord,
     Venue,
@@ -131,7 +132,7 @@ _ORDERINGS = {
     "updated": "updated_at",
     "relevance": "relevance",
 }
-_GROUPS = ["year", "venue", "kind", "concept", "author", "tag_status"]
+_GROUPS = ["year", "venue", "kind", "item_type", "concept", "keyword", "author", "tag_status"]
 
 
 def paper_list_queryset():
@@ -354,6 +355,14 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         rows, key_field, name_field, count, ordering = {
             "year": (papers.order_by(), "year", None, Count("id"), ["-year"]),
             "kind": (papers.order_by(), "kind", None, Count("id"), ["kind"]),
+            "item_type": (papers.order_by(), "item_type", None, Count("id"), ["-count", "item_type"]),
+            "keyword": (
+                PaperKeyword.objects.filter(paper__in=ids),  # paperkeyword_keyword_idx
+                "keyword__name",
+                None,
+                Count("paper_id"),
+                ["-count", "keyword__name"],
+            ),
             "venue": (papers.order_by(), "venue_id", "venue__name", Count("id"), ["-count", "venue_id"]),
             "concept": (
                 PaperConcept.objects.filter(paper__in=ids, status=ReviewStatus.ACCEPTED),

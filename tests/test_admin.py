@@ -390,3 +390,16 @@ def test_two_key_points_with_one_number_are_an_error_not_a_500(client, curator):
     assert response.status_code == 200
     assert "Please correct the duplicate data for number" in response.content.decode()
     assert sorted(talk.keypoints.values_list("number", flat=True)) == [1, 2]
+
+
+def test_a_keywords_papers_are_one_click_from_the_keyword_list(client, curator):
+    from bibliography.models import Keyword, PaperKeyword
+
+    tagged, other = make_paper(title="Tagged"), make_paper(title="Other")
+    word = Keyword.objects.create(name="<b>bold</b> words")
+    PaperKeyword.objects.create(paper=tagged, keyword=word)
+    listing = client.get("/admin/bibliography/keyword/").content.decode()
+    assert f'href="{CHANGELIST}?keyword={word.pk}"' in listing
+    assert "&lt;b&gt;bold&lt;/b&gt; words" in listing
+    assert titles(client.get(CHANGELIST, {"keyword": word.pk})) == ["Tagged"]
+    assert titles(client.get(CHANGELIST, {"keyword": "³"})) == ["Other", "Tagged"]

@@ -3,7 +3,17 @@
 from django.contrib import admin
 from django.db.models import Subquery
 
-from bibliography.models import Concept, ImportRun, Paper, PaperConcept, ReviewStatus, SourceRecord
+from bibliography.models import (
+    Concept,
+    ImportRun,
+    Keyword,
+    Paper,
+    PaperConcept,
+    PaperKeyword,
+    ReviewStatus,
+    SourceRecord,
+)
+from bibliography.text import whole_number
 
 
 class ConceptFilter(admin.SimpleListFilter):
@@ -21,6 +31,23 @@ class ConceptFilter(admin.SimpleListFilter):
         concepts = Concept.objects.descendants_of([self.value()]).values("id")
         tagged = PaperConcept.objects.filter(concept__in=Subquery(concepts)).exclude(status=ReviewStatus.REJECTED)
         return queryset.filter(id__in=tagged.values("paper_id"))
+
+
+class KeywordFilter(admin.SimpleListFilter):
+    """Papers with a keyword, chosen from the keyword list (its paper counts link here): a library
+    may have a hundred thousand keywords, too many to offer in a sidebar."""
+
+    title = "keyword"
+    parameter_name = "keyword"
+
+    def lookups(self, request, model_admin):
+        chosen = whole_number(self.value())
+        return [(k.pk, k.name) for k in Keyword.objects.filter(pk=chosen)] if chosen else []
+
+    def queryset(self, request, queryset):
+        if not (chosen := whole_number(self.value())):
+            return queryset
+        return queryset.filter(id__in=PaperKeyword.objects.filter(keyword_id=chosen).values("paper_id"))
 
 
 class TagStatusFilter(admin.SimpleListFilter):

@@ -28,7 +28,7 @@ from bibliography.models import (
 )
 from bibliography.tagging import decisions_set_status, papers_mark_reviewed, papers_tag
 
-from .filters import ConceptFilter, SourceFileFilter, TagStatusFilter, YearFilter
+from .filters import ConceptFilter, KeywordFilter, SourceFileFilter, TagStatusFilter, YearFilter
 from .pagination import EstimatedCountPaginator
 
 
@@ -187,6 +187,7 @@ class PaperAdmin(SimpleHistoryAdmin):
         YearFilter,
         "venue",
         ConceptFilter,
+        KeywordFilter,
         TagStatusFilter,
         SourceFileFilter,
     ]

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from bibliography.models import (
@@ -110,7 +112,8 @@ class KeywordAdmin(admin.ModelAdmin):
 
     @admin.display(description="papers", ordering="paper_count")
     def paper_count(self, keyword):
-        return keyword.paper_count
+        url = reverse("admin:bibliography_paper_changelist") + f"?keyword={keyword.pk}"
+        return format_html('<a href="{}">{}</a>', url, keyword.paper_count)
 
     @admin.action(description="Tag their papers with a concept…", permissions=["change"])
     def tag_papers_with_concept(self, request, queryset):

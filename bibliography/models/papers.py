@@ -591,6 +591,8 @@ class Keyword(models.Model):
         indexes = [
             # the keyword list's search box
             GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="keyword_name_key_trgm_idx"),
+            # ?keyword= in any case
+            models.Index(fields=["name_key"], name="keyword_name_key_idx"),
         ]
 
     def __str__(self):

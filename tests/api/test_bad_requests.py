@@ -13,6 +13,7 @@ PAPER_FILTERS = [
     "author", "venue", "kind", "year", "year_min", "year_max", "published_after", "published_before", "concept",
     "include_descendants", "tag_status", "needs_review", "has_abstract", "cites", "cited_by", "created_since",
     "updated_since", "search", "similar_to", "ordering", "group_by", "fields", "page_size", "cursor", "format",
+    "keyword", "item_type",
 ]  # fmt: skip
 
 HOSTILE = [

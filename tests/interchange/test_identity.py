@@ -132,3 +132,19 @@ def test_importing_our_own_export_changes_nothing(tmp_path, seed, format):
     result = imported(path)
     assert (result.created, result.updated) == (0, 0), result
     assert Paper.objects.count() == before
+
+
+def test_keywords_are_filtered_and_faceted_in_the_api_and_listed_in_the_admin(tmp_path, anon, client):
+    body = "@article{a,\n  title = {A},\n  keywords = {ML, Graphs}\n}\n@book{b,\n  title = {B},\n  keywords = {ml}\n}\n"
+    imported(write(tmp_path, "tags.bib", body))
+    a, b = Paper.objects.get(title="A"), Paper.objects.get(title="B")
+    titles = lambda **params: [p["title"] for p in anon.get("/api/papers/", params).json()["results"]]  # noqa: E731
+    assert titles(keyword="Graphs") == ["A"]
+    assert titles(keyword="ml") == ["B", "A"]  # "ML" and "ml" are two keywords, found by either spelling
+    assert titles(item_type="book") == ["B"]
+    groups = anon.get("/api/papers/", {"group_by": "keyword"}).json()["groups"]
+    assert groups == [{"key": "Graphs", "count": 1}, {"key": "ML", "count": 1}, {"key": "ml", "count": 1}]
+    types = anon.get("/api/papers/", {"group_by": "item_type"}).json()["groups"]
+    assert types == [{"key": "article-journal", "count": 1}, {"key": "book", "count": 1}]
+    assert anon.get(f"/api/papers/{a.pk}/").json()["keywords"] == ["ML", "Graphs"]
+    assert anon.get(f"/api/papers/{b.pk}/?fields=keywords").json() == {"keywords": ["ml"]}
