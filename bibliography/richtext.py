@@ -276,6 +276,82 @@ def to_latex(value: str) -> str:
     return "".join(out)
 
 
+# case --------------------------------------------------------------------------------------
+
+_WORDS = re.compile(r"(?P<word>[^\W_]+)|(?P<between>[\W_]+)")
+# A sentence starts after `.`, `?`, `!` or `:` and a space, opening quotes or brackets aside.
+_SENTENCE_END = re.compile(r"[.?!:]\s+[\"'\u201c\u2018\u2019(\[]*$")
+
+
+def _case_tokens(value: str) -> list[tuple[str, str, bool]]:
+    """(kind, text, may change case): words, what lies between them, and markup."""
+    tokens: list[tuple[str, str, bool]] = []
+    nocase, pos = 0, 0
+
+    def text(chunk: str) -> None:
+        for m in _WORDS.finditer(chunk):
+            tokens.append(("word", m.group(), nocase == 0) if m.group("word") else ("between", m.group(), False))
+
+    for match in _TOKEN.finditer(value):
+        text(value[pos : match.start()])
+        pos = match.end()
+        tag = match.group("tag")
+        if match.group("math"):
+            tokens.append(("word", match.group(), False))
+            continue
+        if tag == NOCASE or (tag and tag.startswith("<span") and nocase):
+            nocase += 1
+        elif tag == "</span>" and nocase:
+            nocase -= 1
+        tokens.append(("markup", match.group(), False))
+    text(value[pos:])
+    return tokens
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and all(c.islower() for c in word[1:])
+
+
+def sentence_case(value: str) -> str:
+    """A title written in title case, as BibTeX styles want it, in sentence case, as CSL styles want
+    it (a style can title-case a title, never the reverse): a word capitalised as an ordinary word
+    is ("Of", "Study", "A") is lowered unless it starts the title or a sentence, and a first word in
+    lower case is capitalised; acronyms, words with capitals or digits inside ("iPhone", "GPT",
+    "Cs143"), protected words and math stay as written. This is the rule of pandoc's BibTeX reader
+    for English titles, the last word included, so that a style renders the result as it renders the
+    BibTeX."""
+    tokens = _case_tokens(value)
+    words = [i for i, (kind, _, _) in enumerate(tokens) if kind == "word"]
+    out: list[str] = []
+    between = ""
+    for i, (kind, chunk, changeable) in enumerate(tokens):
+        if kind == "between":
+            between += chunk
+        elif kind == "word":
+            first = i == words[0]
+            starts = first or (_SENTENCE_END.search(between) and i != words[-1])
+            if changeable and starts and chunk.islower():
+                chunk = chunk[0].upper() + chunk[1:]
+            elif changeable and not starts and _capitalised(chunk):
+                chunk = chunk.lower()
+            between = ""
+        out.append(chunk)
+    return "".join(out)
+
+
+def tex_quotes(value: str) -> str:
+    """Straight single quotes as TeX prints them (`'` is a closing quote or an apostrophe, never an
+    opening one), math aside: a CSL processor reads two of them as a quotation."""
+    if "'" not in value:
+        return value
+    out, pos = [], 0
+    for match in _TOKEN.finditer(value):
+        out += [value[pos : match.start()].replace("'", "\u2019"), match.group()]
+        pos = match.end()
+    out.append(value[pos:].replace("'", "\u2019"))
+    return "".join(out)
+
+
 # plain text ----------------------------------------------------------------------------------
 
 

@@ -515,7 +515,8 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
     item_type = ItemType.SPEECH if talk else TYPES_IN.get(kind_name, ItemType.ARTICLE)
     kind = PaperKind.TALK if talk else PaperKind.ARTICLE
     record = PaperRecord(line=line, raw=entry.raw, kind=kind, item_type=item_type)
-    bibtex: dict = {}
+    # BibTeX's titles are in title case (styles lower it); CSL's are in sentence case (styles raise it)
+    bibtex: dict = {"title_case": True}
     if TYPES_OUT.get(item_type, "misc") != kind_name:
         bibtex["type"] = kind_name
 

@@ -10,12 +10,14 @@ as an alias key rather than made the citation key. `custom` carries what only th
 """
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from bibliography.importers.errors import DumpError
 from bibliography.importers.reader import Line
 from bibliography.importers.records import PaperRecord, Person, VenueRecord
-from bibliography.models import CSL_COLUMNS, AuthorRole, ItemType, Paper, PaperKind
+from bibliography.models import CSL_COLUMNS, AuthorRole, ItemType, Paper, PaperKind, VenueKind
+from bibliography.richtext import sentence_case, tex_quotes
 
 from . import fields as f
 from .names import PersonName, join_name
@@ -54,9 +56,47 @@ _BCP47 = {
 }  # fmt: skip
 
 
+# ISO 639-2 codes, as Zotero's and Mendeley's BibTeX write them ("eng")
+_BCP47 |= {
+    "eng": "en", "ger": "de", "deu": "de", "fre": "fr", "fra": "fr", "spa": "es", "ita": "it", "dut": "nl",
+    "nld": "nl", "por": "pt", "rus": "ru", "pol": "pl", "swe": "sv", "dan": "da", "nor": "no", "fin": "fi",
+    "jpn": "ja", "chi": "zh", "zho": "zh", "kor": "ko", "ara": "ar", "tur": "tr", "gre": "el", "ell": "el",
+    "heb": "he", "hun": "hu", "cze": "cs", "ces": "cs", "lat": "la",
+}  # fmt: skip
+# Variables that BibTeX writes in title case and CSL in sentence case (pandoc's reader converts the
+# same ones; a journal's name is a name, left as it is).
+_TITLES = ("title", "title-short", "collection-title", "event-title", "volume-title")
+
+
 def csl_language(value: str) -> str:
     """A language as CSL wants it (BCP 47), from a name biblatex or a reference manager writes."""
     return _BCP47.get(value.strip().lower(), value)
+
+
+_GLUED_INITIALS = re.compile(r"(?<=[A-Z]\.)(?=[A-Z]\b)")
+_TEXT = (*_TITLES, "container-title", "container-title-short", "publisher", "publisher-place", "event-place", "note")
+
+
+def _from_bibtex(paper: Paper) -> bool:
+    return bool((paper.extra or {}).get("bibtex", {}).get("title_case"))
+
+
+def _as_csl_writes_it(paper: Paper, item: dict) -> None:
+    """A record read from BibTeX in CSL's conventions: English titles in sentence case (CSL styles
+    change the case of English titles only), TeX's `'` as the quote it prints, initials apart
+    ("J.R." is "J. R." to BibTeX's readers, one name to CSL's)."""
+    english = not paper.language or csl_language(paper.language).lower().split("-")[0] == "en"
+    journal = paper.venue is not None and paper.venue.kind == VenueKind.JOURNAL
+    for variable in (_TITLES if journal else (*_TITLES, "container-title")) if english else ():
+        if variable in item:
+            item[variable] = sentence_case(item[variable])
+    for variable in _TEXT:
+        if variable in item:
+            item[variable] = tex_quotes(item[variable])
+    for variable in NAME_VARIABLES:
+        for name in item.get(variable, ()):
+            if "given" in name:
+                name["given"] = _GLUED_INITIALS.sub(" ", name["given"])
 
 
 # writing --------------------------------------------------------------------------------------
@@ -127,6 +167,8 @@ def csl_item(paper: Paper) -> dict:
     for variable, value in (paper.extra or {}).items():
         if variable not in _FORMAT_KEYS and variable not in item:
             item[variable] = value
+    if _from_bibtex(paper):
+        _as_csl_writes_it(paper, item)
     item["custom"] = custom
     return item
 

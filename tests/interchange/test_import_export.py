@@ -358,3 +358,22 @@ def test_the_database_guards_citation_keys(db):
     Paper.objects.filter(pk=paper.pk).update(citation_key=None)
     paper.refresh_from_db()
     assert paper.citation_key == "taken2020"
+
+
+def test_csljson_writes_bibtex_titles_in_sentence_case_and_its_own_titles_as_written(db, tmp_path):
+    (tmp_path / "a.bib").write_text(
+        "@inproceedings{a,\n  title = {Deep Learning On {GPUs}: A Survey Of It},\n  booktitle = {Proceedings Of The Big"
+        " Conference},\n  author = {Ray, J.R.},\n  year = 2020\n}\n"
+        "@article{d,\n  title = {Deutsche Titel Bleiben},\n  journal = {Zeitschrift},\n  langid = {german},\n  year = 2020\n}\n"
+    )
+    (tmp_path / "b.json").write_text('[{"id": "b", "type": "article-journal", "title": "Zotero Keeps Its Case"}]')
+    assert import_file(tmp_path / "a.bib").ok and import_file(tmp_path / "b.json").ok
+
+    items = {item["id"]: item for item in json.loads(export("csljson"))}
+
+    assert items["a"]["title"] == 'Deep learning on <span class="nocase">GPUs</span>: A survey of it'
+    assert items["a"]["container-title"] == "Proceedings of the big conference"
+    assert items["a"]["author"] == [{"family": "Ray", "given": "J. R."}]
+    assert items["d"]["title"] == "Deutsche Titel Bleiben"  # styles leave the case of other languages alone
+    assert items["b"]["title"] == "Zotero Keeps Its Case"
+    assert "Proceedings Of The Big Conference" in export("bibtex")  # BibTeX keeps its own convention

@@ -33,3 +33,25 @@ def test_the_fast_path_for_braces_reads_as_the_latex_parser_does(value):
     if fast is not None:
         parsed = "".join(richtext._rich(richtext._nodes(value), top=True, unknown=[]))
         assert fast == parsed, value
+
+
+def test_title_case_becomes_sentence_case_as_pandoc_reads_bibtex():
+    # each pair as pandoc 2.17 reads the first in a .bib (`pandoc -f biblatex -t csljson`)
+    for title, sentence in [
+        ("The Quick Brown Fox: A Study Of {NASA} and iPhone Use in GPT-4 Models", "The quick brown fox: A study of"),
+        ("the quick Brown: the Fox. a test I Am", "The quick brown: The fox. A test i am"),
+        ("O'Reilly Books Don't Stop McDonald Farms Über Alles", "O'reilly books don't stop McDonald farms über alles"),
+        ("Word1 Σigma (The Parenthesis) \"Quoted Words\" Here", 'Word1 σigma (the parenthesis) "quoted words" here'),
+        ("Why? Because! Now; The End", "Why? Because! Now; the end"),
+        ("Test Of Cs143 CS143 x86 X86 2D Models 3-D Pi", "Test of Cs143 CS143 x86 X86 2D models 3-d pi"),
+        ("One Two. Three. Four", "One two. Three. four"),  # the last word never starts a sentence
+        ("Hello. (The) World. “Curly” Word", "Hello. (The) world. “Curly” word"),
+        ("{The} Old Man. {the} Sea: {IS} Here", "The old man. the sea: IS here"),
+    ]:
+        assert plain(richtext.sentence_case(from_latex(title))).startswith(sentence), title
+    styled = richtext.sentence_case(from_latex(r"A Tale: \emph{The Story} Of $\beta$-Divergence Ab-Cd"))
+    assert styled == "A tale: <i>The story</i> of $\\beta$-divergence ab-cd"
+
+
+def test_tex_quotes_are_the_quotes_tex_prints_but_in_math():
+    assert richtext.tex_quotes("EURO-DAC '96 and '97: $f'(x)$") == "EURO-DAC \u201996 and \u201997: $f'(x)$"
