@@ -395,7 +395,8 @@ def test_two_key_points_with_one_number_are_an_error_not_a_500(client, curator):
 def test_a_keywords_papers_are_one_click_from_the_keyword_list(client, curator):
     from bibliography.models import Keyword, PaperKeyword
 
-    tagged, other = make_paper(title="Tagged"), make_paper(title="Other")
+    tagged = make_paper(title="Tagged")
+    make_paper(title="Other")
     word = Keyword.objects.create(name="<b>bold</b> words")
     PaperKeyword.objects.create(paper=tagged, keyword=word)
     listing = client.get("/admin/bibliography/keyword/").content.decode()

@@ -364,7 +364,8 @@ def test_csljson_writes_bibtex_titles_in_sentence_case_and_its_own_titles_as_wri
     (tmp_path / "a.bib").write_text(
         "@inproceedings{a,\n  title = {Deep Learning On {GPUs}: A Survey Of It},\n  booktitle = {Proceedings Of The Big"
         " Conference},\n  author = {Ray, J.R.},\n  year = 2020\n}\n"
-        "@article{d,\n  title = {Deutsche Titel Bleiben},\n  journal = {Zeitschrift},\n  langid = {german},\n  year = 2020\n}\n"
+        "@article{d,\n  title = {Deutsche Titel Bleiben},\n  journal = {Zeitschrift},\n  langid = {german},\n"
+        "  year = 2020\n}\n"
     )
     (tmp_path / "b.json").write_text('[{"id": "b", "type": "article-journal", "title": "Zotero Keeps Its Case"}]')
     assert import_file(tmp_path / "a.bib").ok and import_file(tmp_path / "b.json").ok

@@ -41,7 +41,7 @@ def test_title_case_becomes_sentence_case_as_pandoc_reads_bibtex():
         ("The Quick Brown Fox: A Study Of {NASA} and iPhone Use in GPT-4 Models", "The quick brown fox: A study of"),
         ("the quick Brown: the Fox. a test I Am", "The quick brown: The fox. A test i am"),
         ("O'Reilly Books Don't Stop McDonald Farms Über Alles", "O'reilly books don't stop McDonald farms über alles"),
-        ("Word1 Σigma (The Parenthesis) \"Quoted Words\" Here", 'Word1 σigma (the parenthesis) "quoted words" here'),
+        ('Word1 Σigma (The Parenthesis) "Quoted Words" Here', 'Word1 σigma (the parenthesis) "quoted words" here'),
         ("Why? Because! Now; The End", "Why? Because! Now; the end"),
         ("Test Of Cs143 CS143 x86 X86 2D Models 3-D Pi", "Test of Cs143 CS143 x86 X86 2D models 3-d pi"),
         ("One Two. Three. Four", "One two. Three. four"),  # the last word never starts a sentence
