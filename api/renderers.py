@@ -8,7 +8,7 @@ from django.http import Http404
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
-from bibliography.interchange.export import FORMATS
+from bibliography.formats.registry import EXPORT_FORMATS
 
 
 class ExportRenderer(BaseRenderer):
@@ -20,7 +20,7 @@ class ExportRenderer(BaseRenderer):
 
 EXPORT_RENDERERS = [
     type(f"{fmt.name.capitalize()}Renderer", (ExportRenderer,), {"media_type": fmt.media_type, "format": fmt.name})
-    for fmt in FORMATS.values()
+    for fmt in EXPORT_FORMATS.values()
 ]
 
 

@@ -1,10 +1,10 @@
 """OpenAPI schema adjustments drf-spectacular cannot infer."""
 
-from bibliography.interchange.export import FORMATS
+from bibliography.formats.registry import EXPORT_FORMATS
 
 _EXPORT_SCHEMAS = {
     fmt.media_type: {"type": "array", "items": {"type": "object"}} if fmt.name == "csljson" else {"type": "string"}
-    for fmt in FORMATS.values()
+    for fmt in EXPORT_FORMATS.values()
 }
 
 

@@ -19,7 +19,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bibliography import text
-from bibliography.interchange.export import FORMATS, Format
+from bibliography.exporting import export_document
+from bibliography.formats.base import Format
+from bibliography.formats.registry import EXPORT_FORMATS
 from bibliography.merging import MergeError, paper_merge
 from bibliography.models import (
     Author,
@@ -201,7 +203,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         return renderers
 
     def exporting(self) -> Format | None:
-        return FORMATS.get(getattr(self.request.accepted_renderer, "format", None))
+        return EXPORT_FORMATS.get(getattr(self.request.accepted_renderer, "format", None))
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -285,7 +287,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         try:
             if fmt := self.exporting():
-                return Response(fmt.document([self.get_object()]))
+                return Response(export_document(fmt, [self.get_object()]))
             if self.whole_json():
                 pk = self.lookup_id()
                 document = self.documents([pk], detail=True).get(pk)
@@ -340,7 +342,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     def export_page(self, fmt: Format) -> Response:
         """One page of papers in a reference-manager format; the next page is in the Link header."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        response = Response(fmt.document(page))
+        response = Response(export_document(fmt, page))
         links = [(self.paginator.get_next_link(), "next"), (self.paginator.get_previous_link(), "prev")]
         header = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)
         if header:

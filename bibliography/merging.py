@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .importers.abstracts import REVIEW_REASON as UNTITLED_REASON
+from .formats.records import UNTITLED_REASONS
 from .models import (
     Authorship,
     Citation,
@@ -112,7 +112,7 @@ def _fill_fields(survivor: Paper, victims: list[Paper], report: MergeReport) -> 
             if getattr(survivor, name) in (None, "") and getattr(victim, name) not in (None, ""):
                 setattr(survivor, name, getattr(victim, name))
                 report.fields.append(name)
-    if survivor.title and survivor.needs_review and survivor.review_reason == UNTITLED_REASON:
+    if survivor.title and survivor.needs_review and survivor.review_reason in UNTITLED_REASONS:
         survivor.needs_review, survivor.review_reason = False, ""
     if survivor.published_on:
         survivor.year = survivor.published_on.year

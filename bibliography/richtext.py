@@ -253,6 +253,15 @@ def _escape(text: str) -> str:
     return _LIGATURE.sub("{}", _LATEX_SPECIAL.sub(lambda m: _LATEX_SPECIALS[m.group()], text))
 
 
+def _balanced(latex: str) -> bool:
+    depth = 0
+    for brace in re.findall(r"(?<!\\)[{}]", latex):
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def to_latex(value: str) -> str:
     """The internal form as a BibTeX value: UTF-8 text, TeX's special characters escaped."""
     out: list[str] = []
@@ -261,7 +270,8 @@ def to_latex(value: str) -> str:
         out.append(_escape(value[pos : match.start()]))
         pos = match.end()
         if match.group("math"):
-            out.append(match.group("math"))
+            math = match.group("math")
+            out.append(math if _balanced(math) else _escape(math))  # else the field would end inside it
         elif match.group("dollar"):
             out.append(r"\$")
         else:

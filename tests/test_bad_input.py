@@ -9,14 +9,13 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bibliography.importers import listing
-from bibliography.importers.detect import detect_format
-from bibliography.importers.errors import DumpError
-from bibliography.importers.load import _PARSERS, import_file
-from bibliography.importers.reader import DumpReader
-from bibliography.importers.vault import parse as parse_vault
+from bibliography.formats import listing
+from bibliography.formats.errors import DumpError
+from bibliography.formats.reader import DumpReader
+from bibliography.formats.registry import detect_format
+from bibliography.importers.load import import_file
 from bibliography.models import ImportFormat, ImportRun, ImportStatus, Paper
-from tests.interchange.test_import_export import BIB
+from tests.formats.test_import_export import BIB
 from tests.test_importers import DUMPS
 
 CSL = """[
@@ -74,9 +73,9 @@ def parse_everything(path: Path):
     warnings: list[str] = []
     format = detect_format(path)
     reader = DumpReader(path)
-    if format == ImportFormat.VAULT:
-        return format, [parse_vault(reader, path.name, warnings).paper]
-    return format, list(_PARSERS[format](reader, path.name, warnings))
+    if format.one_record:
+        return format.name, [format.parse(reader, path.name, warnings).paper]
+    return format.name, list(format.parse(reader, path.name, warnings))
 
 
 def check_error(error: DumpError, name: str) -> None:

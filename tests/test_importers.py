@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bibliography.importers import abstracts, listing, vault
-from bibliography.importers.detect import detect_format
-from bibliography.importers.errors import DumpError
-from bibliography.importers.reader import MAX_LINE_BYTES, DumpReader
-from bibliography.importers.records import ListingDate
+from bibliography.formats import abstracts, listing, vault
+from bibliography.formats.errors import DumpError
+from bibliography.formats.reader import MAX_LINE_BYTES, DumpReader
+from bibliography.formats.records import ListingDate
+from bibliography.formats.registry import detect_format
 
 DUMPS = Path(__file__).resolve().parent.parent / "fixtures" / "dumps"
 VAULT = DUMPS / "000_e093ce741ddf4b84.txt"
@@ -43,7 +43,7 @@ def parse_vault(path: Path, warnings=None):
 
 
 def test_formats_are_detected_from_content():
-    assert [detect_format(p) for p in (VAULT, ABSTRACTS, LISTING_003, LISTING_004)] == [
+    assert [detect_format(p).name for p in (VAULT, ABSTRACTS, LISTING_003, LISTING_004)] == [
         "vault",
         "abstracts",
         "listing",
@@ -158,7 +158,7 @@ def test_crlf_and_bom_read_like_plain_lines(tmp_path):
     plain = parse_listing(write(tmp_path, text, "plain.txt"))
     windows = parse_listing(write(tmp_path, ("\ufeff" + text.replace("\n", "\r\n")).encode(), "windows.txt"))
     assert [(p.title, p.abstract, p.line) for p in windows] == [(p.title, p.abstract, p.line) for p in plain]
-    assert detect_format(tmp_path / "windows.txt") == "listing"
+    assert detect_format(tmp_path / "windows.txt").name == "listing"
 
 
 def test_invalid_utf8_names_the_line(tmp_path):

@@ -22,10 +22,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from bibliography import dates, text
-from bibliography.interchange import bibtex, csljson, ris
-from bibliography.interchange.fields import UNTITLED_REASON
-from bibliography.interchange.keys import choose_keys, key_stem, keys_locked, usable_key
-from bibliography.interchange.names import split_name
+from bibliography.citation_keys import choose_keys, key_stem, keys_locked, usable_key
+from bibliography.formats.base import Format
+from bibliography.formats.errors import DumpError, InvalidRecords
+from bibliography.formats.names import split_name
+from bibliography.formats.reader import DumpReader, file_sha256
+from bibliography.formats.records import UNTITLED_REASONS, PaperRecord, Person, TalkRecord, VenueRecord
+from bibliography.formats.registry import FORMATS, detect_format
 from bibliography.models import (
     CSL_COLUMNS,
     Author,
@@ -36,7 +39,6 @@ from bibliography.models import (
     ConceptRelation,
     DuplicateCandidate,
     DuplicateReason,
-    ImportFormat,
     ImportRun,
     ImportStatus,
     ItemType,
@@ -53,24 +55,11 @@ from bibliography.models import (
     Venue,
 )
 
-from . import abstracts, listing, vault
 from .batches import batched, made_elsewhere, read_ahead
 from .copy import CopyRefused, allocate_ids, copy_objects, copy_rows
-from .detect import detect_format
-from .errors import DumpError, InvalidRecords
 from .matching import PAPER_FIELDS, Candidates, existing_candidates, record_facts, same_in_one_file
-from .reader import DumpReader, file_sha256
-from .records import PaperRecord, Person, TalkRecord, VenueRecord
 
 BATCH_SIZE = 1000
-
-_PARSERS = {
-    ImportFormat.LISTING: listing.parse,
-    ImportFormat.ABSTRACTS: abstracts.parse,
-    ImportFormat.BIBTEX: bibtex.parse,
-    ImportFormat.CSLJSON: csljson.parse,
-    ImportFormat.RIS: ris.parse,
-}
 
 # Imports run one at a time: two imports of the same file at the same moment would otherwise both
 # see "no such paper" and both insert it.
@@ -154,7 +143,10 @@ def import_file(
     result = ImportResult(file_name=path.name, dry_run=dry_run)
     started = timezone.now()
     try:
-        result.format = ImportFormat(format) if format else detect_format(path)
+        if format and format not in FORMATS:
+            raise DumpError(path.name, None, f"unknown format {format!r}: one of {', '.join(FORMATS)}")
+        file_format = FORMATS[format] if format else detect_format(path)
+        result.format = file_format.name
         reader = DumpReader(path)
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -164,10 +156,10 @@ def import_file(
             )
             loader = Loader(run=run, year=year, result=result)
             try:
-                if result.format == ImportFormat.VAULT:
-                    loader.load_talk(vault.parse(reader, path.name, result.warnings))
+                if file_format.one_record:
+                    loader.load_talk(file_format.parse(reader, path.name, result.warnings))
                 else:
-                    for batch, bytes_read, warnings in _parsed(result.format, reader, path.name):
+                    for batch, bytes_read, warnings in _parsed(file_format, reader, path.name):
                         for warning in warnings:
                             result.warnings.append(warning)
                         reader.bytes_read = bytes_read
@@ -181,10 +173,10 @@ def import_file(
             if result.rejected and not skip_invalid:
                 raise InvalidRecords(path.name, [p for record in result.rejected for p in record.problems])
             if result.rejected and write_rejected and not dry_run:
-                result.rejected_to = _write_rejected(path, result.rejected)
+                result.rejected_to = _write_rejected(path, file_format, result.rejected)
             if on_progress:
                 on_progress(reader.bytes_read)
-            run.sha256 = reader.sha256 if result.format == ImportFormat.VAULT else reader.final_sha256
+            run.sha256 = reader.sha256 if file_format.one_record else reader.final_sha256
             run.finished_at = timezone.now()
             run.records, run.created, run.updated, run.unchanged = (
                 result.records,
@@ -208,14 +200,10 @@ def import_file(
     return result
 
 
-def _write_rejected(path: Path, rejected: list[PaperRecord]) -> Path:
+def _write_rejected(path: Path, file_format: Format, rejected: list[PaperRecord]) -> Path:
     """The rejected records as they were, in the file's own format, and why, beside the file."""
     records = path.with_name(f"{path.stem}.rejected{path.suffix}")
-    if path.suffix.lower() == ".json":  # a CSL-JSON array
-        body = "[\n" + ",\n".join(record.raw for record in rejected) + "\n]\n"
-    else:
-        body = "\n\n".join(record.raw.rstrip("\n") for record in rejected) + "\n"
-    records.write_text(body, encoding="utf-8")
+    records.write_text(file_format.records_text(record.raw for record in rejected), encoding="utf-8")
     reasons = path.with_name(f"{path.stem}.rejected.txt")
     reasons.write_text("".join(f"{p}\n" for record in rejected for p in record.problems), encoding="utf-8")
     return records
@@ -237,23 +225,21 @@ def _record_failure(path: Path, format: str, started, error: DumpError) -> None:
     )
 
 
-# Formats whose parsing costs more than a thread can hide: parsed in a process of their own.
-_PARSED_ELSEWHERE = {ImportFormat.BIBTEX, ImportFormat.CSLJSON, ImportFormat.RIS}
-
-
-def _parsed(format: str, reader: DumpReader, file_name: str) -> Iterator[tuple[list[PaperRecord], int, list[str]]]:
+def _parsed(
+    file_format: Format, reader: DumpReader, file_name: str
+) -> Iterator[tuple[list[PaperRecord], int, list[str]]]:
     """Batches of records with their matching keys, how far into the file each ends, and the
     warnings said while reading it; the reader's SHA-256 is set on it at the end."""
 
     def produce():
         warnings: list[str] = []
-        records = _PARSERS[format](reader, file_name, warnings)
+        records = file_format.parse(reader, file_name, warnings)
         for batch in _with_keys(batched(records, BATCH_SIZE)):
             yield batch, reader.bytes_read, warnings[:]
             warnings.clear()
         yield [], reader.bytes_read, [*warnings, _SHA256 + reader.sha256]
 
-    ahead = made_elsewhere(produce) if format in _PARSED_ELSEWHERE else read_ahead(produce())
+    ahead = made_elsewhere(produce) if file_format.parse_elsewhere else read_ahead(produce())
     for batch, bytes_read, warnings in ahead:
         if warnings and warnings[-1].startswith(_SHA256):
             reader.final_sha256 = warnings.pop()[len(_SHA256) :]
@@ -490,7 +476,7 @@ class Loader:
         if not paper.title and record.title:
             paper.title = record.title
             fields |= {"title", "title_key"}
-            if paper.review_reason in (abstracts.REVIEW_REASON, UNTITLED_REASON):
+            if paper.review_reason in UNTITLED_REASONS:
                 paper.needs_review, paper.review_reason = False, ""
                 fields |= {"needs_review", "review_reason"}
         if not paper.abstract and record.abstract:

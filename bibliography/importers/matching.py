@@ -24,10 +24,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from bibliography import text
-from bibliography.interchange.names import split_name
+from bibliography.formats.names import split_name
+from bibliography.formats.records import PaperRecord
 from bibliography.models import CSL_COLUMNS, Authorship, CitationKeyAlias, Paper, PaperAlias, SourceRecord
-
-from .records import PaperRecord
 
 PAPER_FIELDS = [
     "id",

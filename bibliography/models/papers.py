@@ -500,7 +500,7 @@ class Author(models.Model):
 
     def settle_parts(self, parts=None) -> None:
         """Fill the name's key and parts: the given parts, else the name split the usual way."""
-        from bibliography.interchange.names import split_name  # noqa: PLC0415 — names needs no models
+        from bibliography.formats.names import split_name  # noqa: PLC0415 — names needs no models
 
         self.name_key = text.name_key(self.name)
         if self.literal:
@@ -513,7 +513,7 @@ class Author(models.Model):
 
     @property
     def parts(self):
-        from bibliography.interchange.names import PersonName  # noqa: PLC0415
+        from bibliography.formats.names import PersonName  # noqa: PLC0415
 
         if self.literal:
             return PersonName(family=self.name, literal=True)
@@ -560,7 +560,7 @@ class Authorship(models.Model):
     @property
     def credited_parts(self):
         """The name's parts as this paper gives them."""
-        from bibliography.interchange.names import PersonName  # noqa: PLC0415
+        from bibliography.formats.names import PersonName  # noqa: PLC0415
 
         if not self.credited:
             return self.author.parts

@@ -7,7 +7,8 @@ from tqdm import tqdm
 
 from api.errors import BadParameter
 from api.filters import PaperFilter
-from bibliography.interchange.export import FORMATS, export_chunks
+from bibliography.exporting import export_chunks
+from bibliography.formats.registry import EXPORT_FORMATS
 from bibliography.models import Paper
 
 # The API's filters, under the same names: one vocabulary for scripts and the command line.
@@ -29,7 +30,7 @@ class Command(BaseCommand):
     help = "Export papers as BibTeX, CSL-JSON or RIS, all of them or those the filters select (as in the API)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", required=True, choices=sorted(FORMATS))
+        parser.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS))
         parser.add_argument("--output", required=True, metavar="FILE", help="Where to write; - for standard output.")
         for name in FILTERS:
             help_text = PaperFilter.base_filters[name].extra.get("help_text") or f"As the API's {name}= filter."
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         except BadParameter as error:
             name = str(error.detail["parameter"]).replace("_", "-")
             raise CommandError(f"--{name}: {error.detail['detail']}") from None
-        fmt = FORMATS[format]
+        fmt = EXPORT_FORMATS[format]
         if output == "-":
             for piece in export_chunks(papers, fmt):
                 self.stdout.write(piece, ending="")

@@ -23,13 +23,15 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, Field, ParsingFail
 from bibtexparser.writer import BibtexFormat
 
 from bibliography import dates, richtext, text
-from bibliography.importers.errors import DumpError
-from bibliography.importers.reader import Line
-from bibliography.importers.records import PaperRecord, Person, VenueRecord
-from bibliography.models import CSL_COLUMNS, AuthorRole, ItemType, LinkKind, Paper, PaperKind
+from bibliography.models import CSL_COLUMNS, AuthorRole, ImportFormat, ItemType, LinkKind, Paper, PaperKind
 
 from . import fields as f
+from . import languages
+from .base import Format
+from .errors import DumpError
 from .names import PersonName
+from .reader import Line
+from .records import UNTITLED_REASON, PaperRecord, Person, VenueRecord
 
 MEDIA_TYPE = "application/x-bibtex"
 CHUNK_ENTRIES = 500
@@ -263,6 +265,8 @@ def bibtex_entry(paper: Paper) -> Entry:
         value = getattr(paper, CSL_COLUMNS[variable]) if variable in CSL_COLUMNS else paper.extra.get(variable)
         if isinstance(value, str) and variable == "page":
             out.raw(name, _pages_out(value))
+        elif isinstance(value, str) and variable == "language":
+            out.raw(name, languages.babel(value) if out.renamed.get(name, name) == "langid" else value)
         elif isinstance(value, str):
             out.text(name, value)
     publisher_field = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}
@@ -626,7 +630,7 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
     if bibtex:
         record.extra["bibtex"] = bibtex
     if not record.title:
-        record.review_reason = f.UNTITLED_REASON
+        record.review_reason = UNTITLED_REASON
     record.problems += checks.problems
     return record
 
@@ -666,3 +670,9 @@ def whole(value: str | None) -> int | None:
     from bibliography.text import whole_number  # noqa: PLC0415
 
     return whole_number((value or "").strip())
+
+
+FORMAT = Format(
+    ImportFormat.BIBTEX, looks_like_bibtex, parse, parse_elsewhere=True,
+    media_type=MEDIA_TYPE, extension="bib", render=bibtex_text,
+)  # fmt: skip

@@ -5,14 +5,12 @@ import re
 from dataclasses import dataclass, field
 
 from bibliography import dates
-from bibliography.importers.errors import DumpError
-from bibliography.importers.links import link_kind
 from bibliography.models import ARXIV_ID_PATTERN, AuthorRole, ItemType, LinkKind, Paper, PaperKind, VenueKind
 from bibliography.text import whole_number
 
+from .errors import DumpError
+from .links import link_kind
 from .names import PersonName
-
-UNTITLED_REASON = "no title: imported from a reference-manager file without one"
 
 _DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 _ARXIV = re.compile(r"^(?:arxiv:\s*|https?://arxiv\.org/abs/)?(.+?)(?:v\d+)?$", re.IGNORECASE)

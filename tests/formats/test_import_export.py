@@ -9,10 +9,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from bibliography.importers.detect import detect_format
+from bibliography.citation_keys import choose_keys, keys_locked, suffix
+from bibliography.formats import csljson
+from bibliography.formats.names import PersonName
+from bibliography.formats.registry import detect_format
 from bibliography.importers.load import import_file
-from bibliography.interchange import csljson
-from bibliography.interchange.keys import choose_keys, keys_locked, suffix
 from bibliography.models import Concept, ImportRun, Paper, PaperConcept, PaperKeyword, SourceRecord
 from tests.factories import make_author, make_authorship, make_concept, make_paper
 
@@ -141,7 +142,7 @@ def test_reimporting_the_same_file_changes_nothing(db, tmp_path):
 def test_formats_are_told_by_content_not_extension(tmp_path, content, expected):
     path = tmp_path / "export.txt"
     path.write_text(content)
-    assert detect_format(path) == expected
+    assert detect_format(path).name == expected
 
 
 @pytest.mark.parametrize(
@@ -378,3 +379,23 @@ def test_csljson_writes_bibtex_titles_in_sentence_case_and_its_own_titles_as_wri
     assert items["d"]["title"] == "Deutsche Titel Bleiben"  # styles leave the case of other languages alone
     assert items["b"]["title"] == "Zotero Keeps Its Case"
     assert "Proceedings Of The Big Conference" in export("bibtex")  # BibTeX keeps its own convention
+
+
+def test_what_ris_and_csljson_say_is_written_as_biblatex_reads_it(db, tmp_path):
+    (tmp_path / "a.ris").write_text(
+        "TY  - JOUR\nID  - moura\nTI  - Programming Z3\nAU  - de Moura, Leonardo\nAU  - van der Berg, Ana, Jr.\n"
+        "LA  - eng\nPY  - 2019\nAB  - Unbalanced math $\\sqrt{x}}$ from a broken export\nER  - \n"
+    )
+    assert import_file(tmp_path / "a.ris").ok
+    paper = Paper.objects.get()
+    assert [a.author.parts for a in paper.authorships.order_by("position")] == [
+        PersonName(family="Moura", given="Leonardo", particle="de"),
+        PersonName(family="Berg", given="Ana", particle="van der", suffix="Jr."),
+    ]
+
+    library = bibtexparser.parse_string(export("bibtex"))
+    entry = library.entries[0]
+
+    assert entry["langid"] == "english"  # babel's name: biblatex does not know "eng"
+    assert entry["author"] == "de Moura, Leonardo and van der Berg, Jr., Ana"
+    assert entry["abstract"].endswith("from a broken export") and not library.failed_blocks  # not ended inside

@@ -24,8 +24,9 @@ import bisect
 import re
 from collections.abc import Iterable
 
-from bibliography.models import AuthorRole, ConceptKind, PaperKind, VenueKind
+from bibliography.models import AuthorRole, ConceptKind, ImportFormat, PaperKind, VenueKind
 
+from .base import Format
 from .errors import DumpError
 from .reader import Line
 from .records import ConceptRecord, GraphRecord, PaperRecord, Person, TalkRecord, VenueRecord
@@ -332,3 +333,6 @@ def _dedupe(cycle: list[str]) -> list[str]:
         if not out or out[-1] != node:
             out.append(node)
     return out
+
+
+FORMAT = Format(ImportFormat.VAULT, looks_like_vault, parse, one_record=True)

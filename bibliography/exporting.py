@@ -1,39 +1,20 @@
 """Writing papers out in a reference manager's format, in bounded memory whatever their number."""
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from bibliography.citation_keys import keys_assign
+from bibliography.formats.base import Format
 from bibliography.models import Paper
-
-from . import bibtex, csljson, ris
-from .keys import keys_assign
 
 CHUNK_PAPERS = 1000
 
 
-@dataclass(frozen=True)
-class Format:
-    name: str
-    media_type: str
-    extension: str
-    render: Callable[[Sequence[Paper]], str]
-    # a JSON array needs brackets around the items and commas between chunks
-    head: str = ""
-    tail: str = ""
-    between_chunks: str = ""
-
-    def document(self, papers: Sequence[Paper]) -> str:
-        keys_assign(papers)
-        return self.head + self.render(papers) + self.tail
-
-
-FORMATS = {
-    "bibtex": Format("bibtex", bibtex.MEDIA_TYPE, "bib", bibtex.bibtex_text),
-    "csljson": Format("csljson", csljson.MEDIA_TYPE, "json", csljson.csljson_text, "[\n", "\n]\n", ",\n"),
-    "ris": Format("ris", ris.MEDIA_TYPE, "ris", ris.ris_text),
-}
+def export_document(format: Format, papers: Sequence[Paper]) -> str:
+    """A few papers (a page of the API) as one file."""
+    keys_assign(papers)
+    return format.head + format.render(papers) + format.tail
 
 
 def export_chunks(
@@ -56,7 +37,7 @@ def export_chunks(
         chunk = list(Paper.objects.for_listing().filter(id__in=ids).order_by("id"))
         keys_assign(chunk)
         if chunk:
-            yield ("" if first else format.between_chunks) + format.render(chunk)
+            yield ("" if first else format.between) + format.render(chunk)
             first = False
         if on_chunk:
             on_chunk(len(chunk))

@@ -6,8 +6,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bibliography import text
-from bibliography.interchange.names import PersonName
+from bibliography.formats.names import PersonName
 from bibliography.models import AuthorRole, LinkKind, PaperKind, VenueKind
+
+# Why an imported paper waits for a curator when it came without a title; merging a titled paper
+# into it, or a later import that brings the title, clears either.
+BARE_ABSTRACT_REASON = "no title: imported from a bare abstract"
+UNTITLED_REASON = "no title: imported from a reference-manager file without one"
+UNTITLED_REASONS = (BARE_ABSTRACT_REASON, UNTITLED_REASON)
 
 
 @dataclass(frozen=True)

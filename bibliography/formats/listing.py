@@ -18,8 +18,9 @@ title or an abstract stops the import with its line number.
 import re
 from collections.abc import Iterable, Iterator
 
-from bibliography.models import PaperKind
+from bibliography.models import ImportFormat, PaperKind
 
+from .base import Format
 from .errors import DumpError
 from .links import find_links
 from .reader import Line
@@ -172,3 +173,6 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
 def _cut_off(abstract: str) -> bool:
     """An abstract that stops without ending a sentence (or a URL, which abstracts often end with)."""
     return not re.search(r"([.!?)\]\"']|https?://\S+)$", abstract.rstrip())
+
+
+FORMAT = Format(ImportFormat.LISTING, looks_like_listing, parse)

@@ -5,7 +5,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
-from bibliography.interchange.export import FORMATS, export_chunks
+from bibliography.exporting import export_chunks
+from bibliography.formats.registry import EXPORT_FORMATS
 from bibliography.models import Paper
 from tests.test_importers import DUMPS
 
@@ -16,7 +17,7 @@ def seed(db):
 
 
 def export(format: str, papers=None) -> str:
-    return "".join(export_chunks(papers if papers is not None else Paper.objects.all(), FORMATS[format]))
+    return "".join(export_chunks(papers if papers is not None else Paper.objects.all(), EXPORT_FORMATS[format]))
 
 
 def wipe_bibliography() -> None:

@@ -84,5 +84,15 @@ def split_name(name: str) -> PersonName:
     )
 
 
+def split_family(family: str) -> tuple[str, str]:
+    """The particle and the family name of a "Last" part, as BibTeX reads one: the words before the
+    last that begin in lower case are the particle ("de la" Cruz, "van der" Berg, "et." Al.)."""
+    words = family.split()
+    n = 0
+    while n < len(words) - 1 and words[n][:1].islower():
+        n += 1
+    return " ".join(words[:n]), " ".join(words[n:])
+
+
 def join_name(*, given: str = "", particle: str = "", family: str = "", suffix: str = "") -> str:
     return PersonName(family=family.strip(), given=given.strip(), particle=particle.strip(), suffix=suffix.strip()).full

@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from django.db import connection, transaction
 
 from bibliography import richtext, text
+from bibliography.formats.fields import people
 from bibliography.models import CITATION_KEY_PATTERN, CitationKeyAlias, CitationKeyStem, Paper
-
-from .fields import people
 
 # Key assignment runs one at a time: two exports choosing keys at once could choose the same one.
 _KEYS_LOCK = 0x6B657973  # "keys"

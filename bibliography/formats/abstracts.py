@@ -7,16 +7,15 @@ line separates them; anywhere else it stops the import with its line number.
 import re
 from collections.abc import Iterable, Iterator
 
-from bibliography.models import PaperKind
+from bibliography.models import ImportFormat, PaperKind
 
+from .base import Format
 from .errors import DumpError
 from .links import find_links
 from .reader import Line
-from .records import PaperRecord
+from .records import BARE_ABSTRACT_REASON, PaperRecord
 
 _PREFIX = re.compile(r"^\s*(?:\*\*)?abstract\s*:\s*(?:\*\*)?\s*", re.IGNORECASE)
-
-REVIEW_REASON = "no title: imported from a bare abstract"
 
 
 def looks_like_abstracts(lines: list[str]) -> bool:
@@ -52,5 +51,8 @@ def _finish(record: PaperRecord, file_name: str) -> PaperRecord:
         raise DumpError(file_name, record.line, "'Abstract:' with no text after it")
     record.kind = PaperKind.ARTICLE
     record.links = find_links(record.abstract)
-    record.review_reason = REVIEW_REASON
+    record.review_reason = BARE_ABSTRACT_REASON
     return record
+
+
+FORMAT = Format(ImportFormat.ABSTRACTS, looks_like_abstracts, parse)

@@ -15,13 +15,14 @@ import rispy
 from rispy.writer import RisWriter
 
 from bibliography import dates
-from bibliography.importers.errors import DumpError
-from bibliography.importers.reader import Line
-from bibliography.importers.records import PaperRecord, Person, VenueRecord
-from bibliography.models import AuthorRole, ItemType, Paper, PaperKind
+from bibliography.models import AuthorRole, ImportFormat, ItemType, Paper, PaperKind
 
 from . import fields as f
-from .names import PersonName
+from .base import Format
+from .errors import DumpError
+from .names import PersonName, split_family
+from .reader import Line
+from .records import UNTITLED_REASON, PaperRecord, Person, VenueRecord
 
 MEDIA_TYPE = "application/x-research-info-systems"
 
@@ -204,8 +205,9 @@ def _person(value: str, role: AuthorRole, checks: f.Checks, tag: str) -> Person 
     if len(parts) == 1:  # an institution, or a name given whole
         name = PersonName(family=parts[0], literal=" " in parts[0])
     else:
-        family, given, suffix = (parts + ["", ""])[:3]
-        name = PersonName(family=family, given=given, suffix=suffix)
+        last, given, suffix = (parts + ["", ""])[:3]
+        particle, family = split_family(last)
+        name = PersonName(family=family, given=given, particle=particle, suffix=suffix)
     full = name.family if name.literal else name.full
     return Person(checks.text(full, tag, 300), role, name)
 
@@ -311,6 +313,12 @@ def _record(reference: dict, raw: str, line: int, file_name: str, warnings: list
     if kept:
         record.extra["ris"] = kept
     if not record.title:
-        record.review_reason = f.UNTITLED_REASON
+        record.review_reason = UNTITLED_REASON
     record.problems += checks.problems
     return record
+
+
+FORMAT = Format(
+    ImportFormat.RIS, looks_like_ris, parse, parse_elsewhere=True,
+    media_type=MEDIA_TYPE, extension="ris", render=ris_text,
+)  # fmt: skip

@@ -13,14 +13,16 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from bibliography.importers.errors import DumpError
-from bibliography.importers.reader import Line
-from bibliography.importers.records import PaperRecord, Person, VenueRecord
-from bibliography.models import CSL_COLUMNS, AuthorRole, ItemType, Paper, PaperKind, VenueKind
+from bibliography.models import CSL_COLUMNS, AuthorRole, ImportFormat, ItemType, Paper, PaperKind, VenueKind
 from bibliography.richtext import sentence_case, tex_quotes
 
 from . import fields as f
+from . import languages
+from .base import Format
+from .errors import DumpError
 from .names import PersonName, join_name
+from .reader import Line
+from .records import UNTITLED_REASON, PaperRecord, Person, VenueRecord
 
 MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
 # A JSON item longer than this is not a reference: refuse it rather than buffer without bound.
@@ -38,39 +40,9 @@ _HANDLED = {
     "journalAbbreviation", "event", "DOI", "URL", "keyword", "custom", "number", *NAME_VARIABLES, *CSL_COLUMNS,
 }  # fmt: skip
 _FORMAT_KEYS = {"bibtex", "ris"}  # Paper.extra keys that belong to other formats
-# biblatex's language names (babel's) as the BCP 47 tags CSL processors read: a style changes the
-# case of a title only in an English item, and "english" is not "en" to them.
-_BCP47 = {
-    "english": "en-US", "american": "en-US", "usenglish": "en-US", "british": "en-GB", "ukenglish": "en-GB",
-    "canadian": "en-CA", "australian": "en-AU", "newzealand": "en-NZ", "german": "de-DE", "ngerman": "de-DE",
-    "austrian": "de-AT", "naustrian": "de-AT", "swissgerman": "de-CH", "nswissgerman": "de-CH", "french": "fr-FR",
-    "spanish": "es-ES", "catalan": "ca-AD", "italian": "it-IT", "dutch": "nl-NL", "portuguese": "pt-PT",
-    "portuges": "pt-PT", "brazil": "pt-BR", "brazilian": "pt-BR", "russian": "ru-RU", "ukrainian": "uk-UA",
-    "polish": "pl-PL", "czech": "cs-CZ", "slovak": "sk-SK", "slovene": "sl-SI", "croatian": "hr-HR",
-    "serbian": "sr-RS", "bulgarian": "bg-BG", "greek": "el-GR", "turkish": "tr-TR", "hungarian": "hu-HU",
-    "magyar": "hu-HU", "romanian": "ro-RO", "swedish": "sv-SE", "danish": "da-DK", "norsk": "nb-NO",
-    "norwegian": "nb-NO", "nynorsk": "nn-NO", "finnish": "fi-FI", "icelandic": "is-IS", "estonian": "et-EE",
-    "latvian": "lv-LV", "lithuanian": "lt-LT", "hebrew": "he-IL", "arabic": "ar", "persian": "fa-IR",
-    "japanese": "ja-JP", "chinese": "zh-CN", "korean": "ko-KR", "vietnamese": "vi-VN", "thai": "th-TH",
-    "indonesian": "id-ID", "latin": "la", "basque": "eu", "galician": "gl-ES", "welsh": "cy-GB", "irish": "ga-IE",
-}  # fmt: skip
-
-
-# ISO 639-2 codes, as Zotero's and Mendeley's BibTeX write them ("eng")
-_BCP47 |= {
-    "eng": "en", "ger": "de", "deu": "de", "fre": "fr", "fra": "fr", "spa": "es", "ita": "it", "dut": "nl",
-    "nld": "nl", "por": "pt", "rus": "ru", "pol": "pl", "swe": "sv", "dan": "da", "nor": "no", "fin": "fi",
-    "jpn": "ja", "chi": "zh", "zho": "zh", "kor": "ko", "ara": "ar", "tur": "tr", "gre": "el", "ell": "el",
-    "heb": "he", "hun": "hu", "cze": "cs", "ces": "cs", "lat": "la",
-}  # fmt: skip
 # Variables that BibTeX writes in title case and CSL in sentence case (pandoc's reader converts the
 # same ones; a journal's name is a name, left as it is).
 _TITLES = ("title", "title-short", "collection-title", "event-title", "volume-title")
-
-
-def csl_language(value: str) -> str:
-    """A language as CSL wants it (BCP 47), from a name biblatex or a reference manager writes."""
-    return _BCP47.get(value.strip().lower(), value)
 
 
 _GLUED_INITIALS = re.compile(r"(?<=[A-Z]\.)(?=[A-Z]\b)")
@@ -85,7 +57,7 @@ def _as_csl_writes_it(paper: Paper, item: dict) -> None:
     """A record read from BibTeX in CSL's conventions: English titles in sentence case (CSL styles
     change the case of English titles only), TeX's `'` as the quote it prints, initials apart
     ("J.R." is "J. R." to BibTeX's readers, one name to CSL's)."""
-    english = not paper.language or csl_language(paper.language).lower().split("-")[0] == "en"
+    english = not paper.language or languages.bcp47(paper.language).lower().split("-")[0] == "en"
     journal = paper.venue is not None and paper.venue.kind == VenueKind.JOURNAL
     for variable in (_TITLES if journal else (*_TITLES, "container-title")) if english else ():
         if variable in item:
@@ -149,7 +121,7 @@ def csl_item(paper: Paper) -> dict:
         custom["venue-kind"] = paper.venue.kind
     for variable, column in CSL_COLUMNS.items():
         if value := getattr(paper, column):
-            item[variable] = csl_language(value) if variable == "language" else value
+            item[variable] = languages.bcp47(value) if variable == "language" else value
     if doi := f.doi_as_written(paper):
         item["DOI"] = doi
     if paper.arxiv_id:
@@ -174,7 +146,7 @@ def csl_item(paper: Paper) -> dict:
 
 
 def csljson_text(papers: Sequence[Paper]) -> str:
-    """Items for a JSON array, without the brackets: see `export.FORMATS`."""
+    """Items for a JSON array, without the brackets (`FORMAT` adds them)."""
     return ",\n".join(json.dumps(csl_item(paper), ensure_ascii=False, indent=2) for paper in papers)
 
 
@@ -380,6 +352,12 @@ def _record(item: dict, line: int, file_name: str, warnings: list[str] | None = 
     else:
         record.citation_key = key
     if not record.title:
-        record.review_reason = f.UNTITLED_REASON
+        record.review_reason = UNTITLED_REASON
     record.problems += checks.problems
     return record
+
+
+FORMAT = Format(
+    ImportFormat.CSLJSON, looks_like_csljson, parse, parse_elsewhere=True,
+    media_type=MEDIA_TYPE, extension="json", render=csljson_text, head="[\n", tail="\n]\n", between=",\n",
+)  # fmt: skip
