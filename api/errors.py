@@ -47,6 +47,15 @@ def exception_handler(exc, context):
         and isinstance(response.data, dict)
         and "detail" not in response.data
     ):
-        fields = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in response.data.items())
+        fields = "; ".join(f"{field}: {_said(msgs)}" for field, msgs in response.data.items())
         response.data = {"detail": fields, "errors": response.data}
     return response
+
+
+def _said(messages) -> str:
+    """A field's messages as one line (DRF gives a list, nested errors a dict, a raised dict a string)."""
+    if isinstance(messages, str):
+        return messages
+    if isinstance(messages, dict):
+        return "; ".join(f"{key}: {_said(value)}" for key, value in messages.items())
+    return " ".join(_said(message) for message in messages)

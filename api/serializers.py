@@ -9,6 +9,7 @@ from bibliography.models import (
     ARXIV_ID_PATTERN,
     CSL_COLUMNS,
     Author,
+    AuthorRole,
     Authorship,
     Citation,
     Concept,
@@ -241,10 +242,65 @@ class CslDateField(serializers.Field):
             raise serializers.ValidationError(str(error)) from error
 
 
-class PaperWriteSerializer(serializers.ModelSerializer):
-    """Create or update a paper; `authors` (ids, in order) replaces the author list when given."""
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "oneOf": [
+                {"type": "integer", "description": "an author's id, as an author"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer", "description": "an author's id"},
+                        "name": {"type": "string", "description": "or a name: that author, else a new one"},
+                        "role": {"type": "string", "enum": AuthorRole.values, "default": AuthorRole.AUTHOR},
+                        "credited_as": {"type": "string", "description": "the name as this paper gives it"},
+                    },
+                },
+            ]
+        },
+        "example": [12, {"name": "Lovelace, Ada", "role": "editor"}, {"id": 7, "credited_as": "A. Turing"}],
+    }
+)
+class ContributorsField(serializers.Field):
+    """The paper's people in order: an author's id, or `{"id" or "name", "role", "credited_as"}`."""
 
-    authors = serializers.PrimaryKeyRelatedField(queryset=Author.objects.all(), many=True, required=False)
+    def to_representation(self, value):
+        return value
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            raise serializers.ValidationError("a list of author ids or {id or name, role, credited_as} objects")
+        items = [item if isinstance(item, dict) else {"id": item} for item in data]
+        ids = [item.get("id") for item in items]
+        known = Author.objects.in_bulk([i for i in ids if isinstance(i, int) and not isinstance(i, bool)])
+        return [self._person(item, known, f"authors[{n}]") for n, item in enumerate(items)]
+
+    @staticmethod
+    def _person(item: dict, known: dict, where: str) -> dict:
+        unknown = set(item) - {"id", "name", "role", "credited_as"}
+        if unknown:
+            raise serializers.ValidationError(f"{where}: unknown field {sorted(unknown)[0]!r}")
+        id_, name = item.get("id"), item.get("name")
+        if (id_ is None) == (name is None):
+            raise serializers.ValidationError(f"{where}: give an author's id or a name")
+        if id_ is not None and (isinstance(id_, bool) or not isinstance(id_, int) or id_ not in known):
+            raise serializers.ValidationError(f"{where}: no author with id {str(id_)[:40]}")
+        if name is not None and (not isinstance(name, str) or not name.strip() or len(name) > 300):
+            raise serializers.ValidationError(f"{where}: a name is text of 1 to 300 characters")
+        role = item.get("role", AuthorRole.AUTHOR)
+        if role not in AuthorRole.values:
+            raise serializers.ValidationError(f"{where}: role must be one of {', '.join(AuthorRole.values)}")
+        credited = item.get("credited_as")
+        if credited is not None and (not isinstance(credited, str) or len(credited) > 300):
+            raise serializers.ValidationError(f"{where}: credited_as is a name of at most 300 characters")
+        return {"author": known.get(id_), "name": name, "role": role, "credited_as": credited}
+
+
+class PaperWriteSerializer(serializers.ModelSerializer):
+    """Create or update a paper; `authors` (in order) replaces the paper's people when given."""
+
+    authors = ContributorsField(required=False)
     issued = CslDateField(
         required=False,
         allow_null=True,
@@ -332,13 +388,17 @@ class PaperWriteSerializer(serializers.ModelSerializer):
             self._set_authors(paper, authors)
         return paper
 
-    def _set_authors(self, paper, authors):
-        if len({a.pk for a in authors}) != len(authors):
+    def _set_authors(self, paper, people):
+        authorships = []
+        for n, person in enumerate(people, 1):
+            author = person["author"] or Author.objects.named(person["name"])
+            authorship = Authorship(paper=paper, author=author, position=n, role=person["role"])
+            authorship.credit_as(person["credited_as"])
+            authorships.append(authorship)
+        if len({a.author.pk for a in authorships}) != len(authorships):
             raise serializers.ValidationError({"authors": "an author appears twice"})
         paper.authorships.all().delete()
-        Authorship.objects.bulk_create(
-            [Authorship(paper=paper, author=author, position=n) for n, author in enumerate(authors, 1)]
-        )
+        Authorship.objects.bulk_create(authorships)
 
     def to_representation(self, instance):
         return PaperDetailSerializer(instance, context=self.context).data

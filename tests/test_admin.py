@@ -404,3 +404,27 @@ def test_a_keywords_papers_are_one_click_from_the_keyword_list(client, curator):
     assert "&lt;b&gt;bold&lt;/b&gt; words" in listing
     assert titles(client.get(CHANGELIST, {"keyword": word.pk})) == ["Tagged"]
     assert titles(client.get(CHANGELIST, {"keyword": "³"})) == ["Other", "Tagged"]
+
+
+def test_a_curator_edits_the_name_a_paper_credits_an_author_by(client, curator):
+    paper = make_paper(title="Sketch")
+    ada, babbage = make_author("Ada Lovelace"), make_author("Charles Babbage")
+    first = make_authorship(paper, ada, 1)
+    second = Authorship.objects.create(paper=paper, author=babbage, position=2, credited={"name": "C. Babbage",
+                                       "family": "Babbage", "given": "C."})  # fmt: skip
+    page = client.get(f"{CHANGELIST}{paper.pk}/change/").content.decode()
+    assert 'value="C. Babbage"' in page
+    data = _change_form_data(paper)
+    for i, row in enumerate((first, second)):
+        data |= {f"authorships-{i}-author": row.author_id, f"authorships-{i}-position": row.position}
+        data |= {f"authorships-{i}-role": "author"}
+    data |= {"authorships-0-credited_as": "de Lovelace, Augusta Ada", "authorships-1-credited_as": ""}
+
+    response = client.post(f"{CHANGELIST}{paper.pk}/change/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    first.refresh_from_db(), second.refresh_from_db()
+    assert first.credited == {
+        "name": "de Lovelace, Augusta Ada", "family": "Lovelace", "given": "Augusta Ada", "particle": "de",
+    }  # fmt: skip
+    assert first.credited_name == "de Lovelace, Augusta Ada" and second.credited is None

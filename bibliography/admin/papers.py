@@ -46,17 +46,38 @@ def paper_search(queryset, term: str, *, prefix: bool = False):
     return queryset.filter(Q(search_vector=papers) | Q(id__in=by_author))
 
 
+class AuthorshipForm(forms.ModelForm):
+    credited_as = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="The name as this paper gives it, when not the author's own (blank: the author's name).",
+    )
+
+    class Meta:
+        model = Authorship
+        fields = ["author", "position", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credited_as"].initial = (self.instance.credited or {}).get("name", "")
+
+    def save(self, commit=True):
+        authorship = super().save(commit=False)
+        credited = self.cleaned_data.get("credited_as")
+        if credited != (authorship.credited or {}).get("name", "") or "author" in self.changed_data:
+            authorship.credit_as(credited)
+        if commit:
+            authorship.save()
+        return authorship
+
+
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
+    form = AuthorshipForm
     fields = ["author", "position", "role", "credited_as"]
-    readonly_fields = ["credited_as"]
     autocomplete_fields = ["author"]
     extra = 0
     ordering = ["position"]
-
-    @admin.display(description="credited as")
-    def credited_as(self, authorship):
-        return (authorship.credited or {}).get("name", "")
 
 
 class KeywordInline(admin.TabularInline):

@@ -63,6 +63,18 @@ def _is_particle(word: str) -> bool:
 
 
 def split_name(name: str) -> PersonName:
+    """A name's parts, written "Given von Last Jr" or, as BibTeX and RIS write it, "von Last, Given"
+    and "von Last, Jr, Given"."""
+    if "," in name:
+        pieces = [piece.strip() for piece in name.split(",")]
+        if len(pieces) == 2 and pieces[1].casefold() in SUFFIXES:  # "Martin Luther King, Jr."
+            plain = split_name(pieces[0])
+            return PersonName(family=plain.family, given=plain.given, particle=plain.particle, suffix=pieces[1])
+        if len(pieces) in (2, 3) and pieces[0]:
+            particle, family = split_family(pieces[0])
+            return PersonName(
+                family=family, given=pieces[-1], particle=particle, suffix=pieces[1] if len(pieces) == 3 else ""
+            )
     words = name.split()
     if not words:
         return PersonName(family="")

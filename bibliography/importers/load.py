@@ -53,6 +53,7 @@ from bibliography.models import (
     Source,
     SourceRecord,
     Venue,
+    credit,
 )
 
 from .batches import batched, made_elsewhere, read_ahead
@@ -254,16 +255,6 @@ def _with_keys(batches: Iterable[list[PaperRecord]]) -> Iterator[list[PaperRecor
         for record in batch:
             record.title_key, record.abstract_key  # noqa: B018 — computed here, in the reading thread
         yield batch
-
-
-def _credit(person: Person, author: Author) -> dict | None:
-    """How the paper names the author, when not as the author's own record does."""
-    parts = person.parts or split_name(person.name)
-    if person.name == author.name and parts == author.parts:
-        return None
-    credit = {"name": person.name, "family": parts.family, "given": parts.given}
-    credit |= {k: v for k, v in (("particle", parts.particle), ("suffix", parts.suffix)) if v}
-    return credit | ({"literal": True} if parts.literal else {})
 
 
 def _first_family(record: PaperRecord) -> str | None:
@@ -534,7 +525,8 @@ class Loader:
                 author = authors[text.name_key(person.name)]
                 if author.pk not in seen:
                     seen.add(author.pk)
-                    rows.append((paper_id, author.pk, len(seen), person.role, _credit(person, author)))
+                    credited = credit(person.name, person.parts, author)
+                    rows.append((paper_id, author.pk, len(seen), person.role, credited))
                     lines.append(record.line)
             if record.authors_truncated and not paper.authors_truncated and paper.pk is not None:
                 truncated.append(paper_id)
@@ -548,7 +540,7 @@ class Loader:
         for person in people:
             by_key.setdefault(text.name_key(person.name), person)
         found: dict[str, Author] = {}
-        for author in Author.objects.filter(name_key__in=by_key).order_by("id"):
+        for author in Author.objects.filter(name_key__in=by_key).order_by("id").defer("search_vector"):
             found.setdefault(author.name_key, author)
         missing = []
         for key, person in by_key.items():

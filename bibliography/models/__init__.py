@@ -28,6 +28,7 @@ from .papers import (
     Source,
     Venue,
     VenueKind,
+    credit,
 )
 from .provenance import ImportFormat, ImportRun, ImportStatus, SourceRecord
 
@@ -68,4 +69,5 @@ __all__ = [
     "SourceRecord",
     "Venue",
     "VenueKind",
+    "credit",
 ]

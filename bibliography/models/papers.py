@@ -440,6 +440,14 @@ class PaperLink(models.Model):
         return self.url
 
 
+class AuthorQuerySet(models.QuerySet):
+    def named(self, name: str) -> "Author":
+        """The author of this name (the oldest, when several share it), or a new one."""
+        name = " ".join(name.split())
+        found = self.filter(name_key=text.name_key(name)).order_by("id").first()
+        return found or self.create(name=name)
+
+
 class Author(models.Model):
     """A person who wrote, gave or organised papers and talks."""
 
@@ -461,6 +469,7 @@ class Author(models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=["search_vector", "name_key"])
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -575,6 +584,26 @@ class Authorship(models.Model):
     @property
     def credited_name(self) -> str:
         return (self.credited or {}).get("name") or self.author.name
+
+    def credit_as(self, name: str | None, parts=None) -> None:
+        """Credit the author on this paper under this name (its parts as given, else split the usual
+        way); no name, or the author's own, credits them as their record names them."""
+        self.credited = credit(name, parts, self.author)
+
+
+def credit(name: str | None, parts, author: Author) -> dict | None:
+    """`Authorship.credited` for a name a paper gives an author: None when it is the author's own."""
+    from bibliography.formats.names import split_name  # noqa: PLC0415
+
+    name = " ".join((name or "").split())
+    if not name:
+        return None
+    parts = parts or split_name(name)
+    if name == author.name and parts == author.parts:
+        return None
+    credited = {"name": name, "family": parts.family, "given": parts.given}
+    credited |= {k: v for k, v in (("particle", parts.particle), ("suffix", parts.suffix)) if v}
+    return credited | ({"literal": True} if parts.literal else {})
 
 
 class Keyword(models.Model):

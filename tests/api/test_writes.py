@@ -139,6 +139,51 @@ def test_create_a_paper_with_ordered_authors(curator):
     assert Paper.objects.get(pk=data["id"]).title_key == "on engines"
 
 
+def test_a_papers_people_are_written_with_roles_names_and_credits(curator):
+    ada = make_author("Ada Lovelace")
+    body = {
+        "title": "Sketch of the Analytical Engine",
+        "authors": [
+            {"name": "Luigi Menabrea"},
+            {"id": ada.pk, "role": "translator", "credited_as": "A. A. L."},
+            {"name": "  Charles   Babbage ", "role": "editor"},
+        ],
+    }
+    response = curator.post("/api/papers/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert [(a["name"], a["role"], a["credited_as"]) for a in response.json()["authors"]] == [
+        ("Luigi Menabrea", "author", None),
+        ("Ada Lovelace", "translator", "A. A. L."),
+        ("Charles Babbage", "editor", None),
+    ]
+    paper = Paper.objects.get(pk=response.json()["id"])
+    again = curator.post("/api/papers/", {"title": "Notes", "authors": [{"name": "charles babbage"}]}, format="json")
+    assert [a["id"] for a in again.json()["authors"]] == [paper.authorships.get(position=3).author_id]  # the same
+    bibtex = curator.get(f"/api/papers/{paper.pk}/?format=bibtex").content.decode()
+    assert "translator = {L., A. A.}" in bibtex and "editor = {Babbage, Charles}" in bibtex
+
+
+@pytest.mark.parametrize(
+    "authors, message",
+    [
+        ([{"id": 999999}], "authors[0]: no author with id 999999"),
+        ([{"name": "Y"}, {"name": "X", "role": "ghost"}], "authors[1]: role must be one of"),
+        ([{"name": ""}], "authors[0]: a name is text"),
+        ([{"name": "X", "id": 1}], "authors[0]: give an author's id or a name"),
+        ([{"name": "X", "affiliation": "Y"}], "authors[0]: unknown field 'affiliation'"),
+        ("Ada", "a list of author ids"),
+        ([{"id": {"nested": 1}}], "authors[0]: no author with id"),
+        (["12"], "authors[0]: no author with id 12"),
+        ([{"name": "Ada"}, {"name": "ada"}], "an author appears twice"),
+    ],
+)
+def test_bad_people_are_400s_that_say_which(curator, authors, message):
+    response = curator.post("/api/papers/", {"title": "T", "authors": authors}, format="json")
+    assert response.status_code == 400, response.content
+    assert message in response.json()["detail"]
+    assert not Paper.objects.filter(title="T").exists()
+
+
 def test_validation_errors_name_the_field(curator):
     response = curator.post("/api/papers/", {"title": ""}, format="json")
     assert response.status_code == 400 and "title" in response.json()["detail"]
