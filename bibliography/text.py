@@ -46,6 +46,23 @@ def abstract_key(abstract: str) -> str | None:
     return hashlib.md5(folded.encode(), usedforsecurity=False).hexdigest()
 
 
+_ISBN = re.compile(r"(?<![0-9X])(?:97[89][- ]?)?(?:[0-9][- ]?){9}[0-9X](?![0-9X])", re.IGNORECASE)
+
+
+def isbn_key(value: str) -> str | None:
+    """The first ISBN written in the value, as its thirteen digits (an ISBN-10 made an ISBN-13),
+    so that `0-596-51498-0` and `978-0-596-51498-3` are one book."""
+    found = _ISBN.search(value.upper()) if value else None
+    if not found:
+        return None
+    digits = re.sub(r"[- ]", "", found.group())
+    if len(digits) == 10:
+        stem = "978" + digits[:9]
+        check = (10 - sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(stem)) % 10) % 10
+        return stem + str(check)
+    return digits if len(digits) == 13 else None
+
+
 def provisional_label(abstract: str, words: int = 12) -> str:
     head = abstract.split()
     label = " ".join(head[:words])

@@ -96,6 +96,10 @@ class PaperRecord:
     def abstract_key(self) -> str | None:
         return text.abstract_key(self.abstract)
 
+    @cached_property
+    def isbn_key(self) -> str | None:
+        return text.isbn_key(self.csl.get("ISBN", ""))
+
 
 @dataclass(frozen=True)
 class ConceptRecord:

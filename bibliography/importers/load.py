@@ -253,7 +253,7 @@ _SHA256 = "\x00sha256:"  # how the parser's process says what it read (no warnin
 def _with_keys(batches: Iterable[list[PaperRecord]]) -> Iterator[list[PaperRecord]]:
     for batch in batches:
         for record in batch:
-            record.title_key, record.abstract_key  # noqa: B018 — computed here, in the reading thread
+            record.title_key, record.abstract_key, record.isbn_key  # noqa: B018 — computed in the reading thread
         yield batch
 
 
@@ -457,6 +457,7 @@ class Loader:
             review_reason=record.review_reason,
             title_key=record.title_key,
             abstract_key=record.abstract_key,
+            isbn_key=record.isbn_key or "",
             **{CSL_COLUMNS[variable]: value for variable, value in record.csl.items()},
         )
         return paper
@@ -499,8 +500,9 @@ class Loader:
         if missing := {k: v for k, v in record.extra.items() if k not in paper.extra and k not in own_format}:
             paper.extra = {**paper.extra, **missing}
             fields.add("extra")
-        if fields & {"title", "abstract"}:
+        if fields & {"title", "abstract", "isbn"}:
             paper.refresh_keys()
+            fields |= {"isbn_key"} if "isbn" in fields else set()
         return fields
 
     def _add_authors(self, landed) -> set[int]:

@@ -4,15 +4,16 @@ In this order, a record is:
 1. the paper that the very same record (same text) became when it was imported before;
 2. the paper whose citation key, or key alias, the record's own key (BibTeX key, CSL `id`, RIS
    `ID`) names, unless the two contradict each other;
-3. the paper with its DOI, then with its arXiv id;
+3. the paper with its DOI, then with its arXiv id, then (a book) the book with its ISBN;
 4. a paper with its normalised title, when nothing contradicts it; a paper with the title that
    something does contradict stays apart, and the pair goes to the curators as a duplicate candidate;
 5. for an untitled record, the paper with its abstract (and an untitled paper with its abstract
    becomes the titled record's).
 
-Facts contradict when both sides have them and they differ: a DOI, an arXiv id, the year, the first
-author's family name (and, for a key, the title). Missing facts contradict nothing, so a listing page
-naming a paper by its title alone finds the paper.
+Facts contradict when both sides have them and they differ: a DOI, an arXiv id, a book's ISBN, the
+year, the first author's family name (and, for a key, the title). A chapter's or a proceedings
+paper's ISBN is its book's, so only books are told apart or found by theirs. Missing facts
+contradict nothing, so a listing page naming a paper by its title alone finds the paper.
 
 Two records of one file are stricter still: they are one paper only when they share an identifier,
 or agree on title, authors and year. A file is a library, and a library lists a work once.
@@ -26,7 +27,7 @@ from django.db.models import Q
 from bibliography import text
 from bibliography.formats.names import split_name
 from bibliography.formats.records import PaperRecord
-from bibliography.models import CSL_COLUMNS, Authorship, CitationKeyAlias, Paper, PaperAlias, SourceRecord
+from bibliography.models import CSL_COLUMNS, Authorship, CitationKeyAlias, ItemType, Paper, PaperAlias, SourceRecord
 
 PAPER_FIELDS = [
     "id",
@@ -39,6 +40,7 @@ PAPER_FIELDS = [
     "published_on",
     "title_key",
     "abstract_key",
+    "isbn_key",
     "needs_review",
     "review_reason",
     "citation_key",
@@ -64,26 +66,36 @@ class Facts:
     title_key: str
     year: int | None
     first_family: str  # "" when the authors are unknown
+    isbn: str | None = None  # a book's own ISBN (see book_isbn)
 
     def contradiction(self, other: "Facts", *, titles: bool = False) -> str | None:
         """Why these cannot be one work, or None."""
-        for name in ("doi", "arxiv_id", "year", "first_family") + (("title_key",) if titles else ()):
+        for name in ("doi", "arxiv_id", "isbn", "year", "first_family") + (("title_key",) if titles else ()):
             mine, theirs = getattr(self, name), getattr(other, name)
             if mine and theirs and mine != theirs:
                 return name
         return None
 
 
+def book_isbn(item_type: str | None, isbn_key: str | None) -> str | None:
+    """The ISBN that identifies the work itself: a book's, not that of a chapter's book."""
+    return isbn_key or None if item_type == ItemType.BOOK else None
+
+
 def record_facts(record: PaperRecord, year: int | None) -> Facts:
     first = record.authors[0] if record.authors else None
     family = text.name_key(first.parts.family) if first and first.parts else family_key(first and first.name)
-    return Facts(record.doi, record.arxiv_id, record.title_key, year, family)
+    return Facts(
+        record.doi, record.arxiv_id, record.title_key, year, family, book_isbn(record.item_type, record.isbn_key)
+    )
 
 
 def same_in_one_file(a: PaperRecord, year_a: int | None, b: PaperRecord, year_b: int | None) -> bool:
     """Two entries of one file are one work only if they share an identifier or agree on
     title, authors and year."""
     if (a.doi and a.doi == b.doi) or (a.arxiv_id and a.arxiv_id == b.arxiv_id):
+        return True
+    if (isbn := book_isbn(a.item_type, a.isbn_key)) and isbn == book_isbn(b.item_type, b.isbn_key):
         return True
     names = lambda r: [text.name_key(person.name) for person in r.authors]  # noqa: E731
     return bool(a.title_key) and a.title_key == b.title_key and names(a) == names(b) and year_a == year_b
@@ -97,6 +109,7 @@ class Candidates:
     by_key: dict[str, Paper] = field(default_factory=dict)
     by_doi: dict[str, Paper] = field(default_factory=dict)
     by_arxiv: dict[str, Paper] = field(default_factory=dict)
+    by_isbn: dict[str, Paper] = field(default_factory=dict)  # books
     by_title: dict[str, list[Paper]] = field(default_factory=lambda: defaultdict(list))
     by_abstract: dict[str, Paper] = field(default_factory=dict)
     untitled_by_abstract: dict[str, Paper] = field(default_factory=dict)
@@ -112,6 +125,8 @@ class Candidates:
             self.by_doi.setdefault(keys.doi, paper)
         if keys.arxiv_id:
             self.by_arxiv.setdefault(keys.arxiv_id, paper)
+        if keys is paper and facts.isbn:
+            self.by_isbn.setdefault(facts.isbn, paper)
         if keys.title_key and paper not in self.by_title[keys.title_key]:
             self.by_title[keys.title_key].append(paper)
         if keys.abstract_key:
@@ -125,6 +140,8 @@ class Candidates:
         """The rule for two entries of one file, with the paper an earlier entry of the file made
         or landed on standing for that entry (it holds what the entry said)."""
         if (record.doi and record.doi == paper.doi) or (record.arxiv_id and record.arxiv_id == paper.arxiv_id):
+            return True
+        if (isbn := book_isbn(record.item_type, record.isbn_key)) and isbn == self.facts[id(paper)].isbn:
             return True
         names = [text.name_key(person.name) for person in record.authors]
         same = record.title_key == paper.title_key and names == self.this_run[paper.pk] and year == paper.year
@@ -140,6 +157,8 @@ class Candidates:
         if record.doi and (paper := self.by_doi.get(record.doi)):
             return paper, []
         if record.arxiv_id and (paper := self.by_arxiv.get(record.arxiv_id)):
+            return paper, []
+        if facts.isbn and (paper := self.by_isbn.get(facts.isbn)):
             return paper, []
         if record.title_key:
             suspects = []
@@ -162,6 +181,7 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
     dois = {r.doi for r in records if r.doi}
     arxiv_ids = {r.arxiv_id for r in records if r.arxiv_id}
     title_keys = {r.title_key for r in records if r.title_key}
+    isbns = {isbn for r in records if (isbn := book_isbn(r.item_type, r.isbn_key))}
     abstract_keys = {r.abstract_key for r in records if r.abstract_key}
     keys = {r.citation_key for r in records if r.citation_key}
     seen = dict(
@@ -171,7 +191,7 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
     )
     aliased_keys = dict(CitationKeyAlias.objects.filter(key__in=keys).values_list("key", "paper_id"))
     query = Q(doi__in=dois) | Q(arxiv_id__in=arxiv_ids) | Q(title_key__in=title_keys)
-    query |= Q(abstract_key__in=abstract_keys) | Q(citation_key__in=keys)
+    query |= Q(abstract_key__in=abstract_keys) | Q(citation_key__in=keys) | Q(isbn_key__in=isbns)
     query |= Q(id__in=set(seen.values()) | set(aliased_keys.values()))
     papers = {p.pk: p for p in Paper.objects.filter(query).order_by("id").only(*PAPER_FIELDS)}
     aliases = list(
@@ -212,7 +232,10 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
 
 
 def paper_facts(paper: Paper, first_family: str | None) -> Facts:
-    return Facts(paper.doi, paper.arxiv_id, paper.title_key, paper.year, text.name_key(first_family or ""))
+    family = text.name_key(first_family or "")
+    return Facts(
+        paper.doi, paper.arxiv_id, paper.title_key, paper.year, family, book_isbn(paper.item_type, paper.isbn_key)
+    )
 
 
 @dataclass(frozen=True)

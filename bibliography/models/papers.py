@@ -268,6 +268,8 @@ class Paper(models.Model):
     event_title = models.CharField("event", max_length=500, blank=True)
     event_place = models.CharField(max_length=500, blank=True)
     isbn = models.CharField("ISBN", max_length=200, blank=True)
+    # the first ISBN of `isbn` as thirteen digits: a book is found by it whichever way it is written
+    isbn_key = models.CharField(max_length=13, blank=True, editable=False)
     issn = models.CharField("ISSN", max_length=200, blank=True)
     language = models.CharField(max_length=50, blank=True)
     note = models.TextField(blank=True)
@@ -302,7 +304,9 @@ class Paper(models.Model):
     )
 
     objects = PaperQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector", "title_key", "abstract_key", "cited_by_count"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "title_key", "abstract_key", "isbn_key", "cited_by_count"]
+    )
 
     class Meta:
         ordering = ["-id"]
@@ -324,7 +328,7 @@ class Paper(models.Model):
             models.Index(fields=["published_on"], name="paper_published_on_idx"),
             models.Index(fields=["item_type"], name="paper_item_type_idx"),
             # import matching of books by ISBN
-            models.Index(fields=["isbn"], condition=~Q(isbn=""), name="paper_isbn_idx"),
+            models.Index(fields=["isbn_key"], condition=~Q(isbn_key=""), name="paper_isbn_key_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title="") | Q(needs_review=True), name="paper_untitled_needs_review"),
@@ -375,8 +379,8 @@ class Paper(models.Model):
     def save(self, *args, **kwargs):
         self.settle()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"title", "abstract"} & set(update_fields):
-            kwargs["update_fields"] = set(update_fields) | {"title_key", "abstract_key"}
+        if update_fields is not None and {"title", "abstract", "isbn"} & set(update_fields):
+            kwargs["update_fields"] = set(update_fields) | {"title_key", "abstract_key", "isbn_key"}
         if update_fields is not None and {"year", "published_on", "issued"} & set(update_fields):
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"year", "published_on", "issued"}
         super().save(*args, **kwargs)
@@ -404,6 +408,7 @@ class Paper(models.Model):
     def refresh_keys(self) -> None:
         self.title_key = text.title_key(self.title)
         self.abstract_key = text.abstract_key(self.abstract)
+        self.isbn_key = text.isbn_key(self.isbn) or ""
 
 
 class CitationKeyStem(models.Model):

@@ -148,3 +148,29 @@ def test_keywords_are_filtered_and_faceted_in_the_api_and_listed_in_the_admin(tm
     assert types == [{"key": "article-journal", "count": 1}, {"key": "book", "count": 1}]
     assert anon.get(f"/api/papers/{a.pk}/").json()["keywords"] == ["ML", "Graphs"]
     assert anon.get(f"/api/papers/{b.pk}/?fields=keywords").json() == {"keywords": ["ml"]}
+
+
+def test_a_book_is_found_by_its_isbn_however_it_is_written_and_a_chapter_is_not(tmp_path):
+    imported(write(tmp_path, "a.bib", "@book{rwh,\n  title = {Real World Haskell},\n  isbn = {0-596-51498-0},\n"
+                   "  year = 2008\n}\n@incollection{ch1,\n  title = {Getting Started},\n"
+                   "  booktitle = {Real World Haskell},\n  isbn = {0-596-51498-0},\n  year = 2008\n}\n"))  # fmt: skip
+    csl = (
+        '[{"id": "osullivan2008", "type": "book", "title": "Real World Haskell: Code You Can Believe In",'
+        ' "ISBN": "978-0-596-51498-3"},'
+        ' {"id": "ch2", "type": "chapter", "title": "Types and Functions", "ISBN": "9780596514983"}]'
+    )
+
+    again = imported(write(tmp_path, "b.json", csl))
+
+    assert (again.created, again.records) == (1, 2)  # the book is found; the second chapter is another work
+    book = Paper.objects.get(citation_key="rwh")
+    assert book.isbn_key == "9780596514983" and book.sources.count() == 2
+    assert Paper.objects.filter(isbn_key="9780596514983").count() == 3
+
+
+def test_two_books_of_one_title_with_different_isbns_stay_apart_for_the_curators(tmp_path):
+    imported(write(tmp_path, "a.bib", "@book{e1,\n  title = {Numerical Recipes},\n  isbn = {0-521-43108-5}\n}\n"))
+    imported(write(tmp_path, "b.bib", "@book{e3,\n  title = {Numerical Recipes},\n  isbn = {978-0-521-88068-8}\n}\n"))
+
+    assert Paper.objects.filter(title="Numerical Recipes").count() == 2
+    assert DuplicateCandidate.objects.count() == 1
