@@ -25,6 +25,20 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
+class Conflict(APIException):
+    """The change would make this record another's double: the answer names that other record."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def not_found(request, *args, **kwargs):
+    """Paths under /api/ that name nothing answer JSON, as the rest of the API does."""
+    from django.http import JsonResponse  # noqa: PLC0415
+
+    return JsonResponse({"detail": f"no such resource: {request.path} (the API's resources: /api/)"}, status=404)
+
+
 def unknown_parameter(name: str, known: list[str]) -> BadParameter:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f'; did you mean "{close[0]}"?' if close else f"; known parameters: {', '.join(sorted(known))}"

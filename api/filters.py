@@ -1,6 +1,7 @@
 """Query filters of the API, each backed by an index (named beside it)."""
 
 import django_filters
+from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Case, F, FloatField, Func, Q, Value, When
 from django.db.models.functions import Greatest, Replace
@@ -48,6 +49,24 @@ def _html_escaped(field: str) -> Func:
     return escaped
 
 
+class StrictBooleanField(forms.Field):
+    """true or false, also written 1/0 or yes/no; anything else is an error, not "no filter"."""
+
+    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        word = str(value).strip().lower()
+        if word in self.TRUE | self.FALSE:
+            return word in self.TRUE
+        raise forms.ValidationError("must be true or false (or 1/0, yes/no)")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class PaperFilter(django_filters.FilterSet):
     author = django_filters.CharFilter(
         method="by_author", help_text="An author's id, or full name (any case or accents)."
@@ -70,12 +89,12 @@ class PaperFilter(django_filters.FilterSet):
         help_text="A concept's slug, or its id as id:12; papers tagged with it or, unless include_descendants=false, "
         "any concept below it. Accepted tags unless tag_status says otherwise.",
     )
-    include_descendants = django_filters.BooleanFilter(method="noop", help_text="With concept: default true.")
+    include_descendants = StrictBooleanFilter(method="noop", help_text="With concept: default true.")
     tag_status = django_filters.ChoiceFilter(
         choices=ReviewStatus.choices, method="by_tag_status", help_text="Papers with a tag in this status."
     )
-    needs_review = django_filters.BooleanFilter()  # paper_needs_review_idx
-    has_abstract = django_filters.BooleanFilter(method="by_has_abstract")  # paper_without_abstract_idx
+    needs_review = StrictBooleanFilter()  # paper_needs_review_idx
+    has_abstract = StrictBooleanFilter(method="by_has_abstract")  # paper_without_abstract_idx
     cites = django_filters.NumberFilter(method="by_cites", help_text="Papers that cite this paper id (accepted).")
     cited_by = django_filters.NumberFilter(method="by_cited_by", help_text="Papers this paper id cites (accepted).")
     created_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")  # paper_created_at_idx
@@ -119,7 +138,7 @@ class PaperFilter(django_filters.FilterSet):
         if concept is None:
             raise BadParameter("concept", f"no concept with slug {value!r} (or give its id as id:12)")
         concepts = [concept.pk]
-        if self.data.get("include_descendants", "true").lower() not in ("false", "0", "no"):
+        if self.form.cleaned_data.get("include_descendants") is not False:
             concepts = Concept.objects.descendants_of([concept.pk]).values("id")
         status = self.data.get("tag_status") or ReviewStatus.ACCEPTED
         tagged = PaperConcept.objects.filter(concept__in=concepts, status=status)  # paperconcept_concept_idx
@@ -160,9 +179,9 @@ class PaperFilter(django_filters.FilterSet):
             min_words=15,
             max_fragments=2,
         )
-        return queryset.filter(search_vector=query).annotate(
-            relevance=relevance, snippet=headline
-        )  # paper_search_vector_idx
+        # the exact title is found even when its words read as search syntax ("CS229 - Machine Learning")
+        matches = Q(search_vector=query) | Q(title_key=exact)  # paper_search_vector_idx, paper_title_key_idx
+        return queryset.filter(matches).annotate(relevance=relevance, snippet=headline)
 
     def by_similar_title(self, queryset, name, value):
         key = text.title_key(value)

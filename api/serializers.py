@@ -24,7 +24,7 @@ from bibliography.models import (
     Venue,
 )
 
-from .errors import BadParameter
+from .errors import BadParameter, Conflict
 
 
 class SelectableFieldsMixin:
@@ -339,7 +339,13 @@ class PaperWriteSerializer(serializers.ModelSerializer):
         value = value.strip().lower().removeprefix("https://doi.org/").removeprefix("doi:")
         if not value.startswith("10."):
             raise serializers.ValidationError("a DOI starts with 10., e.g. 10.1000/xyz")
+        self._not_anothers("doi", value)
         return value
+
+    def _not_anothers(self, field: str, value: str) -> None:
+        other = Paper.objects.filter(**{field: value}).exclude(pk=getattr(self.instance, "pk", None)).first()
+        if other is not None:
+            raise Conflict(f"{field}: paper {other.pk} ({other.plain_title[:80]!r}) has {field} {value}; merge the two")
 
     def validate_arxiv_id(self, value):
         import re
@@ -349,6 +355,7 @@ class PaperWriteSerializer(serializers.ModelSerializer):
         value = re.sub(r"(?i)^arxiv:|v\d+$", "", value.strip())
         if not re.match(ARXIV_ID_PATTERN, value):
             raise serializers.ValidationError("an arXiv id looks like 2401.01234 or hep-th/9901001")
+        self._not_anothers("arxiv_id", value)
         return value
 
     def validate(self, data):

@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import errors, views
 
 router = DefaultRouter()
 router.register("papers", views.PaperViewSet, basename="paper")
@@ -19,4 +19,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("autocomplete/<str:kind>/", views.AutocompleteView.as_view(), name="autocomplete"),
     *router.urls,
+    re_path(r"^.*$", errors.not_found),
 ]

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import transaction
@@ -54,14 +55,18 @@ class MakeDate(Func):
     output_field = DateField()
 
 
-COMMON_PARAMETERS = {"cursor", "page_size", "fields", "format", "ordering", "group_by"}
+COMMON_PARAMETERS = {"cursor", "page_size", "fields", "format"}
 
 
 class StrictQueryMixin:
-    """Unknown query parameters are a 400 that suggests the closest known one (`autor` → `author`)."""
+    """Unknown query parameters are a 400 that suggests the closest known one (`autor` → `author`);
+    so is a parameter given twice, which would otherwise mean its last value and nothing else."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        for name, values in request.query_params.lists():
+            if len(values) > 1:
+                raise BadParameter(name, f"{name} is given {len(values)} times: give it once")
         known = set(COMMON_PARAMETERS)
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is not None:
@@ -184,6 +189,7 @@ SEARCH_EXAMPLES = [
     ),
 )
 class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
+    extra_query_parameters = ["ordering", "group_by"]
     """Papers and talks. Read by anyone; written by curators."""
 
     queryset = Paper.objects.all()
@@ -266,7 +272,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         if lookup.startswith("doi:"):
             return get_object_or_404(queryset, doi=lookup[4:].lower())
         if lookup.startswith("arxiv:"):
-            return get_object_or_404(queryset, arxiv_id=lookup[6:])
+            return get_object_or_404(queryset, arxiv_id=re.sub(r"v\d+$", "", lookup[6:]))
         if lookup.startswith("key:"):
             return get_object_or_404(queryset, citation_key=lookup[4:])
         obj = queryset.filter(pk=lookup).first()

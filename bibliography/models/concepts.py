@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
@@ -169,7 +170,7 @@ class PaperConcept(models.Model):
 
     paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="tags")
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="tags")
-    score = models.FloatField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(1)])
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
     status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SUGGESTED)
     created_by = models.ForeignKey(

@@ -187,3 +187,57 @@ def test_search_snippets_escape_the_abstract_and_keep_only_their_highlights(anon
         assert "&amp;" in snippet
         assert snippet.count("<mark>") == snippet.count("</mark>") >= 1
         assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "truee", "on"])
+@pytest.mark.parametrize("name", ["needs_review", "has_abstract", "include_descendants"])
+def test_a_boolean_that_is_neither_is_a_400_naming_it(anon, name, value):
+    make_concept(slug="c")
+    response = anon.get("/api/papers/", {name: value, "concept": "c"})
+    assert response.status_code == 400, response.content
+    assert name in response.json()["detail"] and "true or false" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("value", "flagged"), [("1", True), ("yes", True), ("TRUE", True), ("0", False), ("no", False)]
+)
+def test_booleans_are_true_false_1_0_yes_no(anon, value, flagged):
+    make_paper(title="Flagged", needs_review=True, review_reason="check")
+    make_paper(title="Fine")
+    titles = [p["title"] for p in anon.get("/api/papers/", {"needs_review": value}).json()["results"]]
+    assert titles == (["Flagged"] if flagged else ["Fine"])
+
+
+@pytest.mark.parametrize("path", ["/api/papers/?year=2020&year=2021", "/api/concepts/?kind=topic&kind=category"])
+def test_a_parameter_given_twice_is_a_400(anon, path):
+    response = anon.get(path)
+    assert response.status_code == 400 and "given 2 times" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/concepts/?ordering=bogus", "/api/tags/?group_by=bogus", "/api/authors/?ordering=x"]
+)
+def test_parameters_a_resource_does_not_have_are_a_400(anon, path):
+    response = anon.get(path)
+    assert response.status_code == 400, response.content
+    assert path.split("?")[1].split("=")[0] in response.json()["detail"]
+
+
+def test_an_exact_title_is_found_even_when_its_words_read_as_search_syntax(anon):
+    make_paper(title="CS229 - Machine Learning")
+    make_paper(title="Machine learning for all", abstract="Learning machines, CS229 style.")
+    results = anon.get("/api/papers/", {"search": "CS229 - Machine Learning"}).json()["results"]
+    assert results[0]["title"] == "CS229 - Machine Learning"
+
+
+@pytest.mark.parametrize("path", ["/api/nothing/", "/api/papers/1/nothing/", "/api/v2/papers"])
+def test_paths_under_the_api_that_name_nothing_answer_json(anon, path):
+    response = anon.get(path)
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+    assert "no such resource" in response.json()["detail"]
+
+
+def test_an_arxiv_id_with_its_version_finds_the_paper(anon):
+    paper = make_paper(title="Versioned", arxiv_id="2401.01234")
+    response = anon.get("/api/papers/arxiv:2401.01234v2/")
+    assert response.status_code == 200 and response.json()["id"] == paper.pk

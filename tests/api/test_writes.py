@@ -328,3 +328,24 @@ def test_curators_can_set_a_citation_key_the_database_checks(curator):
     assert bad.status_code in (400, 409)
     assert blank.status_code == 200
     assert curator.get(f"/api/papers/{paper.pk}/").json()["citation_key"] == "mine2021"
+
+
+def test_a_tag_score_outside_0_to_1_is_a_400_on_the_field(curator):
+    paper, concept = make_paper(), make_concept(slug="scored")
+    response = curator.post(f"/api/papers/{paper.pk}/concepts/", {"concept": "scored", "score": 1.5}, format="json")
+    assert response.status_code == 400 and "score" in response.json()["detail"]
+    response = curator.post("/api/tags/", {"paper": paper.pk, "concept": concept.slug, "score": -0.1}, format="json")
+    assert response.status_code == 400 and "score" in response.json()["detail"]
+
+
+def test_a_doi_or_arxiv_id_another_paper_has_is_a_409_naming_that_paper(curator):
+    holder = make_paper(title="The Holder", doi="10.1000/held", arxiv_id="2401.01234")
+    for body in (
+        {"title": "Copy", "doi": "https://doi.org/10.1000/HELD"},
+        {"title": "Copy", "arxiv_id": "2401.01234v3"},
+    ):
+        response = curator.post("/api/papers/", body, format="json")
+        assert response.status_code == 409, response.content
+        assert f"paper {holder.pk}" in response.json()["detail"] and "The Holder" in response.json()["detail"]
+    same = curator.patch(f"/api/papers/{holder.pk}/", {"doi": "10.1000/held"}, format="json")
+    assert same.status_code == 200  # its own DOI is not another's
