@@ -4,9 +4,8 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bibliography import dates, text
+from bibliography import dates, identifiers, text
 from bibliography.models import (
-    ARXIV_ID_PATTERN,
     CSL_COLUMNS,
     Author,
     AuthorRole,
@@ -334,12 +333,12 @@ class PaperWriteSerializer(serializers.ModelSerializer):
         return value or None  # blank means "keep the key it has" (see the paper_keep_citation_key trigger)
 
     def validate_doi(self, value):
-        if not value:
-            return None
-        value = value.strip().lower().removeprefix("https://doi.org/").removeprefix("doi:")
-        if not value.startswith("10."):
-            raise serializers.ValidationError("a DOI starts with 10., e.g. 10.1000/xyz")
-        self._not_anothers("doi", value)
+        try:
+            value = identifiers.doi(value)
+        except identifiers.NotAnIdentifier as error:
+            raise serializers.ValidationError(str(error)) from error
+        if value:
+            self._not_anothers("doi", value)
         return value
 
     def _not_anothers(self, field: str, value: str) -> None:
@@ -348,14 +347,12 @@ class PaperWriteSerializer(serializers.ModelSerializer):
             raise Conflict(f"{field}: paper {other.pk} ({other.plain_title[:80]!r}) has {field} {value}; merge the two")
 
     def validate_arxiv_id(self, value):
-        import re
-
-        if not value:
-            return None
-        value = re.sub(r"(?i)^arxiv:|v\d+$", "", value.strip())
-        if not re.match(ARXIV_ID_PATTERN, value):
-            raise serializers.ValidationError("an arXiv id looks like 2401.01234 or hep-th/9901001")
-        self._not_anothers("arxiv_id", value)
+        try:
+            value = identifiers.arxiv_id(value)
+        except identifiers.NotAnIdentifier as error:
+            raise serializers.ValidationError(str(error)) from error
+        if value:
+            self._not_anothers("arxiv_id", value)
         return value
 
     def validate(self, data):

@@ -428,3 +428,36 @@ def test_a_curator_edits_the_name_a_paper_credits_an_author_by(client, curator):
         "name": "de Lovelace, Augusta Ada", "family": "Lovelace", "given": "Augusta Ada", "particle": "de",
     }  # fmt: skip
     assert first.credited_name == "de Lovelace, Augusta Ada" and second.credited is None
+
+
+def test_identifiers_are_read_as_pasted_and_errors_are_in_plain_words(client, curator):
+    holder = make_paper(title="The Holder", arxiv_id="2401.00001")
+    paper = make_paper(title="Pasted")
+    url = f"{CHANGELIST}{paper.pk}/change/"
+    pasted = _change_form_data(paper) | {
+        "doi": "https://doi.org/10.48550/arXiv.2305.07759",
+        "arxiv_id": "arXiv:2305.07759v2",
+    }
+    assert client.post(url, pasted).status_code == 302
+    paper.refresh_from_db()
+    assert (paper.doi, paper.arxiv_id) == ("10.48550/arxiv.2305.07759", "2305.07759")
+
+    for change, said in [
+        ({"doi": "10."}, "is not a DOI"),
+        ({"arxiv_id": "2401.00001"}, f'<a href="{CHANGELIST}{holder.pk}/change/">The Holder</a> has this identifier'),
+        ({"review_reason": "check the authors"}, "Say why the paper needs review; or, when it no longer does"),
+        ({"issued": "2019-05-01", "year": "2020"}, ""),  # the date sets the year: nothing to say
+    ]:
+        page = client.post(url, _change_form_data(paper) | change).content.decode()
+        assert "Constraint" not in page and "violated" not in page
+        assert said in page, change
+
+
+def test_a_tag_score_outside_0_to_1_is_an_error_on_the_row(client, curator):
+    paper, concept = make_paper(title="Scored"), make_concept()
+    data = _change_form_data(paper) | {
+        "tags-TOTAL_FORMS": 1, "tags-INITIAL_FORMS": 0, "tags-0-concept": concept.pk, "tags-0-score": "1.5",
+        "tags-0-source": "manual", "tags-0-status": "accepted",
+    }  # fmt: skip
+    page = client.post(f"{CHANGELIST}{paper.pk}/change/", data).content.decode()
+    assert "Ensure this value is less than or equal to 1" in page and not PaperConcept.objects.exists()

@@ -2,15 +2,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.postgres.search import SearchQuery
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from bibliography import dates, text
+from bibliography import dates, identifiers, text
 from bibliography.merging import MergeError, paper_merge, paper_merge_preview
 from bibliography.models import (
     NAME_SEARCH_CONFIG,
@@ -110,6 +111,34 @@ class PaperForm(forms.ModelForm):
         model = Paper
         fields = ["issued", "accessed", "extra"]  # the admin adds the fieldsets' others
         widgets = {"extra": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_doi(self):
+        return self._identifier("doi", identifiers.doi)
+
+    def clean_arxiv_id(self):
+        return self._identifier("arxiv_id", identifiers.arxiv_id)
+
+    def _identifier(self, field: str, read) -> str | None:
+        """The identifier as pasted (an address, a prefix, a version) read as itself; one another
+        paper has is an error that links to that paper."""
+        try:
+            value = read(self.cleaned_data.get(field))
+        except identifiers.NotAnIdentifier as error:
+            raise forms.ValidationError(f"{error}.") from error
+        other = Paper.objects.filter(**{field: value}).exclude(pk=self.instance.pk).first() if value else None
+        if other is not None:
+            url = reverse("admin:bibliography_paper_change", args=[other.pk])
+            raise forms.ValidationError(
+                format_html('<a href="{}">{}</a> has this identifier: merge the two papers instead.', url, other)
+            )
+        return value
+
+    def validate_unique(self):
+        exclude = self._get_validation_exclusions() | {"doi", "arxiv_id"}  # checked above, naming the paper
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
 
 
 class TagInline(admin.TabularInline):

@@ -4,16 +4,13 @@ they send back, each failing with the file, the line and the field to blame."""
 import re
 from dataclasses import dataclass, field
 
-from bibliography import dates
-from bibliography.models import ARXIV_ID_PATTERN, AuthorRole, ItemType, LinkKind, Paper, PaperKind, VenueKind
+from bibliography import dates, identifiers
+from bibliography.models import AuthorRole, ItemType, LinkKind, Paper, PaperKind, VenueKind
 from bibliography.text import whole_number
 
 from .errors import DumpError
 from .links import link_kind
 from .names import PersonName
-
-_DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
-_ARXIV = re.compile(r"^(?:arxiv:\s*|https?://arxiv\.org/abs/)?(.+?)(?:v\d+)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -84,24 +81,18 @@ class Checks:
 
     def doi(self, value: str | None, field: str = "doi") -> str | None:
         """The DOI, normalised; something else in a DOI field is kept by the caller, with a warning."""
-        if not value or not value.strip():
+        try:
+            return identifiers.doi(value)
+        except identifiers.NotAnIdentifier as error:
+            self.warn(field, f"{error}; kept as written")
             return None
-        match = _DOI.match(value.strip())
-        if not match or len(match.group(1)) > 255:
-            self.warn(field, f"{value.strip()[:80]!r} is not a DOI (10.<registrant>/<suffix>); kept as written")
-            return None
-        return match.group(1).lower()
 
     def arxiv_id(self, value: str | None, field: str) -> str | None:
-        if not value or not value.strip():
+        try:
+            return identifiers.arxiv_id(value)
+        except identifiers.NotAnIdentifier as error:
+            self.warn(field, f"{error}; kept as written")
             return None
-        ident = _ARXIV.match(value.strip()).group(1)
-        if not re.match(ARXIV_ID_PATTERN, ident):
-            self.warn(
-                field, f"{value.strip()[:80]!r} is not an arXiv id (2401.01234 or hep-th/9901001); kept as written"
-            )
-            return None
-        return ident
 
     def year(self, value, field: str) -> int | None:
         if value in (None, ""):

@@ -331,25 +331,35 @@ class Paper(models.Model):
             models.Index(fields=["isbn_key"], condition=~Q(isbn_key=""), name="paper_isbn_key_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(title="") | Q(needs_review=True), name="paper_untitled_needs_review"),
+            models.CheckConstraint(
+                condition=~Q(title="") | Q(needs_review=True),
+                name="paper_untitled_needs_review",
+                violation_error_message="A paper without a title must be marked “needs review”, with the reason.",
+            ),
             models.CheckConstraint(
                 condition=Q(needs_review=True, review_reason__gt="") | Q(needs_review=False, review_reason=""),
                 name="paper_review_reason_iff_needs_review",
+                violation_error_message="Say why the paper needs review; or, when it no longer does, clear the reason.",
             ),
             models.CheckConstraint(
-                condition=Q(year__isnull=True) | Q(year__range=(1400, 2200)), name="paper_year_plausible"
+                condition=Q(year__isnull=True) | Q(year__range=(1400, 2200)),
+                name="paper_year_plausible",
+                violation_error_message="The year must be between 1400 and 2200.",
             ),
             models.CheckConstraint(
                 condition=Q(published_on__isnull=True) | Q(year=ExtractYear("published_on")),
                 name="paper_year_matches_date",
+                violation_error_message="The year and the date disagree: give the date's year (or clear one of them).",
             ),
             models.CheckConstraint(
                 condition=Q(doi__isnull=True) | (Q(doi__startswith="10.") & Q(doi=Lower("doi"))),
                 name="paper_doi_normalised",
+                violation_error_message="A DOI looks like 10.1000/xyz (a https://doi.org/ address is read as its DOI).",
             ),
             models.CheckConstraint(
                 condition=Q(arxiv_id__isnull=True) | Q(arxiv_id__regex=ARXIV_ID_PATTERN),
                 name="paper_arxiv_id_normalised",
+                violation_error_message="An arXiv id looks like 2401.01234 or hep-th/9901001, without a version.",
             ),
             models.CheckConstraint(
                 condition=Q(issued__isnull=True)

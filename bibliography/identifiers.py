@@ -1,0 +1,35 @@
+"""DOIs and arXiv ids as people paste them (`https://doi.org/10.1000/X`, `arXiv:2305.07759v2`),
+read one way for imports, the admin and the API alike."""
+
+import re
+
+from bibliography.models import ARXIV_ID_PATTERN
+
+_DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+_ARXIV = re.compile(
+    r"^(?:arxiv:\s*|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)?(.+?)(?:v\d+)?(?:\.pdf)?$", re.IGNORECASE
+)
+
+
+class NotAnIdentifier(ValueError):
+    pass
+
+
+def doi(value: str | None) -> str | None:
+    """The DOI, lower-cased, without a resolver or `doi:` before it; blank is None."""
+    if not value or not value.strip():
+        return None
+    match = _DOI.match(value.strip())
+    if not match or len(match.group(1)) > 255:
+        raise NotAnIdentifier(f"{value.strip()[:80]!r} is not a DOI: a DOI looks like 10.1000/xyz")
+    return match.group(1).lower()
+
+
+def arxiv_id(value: str | None) -> str | None:
+    """The arXiv id without `arXiv:`, an abs or pdf address, or a version (versions are one paper)."""
+    if not value or not value.strip():
+        return None
+    ident = _ARXIV.match(value.strip()).group(1)
+    if not re.match(ARXIV_ID_PATTERN, ident):
+        raise NotAnIdentifier(f"{value.strip()[:80]!r} is not an arXiv id: one looks like 2401.01234 or hep-th/9901001")
+    return ident
