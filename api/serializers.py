@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bibliography import dates, identifiers, text
+from bibliography.citation_keys import keys_assign
 from bibliography.models import (
     CSL_COLUMNS,
     Author,
@@ -373,6 +374,7 @@ class PaperWriteSerializer(serializers.ModelSerializer):
         paper = Paper.objects.create(**validated_data)
         if authors:
             self._set_authors(paper, authors)
+        keys_assign([paper])  # once its authors are known: the key is made from the first one's name
         return paper
 
     def validate_extra(self, value):
@@ -390,6 +392,7 @@ class PaperWriteSerializer(serializers.ModelSerializer):
         paper.save()
         if authors is not None:
             self._set_authors(paper, authors)
+        keys_assign([paper])  # a paper from before keys were kept gets one with its first write
         return paper
 
     def _set_authors(self, paper, people):

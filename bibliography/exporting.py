@@ -4,7 +4,6 @@ from collections.abc import Callable, Iterator, Sequence
 
 from django.db.models import QuerySet
 
-from bibliography.citation_keys import keys_assign
 from bibliography.formats.base import Format
 from bibliography.models import Paper
 
@@ -12,8 +11,8 @@ CHUNK_PAPERS = 1000
 
 
 def export_document(format: Format, papers: Sequence[Paper]) -> str:
-    """A few papers (a page of the API) as one file."""
-    keys_assign(papers)
+    """A few papers (a page of the API) as one file. Reading writes nothing: papers get their key
+    when they are made (imports, the admin, the API; migration 0023 for older ones)."""
     return format.head + format.render(papers) + format.tail
 
 
@@ -26,7 +25,6 @@ def export_chunks(
     """The whole export as pieces of text, in id order, one chunk of papers at a time.
 
     Pages by id (keyset), so each chunk is one short query however far into the table it is.
-    Papers without a citation key get one first (and keep it).
     """
     yield format.head
     last_id, first = 0, True
@@ -35,7 +33,6 @@ def export_chunks(
         if not ids:
             break
         chunk = list(Paper.objects.for_listing().filter(id__in=ids).order_by("id"))
-        keys_assign(chunk)
         if chunk:
             yield ("" if first else format.between) + format.render(chunk)
             first = False

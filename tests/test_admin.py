@@ -461,3 +461,14 @@ def test_a_tag_score_outside_0_to_1_is_an_error_on_the_row(client, curator):
     }  # fmt: skip
     page = client.post(f"{CHANGELIST}{paper.pk}/change/", data).content.decode()
     assert "Ensure this value is less than or equal to 1" in page and not PaperConcept.objects.exists()
+
+
+def test_a_paper_saved_in_the_admin_has_a_key_made_from_its_authors(client, curator):
+    paper = make_paper(title="Notes on the Engine", year=1843)
+    make_authorship(paper, make_author("Ada Lovelace"))
+    data = _change_form_data(paper) | {"issued": "1843"}
+    data |= {"authorships-0-author": paper.authorships.get().author_id, "authorships-0-position": 1}
+    data |= {"authorships-0-role": "author"}
+    assert client.post(f"{CHANGELIST}{paper.pk}/change/", data).status_code == 302
+    paper.refresh_from_db()
+    assert paper.citation_key == "lovelace1843notes"

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from bibliography import dates, identifiers, text
+from bibliography.citation_keys import keys_assign
 from bibliography.merging import MergeError, paper_merge, paper_merge_preview
 from bibliography.models import (
     NAME_SEARCH_CONFIG,
@@ -285,6 +286,10 @@ class PaperAdmin(SimpleHistoryAdmin):
     actions = ["tag_with_concept", "accept_suggested_tags", "reject_suggested_tags", "mark_reviewed", "merge_papers"]
 
     @admin.display(description="title", ordering="title")
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        keys_assign([form.instance])  # with its authors saved: the key is made from the first one's name
+
     def display_title(self, paper):
         return paper.plain_title
 

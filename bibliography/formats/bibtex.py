@@ -299,7 +299,7 @@ def bibtex_entry(paper: Paper) -> Entry:
         out.raw("concepts", ", ".join(_keyword(name) for name in concepts))
     for name, value in out.bibtex.get("other", {}).items():
         out.values.append((name, value))
-    return Entry(kind, paper.citation_key, [Field(key, value) for key, value in out.values])
+    return Entry(kind, paper.export_key, [Field(key, value) for key, value in out.values])
 
 
 def _squeezed(latex: str) -> str:

@@ -101,7 +101,7 @@ def csl_date(date: dict | None) -> dict | None:
 
 
 def csl_item(paper: Paper) -> dict:
-    item: dict = {"id": paper.citation_key, "type": csl_type(paper)}
+    item: dict = {"id": paper.export_key, "type": csl_type(paper)}
     custom: dict = {"id": paper.pk}
     if paper.title:
         item["title"] = paper.title

@@ -89,7 +89,7 @@ def ris_reference(paper: Paper) -> dict:
     ris_type = kept.get("type_of_reference")
     if TYPES_IN.get(ris_type) != paper.item_type:
         ris_type = "SLIDE" if paper.kind == PaperKind.TALK else TYPES_OUT.get(paper.item_type, "GEN")
-    reference: dict = {"type_of_reference": ris_type, "id": paper.citation_key}
+    reference: dict = {"type_of_reference": ris_type, "id": paper.export_key}
     if paper.title:
         reference["title"] = paper.title
     roles = {

@@ -411,6 +411,12 @@ class Paper(models.Model):
         return self.title or text.provisional_label(self.abstract)
 
     @property
+    def export_key(self) -> str:
+        """The citation key, or for a paper made some other way than imports, the admin and the API
+        (which give one), a stable stand-in: exports never write."""
+        return self.citation_key or f"paper{self.pk}"
+
+    @property
     def plain_title(self) -> str:
         """The title as a page shows it: without its markup (italics, protected case)."""
         return richtext.plain(self.display_title)

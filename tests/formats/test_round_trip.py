@@ -8,6 +8,7 @@ import bibtexparser
 import jsonschema
 import pytest
 
+from bibliography.citation_keys import keys_assign
 from bibliography.importers.load import import_file
 from bibliography.models import AuthorRole, LinkKind, Paper, PaperConcept, PaperKind, PaperLink, ReviewStatus, Source
 from tests.factories import make_author, make_authorship, make_concept, make_paper, make_venue
@@ -80,6 +81,7 @@ def _tricky_library():
     PaperConcept.objects.create(paper=papers[0], concept=concept, source=Source.MANUAL, status=ReviewStatus.ACCEPTED)
     rejected = make_concept("Rejected idea")
     PaperConcept.objects.create(paper=papers[0], concept=rejected, source=Source.MANUAL, status=ReviewStatus.REJECTED)
+    keys_assign(papers)  # as the admin and the API do once a paper's authors are saved
     return papers
 
 
