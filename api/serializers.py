@@ -37,7 +37,12 @@ class SelectableFieldsMixin:
         super().__init__(*args, **kwargs)
         self.selected_fields = None
         request = self.context.get("request")
-        if request is None or self.parent is not None and not isinstance(self.parent, serializers.ListSerializer):
+        if (
+            request is None
+            or self.context.get("whole")
+            or self.parent is not None
+            and not isinstance(self.parent, serializers.ListSerializer)
+        ):
             return
         wanted = request.query_params.get("fields")
         if not wanted:

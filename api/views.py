@@ -92,13 +92,23 @@ class CuratedWritesMixin:
         return '"' + hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32] + '"'
 
     def etag_of(self, instance) -> str:
+        """The ETag of the whole record, whatever `?fields=` the request has."""
         serializer_class = s.PaperDetailSerializer if isinstance(instance, Paper) else self.get_serializer_class()
-        return self.etag_for(serializer_class(instance, context=self.get_serializer_context()).data)
+        return self.etag_for(serializer_class(instance, context=self.get_serializer_context() | {"whole": True}).data)
 
     def retrieve(self, request, *args, **kwargs):
-        data = self.get_serializer(self.get_object()).data
-        response = Response(data)
-        response["ETag"] = self.etag_for(data)
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
+        # the ETag is the whole record's, whatever ?fields= shows, so that it serves If-Match
+        etag = self.etag_of(instance) if "fields" in request.query_params else self.etag_for(data)
+        return self.conditional(Response(data), etag)
+
+    def conditional(self, response, etag: str):
+        """The answer with its ETag, or 304 Not Modified when If-None-Match names it."""
+        named = [tag.strip() for tag in self.request.headers.get("If-None-Match", "").split(",")]
+        if etag in named or "*" in named:
+            response = Response(status=304)
+        response["ETag"] = etag
         return response
 
     def check_if_match(self, instance) -> None:
@@ -106,21 +116,30 @@ class CuratedWritesMixin:
         if expected and expected.strip() != "*" and expected.strip() != self.etag_of(instance):
             raise PreconditionFailed()
 
+    def locked(self, instance):
+        """The record again, locked until the write commits: If-Match is checked against what is
+        written over, not what was read before another curator's write landed."""
+        return self.get_queryset().select_for_update(of=("self",)).get(pk=instance.pk)
+
     def perform_create(self, serializer):
         extra = {"created_by": self.request.user} if "created_by" in serializer.fields else {}
         with transaction.atomic():
             serializer.save(**extra)
 
     def perform_update(self, serializer):
-        self.check_if_match(serializer.instance)
-        serializer.instance._history_user = self.request.user
         with transaction.atomic():
+            if self.request.headers.get("If-Match"):
+                serializer.instance = self.locked(serializer.instance)
+                self.check_if_match(serializer.instance)
+            serializer.instance._history_user = self.request.user
             serializer.save()
 
     def perform_destroy(self, instance):
-        self.check_if_match(instance)
-        instance._history_user = self.request.user
         with transaction.atomic():
+            if self.request.headers.get("If-Match"):
+                instance = self.locked(instance)
+                self.check_if_match(instance)
+            instance._history_user = self.request.user
             instance.delete()
 
     def update(self, request, *args, **kwargs):
@@ -299,8 +318,12 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
                 document = self.documents([pk], detail=True).get(pk)
                 if document is None:
                     raise Http404("no such paper")
-                response = HttpResponse(document, content_type="application/json")
-                response["ETag"] = self.etag_for(json.loads(document))
+                etag = self.etag_for(json.loads(document))
+                if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+                    response = HttpResponse(status=304)
+                else:
+                    response = HttpResponse(document, content_type="application/json")
+                response["ETag"] = etag
                 return response
             return super().retrieve(request, *args, **kwargs)
         except Http404:

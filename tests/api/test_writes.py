@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 
 from bibliography.models import Citation, Concept, KeyPoint, Paper, PaperAlias, PaperConcept
@@ -259,6 +260,18 @@ class TestNoLostUpdates:
         paper.refresh_from_db()
         assert paper.title == "Second"
 
+    @pytest.mark.parametrize("path", ["/api/papers/{paper}/", "/api/concepts/{concept}/"])
+    def test_the_etag_is_the_whole_records_and_if_none_match_gives_304(self, curator, path):
+        paper, concept = make_paper(title="First"), make_concept(slug="etag-whole")
+        url = path.format(paper=paper.pk, concept=concept.slug)
+        whole = curator.get(url)["ETag"]
+        partial = curator.get(url, {"fields": "id"})
+        assert partial.json().keys() == {"id"} and partial["ETag"] == whole
+        assert curator.get(url, HTTP_IF_NONE_MATCH=whole).status_code == 304
+        assert curator.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+        ok = curator.patch(url, {"name" if "concepts" in url else "title": "Next"}, format="json", HTTP_IF_MATCH=whole)
+        assert ok.status_code == 200, ok.content
+
     def test_tags_and_concepts_honour_if_match_too(self, curator):
         concept = make_concept(slug="etag-c")
         etag = curator.get("/api/concepts/etag-c/")["ETag"]
@@ -349,3 +362,20 @@ def test_a_doi_or_arxiv_id_another_paper_has_is_a_409_naming_that_paper(curator)
         assert f"paper {holder.pk}" in response.json()["detail"] and "The Holder" in response.json()["detail"]
     same = curator.patch(f"/api/papers/{holder.pk}/", {"doi": "10.1000/held"}, format="json")
     assert same.status_code == 200  # its own DOI is not another's
+
+
+def test_reading_writes_nothing_and_papers_get_their_key_when_made(anon, curator):
+    unkeyed = make_paper(title="Made in a shell")  # no creation path gave it a key
+    with CaptureQueriesContext(connection) as queries:
+        listing = anon.get("/api/papers/?format=bibtex").content.decode()
+        single = anon.get(f"/api/papers/{unkeyed.pk}/?format=csljson").json()
+    assert not [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert f"@misc{{paper{unkeyed.pk}," in listing and single[0]["id"] == f"paper{unkeyed.pk}"
+    unkeyed.refresh_from_db()
+    assert unkeyed.citation_key is None
+
+    body = {"title": "Sketch of the Engine", "year": 1843, "authors": [{"name": "Ada Lovelace"}]}
+    assert curator.post("/api/papers/", body, format="json").json()["citation_key"] == "lovelace1843sketch"
+    curator.patch(f"/api/papers/{unkeyed.pk}/", {"year": 2020}, format="json")
+    unkeyed.refresh_from_db()
+    assert unkeyed.citation_key == "anon2020made"  # an older paper gets its key with its first write
