@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import JsonResponse
+from django.middleware.gzip import GZipMiddleware
 
 
 class BodySizeLimitMiddleware:
@@ -23,3 +24,13 @@ class BodySizeLimitMiddleware:
                 detail = f"the request body is {length:,} bytes; the API takes at most {limit:,}"
                 return JsonResponse({"detail": detail}, status=413)
         return self.get_response(request)
+
+
+class ApiGZipMiddleware(GZipMiddleware):
+    """The API's answers compressed for clients that accept gzip (a page of 200 papers shrinks about
+    tenfold). Only the API's: pages that carry a CSRF token are left alone (BREACH)."""
+
+    def process_response(self, request, response):
+        if not request.path.startswith("/api/"):
+            return response
+        return super().process_response(request, response)

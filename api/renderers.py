@@ -19,8 +19,9 @@ class ExportRenderer(BaseRenderer):
 
 
 EXPORT_RENDERERS = [
-    type(f"{fmt.name.capitalize()}Renderer", (ExportRenderer,), {"media_type": fmt.media_type, "format": fmt.name})
+    type(f"{fmt.name.capitalize()}Renderer{n or ''}", (ExportRenderer,), {"media_type": media_type, "format": fmt.name})
     for fmt in EXPORT_FORMATS.values()
+    for n, media_type in enumerate((fmt.media_type, *fmt.media_aliases))
 ]
 
 

@@ -3,8 +3,9 @@
 from bibliography.formats.registry import EXPORT_FORMATS
 
 _EXPORT_SCHEMAS = {
-    fmt.media_type: {"type": "array", "items": {"type": "object"}} if fmt.name == "csljson" else {"type": "string"}
+    media_type: {"type": "array", "items": {"type": "object"}} if fmt.name == "csljson" else {"type": "string"}
     for fmt in EXPORT_FORMATS.values()
+    for media_type in (fmt.media_type, *fmt.media_aliases)
 }
 
 

@@ -339,27 +339,24 @@ class PaperWriteSerializer(serializers.ModelSerializer):
         return value or None  # blank means "keep the key it has" (see the paper_keep_citation_key trigger)
 
     def validate_doi(self, value):
+        return self._identifier("doi", identifiers.doi, value)
+
+    def validate_arxiv_id(self, value):
+        return self._identifier("arxiv_id", identifiers.arxiv_id, value)
+
+    def _identifier(self, field: str, read, value):
         try:
-            value = identifiers.doi(value)
+            value = read(value)
         except identifiers.NotAnIdentifier as error:
             raise serializers.ValidationError(str(error)) from error
         if value:
-            self._not_anothers("doi", value)
+            self._not_anothers(field, value)
         return value
 
     def _not_anothers(self, field: str, value: str) -> None:
         other = Paper.objects.filter(**{field: value}).exclude(pk=getattr(self.instance, "pk", None)).first()
         if other is not None:
             raise Conflict(f"{field}: paper {other.pk} ({other.plain_title[:80]!r}) has {field} {value}; merge the two")
-
-    def validate_arxiv_id(self, value):
-        try:
-            value = identifiers.arxiv_id(value)
-        except identifiers.NotAnIdentifier as error:
-            raise serializers.ValidationError(str(error)) from error
-        if value:
-            self._not_anothers("arxiv_id", value)
-        return value
 
     def validate(self, data):
         title = data.get("title", getattr(self.instance, "title", ""))

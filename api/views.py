@@ -79,6 +79,11 @@ class StrictQueryMixin:
                 raise unknown_parameter(name, sorted(known))
 
 
+def sent_etags(header: str | None) -> list[str]:
+    """The ETags a client sent back; a gzipped answer's is marked weak (W/), and names the same record."""
+    return [tag.strip().removeprefix("W/") for tag in (header or "").split(",") if tag.strip()]
+
+
 class CuratedWritesMixin:
     """Details carry an ETag; PUT, PATCH and DELETE with If-Match must name the current one (else 412),
     so that two curators editing the same record cannot overwrite each other unknowingly.
@@ -105,15 +110,15 @@ class CuratedWritesMixin:
 
     def conditional(self, response, etag: str):
         """The answer with its ETag, or 304 Not Modified when If-None-Match names it."""
-        named = [tag.strip() for tag in self.request.headers.get("If-None-Match", "").split(",")]
+        named = sent_etags(self.request.headers.get("If-None-Match"))
         if etag in named or "*" in named:
             response = Response(status=304)
         response["ETag"] = etag
         return response
 
     def check_if_match(self, instance) -> None:
-        expected = self.request.headers.get("If-Match")
-        if expected and expected.strip() != "*" and expected.strip() != self.etag_of(instance):
+        expected = sent_etags(self.request.headers.get("If-Match"))
+        if expected and "*" not in expected and self.etag_of(instance) not in expected:
             raise PreconditionFailed()
 
     def locked(self, instance):
@@ -319,7 +324,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
                 if document is None:
                     raise Http404("no such paper")
                 etag = self.etag_for(json.loads(document))
-                if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+                if etag in sent_etags(request.headers.get("If-None-Match")):
                     response = HttpResponse(status=304)
                 else:
                     response = HttpResponse(document, content_type="application/json")

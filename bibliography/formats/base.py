@@ -14,6 +14,7 @@ class Format:
     parse_elsewhere: bool = False  # parsing costs more than a thread can hide: a process of its own
     # writing, for the formats reference managers read
     media_type: str = ""
+    media_aliases: tuple[str, ...] = ()  # other media types clients ask for it by
     extension: str = ""
     render: Callable[[Sequence], str] | None = None  # papers -> text, without `head` and `tail`
     head: str = ""  # a JSON array needs brackets around its items and commas between chunks

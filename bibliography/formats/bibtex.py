@@ -674,5 +674,5 @@ def whole(value: str | None) -> int | None:
 
 FORMAT = Format(
     ImportFormat.BIBTEX, looks_like_bibtex, parse, parse_elsewhere=True,
-    media_type=MEDIA_TYPE, extension="bib", render=bibtex_text,
+    media_type=MEDIA_TYPE, media_aliases=("text/x-bibtex",), extension="bib", render=bibtex_text,
 )  # fmt: skip

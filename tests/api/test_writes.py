@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
 
 from bibliography.models import Citation, Concept, KeyPoint, Paper, PaperAlias, PaperConcept
 from tests.factories import make_author, make_concept, make_paper, make_venue
@@ -379,3 +380,25 @@ def test_reading_writes_nothing_and_papers_get_their_key_when_made(anon, curator
     curator.patch(f"/api/papers/{unkeyed.pk}/", {"year": 2020}, format="json")
     unkeyed.refresh_from_db()
     assert unkeyed.citation_key == "anon2020made"  # an older paper gets its key with its first write
+
+
+def test_a_token_is_accepted_as_bearer_too(curator):
+    token = curator._credentials["HTTP_AUTHORIZATION"].split()[1]
+    bearer = APIClient()
+    bearer.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert bearer.post("/api/papers/", {"title": "By bearer"}, format="json").status_code == 201
+    wrong = APIClient()
+    wrong.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert wrong.post("/api/papers/", {"title": "Refused"}, format="json").status_code == 401
+
+
+def test_api_answers_are_gzipped_for_clients_that_ask_and_keep_their_etag_usable(curator, anon):
+    paper = make_paper(title="Compressed " * 30, abstract="words " * 400)
+    zipped = anon.get(f"/api/papers/{paper.pk}/", HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["Content-Encoding"] == "gzip" and int(zipped["Content-Length"]) < 1000
+    etag = zipped["ETag"]
+    assert etag.startswith("W/")  # compressed answers carry weak ETags; they name the same record
+    ok = curator.patch(f"/api/papers/{paper.pk}/", {"title": "Next"}, format="json", HTTP_IF_MATCH=etag)
+    assert ok.status_code == 200, ok.content
+    admin = anon.get("/admin/login/", HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in admin  # pages with a CSRF token stay uncompressed (BREACH)

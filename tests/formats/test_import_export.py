@@ -301,6 +301,7 @@ def test_export_command_filters_like_the_api(db, tmp_path):
     [
         ("?format=bibtex", None, "application/x-bibtex", "@misc{"),
         ("", "application/x-bibtex", "application/x-bibtex", "@misc{"),
+        ("", "text/x-bibtex", "text/x-bibtex", "@misc{"),
         ("?format=csljson", None, "application/vnd.citationstyles.csl+json", '"type": "article"'),
         ("", "application/vnd.citationstyles.csl+json", "application/vnd.citationstyles.csl+json", '"id"'),
         ("?format=ris", None, "application/x-research-info-systems", "TY  - GEN"),
