@@ -555,8 +555,34 @@ class ImportRunSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "example": "doi:10.1000/xyz"}]})
+class PaperReferenceField(serializers.Field):
+    """A paper as scripts name it: its id, or `doi:…`, `arxiv:…` (any version) or `key:<citation key>`."""
+
+    def to_representation(self, value):
+        return value
+
+    def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool) and data >= 1:
+            return ("id", data)
+        if isinstance(data, str):
+            scheme, _, rest = data.strip().partition(":")
+            try:
+                if scheme.lower() == "doi" and (doi := identifiers.doi(rest)):
+                    return ("doi", doi)
+                if scheme.lower() == "arxiv" and (arxiv := identifiers.arxiv_id(rest)):
+                    return ("arxiv", arxiv)
+            except identifiers.NotAnIdentifier as error:
+                raise serializers.ValidationError(str(error)) from error
+            if scheme.lower() == "key" and rest:
+                return ("key", rest)
+            if number := text.whole_number(data):
+                return ("id", number)
+        raise serializers.ValidationError(f"{str(data)[:80]!r} is not a paper id, doi:…, arxiv:… or key:…")
+
+
 class BatchSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500, allow_empty=False)
+    ids = serializers.ListField(child=PaperReferenceField(), max_length=500, allow_empty=False)
 
 
 @extend_schema_field(

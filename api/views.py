@@ -433,15 +433,39 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     @extend_schema(request=s.BatchSerializer, responses={200: s.BatchResultSerializer}, filters=False)
     @action(detail=False, methods=["post"], filter_backends=[])
     def batch(self, request):
-        """Up to 500 papers by id, in the order asked, with null for ids that do not exist."""
+        """Up to 500 papers, in the order asked, each named by id, `doi:`, `arxiv:` or `key:`; a merged
+        id or an alias key gives the paper it became, and null stands for no such paper."""
         body = s.BatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ids = body.validated_data["ids"]
-        found = {p.pk: p for p in paper_list_queryset().filter(pk__in=ids)}
+        asked = body.validated_data["ids"]
+        wanted = {
+            scheme: {value for kind, value in asked if kind == scheme} for scheme in ("id", "doi", "arxiv", "key")
+        }
+        papers = paper_list_queryset().filter(
+            Q(pk__in=wanted["id"]) | Q(doi__in=wanted["doi"]) | Q(arxiv_id__in=wanted["arxiv"])
+            | Q(citation_key__in=wanted["key"])
+        )  # fmt: skip
+        named: dict[tuple, int] = {}
+        for paper in papers:
+            named |= {("id", paper.pk): paper.pk, ("doi", paper.doi): paper.pk, ("arxiv", paper.arxiv_id): paper.pk}
+            named[("key", paper.citation_key)] = paper.pk
+        # merged-away ids and alias keys: the papers they became
+        aliases = {
+            ("id", old): new
+            for old, new in PaperAlias.objects.filter(old_id__in=wanted["id"]).values_list("old_id", "paper_id")
+        }
+        aliases |= {
+            ("key", k): p
+            for k, p in CitationKeyAlias.objects.filter(key__in=wanted["key"]).values_list("key", "paper_id")
+        }
+        survivors = set(aliases.values()) - {p.pk for p in papers}
+        found = {p.pk: p for p in papers} | {p.pk: p for p in paper_list_queryset().filter(pk__in=survivors)}
         context = self.get_serializer_context()
-        return Response(
-            {"results": [s.PaperListSerializer(found[i], context=context).data if i in found else None for i in ids]}
-        )
+        results = []
+        for reference in asked:
+            pk = named.get(reference) or aliases.get(reference)
+            results.append(s.PaperListSerializer(found[pk], context=context).data if pk in found else None)
+        return Response({"results": results})
 
     @extend_schema(request=s.PaperTagSerializer, responses={201: s.TagSerializer})
     @action(detail=True, methods=["post"])

@@ -83,6 +83,26 @@ def test_batch_returns_papers_in_request_order_with_nulls(anon):
     assert too_many.status_code == 400 and "ids" in too_many.json()["detail"]
 
 
+def test_batch_names_papers_as_scripts_do_and_follows_merges(anon):
+    from bibliography.merging import paper_merge
+    from bibliography.models import CitationKeyAlias
+
+    a = make_paper(title="A", doi="10.1000/a", arxiv_id="2401.01234", citation_key="smith2024a")
+    b, gone = make_paper(title="B", citation_key="jones2020b"), make_paper(title="Gone")
+    paper_merge(into=b, others=[gone])
+    CitationKeyAlias.objects.create(key="oldkey2019", paper=b)
+    asked = [
+        "doi:https://doi.org/10.1000/A", "arxiv:2401.01234v3", "key:smith2024a", str(b.pk), gone.pk,
+        "key:oldkey2019", "doi:10.1000/none", "key:nobody",
+    ]  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        body = anon.post("/api/papers/batch/", {"ids": asked}, format="json").json()
+    assert [r and r["id"] for r in body["results"]] == [a.pk, a.pk, a.pk, b.pk, b.pk, b.pk, None, None]
+    assert len(queries) <= 12
+    bad = anon.post("/api/papers/batch/", {"ids": ["isbn:123", {"id": 1}]}, format="json")
+    assert bad.status_code == 400 and "is not a paper id" in bad.json()["detail"]
+
+
 def test_field_selection(anon, seed):
     row = anon.get("/api/papers/", {"fields": "id,title", "page_size": 1}).json()["results"][0]
     assert set(row) == {"id", "title"}
