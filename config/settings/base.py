@@ -3,6 +3,8 @@
 from datetime import timedelta
 from pathlib import Path
 
+from corsheaders.defaults import default_headers
+
 from config.database import database_settings, replica_settings
 from config.env import env_int, env_list, env_str
 
@@ -20,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "corsheaders",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -34,6 +37,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "api.middleware.ApiGZipMiddleware",  # before anything that changes the body
+    "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware, as django-cors-headers asks
     "api.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,3 +158,10 @@ SPECTACULAR_SETTINGS = {
         "LinkKindEnum": "bibliography.models.LinkKind",
     },
 }
+
+# Browsers on other sites may call the API only from these origins (`https://lab.example.org,…`);
+# none by default. Scripts and servers are not browsers and need nothing here.
+CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (*default_headers, "if-match", "if-none-match")
+CORS_EXPOSE_HEADERS = ["ETag", "Link"]

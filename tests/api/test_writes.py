@@ -402,3 +402,24 @@ def test_api_answers_are_gzipped_for_clients_that_ask_and_keep_their_etag_usable
     assert ok.status_code == 200, ok.content
     admin = anon.get("/admin/login/", HTTP_ACCEPT_ENCODING="gzip")
     assert "Content-Encoding" not in admin  # pages with a CSRF token stay uncompressed (BREACH)
+
+
+def test_browsers_on_other_sites_may_call_the_api_only_from_origins_named_in_settings(anon, settings):
+    paper = make_paper(title="Shared")
+    closed = anon.get(f"/api/papers/{paper.pk}/", HTTP_ORIGIN="https://lab.example.org")
+    assert "Access-Control-Allow-Origin" not in closed  # none by default
+    settings.CORS_ALLOWED_ORIGINS = ["https://lab.example.org"]
+    allowed = anon.get(f"/api/papers/{paper.pk}/", HTTP_ORIGIN="https://lab.example.org")
+    assert allowed["Access-Control-Allow-Origin"] == "https://lab.example.org"
+    assert "etag" in allowed["Access-Control-Expose-Headers"].lower()  # scripts in the page can read it
+    preflight = anon.options(
+        f"/api/papers/{paper.pk}/",
+        HTTP_ORIGIN="https://lab.example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="PATCH",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, if-match",
+    )
+    assert preflight.status_code == 200 and "if-match" in preflight["Access-Control-Allow-Headers"]
+    other = anon.get(f"/api/papers/{paper.pk}/", HTTP_ORIGIN="https://elsewhere.example")
+    assert "Access-Control-Allow-Origin" not in other
+    admin = anon.get("/admin/login/", HTTP_ORIGIN="https://lab.example.org")
+    assert "Access-Control-Allow-Origin" not in admin  # the API's paths only
