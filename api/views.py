@@ -112,7 +112,7 @@ class CuratedWritesMixin:
         """The answer with its ETag, or 304 Not Modified when If-None-Match names it."""
         named = sent_etags(self.request.headers.get("If-None-Match"))
         if etag in named or "*" in named:
-            response = Response(status=304)
+            response = HttpResponse(status=304)
         response["ETag"] = etag
         return response
 
@@ -323,13 +323,8 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
                 document = self.documents([pk], detail=True).get(pk)
                 if document is None:
                     raise Http404("no such paper")
-                etag = self.etag_for(json.loads(document))
-                if etag in sent_etags(request.headers.get("If-None-Match")):
-                    response = HttpResponse(status=304)
-                else:
-                    response = HttpResponse(document, content_type="application/json")
-                response["ETag"] = etag
-                return response
+                response = HttpResponse(document, content_type="application/json")
+                return self.conditional(response, self.etag_for(json.loads(document)))
             return super().retrieve(request, *args, **kwargs)
         except Http404:
             survivor = self.survivor_of(str(kwargs["pk"]))

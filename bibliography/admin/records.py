@@ -126,7 +126,16 @@ class KeywordAdmin(admin.ModelAdmin):
         return render(
             request,
             "admin/bibliography/keyword/tag_papers.html",
-            {**self.admin_site.each_context(request), "keywords": queryset, "form": form, "opts": self.model._meta},
+            {
+                **self.admin_site.each_context(request),
+                "title": "Tag papers with a concept",
+                "keywords": queryset,
+                "form": form,
+                "media": self.media + form.media,
+                "opts": self.model._meta,
+                "action": "tag_papers_with_concept",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
         )
 
 
