@@ -262,12 +262,23 @@ def test_a_graph_with_a_cycle_names_the_line(tmp_path):
         parse_vault(write(tmp_path, page))
 
 
-def test_a_truncated_graph_is_refused(tmp_path):
-    page = PEOPLE + "graph LR\nA[Root] --> B[Child. 1] A --> C[Child two,\n\nstill"
+def test_a_graph_cut_off_at_the_end_of_the_page_keeps_its_whole_statements(tmp_path):
+    for tail in (" A --> C[Child two,\n\nstill", " A -->", " A --> C", " A --", " class B ro"):
+        warnings = []
+        page = PEOPLE + "graph LR\nclassDef root fill:#fff;\nA[Root] --> B[Child. 1]" + tail
+        talk = parse_vault(write(tmp_path, page), warnings)
+        assert {c.name for c in talk.graph.concepts.values()} == {"Root", "Child", "root"}, tail
+        assert talk.graph.edges == [("A", "B", 5)], tail
+        assert talk.paper.review_reason.startswith("the page stops at line "), tail
+        assert not talk.complete
+
+
+def test_a_graph_that_cannot_be_read_before_the_page_goes_on_is_refused(tmp_path):
+    page = PEOPLE + "graph LR\nA[Root] --> B[Child. 1] A --> C[Child two,\n\nstill\n" + RESUME
     with pytest.raises(DumpError, match=r"dump.txt:4: the label of node C is never closed"):
         parse_vault(write(tmp_path, page))
     with pytest.raises(DumpError, match="ends with an arrow"):
-        parse_vault(write(tmp_path, PEOPLE + "graph LR\nA[Root] --> B[Child. 1] A -->\n"))
+        parse_vault(write(tmp_path, PEOPLE + "graph LR\nA[Root] --> B[Child. 1] A -->\n" + RESUME))
 
 
 def test_a_cut_off_label_that_matches_no_node_is_refused(tmp_path):

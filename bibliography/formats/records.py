@@ -13,7 +13,8 @@ from bibliography.models import AuthorRole, LinkKind, PaperKind, VenueKind
 # into it, or a later import that brings the title, clears either.
 BARE_ABSTRACT_REASON = "no title: imported from a bare abstract"
 UNTITLED_REASON = "no title: imported from a reference-manager file without one"
-UNTITLED_REASONS = (BARE_ABSTRACT_REASON, UNTITLED_REASON)
+UNTITLED_TALK_REASON = "no title: a talk page without its talk line"
+UNTITLED_REASONS = (BARE_ABSTRACT_REASON, UNTITLED_REASON, UNTITLED_TALK_REASON)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class PaperRecord:
     concepts: list[str] = field(default_factory=list)
     citation_key: str | None = None
     alias_keys: list[str] = field(default_factory=list)  # other keys that name this record (a Zotero item URL)
+    known_as: int | None = None  # the stored paper the record is, when its format could tell (a talk's key points)
     # what makes the record unusable (FILE:LINE: field: reason); such a record is not imported
     problems: list = field(default_factory=list)
 
@@ -126,3 +128,4 @@ class TalkRecord:
     key_points: dict[int, str]
     graph: GraphRecord
     warnings: list[str] = field(default_factory=list)
+    complete: bool = True  # False when the page stops short (its review reason says where)

@@ -11,6 +11,7 @@ paper: it fills the paper's blank fields, adds missing links and authors, and re
 appearance (a SourceRecord) unless the same record from the same file is already recorded.
 """
 
+import hashlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Case, When
+from django.db.models.functions import MD5
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -696,6 +698,7 @@ class Loader:
     # a talk and its concept graph -------------------------------------------------------------
 
     def load_talk(self, talk: TalkRecord) -> Paper:
+        talk.paper.known_as = self._same_talk(talk)
         (paper,) = self.load_papers([talk.paper])
         concepts = self._concepts(talk)
         graph = talk.graph
@@ -705,13 +708,14 @@ class Loader:
                 parent_id__in=[c.pk for c in concepts.values()], child_id__in=[c.pk for c in concepts.values()]
             ).values_list("parent_id", "child_id")
         )
-        relations = []
-        for parent, child, _ in graph.edges:
+        relations, lines = [], []
+        for parent, child, line in graph.edges:
             pair = (concepts[parent].pk, concepts[child].pk)
             if pair not in have:
                 have.add(pair)
                 relations.append(ConceptRelation(parent_id=pair[0], child_id=pair[1]))
-        ConceptRelation.objects.bulk_create(relations)
+                lines.append(line)
+        relations = self._add_relations(relations, lines)
 
         points = {kp.number: kp for kp in KeyPoint.objects.filter(paper=paper)}
         new_points = [
@@ -721,6 +725,12 @@ class Loader:
         ]
         KeyPoint.objects.bulk_create(new_points)
         points.update({kp.number: kp for kp in new_points})
+        # a page cut short left a key point's beginning; the whole page completes it
+        longer = {n: body for n, body in talk.key_points.items() if n in points and body != points[n].text}
+        completed = [points[n] for n, body in longer.items() if body.startswith(points[n].text)]
+        for kp in completed:
+            kp.text = talk.key_points[kp.number]
+        KeyPoint.objects.bulk_update(completed, ["text"])
 
         Link = KeyPoint.concepts.through
         have_links = set(Link.objects.filter(keypoint__paper=paper).values_list("keypoint_id", "concept_id"))
@@ -744,10 +754,43 @@ class Loader:
         for name, rows in (("relations", relations), ("key points", new_points), ("tags", tags)):
             also[name] = also.get(name, 0) + len(rows)
         # the talk itself may be unchanged while its graph grew: then the talk was updated
-        if (relations or new_points or links or tags) and self.result.unchanged:
+        if (relations or new_points or completed or links or tags) and self.result.unchanged:
             self.result.unchanged -= 1
             self.result.updated += 1
         return paper
+
+    def _same_talk(self, talk: TalkRecord) -> int | None:
+        """The stored talk whose key point this page repeats word for word, when titles cannot tell:
+        the page or the stored talk has no talk line (the other view of the same talk, seen before)."""
+        whole = sorted(talk.key_points.items())[: None if talk.complete else -1]
+        if not whole:
+            return None
+        number, body = whole[0]
+        same = KeyPoint.objects.alias(digest=MD5("text")).filter(  # keypoint_text_idx
+            digest=hashlib.md5(body.encode()).hexdigest(), number=number, text=body, paper__kind=PaperKind.TALK
+        )
+        if talk.paper.title:
+            same = same.filter(paper__title="")
+        return same.order_by("paper_id").values_list("paper_id", flat=True).first()
+
+    def _add_relations(self, relations: list[ConceptRelation], lines: list[int]) -> list[ConceptRelation]:
+        """Write the graph's relations; one that would close a cycle through what other talks built
+        (topics are shared by name) is left out with a warning, the rest are kept."""
+        try:
+            with transaction.atomic():
+                return ConceptRelation.objects.bulk_create(relations)
+        except IntegrityError:
+            pass
+        kept = []
+        for relation, line in zip(relations, lines, strict=True):
+            try:
+                with transaction.atomic():
+                    relation.save(force_insert=True)
+                kept.append(relation)
+            except IntegrityError as error:
+                reason = str(error).splitlines()[0]
+                self.result.warnings.append(f"line {line}: a relation is left out: {reason}")
+        return kept
 
     def _concepts(self, talk: TalkRecord) -> dict[str, Concept]:
         records = talk.graph.concepts

@@ -1,7 +1,8 @@
 """Which paper an imported record is, if it is one already: identity without merging different works.
 
 In this order, a record is:
-1. the paper that the very same record (same text) became when it was imported before;
+1. the paper that the very same record (same text) became when it was imported before, or the
+   paper its format recognised it as (a talk page repeating a stored talk's key points);
 2. the paper whose citation key, or key alias, the record's own key (BibTeX key, CSL `id`, RIS
    `ID`) names, unless the two contradict each other;
 3. the paper with its DOI, then with its arXiv id, then (a book) the book with its ISBN;
@@ -106,6 +107,7 @@ class Candidates:
     """The papers a batch of records could be, indexed by what they are matched on."""
 
     by_raw: dict[str, Paper] = field(default_factory=dict)
+    by_id: dict[int, Paper] = field(default_factory=dict)
     by_key: dict[str, Paper] = field(default_factory=dict)
     by_doi: dict[str, Paper] = field(default_factory=dict)
     by_arxiv: dict[str, Paper] = field(default_factory=dict)
@@ -121,6 +123,8 @@ class Candidates:
         """Index the paper under its own keys, or under those of an alias it absorbed."""
         keys = keys or paper
         self.facts[id(paper)] = facts
+        if paper.pk is not None:
+            self.by_id[paper.pk] = paper
         if keys.doi:
             self.by_doi.setdefault(keys.doi, paper)
         if keys.arxiv_id:
@@ -150,6 +154,8 @@ class Candidates:
     def match(self, record: PaperRecord, facts: Facts) -> tuple[Paper | None, list[Paper]]:
         """The paper the record is (or None), and papers with its title that it is not but may be."""
         if paper := self.by_raw.get(record.raw_hash):
+            return paper, []
+        if record.known_as is not None and (paper := self.by_id.get(record.known_as)):
             return paper, []
         paper = self.by_key.get(record.citation_key) if record.citation_key else None
         if paper is not None and not facts.contradiction(self.facts[id(paper)], titles=True):
@@ -192,7 +198,8 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
     aliased_keys = dict(CitationKeyAlias.objects.filter(key__in=keys).values_list("key", "paper_id"))
     query = Q(doi__in=dois) | Q(arxiv_id__in=arxiv_ids) | Q(title_key__in=title_keys)
     query |= Q(abstract_key__in=abstract_keys) | Q(citation_key__in=keys) | Q(isbn_key__in=isbns)
-    query |= Q(id__in=set(seen.values()) | set(aliased_keys.values()))
+    known = {r.known_as for r in records if r.known_as is not None}
+    query |= Q(id__in=set(seen.values()) | set(aliased_keys.values()) | known)
     papers = {p.pk: p for p in Paper.objects.filter(query).order_by("id").only(*PAPER_FIELDS)}
     aliases = list(
         PaperAlias.objects.filter(

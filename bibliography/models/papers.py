@@ -4,7 +4,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, ExtractYear, Left, Lower
+from django.db.models.functions import MD5, Cast, ExtractYear, Left, Lower
 from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
@@ -689,6 +689,10 @@ class KeyPoint(models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="keypoint_number_from_one"),
             models.CheckConstraint(condition=~Q(text=""), name="keypoint_text_not_blank"),
+        ]
+        indexes = [
+            # a page of a talk seen before without its talk line is known by a key point's text
+            models.Index(MD5("text"), "number", name="keypoint_text_idx"),
         ]
 
     def __str__(self):
