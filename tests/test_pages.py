@@ -184,3 +184,69 @@ def test_every_page_shape_in_one_import_run():
         "Compilers for Learned Programs",
         "Languages for Numerical Work",
     }
+
+
+# listing pages from mirrors -------------------------------------------------------------------------
+
+MIRROR_TITLES = [
+    "Contextual Tokenization for Long Documents",
+    "Sparse Mixtures Route Tokens by Difficulty",
+    "Retrieval Heads in Small Language Models",
+    "Curriculum Schedules That Do Not Matter",
+]
+
+
+def test_a_mirror_listing_reads_its_metadata_lines_as_what_they_are():
+    result = imported("listing_mirror.txt")
+    assert (result.format, result.created) == ("listing", 4)
+    papers = {p.title: p for p in Paper.objects.all()}
+    assert sorted(papers) == sorted(MIRROR_TITLES)  # no "·", no "Submitted by …", no upvotes
+    first = papers["Contextual Tokenization for Long Documents"]
+    assert (str(first.published_on), first.year, first.issued) == ("2022-10-24", 2022, {"date-parts": [[2022, 10, 24]]})
+    assert first.extra["listing"] == {"author-count": 3}
+    assert first.review_reason == "the listing says 3 authors but names none"
+    # "Published on" before the abstract, and a date after the abstract's metadata
+    assert str(papers["Sparse Mixtures Route Tokens by Difficulty"].published_on) == "2022-10-20"
+    assert str(papers["Retrieval Heads in Small Language Models"].published_on) == "2022-10-21"
+    # a date line after a paper's upvotes starts a new day of the listing: it dates no paper
+    last = papers["Curriculum Schedules That Do Not Matter"]
+    assert (last.published_on, last.year, last.needs_review) == (None, None, False)
+    assert (last.sources.get().listed_month, last.sources.get().listed_day) == (10, 24)
+
+
+def test_a_paper_date_without_a_year_takes_the_year_given_or_says_it_needs_one(tmp_path):
+    page = tmp_path / "mirror.txt"
+    page.write_text(
+        "Mar 20\n\nA Study of Dated Things\n\n· 2 authors\n\nPublished on Mar 19\n\n"
+        "We study dated things and find that their dates matter.\n"
+    )
+    with_year = import_file(page, year=2024, dry_run=True)
+    assert with_year.ok and not with_year.warnings
+    without = import_file(page)
+    assert without.ok
+    assert without.warnings == ["line 3: the paper's date (03-19) has no year: give --year"]
+    assert Paper.objects.get().published_on is None
+    Paper.objects.all().delete()
+    import_file(page, year=2024)
+    assert str(Paper.objects.get().published_on) == "2024-03-19"
+
+
+def test_page_chrome_glued_to_the_first_title_never_enters_it():
+    result = imported("listing_glued.txt")
+    assert set(Paper.objects.values_list("title", flat=True)) == set(MIRROR_TITLES[:2])
+    assert result.warnings == ["line 3: the page lost its line breaks here; read apart: 'Subscribe'"]
+
+
+def test_a_header_that_lost_every_line_break_is_read_apart():
+    imported("listing_glued_header.txt")
+    paper = Paper.objects.get()
+    assert paper.title == "Curriculum Schedules That Do Not Matter"
+    assert (paper.sources.get().listed_month, paper.sources.get().listed_day) == (3, 12)
+
+
+def test_the_same_paper_from_a_mirror_and_from_the_site_is_one_paper():
+    imported("listing_glued.txt")
+    imported("listing_mirror.txt")
+    assert Paper.objects.count() == 4
+    first = Paper.objects.get(title=MIRROR_TITLES[0])
+    assert str(first.published_on) == "2022-10-24"  # the mirror's date completes the paper

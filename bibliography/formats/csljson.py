@@ -39,7 +39,7 @@ _HANDLED = {
     "id", "type", "title", "abstract", "issued", "accessed", "container-title", "container-title-short",
     "journalAbbreviation", "event", "DOI", "URL", "keyword", "custom", "number", *NAME_VARIABLES, *CSL_COLUMNS,
 }  # fmt: skip
-_FORMAT_KEYS = {"bibtex", "ris"}  # Paper.extra keys that belong to other formats
+_FORMAT_KEYS = {"bibtex", "ris", "listing"}  # Paper.extra keys that belong to other formats
 # Variables that BibTeX writes in title case and CSL in sentence case (pandoc's reader converts the
 # same ones; a journal's name is a name, left as it is).
 _TITLES = ("title", "title-short", "collection-title", "event-title", "volume-title")

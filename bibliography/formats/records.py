@@ -68,6 +68,7 @@ class PaperRecord:
     venue: VenueRecord | None = None
     year: int | None = None
     listed: ListingDate | None = None
+    published: ListingDate | None = None  # the paper's own date as a listing shows it, the year perhaps missing
     published_on: datetime.date | None = None
     review_reason: str = ""
     # from reference-manager files: the complete record

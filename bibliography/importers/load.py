@@ -308,6 +308,7 @@ class Loader:
         suspected: list[tuple[Paper, PaperRecord]] = []
         aliases: list[tuple[str, Paper]] = []
         for record in records:
+            self._date_listed(record)
             year = self._year(record)
             facts = record_facts(record, year)
             paper, suspects = existing.match(record, facts)
@@ -427,6 +428,15 @@ class Loader:
                 defaults={"kind": record.kind, "short_name": record.short_name, "year": record.year},
             )
         return self._venues[record.name]
+
+    def _date_listed(self, record: PaperRecord) -> None:
+        """A listing's date of the paper itself: its day, in the year the page gives (or --year)."""
+        if record.published and not record.published_on and not record.issued:
+            listed_year = record.listed.year if record.listed else None
+            record.published_on = record.published.resolved(record.published.year or listed_year or self.year)
+            if record.published_on is None:
+                day = f"{record.published.month:02d}-{record.published.day:02d}"
+                self.result.warnings.append(f"line {record.line}: the paper's date ({day}) has no year: give --year")
 
     def _year(self, record: PaperRecord) -> int | None:
         if year := dates.year_of(record.issued):
