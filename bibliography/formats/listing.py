@@ -65,8 +65,8 @@ _METADATA = [
     _AUTHOR_COUNT,
     re.compile(r"^[·•\-]?\s*\d+\s+(upvotes?|comments?|stars?|likes?)$", re.IGNORECASE),
     re.compile(r"^[·•\-]?\s*\d+$"),
-    _BULLET := re.compile(r"^[·•]$"),
-    re.compile(r"^submitted\s+by\s+\S.{0,80}$", re.IGNORECASE),
+    _BULLET := re.compile(r"^[·•](\s.*)?$"),  # no title begins with a bullet: a metadata line, perhaps cut short
+    re.compile(r"^submitted(\s+by(\s+\S.{0,80})?)?$", re.IGNORECASE),
 ]
 _ARXIV_LINE = re.compile(r"^(?:arxiv:\s*|https?://arxiv\.org/abs/)(?P<id>\d{4}\.\d{4,5})(?:v\d+)?$", re.IGNORECASE)
 _DOI_LINE = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/\S+)$", re.IGNORECASE)
@@ -148,6 +148,8 @@ class _Listing:
         self.pending: PaperRecord | None = None  # a title waiting for its abstract
         self.finished: PaperRecord | None = None
         self.after_metadata = False  # the line before was one of a paper's metadata lines
+        self.dated_last: PaperRecord | None = None  # the paper the last line gave a date to
+        self.title_after_metadata = False  # the pending title came right after "·" or an author count
         self.count = 0
 
     @property
@@ -157,6 +159,7 @@ class _Listing:
     def read(self, number: int, text: str) -> Iterator[PaperRecord]:
         if not text or text.lower() in _HEADER_LINES:
             return
+        self.dated_last = None
         if is_metadata(text):
             self._metadata(number, text)
             return
@@ -188,6 +191,7 @@ class _Listing:
             if self.pending is not None:
                 yield from self._hold(self.pending)
             self.pending = PaperRecord(line=number, raw=text, title=text, kind=PaperKind.ARTICLE, listed=self.listed)
+            self.title_after_metadata = after_metadata
             return
         if self.pending is None:
             raise DumpError(
@@ -208,7 +212,7 @@ class _Listing:
         if paper is None:
             return
         # a mirror writes "• 3 authors", "·", then the paper's date: a date after these is the paper's
-        self.after_metadata = bool(_AUTHOR_COUNT.match(text) or _BULLET.match(text))
+        self.after_metadata = bool(_AUTHOR_COUNT.match(text) or text in ("·", "•"))
         if (date := paper_date(text)) is not None:
             self._dated(paper, date)
         elif count := _AUTHOR_COUNT.match(text):
@@ -218,6 +222,7 @@ class _Listing:
     def _dated(self, paper: PaperRecord, date: ListingDate) -> None:
         if paper.published is None:
             paper.published = date
+            self.dated_last = paper
 
     def _hold(self, record: PaperRecord) -> Iterator[PaperRecord]:
         if self.finished is not None:
@@ -227,7 +232,16 @@ class _Listing:
 
     def end(self) -> Iterator[PaperRecord]:
         pending, finished = self.pending, self.finished
-        if pending is not None:
+        cut_metadata = pending is not None and (self.title_after_metadata or _cut_metadata(pending.title))
+        if pending is not None and self.started and cut_metadata:
+            self.warnings.append(f"line {pending.line}: the page stops in this line, which is left out")
+            pending = None
+        if pending is not None and finished is not None and not finished.abstract and self.started:
+            # a title, then a short last line: the beginning of its abstract, cut off, reads like a title
+            finished.abstract, finished.raw = pending.title, f"{finished.title}\n{pending.title}"
+            _review(finished, "the listing ends in the middle of this abstract: it may have been cut off")
+            pending = None
+        elif pending is not None:
             if not self.started:
                 self.warnings.append(f"line {pending.line}: skipped a header line: {pending.title!r}")
                 pending = None
@@ -235,6 +249,9 @@ class _Listing:
                 _review(pending, "the listing ends after this title: its abstract may have been cut off")
         elif finished is not None and _cut_off(finished.abstract):
             _review(finished, "the listing ends in the middle of this abstract: it may have been cut off")
+        if self.dated_last is not None and self.dated_last.published.year is None:
+            # "Oct 2" may be what is left of "Oct 24, 2022"
+            _review(self.dated_last, "the listing ends in this paper's date line: the date may have been cut off")
         for record in (finished, pending):
             if record is not None:
                 yield record
@@ -258,6 +275,19 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
         for part in parts:
             yield from listing.read(line.number, part.strip())
     yield from listing.end()
+
+
+_MONTH_START = re.compile(
+    r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(\s+\d{1,2}(,?\s*\d{0,4})?)?$", re.IGNORECASE
+)
+_METADATA_STARTS = ("published on ", "submitted by ", "submitted on ", "updated on ", "subscribe")
+
+
+def _cut_metadata(text: str) -> bool:
+    """A last line that may be what is left of a date or metadata line ("Oct 2", "Publ")."""
+    lowered = text.lower()
+    starts = _METADATA_STARTS
+    return bool(_MONTH_START.match(text)) or any(s.startswith(lowered) or lowered.startswith(s) for s in starts)
 
 
 def _cut_off(abstract: str) -> bool:

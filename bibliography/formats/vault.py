@@ -43,7 +43,7 @@ from .records import UNTITLED_TALK_REASON, ConceptRecord, GraphRecord, PaperReco
 
 _GRAPH_START = re.compile(r"^\s*(graph|flowchart)\s+(LR|RL|TD|TB|BT)\b", re.IGNORECASE)
 _RESUME_HEADING = re.compile(r"^\s*(\*\*)?\s*(resume|summary)\s*:?\s*(\*\*)?\s*:?\s*$", re.IGNORECASE)
-_ITEM = re.compile(r"^\s*(?:\*\*)?\s*(\d{1,4})\s*\.\s*-\s*(?:\*\*)?\s*(\S.*)$")
+_ITEM = re.compile(r"^\s*(?:\*\*)?\s*(\d{1,4})\s*\.\s*-\s*(?:\*\*?)?\s*([^\s*].*)$")
 _FOOTER = re.compile(r"^\s*knowledge vault built by", re.IGNORECASE)
 _VAULT_HEADER = re.compile(r"^\s*(\*\*)?\s*knowledge\s+vault\b(?!\s+built)", re.IGNORECASE)
 _VAULT_PARTS = re.compile(
@@ -122,18 +122,10 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
 
     graph = GraphRecord()
     if reader.graph_lines:
-        graph_is_last = reader.section == "graph"
-        graph = _parse_graph(reader.graph_lines, file_name, cut_short=graph_is_last, warnings=warnings)
-        if graph_is_last and cut is None:
-            cut = _Cut(last, "inside the concept graph")
-    if cut is None and not reader.footer and reader.key_points:
-        number = max(reader.key_points)
-        if not _SENTENCE_END.search(reader.key_points[number]):
-            cut = _Cut(last, f"inside key point {number}")
-    if cut is None and reader.talk_line is not None and reader.talk_line.number == last:
-        cut = _Cut(last, "in its talk line (the title may be cut off)")
+        graph = _parse_graph(reader.graph_lines, file_name, cut_short=reader.section == "graph", warnings=warnings)
     if reader.talk_line is None and not reader.key_points and not graph.concepts:
         raise DumpError(file_name, cut.line if cut else last, "the page stops before its talk, graph or key points")
+    cut = cut or _cut_short(reader, graph, last)
 
     paper = _talk(reader.talk_line, file_name) if reader.talk_line else _untitled(page, reader)
     if reader.collection:
@@ -145,6 +137,25 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
         for number in sorted(numbers - reader.key_points.keys()):
             warnings.append(f"node {key} refers to key point {number}, which the page does not have")
     return TalkRecord(paper=paper, key_points=reader.key_points, graph=graph, warnings=warnings, complete=cut is None)
+
+
+def _cut_short(reader: "_PageReader", graph: GraphRecord, last: int) -> _Cut | None:
+    """Where a page without its footer shows that it stops short: every page has key points, each
+    ending a sentence, and the graph's nodes name the key points the page has."""
+    if reader.footer:
+        return None
+    if reader.section == "graph":
+        return _Cut(last, "inside the concept graph")
+    if reader.talk_line is not None and reader.talk_line.number == last:
+        return _Cut(last, "in its talk line (the title may be cut off)")
+    if not reader.key_points:
+        return _Cut(last, "before its key points")
+    number = max(reader.key_points)
+    if not _SENTENCE_END.search(reader.key_points[number]):
+        return _Cut(last, f"inside key point {number}")
+    if any(n > number for numbers in graph.key_points_of.values() for n in numbers):
+        return _Cut(last, f"after key point {number}, before those its graph names")
+    return None
 
 
 class _PageReader:
