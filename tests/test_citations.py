@@ -88,9 +88,31 @@ def test_cited_by_count_counts_only_accepted_citations(library):
     assert fuse.cited_by_count == Citation.objects.filter(cited=fuse, status="accepted").count() == 1
 
 
-def test_the_seed_dumps_cite_nothing_of_each_other():
+def test_the_seed_dumps_cite_one_paper_by_its_short_title():
     from tests.test_importers import DUMPS
 
     call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
-    assert find().strip() == "Read 183 abstracts: 0 mentions, 0 new suggested citations."  # the talk has none
-    assert Citation.objects.count() == 0
+    assert find().strip() == "Read 183 abstracts: 1 mentions, 1 new suggested citations."  # the talk has none
+    citation = Citation.objects.get()
+    assert citation.citing.title == "Rethinking the Value of Network Pruning"
+    assert citation.cited.title == "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"
+    assert citation.context.startswith('We also compare with the "Lottery Ticket Hypothesis" (Frankle & Carbin 2019)')
+
+
+def test_a_short_title_of_several_words_is_a_mention_only_when_written_as_a_name():
+    lottery = make_paper(title="The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks")
+    social = make_paper(title="Time Spent on Social Networking Sites: Understanding User Behavior")
+    make_paper(title="Deep learning: a review")  # one capitalised word: a phrase, never a name
+    make_paper(title="Graph Neural Networks: A Survey")
+    make_paper(title="Graph Neural Networks: Another Survey")  # the same short title twice: ambiguous
+    named = make_paper(title="Named", abstract="We revisit the Lottery Ticket Hypothesis at scale.")
+    described = make_paper(
+        title="Described",
+        abstract="We relate time spent on social networking sites to well-being. The lottery ticket hypothesis holds.",
+    )
+    phrases = make_paper(title="Phrases", abstract="Deep learning is used. Graph Neural Networks are used.")
+    find()
+    assert cites(named) == {lottery.pk}
+    assert cites(described) == set()
+    assert cites(phrases) == set()
+    assert social.citations_received.count() == 0
