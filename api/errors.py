@@ -3,6 +3,7 @@
 import difflib
 
 from django.db import IntegrityError
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -32,6 +33,7 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+@csrf_exempt  # it changes nothing; a POST to a wrong path is a JSON 404, not the CSRF page's HTML 403
 def not_found(request, *args, **kwargs):
     """Paths under /api/ that name nothing answer JSON, as the rest of the API does."""
     from django.http import JsonResponse  # noqa: PLC0415
@@ -40,7 +42,7 @@ def not_found(request, *args, **kwargs):
 
 
 def unknown_parameter(name: str, known: list[str]) -> BadParameter:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)  # a typo, not another word
     hint = f'; did you mean "{close[0]}"?' if close else f"; known parameters: {', '.join(sorted(known))}"
     return BadParameter(name, f'unknown filter "{name}"{hint}')
 

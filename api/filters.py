@@ -1,4 +1,12 @@
-"""Query filters of the API, each backed by an index (named beside it)."""
+"""Query filters of the API, each backed by an index (named beside it).
+
+The filters that name things (author, venue, keyword, concept, kind, item_type, year, doi, key)
+take alternatives and negation as OpenAlex does: `concept=scaling|diffusion` is either,
+`concept=!diffusion` is neither (`!a|b`: neither a nor b).
+"""
+
+import operator
+from functools import reduce
 
 import django_filters
 from django import forms
@@ -7,11 +15,14 @@ from django.db.models import Case, F, FloatField, Func, Q, Value, When
 from django.db.models.functions import Greatest, Replace
 from django.db.models.sql.where import WhereNode
 
-from bibliography import text
+from bibliography import identifiers, text
 from bibliography.models import (
+    NAME_SEARCH_CONFIG,
     SEARCH_CONFIG,
+    Author,
     Authorship,
     Citation,
+    CitationKeyAlias,
     Concept,
     ItemType,
     Keyword,
@@ -67,27 +78,52 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+MAX_ALTERNATIVES = 50
+_EITHER = " `a|b` for either, `!a` for not."
+
+
+def alternatives(name: str, raw: str) -> tuple[bool, list[str]]:
+    """`!a|b` read as (negated, [a, b])."""
+    negated = raw.startswith("!")
+    values = [value.strip() for value in raw.removeprefix("!").split("|")]
+    if not all(values):
+        raise BadParameter(name, f"{name}: an empty value between '|' (give e.g. {name}=a|b or {name}=!a)")
+    if len(values) > MAX_ALTERNATIVES:
+        raise BadParameter(name, f"{name}: at most {MAX_ALTERNATIVES} alternatives")
+    return negated, values
+
+
+class EitherFilter(django_filters.CharFilter):
+    """A filter whose value may list alternatives (`a|b`) or be negated (`!a`); `one` gives the Q of
+    one value (a method of the filterset, named `<field>_q`)."""
+
+    def filter(self, queryset, value):
+        if value in (None, ""):
+            return queryset
+        negated, values = alternatives(self.field_name, value)
+        one = getattr(self.parent, f"{self.field_name}_q")
+        matches = reduce(operator.or_, (one(v) for v in dict.fromkeys(values)))
+        return queryset.exclude(matches) if negated else queryset.filter(matches)
+
+
 class PaperFilter(django_filters.FilterSet):
-    author = django_filters.CharFilter(
-        method="by_author", help_text="An author's id, or full name (any case or accents)."
+    author = EitherFilter(
+        help_text="An author's id, full name, or a part of it (`liang`); any case or accents." + _EITHER
     )
-    venue = django_filters.CharFilter(method="by_venue", help_text="A venue's id, name or short name.")
-    kind = django_filters.ChoiceFilter(choices=PaperKind.choices)
-    item_type = django_filters.ChoiceFilter(
-        choices=ItemType.choices, help_text="CSL's item type."
-    )  # paper_item_type_idx
-    keyword = django_filters.CharFilter(
-        method="by_keyword", help_text="Papers with this keyword (as written; any case or accents match too)."
-    )
-    year = django_filters.NumberFilter()  # paper_year_idx
+    venue = EitherFilter(help_text="A venue's id, name or short name." + _EITHER)
+    kind = EitherFilter(help_text=f"One of {', '.join(PaperKind.values)}." + _EITHER)
+    item_type = EitherFilter(help_text="CSL's item type (`article-journal`, `book` …)." + _EITHER)
+    keyword = EitherFilter(help_text="Papers with this keyword (as written; any case or accents match too)." + _EITHER)
+    year = EitherFilter(help_text="A year." + _EITHER)  # paper_year_idx
+    doi = EitherFilter(help_text="A DOI, as pasted (`https://doi.org/10.…` too)." + _EITHER)  # unique
+    key = EitherFilter(help_text="A citation key, or an old key of the paper." + _EITHER)
     year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte")
     year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")  # paper_published_on_idx
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
-    concept = django_filters.CharFilter(
-        method="by_concept",
+    concept = EitherFilter(
         help_text="A concept's slug, or its id as id:12; papers tagged with it or, unless include_descendants=false, "
-        "any concept below it. Accepted tags unless tag_status says otherwise.",
+        "any concept below it. Accepted tags unless tag_status says otherwise." + _EITHER,
     )
     include_descendants = StrictBooleanFilter(method="noop", help_text="With concept: default true.")
     tag_status = django_filters.ChoiceFilter(
@@ -112,28 +148,51 @@ class PaperFilter(django_filters.FilterSet):
     def noop(self, queryset, name, value):
         return queryset
 
-    def by_author(self, queryset, name, value):
-        author_id = text.whole_number(value)
-        authorships = (
-            Authorship.objects.filter(author_id=author_id)
-            if author_id
-            else Authorship.objects.filter(author__name_key=text.name_key(value))  # author_name_key_idx
-        )
-        return queryset.filter(id__in=authorships.values("paper_id"))  # authorship_author_idx
+    def author_q(self, value: str) -> Q:
+        if author_id := text.whole_number(value):
+            authorships = Authorship.objects.filter(author_id=author_id)
+        else:
+            part = SearchQuery(value, search_type="plain", config=NAME_SEARCH_CONFIG)
+            authors = Author.objects.filter(Q(name_key=text.name_key(value)) | Q(search_vector=part))
+            authorships = Authorship.objects.filter(author__in=authors.values("id"))  # author_search_vector_idx
+        return Q(id__in=authorships.values("paper_id"))  # authorship_author_idx
 
-    def by_keyword(self, queryset, name, value):
+    def keyword_q(self, value: str) -> Q:
         keywords = Keyword.objects.filter(Q(name=value) | Q(name_key=text.name_key(value)))  # unique, name_key
-        tagged = PaperKeyword.objects.filter(keyword__in=keywords)  # paperkeyword_keyword_idx
-        return queryset.filter(id__in=tagged.values("paper_id"))
+        return Q(id__in=PaperKeyword.objects.filter(keyword__in=keywords).values("paper_id"))  # paperkeyword_keyword
 
-    def by_venue(self, queryset, name, value):
-        venue_id = text.whole_number(value)
-        if venue_id:
-            return queryset.filter(venue_id=venue_id)
-        venues = Venue.objects.filter(Q(name__iexact=value) | Q(short_name__iexact=value))
-        return queryset.filter(venue__in=venues)
+    def venue_q(self, value: str) -> Q:
+        if venue_id := text.whole_number(value):
+            return Q(venue_id=venue_id)
+        return Q(venue__in=Venue.objects.filter(Q(name__iexact=value) | Q(short_name__iexact=value)))
 
-    def by_concept(self, queryset, name, value):
+    def kind_q(self, value: str) -> Q:
+        if value not in PaperKind.values:
+            raise BadParameter("kind", f"kind must be one of {', '.join(PaperKind.values)}, not {value!r}")
+        return Q(kind=value)
+
+    def item_type_q(self, value: str) -> Q:
+        if value not in ItemType.values:
+            raise BadParameter("item_type", f"item_type {value!r} is not one of CSL's item types")
+        return Q(item_type=value)  # paper_item_type_idx
+
+    def year_q(self, value: str) -> Q:
+        year = text.whole_number(value)
+        if year is None or not 1 <= year <= 9999:
+            raise BadParameter("year", f"year must be a whole number like 2024, not {value!r}")
+        return Q(year=year)
+
+    def doi_q(self, value: str) -> Q:
+        try:
+            return Q(doi=identifiers.doi(value))
+        except identifiers.NotAnIdentifier as error:
+            raise BadParameter("doi", str(error)) from None
+
+    def key_q(self, value: str) -> Q:
+        aliased = CitationKeyAlias.objects.filter(key=value).values("paper_id")  # unique key
+        return Q(citation_key=value) | Q(id__in=aliased)  # paper citation_key unique
+
+    def concept_q(self, value: str) -> Q:
         concept = Concept.objects.referenced(value).first()
         if concept is None:
             raise BadParameter("concept", f"no concept with slug {value!r} (or give its id as id:12)")
@@ -142,7 +201,7 @@ class PaperFilter(django_filters.FilterSet):
             concepts = Concept.objects.descendants_of([concept.pk]).values("id")
         status = self.data.get("tag_status") or ReviewStatus.ACCEPTED
         tagged = PaperConcept.objects.filter(concept__in=concepts, status=status)  # paperconcept_concept_idx
-        return queryset.filter(id__in=tagged.values("paper_id"))
+        return Q(id__in=tagged.values("paper_id"))
 
     def by_tag_status(self, queryset, name, value):
         if self.data.get("concept"):

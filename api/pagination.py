@@ -1,4 +1,5 @@
 import datetime
+import json
 import math
 
 from rest_framework import pagination
@@ -9,6 +10,8 @@ from bibliography.text import whole_number
 from .errors import BadParameter
 
 MAX_PAGE_SIZE = 200
+# Lists say how many records match: exactly up to this many, above it the planner's estimate.
+EXACT_COUNT_LIMIT = 10_000
 
 _INVALID_CURSOR = "invalid cursor: use the `next` or `previous` link of a page"
 _BIGINT = 2**63
@@ -36,6 +39,19 @@ _POSITION_CHECKS = {
 }
 
 
+def counted(queryset) -> tuple[int, bool]:
+    """How many rows the queryset has, and whether that is an estimate: exact up to
+    EXACT_COUNT_LIMIT (a count that stops there), the planner's estimate above it, so that no list
+    counts a million rows. Where the planner guessed low, the count says "at least" that many."""
+    ids = queryset.order_by().values("pk")
+    plan = ids.explain(format="json")  # blank for a query Django knows to be empty
+    estimate = int(json.loads(plan)[0]["Plan"]["Plan Rows"]) if plan else 0
+    if estimate > EXACT_COUNT_LIMIT:
+        return estimate, True
+    exact = ids[: EXACT_COUNT_LIMIT + 1].count()
+    return exact, exact > EXACT_COUNT_LIMIT
+
+
 class CursorPagination(pagination.CursorPagination):
     """Stable pages while records are added: the cursor remembers a position, not an offset.
 
@@ -46,6 +62,35 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     ordering = ("-id",)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # a view that narrows what it pages (a ranked search's window) counts what it was given first
+        total = getattr(view, "counted_total", None)
+        self.count, self.count_is_estimate = total if total is not None else counted(queryset)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data = {"count": self.count, "count_is_estimate": self.count_is_estimate, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        described["properties"] = {
+            "count": {
+                "type": "integer",
+                "description": f"How many records match: exact up to {EXACT_COUNT_LIMIT:,}, else estimated.",
+                "example": 184,
+            },
+            "count_is_estimate": {
+                "type": "boolean",
+                "description": "Whether count is the planner's estimate.",
+                "example": False,
+            },
+            **described["properties"],
+        }
+        described["required"] = ["count", "count_is_estimate", *described.get("required", ["results"])]
+        return described
 
     def get_ordering(self, request, queryset, view):
         chosen = getattr(view, "cursor_ordering", None)

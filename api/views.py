@@ -47,6 +47,7 @@ from . import serializers as s
 from .documents import paper_documents
 from .errors import BadParameter, PreconditionFailed, unknown_parameter
 from .filters import PaperFilter, within_rank_window
+from .pagination import counted
 from .renderers import EXPORT_RENDERERS
 
 
@@ -58,9 +59,21 @@ class MakeDate(Func):
 COMMON_PARAMETERS = {"cursor", "page_size", "fields", "format"}
 
 
+# What scripts written for OpenAlex, Semantic Scholar or Zotero's web API send, and our name for it.
+PARAMETER_ALIASES = {
+    "per_page": "page_size",
+    "per-page": "page_size",
+    "limit": "page_size",
+    "sort": "ordering",
+    "select": "fields",
+    "q": "search",
+}
+
+
 class StrictQueryMixin:
     """Unknown query parameters are a 400 that suggests the closest known one (`autor` → `author`);
-    so is a parameter given twice, which would otherwise mean its last value and nothing else."""
+    so is a parameter given twice, which would otherwise mean its last value and nothing else.
+    Other APIs' names for ours (`per_page`, `sort`, `select`, `q`) are read as ours."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -74,9 +87,27 @@ class StrictQueryMixin:
         for name in getattr(self, "filterset_fields", None) or []:
             known.add(name)
         known |= set(getattr(self, "extra_query_parameters", ()))
+        self._read_aliases(request, known)
         for name in request.query_params:
             if name not in known:
                 raise unknown_parameter(name, sorted(known))
+
+    @staticmethod
+    def _read_aliases(request, known: set[str]) -> None:
+        aliases = [name for name in request.query_params if name in PARAMETER_ALIASES and name not in known]
+        if not aliases:
+            return
+        params = request._request.GET.copy()
+        for alias in aliases:
+            ours = PARAMETER_ALIASES[alias]
+            if ours not in known:
+                raise BadParameter(alias, f"{alias} (here: {ours}) is not a parameter of this resource")
+            if ours in params:
+                raise BadParameter(alias, f"{alias} is this API's {ours}: give one of them, not both")
+            params[ours] = params.pop(alias)[0]
+        params._mutable = False
+        request._request.GET = params
+        request._request.META["QUERY_STRING"] = params.urlencode()  # the next page's link says ours
 
 
 def sent_etags(header: str | None) -> list[str]:
@@ -186,7 +217,11 @@ def paper_detail_queryset():
 
 SEARCH_EXAMPLES = [
     OpenApiParameter("search", str, description='e.g. `diffusion models -image` or `"in-context learning"`'),
-    OpenApiParameter("ordering", str, description=f"One of {', '.join(_ORDERINGS)}; `-` for descending."),
+    OpenApiParameter(
+        "ordering",
+        str,
+        description=f"One of {', '.join(_ORDERINGS)}; `-` for descending (or `name:desc`, as OpenAlex's sort).",
+    ),
     OpenApiParameter("group_by", str, description=f"Counts per key for the filtered papers: {', '.join(_GROUPS)}."),
     OpenApiParameter("fields", str, description="Comma-separated fields to return, e.g. `id,title,year`."),
     OpenApiParameter("page_size", int, description="1 to 200, default 50."),
@@ -273,6 +308,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         if self.action != "list" or not search or params.get("group_by"):
             return queryset
         if self.cursor_ordering(self.request)[0].lstrip("-") == "relevance":
+            self.counted_total = counted(queryset)  # every match, not only the ranked ones
             queryset = within_rank_window(queryset, search)
         return queryset
 
@@ -283,6 +319,11 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         if not raw:
             return ["-relevance", "-id"] if searching else ["-id"]
         descending, name = raw.startswith("-"), raw.lstrip("-")
+        if ":" in name:  # OpenAlex writes `cited_by_count:desc`
+            name, direction = name.rsplit(":", 1)
+            if direction not in ("asc", "desc"):
+                raise BadParameter("ordering", f"ordering {raw!r}: after ':' give asc or desc")
+            descending = direction == "desc"
         if name not in _ORDERINGS:
             raise BadParameter("ordering", f"ordering must be one of {', '.join(_ORDERINGS)} (with - for descending)")
         if name == "relevance" and not searching:
@@ -363,7 +404,8 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         documents = self.documents([paper.pk for paper in page])
         results = ",".join(_with_ranking(documents[paper.pk], paper) for paper in page if paper.pk in documents)
         body = (
-            f'{{"next":{json.dumps(self.paginator.get_next_link())},'
+            f'{{"count":{self.paginator.count},"count_is_estimate":{json.dumps(self.paginator.count_is_estimate)},'
+            f'"next":{json.dumps(self.paginator.get_next_link())},'
             f'"previous":{json.dumps(self.paginator.get_previous_link())},"results":[{results}]}}'
         )
         return HttpResponse(body, content_type="application/json")

@@ -148,7 +148,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.describe_export_formats"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.describe_export_formats",
+        "api.schema.describe_errors_and_versions",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ReviewStatusEnum": "bibliography.models.ReviewStatus",
         "ImportStatusEnum": "bibliography.models.ImportStatus",

@@ -1,0 +1,130 @@
+"""What scripts written for OpenAlex, Semantic Scholar or Zotero's web API expect of a list: a total,
+alternatives and negation in a filter, identifiers and parts of names as filters, their parameter names."""
+
+import pytest
+
+from api import pagination
+from bibliography.models import CitationKeyAlias, PaperConcept
+from tests.factories import make_author, make_authorship, make_concept, make_paper
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response) -> list[str]:
+    assert response.status_code == 200, response.content[:300]
+    return sorted(paper["title"] for paper in response.json()["results"])
+
+
+@pytest.fixture
+def library():
+    scaling, diffusion = make_concept(slug="scaling"), make_concept(slug="diffusion")
+    a = make_paper(title="Alpha", kind="article", year=2023, doi="10.1000/alpha", citation_key="lovelace2023alpha")
+    b = make_paper(title="Beta", kind="talk", year=2024)
+    c = make_paper(title="Gamma", kind="article", year=2024)
+    for paper, concept in ((a, scaling), (b, diffusion), (c, scaling), (c, diffusion)):
+        PaperConcept.objects.create(paper=paper, concept=concept, status="accepted")
+    make_authorship(a, make_author("Percy Liang"))
+    make_authorship(b, make_author("Ada Lovelace"))
+    CitationKeyAlias.objects.create(key="old2023key", paper=b)
+    return a, b, c
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"concept": "scaling|diffusion"}, ["Alpha", "Beta", "Gamma"]),
+        ({"concept": "!diffusion"}, ["Alpha"]),
+        ({"concept": "!scaling|diffusion"}, []),
+        ({"kind": "talk|article", "year": "2024"}, ["Beta", "Gamma"]),
+        ({"kind": "!article"}, ["Beta"]),
+        ({"year": "2023|2024", "concept": "!scaling"}, ["Beta"]),
+        ({"doi": "https://doi.org/10.1000/ALPHA"}, ["Alpha"]),
+        ({"doi": "!10.1000/alpha"}, ["Beta", "Gamma"]),
+        ({"key": "lovelace2023alpha|old2023key"}, ["Alpha", "Beta"]),
+        ({"author": "liang"}, ["Alpha"]),
+        ({"author": "LIANG|lovelace"}, ["Alpha", "Beta"]),
+        ({"author": "Percy Liang"}, ["Alpha"]),
+        ({"author": "!percy liang"}, ["Beta", "Gamma"]),
+    ],
+)
+def test_filters_take_alternatives_and_negation(anon, library, query, expected):
+    assert titles(anon.get("/api/papers/", query)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "says"),
+    [
+        ({"concept": "scaling||diffusion"}, "concept", "an empty value between '|'"),
+        ({"kind": "article|poem"}, "kind", "kind must be one of"),
+        ({"year": "2024|soon"}, "year", "year must be a whole number"),
+        ({"doi": "10."}, "doi", "is not a DOI"),
+        ({"concept": "|".join(f"c{i}" for i in range(51))}, "concept", "at most 50 alternatives"),
+    ],
+)
+def test_bad_alternatives_are_a_400_naming_the_parameter(anon, library, query, parameter, says):
+    response = anon.get("/api/papers/", query)
+    assert response.status_code == 400
+    assert response.json()["parameter"] == parameter and says in response.json()["detail"]
+
+
+def test_every_list_says_how_many_records_match(anon, library):
+    body = anon.get("/api/papers/", {"concept": "scaling", "page_size": 1}).json()
+    assert (body["count"], body["count_is_estimate"], len(body["results"])) == (2, False, 1)
+    assert anon.get("/api/papers/", {"fields": "id,title"}).json()["count"] == 3
+    assert anon.get("/api/concepts/").json()["count"] == 2
+    assert anon.get("/api/authors/", {"page_size": 1}).json()["count"] == 2
+    assert anon.get("/api/tags/").json()["count"] == 4
+
+
+def test_a_ranked_search_counts_every_match_not_only_those_it_ranks(anon, monkeypatch):
+    from bibliography import searching
+
+    for n in range(5):
+        make_paper(title=f"Scaling laws {n}", abstract="We study scaling.")
+    monkeypatch.setattr(searching, "RANK_WINDOW", 2)
+    body = anon.get("/api/papers/", {"search": "scaling", "page_size": 10}).json()
+    assert (body["count"], body["count_is_estimate"], len(body["results"])) == (5, False, 2)
+
+
+def test_above_the_exact_limit_a_count_is_the_planners_estimate_and_says_so(anon, monkeypatch):
+    for n in range(4):
+        make_paper(title=f"Paper {n}")
+    monkeypatch.setattr(pagination, "EXACT_COUNT_LIMIT", 2)
+    body = anon.get("/api/papers/").json()
+    assert body["count_is_estimate"] is True and body["count"] >= 3
+
+
+@pytest.mark.parametrize(
+    ("alias", "ours", "value"),
+    [
+        ("per_page", "page_size", "1"),
+        ("limit", "page_size", "1"),
+        ("select", "fields", "id,title"),
+        ("q", "search", "Alpha"),
+    ],
+)
+def test_other_apis_parameter_names_are_read_as_ours(anon, library, alias, ours, value):
+    assert anon.get("/api/papers/", {alias: value}).json() == anon.get("/api/papers/", {ours: value}).json()
+
+
+def test_openalex_sort_syntax_orders(anon, library):
+    body = anon.get("/api/papers/", {"sort": "title:desc", "select": "title"}).json()
+    assert [paper["title"] for paper in body["results"]] == ["Gamma", "Beta", "Alpha"]
+    assert anon.get("/api/papers/", {"ordering": "title:sideways"}).status_code == 400
+
+
+def test_an_alias_and_our_name_together_or_an_alias_a_resource_lacks_is_a_400(anon, library):
+    both = anon.get("/api/papers/", {"per_page": 2, "page_size": 3})
+    assert (
+        both.status_code == 400
+        and both.json()["detail"] == "per_page is this API's page_size: give one of them, not both"
+    )
+    lacking = anon.get("/api/concepts/", {"sort": "name"})
+    assert lacking.status_code == 400
+    assert lacking.json()["detail"] == "sort (here: ordering) is not a parameter of this resource"
+
+
+def test_did_you_mean_suggests_only_a_close_name(anon, library):
+    assert 'did you mean "author"' in anon.get("/api/papers/", {"autor": "x"}).json()["detail"]
+    unrelated = anon.get("/api/papers/", {"from_date": "2020"}).json()["detail"]
+    assert "did you mean" not in unrelated and "known parameters:" in unrelated
