@@ -347,9 +347,15 @@ def test_two_parent_and_child_rows_that_make_a_cycle_are_not_saved(client, curat
         "child_relations-INITIAL_FORMS": 0,
         "child_relations-0-child": b.pk,
     }
-    response = client.post(f"/admin/bibliography/concept/{a.pk}/change/", data, follow=True)
-    assert "would create a cycle" in response.content.decode()
-    assert not (a.parents.exists() and a.children.exists())
+    data["name"] = "Alpha renamed"
+    response = client.post(f"/admin/bibliography/concept/{a.pk}/change/", data)
+    assert response.status_code == 200  # the form again, with the reason: nothing of the save is kept
+    page = response.content.decode()
+    assert "would create a cycle: “Beta” would be both above and below “Alpha renamed”" in page
+    assert "added successfully" not in page and "changed successfully" not in page
+    assert not a.parents.exists() and not a.children.exists()
+    a.refresh_from_db()
+    assert a.name == "Alpha"
 
 
 def test_choosing_the_paper_itself_as_its_reference_is_an_error_on_the_row(client, curator):

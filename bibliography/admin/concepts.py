@@ -1,12 +1,44 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from bibliography.models import Concept, ConceptRelation
 
 
+class RelationFormSet(BaseInlineFormSet):
+    """A concept's parents and children, checked together: rows that each pass alone may close a
+    cycle between them (a parent that is also a child), and then nothing of the save is kept."""
+
+    siblings: list = []  # every relation formset of the page, set by ConceptAdmin
+
+    def clean(self):
+        super().clean()
+        if not self.siblings or self is not self.siblings[-1] or any(fs.total_error_count() for fs in self.siblings):
+            return
+        parents, children = set(), set()
+        for formset in self.siblings:
+            other_end = "parent" if formset.fk.name == "child" else "child"
+            for form in formset.forms:
+                data = getattr(form, "cleaned_data", None)
+                if data and not data.get("DELETE") and data.get(other_end):
+                    (parents if other_end == "parent" else children).add(data[other_end].pk)
+        if not parents or not children:
+            return
+        below = children | set(Concept.objects.descendants_of(list(children)).values_list("id", flat=True))
+        looped = (parents | {self.instance.pk}) & below
+        if looped:
+            names = ", ".join(f"“{c.name}”" for c in Concept.objects.filter(pk__in=looped).order_by("name"))
+            raise ValidationError(
+                f"These parents and children together would create a cycle: {names} would be both above and "
+                f"below “{self.instance.name or 'this concept'}”. Nothing was saved."
+            )
+
+
 class ParentInline(admin.TabularInline):
     model = ConceptRelation
+    formset = RelationFormSet
     fk_name = "child"
     autocomplete_fields = ["parent"]
     extra = 0
@@ -18,6 +50,7 @@ class ParentInline(admin.TabularInline):
 
 class ChildInline(admin.TabularInline):
     model = ConceptRelation
+    formset = RelationFormSet
     fk_name = "parent"
     autocomplete_fields = ["child"]
     extra = 0
@@ -38,9 +71,15 @@ class ConceptAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_paper_counts()
 
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        for formset in formsets:
+            formset.siblings = formsets
+        return formsets, inline_instances
+
     def save_formset(self, request, form, formset, change):
-        # Each new edge passes its own check; two edges saved together can still close a cycle,
-        # which the database trigger refuses. Keep the rest of the save and say why.
+        # RelationFormSet refuses a cycle before anything is saved; another curator's edge saved in
+        # the same instant can still close one, which the database trigger refuses: say why.
         try:
             with transaction.atomic():
                 super().save_formset(request, form, formset, change)
