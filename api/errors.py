@@ -55,6 +55,9 @@ def exception_handler(exc, context):
     if isinstance(exc, IntegrityError):
         message = str(exc).splitlines()[0]
         return Response({"detail": f"the database refused this change: {message}"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, ValidationError) and not isinstance(exc, BadParameter) and _only_unique(exc.get_codes()):
+        # "already exists" is a conflict with a stored record, not a malformed request
+        exc.status_code = status.HTTP_409_CONFLICT
     response = drf_exception_handler(exc, context)
     if (
         response is not None
@@ -66,6 +69,14 @@ def exception_handler(exc, context):
         fields = "; ".join(f"{field}: {_said(msgs)}" for field, msgs in response.data.items())
         response.data = {"detail": fields, "errors": response.data}
     return response
+
+
+def _only_unique(codes) -> bool:
+    if isinstance(codes, dict):
+        return bool(codes) and all(_only_unique(value) for value in codes.values())
+    if isinstance(codes, list):
+        return bool(codes) and all(_only_unique(value) for value in codes)
+    return codes == "unique"
 
 
 def _said(messages) -> str:

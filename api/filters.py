@@ -11,9 +11,11 @@ from functools import reduce
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import models
 from django.db.models import Case, F, FloatField, Func, Q, Value, When
 from django.db.models.functions import Greatest, Replace
 from django.db.models.sql.where import WhereNode
+from django_filters.rest_framework import DjangoFilterBackend, FilterSet
 
 from bibliography import identifiers, text
 from bibliography.models import (
@@ -78,6 +80,30 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A number that is whole: `year=0.5` is a 400, not year 0."""
+
+    field_class = forms.IntegerField
+
+
+class IdFilterSet(FilterSet):
+    """The filters viewsets declare by field name: a record named by its id (`?paper=12`) is a number,
+    so an id that names nothing finds nothing instead of failing as a wrong choice; counts are whole."""
+
+    FILTER_DEFAULTS = {
+        **FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {"filter_class": WholeNumberFilter},
+        models.IntegerField: {"filter_class": WholeNumberFilter},
+        models.PositiveIntegerField: {"filter_class": WholeNumberFilter},
+        models.PositiveSmallIntegerField: {"filter_class": WholeNumberFilter},
+        models.SmallIntegerField: {"filter_class": WholeNumberFilter},
+    }
+
+
+class FilterBackend(DjangoFilterBackend):
+    filterset_base = IdFilterSet
+
+
 MAX_ALTERNATIVES = 50
 _EITHER = " `a|b` for either, `!a` for not."
 
@@ -106,7 +132,7 @@ class EitherFilter(django_filters.CharFilter):
         return queryset.exclude(matches) if negated else queryset.filter(matches)
 
 
-class PaperFilter(django_filters.FilterSet):
+class PaperFilter(IdFilterSet):
     author = EitherFilter(
         help_text="An author's id, full name, or a part of it (`liang`); any case or accents." + _EITHER
     )
@@ -117,8 +143,8 @@ class PaperFilter(django_filters.FilterSet):
     year = EitherFilter(help_text="A year." + _EITHER)  # paper_year_idx
     doi = EitherFilter(help_text="A DOI, as pasted (`https://doi.org/10.…` too)." + _EITHER)  # unique
     key = EitherFilter(help_text="A citation key, or an old key of the paper." + _EITHER)
-    year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte")
-    year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
+    year_min = WholeNumberFilter(field_name="year", lookup_expr="gte")
+    year_max = WholeNumberFilter(field_name="year", lookup_expr="lte")
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")  # paper_published_on_idx
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
     concept = EitherFilter(
@@ -131,8 +157,8 @@ class PaperFilter(django_filters.FilterSet):
     )
     needs_review = StrictBooleanFilter()  # paper_needs_review_idx
     has_abstract = StrictBooleanFilter(method="by_has_abstract")  # paper_without_abstract_idx
-    cites = django_filters.NumberFilter(method="by_cites", help_text="Papers that cite this paper id (accepted).")
-    cited_by = django_filters.NumberFilter(method="by_cited_by", help_text="Papers this paper id cites (accepted).")
+    cites = WholeNumberFilter(method="by_cites", help_text="Papers that cite this paper id (accepted).")
+    cited_by = WholeNumberFilter(method="by_cited_by", help_text="Papers this paper id cites (accepted).")
     created_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")  # paper_created_at_idx
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")  # paper_updated_at_idx
     search = django_filters.CharFilter(

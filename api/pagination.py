@@ -98,11 +98,22 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not raw.strip():
+            return self.page_size  # `page_size=` is no page size, as every empty parameter is
         if raw is not None and not 1 <= (whole_number(raw) or 0) <= MAX_PAGE_SIZE:
             raise BadParameter("page_size", f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}")
         return super().get_page_size(request)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
+        return parameters
+
     def decode_cursor(self, request):
+        if not request.query_params.get(self.cursor_query_param, "").strip():
+            return None  # `cursor=` with nothing: the first page
         try:
             cursor = super().decode_cursor(request)
         except NotFound:

@@ -1,6 +1,34 @@
 """OpenAPI schema adjustments drf-spectacular cannot infer."""
 
+import re
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+
 from bibliography.formats.registry import EXPORT_FORMATS
+
+# EDTF as dates.parse_edtf reads it, within MIN_YEAR..MAX_YEAR (days to the 28th: a pattern cannot
+# tell which months have 31; the API takes every real day).
+_YEAR = "(1[4-9][0-9]{2}|2[01][0-9]{2})"
+_POINT = f"{_YEAR}(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8]))?|-2[1-4])?"
+EDTF_PATTERN = f"^{_POINT}(/{_POINT})?[~?]?$"
+
+
+class CslDateFieldExtension(OpenApiSerializerFieldExtension):
+    """A date is written as EDTF text (a CSL date object is taken too) and read as a CSL date object."""
+
+    target_class = "api.serializers.CslDateField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {
+                "type": "string",
+                "nullable": True,
+                "pattern": EDTF_PATTERN,
+                "example": "2020-03",
+                "description": "EDTF: 2020, 2020-03, 2020-03-15, 2020-21 (spring), 2020-06-14/2020-06-19, 2020~",
+            }
+        return {"type": "object", "nullable": True, "example": {"date-parts": [[2020, 3]]}}
+
 
 _EXPORT_SCHEMAS = {
     media_type: {"type": "array", "items": {"type": "object"}} if fmt.name == "csljson" else {"type": "string"}
@@ -76,9 +104,91 @@ _IF_NONE_MATCH = {
 _ETAG = {"ETag": {"schema": {"type": "string"}, "description": "The version of the whole record."}}
 
 
+_VISIBLE = {"minLength": 1, "pattern": "[^\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]"}
+# A new paper has a title, or waits for a curator who is told why; waiting always says why.
+_TITLED_OR_FLAGGED = {
+    "allOf": [
+        {
+            "anyOf": [
+                {"properties": {"title": _VISIBLE}, "required": ["title"]},
+                {
+                    "properties": {"needs_review": {"enum": [True]}, "review_reason": _VISIBLE},
+                    "required": ["needs_review", "review_reason"],
+                },
+            ]
+        },
+        {
+            "anyOf": [
+                {"not": {"required": ["needs_review"]}},
+                {"properties": {"needs_review": {"enum": [False]}}},
+                {"properties": {"review_reason": _VISIBLE}, "required": ["review_reason"]},
+            ]
+        },
+    ]
+}
+
+
+_DOI_SUFFIX = "[^\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]{1,240}"  # identifiers.DOI_SUFFIX; 255 in all
+# identifiers.py reads these as pasted: a resolver or scheme before, a version after
+_IDENTIFIER_PATTERNS = {
+    "doi": f"^(doi:|https?://(dx\\.)?doi\\.org/)?10\\.[0-9]{{4,9}}/{_DOI_SUFFIX}$",
+    "arxiv_id": "^(arXiv:)?([0-9]{4}\\.[0-9]{4,5}|[a-z][a-z-]*(\\.[A-Z]{2})?/[0-9]{7})(v[0-9]+)?$",
+}
+
+
+def _no_nul(schema: dict) -> None:
+    """Text the database can hold: no NUL character in any string a request sends."""
+    for prop in schema.get("properties", {}).values():
+        if prop.get("type") == "string" and not {"format", "enum", "pattern"} & set(prop):
+            prop["pattern"] = "^[^\\u0000]*$"
+        if prop.get("type") == "array" and prop.get("items", {}).get("type") == "string":
+            prop["items"].setdefault("pattern", "^[^\\u0000]*$")
+
+
+def _either(value: str) -> str:
+    """The pattern of a filter that takes alternatives (`a|b`) and negation (`!a`)."""
+    return f"^!?({value})(\\|({value}))*$"
+
+
+def _filter_patterns() -> dict[str, str]:
+    from bibliography.models import ItemType, PaperKind  # noqa: PLC0415 — models load after the settings
+
+    def names(values):
+        return "|".join(re.escape(v) for v in values)
+
+    text = "[^|\\u0000]*[^|\\s\\u0000][^|\\u0000]*"
+    from api.serializers import PaperListSerializer  # noqa: PLC0415
+
+    listed = PaperListSerializer()
+    fields = "|".join([*listed.fields, *getattr(listed, "optional_fields", ())])
+    return {
+        "fields": f"^({fields})(,({fields}))*$",
+        "year": _either("[1-9][0-9]{0,3}"),
+        "kind": _either(names(PaperKind.values)),
+        "item_type": _either(names(ItemType.values)),
+        "doi": _either("10\\.[0-9]{4,9}/[^|\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+"),
+        **{name: _either(text) for name in ("author", "venue", "keyword", "concept", "key")},
+    }
+
+
 def describe_errors_and_versions(result, generator, request, public):
     """The error bodies each operation can answer, and the ETag, If-Match and If-None-Match of details."""
+    patterns = _filter_patterns()
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in schemas.items():
+        if name.endswith("Request"):
+            _no_nul(schema)
+    if "PaperWriteRequest" in schemas:
+        schemas["PaperWriteRequest"].update(_TITLED_OR_FLAGGED)
+    for name in ("PaperWriteRequest", "PatchedPaperWriteRequest"):
+        for field, pattern in _IDENTIFIER_PATTERNS.items():
+            if field in schemas.get(name, {}).get("properties", {}):
+                schemas[name]["properties"][field]["pattern"] = pattern
+                schemas[name]["properties"][field].pop("maxLength", None)  # the pattern bounds the DOI itself
+    for name, schema in schemas.items():
+        # `fields=` chooses what a record carries: only its id is always there
+        if not name.endswith("Request") and "id" in schema.get("properties", {}) and "required" in schema:
+            schema["required"] = ["id"]
     schemas["Error"], schemas["GroupBy"] = _ERROR, _GROUPS
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, item in result.get("paths", {}).items():
@@ -87,6 +197,28 @@ def describe_errors_and_versions(result, generator, request, public):
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             responses = operation.setdefault("responses", {})
+            if method in ("post", "put") and "requestBody" in operation:
+                operation["requestBody"]["required"] = True  # a record is made or replaced from a body
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") == "page_size":
+                    parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 200}
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True  # `?year=` is the same as no year
+                if parameter.get("in") == "query" and parameter.get("schema", {}).get("type") == "number":
+                    parameter["schema"]["type"] = "integer"  # ids, years and counts are whole
+                if path.endswith("/papers/") and parameter.get("name") in patterns:
+                    parameter["schema"] = {"type": "string", "pattern": patterns[parameter["name"]]}
+                free_text = parameter.get("schema", {}).get("type") == "string"
+                if (
+                    free_text
+                    and parameter.get("in") == "query"
+                    and not {"pattern", "enum", "format"} & set(parameter["schema"])
+                ):
+                    parameter["schema"]["pattern"] = "^[^\\u0000]*$"  # text the database can hold
+            if method == "get" or path.endswith("/batch/"):  # reading needs no account
+                security = operation.setdefault("security", [])
+                if {} not in security:
+                    security.append({})
             codes = ["400"] + (["404"] if detail else [])
             if method != "get":
                 codes += ["401", "403", "409"]

@@ -1,6 +1,8 @@
 """How records look over HTTP: compact in lists, complete in details, and what writes accept."""
 
-from django.db import transaction
+import re
+
+from django.db import models, transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -56,19 +58,69 @@ class SelectableFieldsMixin:
             self.fields.pop(name)
 
 
-class VenueSummarySerializer(serializers.ModelSerializer):
+# a character a reader can see: not a space, not a control character
+_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ufeff]")
+
+
+class StrictCharField(serializers.CharField):
+    """Text is a JSON string: `"description": 0` is refused, not read as "0"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictSlugField(serializers.SlugField, StrictCharField):
+    pass
+
+
+class StrictURLField(serializers.URLField, StrictCharField):
+    pass
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """Model serializers whose text fields take only strings."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.SlugField: StrictSlugField,
+        models.URLField: StrictURLField,
+    }
+
+
+class StrictManyRelatedField(serializers.ManyRelatedField):
+    """A JSON list of references: a mapping (`{}`) is refused, not read as the list of its keys."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class SlugListField(serializers.SlugRelatedField):
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        field = super().many_init(*args, **kwargs)
+        field.__class__ = StrictManyRelatedField
+        return field
+
+
+class VenueSummarySerializer(ModelSerializer):
     class Meta:
         model = Venue
         fields = ["id", "name", "short_name", "kind", "year"]
 
 
-class VenueSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+class VenueSerializer(SelectableFieldsMixin, ModelSerializer):
     class Meta:
         model = Venue
         fields = ["id", "name", "short_name", "kind", "year"]
 
 
-class AuthorshipSerializer(serializers.ModelSerializer):
+class AuthorshipSerializer(ModelSerializer):
     id = serializers.IntegerField(source="author_id")
     name = serializers.CharField(source="author.name")
     credited_as = serializers.SerializerMethodField(help_text="The name as this paper gives it, if not the author's.")
@@ -81,7 +133,7 @@ class AuthorshipSerializer(serializers.ModelSerializer):
         return (authorship.credited or {}).get("name")
 
 
-class TagSummarySerializer(serializers.ModelSerializer):
+class TagSummarySerializer(ModelSerializer):
     id = serializers.IntegerField(source="concept_id")
     slug = serializers.CharField(source="concept.slug")
     name = serializers.CharField(source="concept.name")
@@ -92,13 +144,13 @@ class TagSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "score", "source", "status", "tag_id"]
 
 
-class LinkSerializer(serializers.ModelSerializer):
+class LinkSerializer(ModelSerializer):
     class Meta:
         model = PaperLink
         fields = ["url", "kind"]
 
 
-class PaperBriefSerializer(serializers.ModelSerializer):
+class PaperBriefSerializer(ModelSerializer):
     title = serializers.CharField(source="display_title")
 
     class Meta:
@@ -110,7 +162,7 @@ class PaperBriefSerializer(serializers.ModelSerializer):
 RECORD_FIELDS = ["item_type", "issued", "accessed", *CSL_COLUMNS.values(), "extra"]
 
 
-class PaperListSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+class PaperListSerializer(SelectableFieldsMixin, ModelSerializer):
     title = serializers.CharField(source="display_title", help_text="The title, or a provisional label if untitled.")
     title_is_provisional = serializers.SerializerMethodField()
     venue = VenueSummarySerializer(read_only=True, allow_null=True)
@@ -165,7 +217,7 @@ class PaperListSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
         return data
 
 
-class CitationSummarySerializer(serializers.ModelSerializer):
+class CitationSummarySerializer(ModelSerializer):
     paper = serializers.SerializerMethodField()
 
     class Meta:
@@ -177,17 +229,15 @@ class CitationSummarySerializer(serializers.ModelSerializer):
         return PaperBriefSerializer(other).data
 
 
-class KeyPointSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
-    concepts = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=Concept.objects.all(), required=False
-    )
+class KeyPointSerializer(SelectableFieldsMixin, ModelSerializer):
+    concepts = SlugListField(slug_field="slug", many=True, queryset=Concept.objects.all(), required=False)
 
     class Meta:
         model = KeyPoint
         fields = ["id", "paper", "number", "text", "concepts"]
 
 
-class SourceRecordSerializer(serializers.ModelSerializer):
+class SourceRecordSerializer(ModelSerializer):
     class Meta:
         model = SourceRecord
         fields = ["file_name", "line_number", "listed", "listed_on", "import_run"]
@@ -225,17 +275,9 @@ class PaperDetailSerializer(PaperListSerializer):
         ]
 
 
-@extend_schema_field(
-    {
-        "oneOf": [
-            {"type": "string", "example": "2020-03"},
-            {"type": "object", "example": {"date-parts": [[2020, 3]]}},
-        ],
-        "nullable": True,
-    }
-)
 class CslDateField(serializers.Field):
-    """A CSL date object in answers; EDTF text or a CSL date object in writes."""
+    """A CSL date object in answers; EDTF text or a CSL date object in writes (its schema:
+    api/schema.py, CslDateFieldExtension)."""
 
     def to_representation(self, value):
         return value
@@ -257,9 +299,21 @@ class CslDateField(serializers.Field):
                     "type": "object",
                     "properties": {
                         "id": {"type": "integer", "description": "an author's id"},
-                        "name": {"type": "string", "description": "or a name: that author, else a new one"},
+                        "name": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 300,
+                            "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$",
+                            "description": "or a name: that author, else a new one",
+                        },
                         "role": {"type": "string", "enum": AuthorRole.values, "default": AuthorRole.AUTHOR},
-                        "credited_as": {"type": "string", "description": "the name as this paper gives it"},
+                        "credited_as": {
+                            "type": "string",
+                            "nullable": True,
+                            "maxLength": 300,
+                            "description": "the name as this paper gives it",
+                        },
+                        "position": {"type": "integer", "readOnly": True, "description": "1 for the first"},
                     },
                 },
             ]
@@ -302,7 +356,7 @@ class ContributorsField(serializers.Field):
         return {"author": known.get(id_), "name": name, "role": role, "credited_as": credited}
 
 
-class PaperWriteSerializer(serializers.ModelSerializer):
+class PaperWriteSerializer(ModelSerializer):
     """Create or update a paper; `authors` (in order) replaces the paper's people when given."""
 
     authors = ContributorsField(required=False)
@@ -362,9 +416,9 @@ class PaperWriteSerializer(serializers.ModelSerializer):
         title = data.get("title", getattr(self.instance, "title", ""))
         needs_review = data.get("needs_review", getattr(self.instance, "needs_review", False))
         reason = data.get("review_reason", getattr(self.instance, "review_reason", ""))
-        if not title and not (needs_review and reason):
+        if not _VISIBLE.search(title or "") and not (needs_review and _VISIBLE.search(reason or "")):
             raise serializers.ValidationError({"title": "a paper needs a title, or needs_review with a review_reason"})
-        if needs_review and not reason:
+        if needs_review and not _VISIBLE.search(reason or ""):
             raise serializers.ValidationError({"review_reason": "say why the paper needs review"})
         if not needs_review and reason:
             data["review_reason"] = ""
@@ -413,7 +467,7 @@ class PaperWriteSerializer(serializers.ModelSerializer):
         return PaperDetailSerializer(instance, context=self.context).data
 
 
-class AuthorSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+class AuthorSerializer(SelectableFieldsMixin, ModelSerializer):
     class Meta:
         model = Author
         fields = ["id", "name", "orcid"]
@@ -425,8 +479,8 @@ class AuthorSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
         return author
 
 
-class ConceptSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
-    parents = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Concept.objects.all(), required=False)
+class ConceptSerializer(SelectableFieldsMixin, ModelSerializer):
+    parents = SlugListField(slug_field="slug", many=True, queryset=Concept.objects.all(), required=False)
     children = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     paper_count = serializers.IntegerField(read_only=True, help_text="Papers with an accepted tag of this concept.")
     paper_count_with_descendants = serializers.IntegerField(
@@ -483,7 +537,7 @@ class ConceptSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
         return super().to_representation(concept)
 
 
-class TagSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+class TagSerializer(SelectableFieldsMixin, ModelSerializer):
     concept = serializers.SlugRelatedField(slug_field="slug", queryset=Concept.objects.all())
 
     class Meta:
@@ -492,7 +546,7 @@ class TagSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["created_by", "created_at", "updated_at"]
 
 
-class PaperTagSerializer(serializers.ModelSerializer):
+class PaperTagSerializer(ModelSerializer):
     """POST /api/papers/{id}/concepts/: tag this paper (concept by slug, or id as id:12)."""
 
     concept = serializers.CharField(help_text="The concept's slug, or its id as id:12.")
@@ -509,7 +563,7 @@ class PaperTagSerializer(serializers.ModelSerializer):
         return concept
 
 
-class CitationSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+class CitationSerializer(SelectableFieldsMixin, ModelSerializer):
     class Meta:
         model = Citation
         fields = [
@@ -535,7 +589,7 @@ class CitationSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
         return data
 
 
-class ImportRunSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+class ImportRunSerializer(SelectableFieldsMixin, ModelSerializer):
     class Meta:
         model = ImportRun
         fields = [
@@ -555,7 +609,20 @@ class ImportRunSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
         ]
 
 
-@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "example": "doi:10.1000/xyz"}]})
+_SUFFIX = "[^\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+"  # identifiers.DOI_SUFFIX, as ECMA writes it
+_REFERENCE = (
+    rf"^([1-9][0-9]{{0,17}}|doi:10\.[0-9]{{4,9}}/{_SUFFIX}|arxiv:[0-9]{{4}}\.[0-9]{{4,5}}(v[0-9]+)?|key:{_SUFFIX})$"
+)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+            {"type": "string", "pattern": _REFERENCE, "example": "doi:10.1000/xyz"},
+        ]
+    }
+)
 class PaperReferenceField(serializers.Field):
     """A paper as scripts name it: its id, or `doi:…`, `arxiv:…` (any version) or `key:<citation key>`."""
 
@@ -563,7 +630,7 @@ class PaperReferenceField(serializers.Field):
         return value
 
     def to_internal_value(self, data):
-        if isinstance(data, int) and not isinstance(data, bool) and data >= 1:
+        if isinstance(data, int) and not isinstance(data, bool) and 1 <= data < 2**63:
             return ("id", data)
         if isinstance(data, str):
             scheme, _, rest = data.strip().partition(":")
@@ -582,7 +649,7 @@ class PaperReferenceField(serializers.Field):
 
 
 class BatchSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=PaperReferenceField(), max_length=500, allow_empty=False)
+    ids = serializers.ListField(child=PaperReferenceField(), min_length=1, max_length=500)
 
 
 @extend_schema_field(

@@ -19,5 +19,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("autocomplete/<str:kind>/", views.AutocompleteView.as_view(), name="autocomplete"),
     *router.urls,
-    re_path(r"^.*$", errors.not_found),
+    re_path(r"^[\s\S]*$", errors.not_found),  # a path with a line break in it too
 ]

@@ -11,10 +11,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,6 +29,7 @@ from bibliography.models import (
     Citation,
     CitationKeyAlias,
     Concept,
+    ImportFormat,
     ImportRun,
     KeyPoint,
     Paper,
@@ -46,7 +46,7 @@ from bibliography.text import whole_number
 from . import serializers as s
 from .documents import paper_documents
 from .errors import BadParameter, PreconditionFailed, unknown_parameter
-from .filters import PaperFilter, within_rank_window
+from .filters import FilterBackend, PaperFilter, within_rank_window
 from .pagination import counted
 from .renderers import EXPORT_RENDERERS
 
@@ -76,6 +76,8 @@ class StrictQueryMixin:
     Other APIs' names for ours (`per_page`, `sort`, `select`, `q`) are read as ours."""
 
     def initial(self, request, *args, **kwargs):
+        if request.method.lower() not in self.allowed_methods_lower():
+            raise exceptions.MethodNotAllowed(request.method)  # whatever its parameters and Accept say
         super().initial(request, *args, **kwargs)
         for name, values in request.query_params.lists():
             if len(values) > 1:
@@ -91,6 +93,9 @@ class StrictQueryMixin:
         for name in request.query_params:
             if name not in known:
                 raise unknown_parameter(name, sorted(known))
+
+    def allowed_methods_lower(self) -> set[str]:
+        return {method.lower() for method in self.allowed_methods} | {"options"}
 
     @staticmethod
     def _read_aliases(request, known: set[str]) -> None:
@@ -221,8 +226,14 @@ SEARCH_EXAMPLES = [
         "ordering",
         str,
         description=f"One of {', '.join(_ORDERINGS)}; `-` for descending (or `name:desc`, as OpenAlex's sort).",
+        pattern=f"^-?({'|'.join(_ORDERINGS)})(:(asc|desc))?$",
     ),
-    OpenApiParameter("group_by", str, description=f"Counts per key for the filtered papers: {', '.join(_GROUPS)}."),
+    OpenApiParameter(
+        "group_by",
+        str,
+        enum=_GROUPS,
+        description=f"Counts per key for the filtered papers: {', '.join(_GROUPS)}. JSON only (not with format).",
+    ),
     OpenApiParameter("fields", str, description="Comma-separated fields to return, e.g. `id,title,year`."),
     OpenApiParameter("page_size", int, description="1 to 200, default 50."),
 ]
@@ -252,7 +263,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     """Papers and talks. Read by anyone; written by curators."""
 
     queryset = Paper.objects.all()
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = PaperFilter
     lookup_value_regex = r"[0-9]+|(?:doi|arxiv):[^/]+(?:/[^/]+)*?|key:[^/]+"
     action_permissions = {
@@ -649,10 +660,27 @@ class CitationViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSe
     filterset_fields = ["citing", "cited", "status", "source", "intent"]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("file_format", str, enum=list(ImportFormat.values), description="The import's format.")
+        ]
+    )
+)
 class ImportRunViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = ImportRun.objects.all()
     serializer_class = s.ImportRunSerializer
-    filterset_fields = ["status", "format", "file_name"]
+    filterset_fields = ["status", "file_name"]
+    extra_query_parameters = ["file_format"]
+
+    def get_queryset(self):
+        # the import's format: `format` is the answer's (json, api), as on every resource
+        queryset = super().get_queryset()
+        if file_format := self.request.query_params.get("file_format"):
+            if file_format not in ImportFormat.values:
+                raise BadParameter("file_format", f"file_format must be one of {', '.join(ImportFormat.values)}")
+            queryset = queryset.filter(format=file_format)
+        return queryset
 
 
 # autocomplete ------------------------------------------------------------------------------------
@@ -664,7 +692,18 @@ class AutocompleteView(APIView):
     """The 10 best matches for what has been typed so far: prefix matches first, then by trigrams."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, required=True, description="What the user has typed.")],
+        parameters=[
+            OpenApiParameter(
+                "kind", str, OpenApiParameter.PATH, enum=["papers", "authors", "concepts"], description="What to find."
+            ),
+            OpenApiParameter(
+                "q",
+                str,
+                required=True,
+                pattern=r"\w",
+                description="What the user has typed: at least one letter or digit.",
+            ),
+        ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, kind: str):

@@ -5,7 +5,9 @@ import re
 
 from bibliography.models import ARXIV_ID_PATTERN
 
-_DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+# A suffix is printable: no space, no control character (the API's schema says the same, in its terms).
+DOI_SUFFIX = r"[^\s\x00-\x1f\x7f-\x9f\ufeff]+"
+_DOI = re.compile(rf"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{{4,9}}/{DOI_SUFFIX})$", re.IGNORECASE)
 _ARXIV = re.compile(
     r"^(?:arxiv:\s*|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)?(.+?)(?:v\d+)?(?:\.pdf)?$", re.IGNORECASE
 )

@@ -71,7 +71,6 @@ def test_hostile_values_in_any_filter_are_answered_not_crashed_on(anon, name):
         "/api/papers/%C2%B3/bibtex/",
         "/api/papers/%C2%B3/citations/",
         "/api/authors/%C2%B3/",
-        "/api/papers/batch/?ids=%C2%B3",
         "/api/concepts/id:%C2%B3/",
         "/api/tags/?concept=%C2%B3",
         "/api/papers/?author=%C2%B3",

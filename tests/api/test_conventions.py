@@ -128,3 +128,49 @@ def test_did_you_mean_suggests_only_a_close_name(anon, library):
     assert 'did you mean "author"' in anon.get("/api/papers/", {"autor": "x"}).json()["detail"]
     unrelated = anon.get("/api/papers/", {"from_date": "2020"}).json()["detail"]
     assert "did you mean" not in unrelated and "known parameters:" in unrelated
+
+
+# what the fuzzer (tests/api/test_schema_fuzz.py, all checks) found, each kept as a plain test ---------
+
+
+def test_a_record_that_already_exists_is_a_409_not_a_400(curator, library):
+    a, _, _ = library
+    concept = a.tags.first().concept
+    again = curator.post("/api/tags/", {"paper": a.pk, "concept": concept.slug}, format="json")
+    assert again.status_code == 409 and "unique" in again.json()["detail"]
+    curator.post("/api/venues/", {"name": "ICLR 2024", "kind": "conference"}, format="json")
+    twice = curator.post("/api/venues/", {"name": "ICLR 2024", "kind": "conference"}, format="json")
+    assert twice.status_code == 409 and "already exists" in twice.json()["detail"]
+
+
+def test_bodies_are_json_and_text_is_a_string_and_lists_are_lists(curator, library):
+    form = curator.post("/api/concepts/", {"slug": "x", "name": "X", "kind": "topic"}, format="multipart")
+    assert form.status_code == 415
+    number = curator.post(
+        "/api/concepts/", {"slug": "x", "name": "X", "kind": "topic", "description": 0}, format="json"
+    )
+    assert number.status_code == 400 and "description" in number.json()["errors"]
+    mapping = curator.post("/api/concepts/", {"slug": "x", "name": "X", "kind": "topic", "parents": {}}, format="json")
+    assert mapping.status_code == 400 and "parents" in mapping.json()["errors"]
+    unseen = curator.post("/api/papers/", {"title": "T", "needs_review": True, "review_reason": "\x19"}, format="json")
+    assert unseen.status_code == 400 and "review_reason" in unseen.json()["errors"]
+
+
+def test_a_method_a_resource_lacks_is_a_405_whatever_else_the_request_says(anon):
+    response = anon.generic("TRACE", "/api/papers/1/?format=bibtex&bogus=1")
+    assert response.status_code == 405
+
+
+def test_filters_by_id_find_nothing_for_an_unknown_id_and_refuse_a_fraction(anon, library):
+    assert anon.get("/api/tags/", {"paper": 999999}).json()["results"] == []
+    assert anon.get("/api/citations/", {"citing": 0}).status_code == 200
+    assert anon.get("/api/papers/", {"year_min": "0.5"}).status_code == 400
+    assert anon.get("/api/venues/", {"year": "0.5"}).status_code == 400
+    assert anon.get("/api/papers/", {"page_size": ""}).status_code == 200  # empty is the same as absent
+
+
+def test_import_runs_are_filtered_by_file_format_and_format_stays_the_answers(anon, library):
+    assert anon.get("/api/import-runs/", {"file_format": "bibtex"}).json()["results"] == []
+    refused = anon.get("/api/import-runs/", {"file_format": "word"})
+    assert refused.status_code == 400 and refused.json()["parameter"] == "file_format"
+    assert anon.get("/api/import-runs/", {"format": "json"}).status_code == 200

@@ -1,7 +1,9 @@
 """schemathesis against /api/schema/: generated requests, valid and not, for every operation of the API.
 
-Whatever it sends, anonymously or as a curator, the API answers without a server error and with a
-body the schema allows. Bounded: a few examples per operation, so it runs in every test run.
+Every check schemathesis has runs (its default: all of them): whatever it sends, anonymously or as a
+curator, the API answers without a server error, with a status, headers and body the schema
+declares; it accepts what the schema says is valid and refuses what it says is not; it answers a
+method it lacks with 405. Bounded: a few examples per operation, so it runs in every test run.
 """
 
 import pytest
@@ -10,14 +12,31 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 
-from bibliography.models import Citation, KeyPoint, PaperConcept
+from bibliography.models import Author, Citation, KeyPoint, PaperConcept
 from tests.factories import make_author, make_authorship, make_concept, make_paper
 
 from .conftest import _client_for
 
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+REFERENCES: dict = {}
+
+
+def with_known_records(case) -> None:
+    """Generated valid requests name records that exist: a random id or slug would name nothing, and
+    a random cursor is invalid by design (cursors come from `next` links; test_bad_requests.py tries
+    broken ones). Invalid requests are sent as generated."""
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return
+    if isinstance(case.query, dict):
+        case.query.pop("cursor", None)
+        if case.query.get("concept"):
+            case.query["concept"] = REFERENCES["concept"]
+        if case.query.get("group_by"):  # counts are JSON: OpenAPI 3.0 cannot say that format excludes them
+            case.query.pop("format", None)
+    if isinstance(case.body, dict):
+        for name, value in REFERENCES.items():
+            if name in case.body:
+                case.body[name] = value
 
 
 @pytest.fixture
@@ -32,6 +51,17 @@ def api_data(db):
     PaperConcept.objects.create(paper=papers[0], concept=concept, status="accepted", score=0.5)
     Citation.objects.create(citing=papers[0], cited=papers[1], status="suggested")
     KeyPoint.objects.create(paper=papers[2], number=1, text="A point.")
+    fresh = make_paper(title="Fresh")
+    REFERENCES.update(
+        paper=fresh.pk,
+        citing=fresh.pk,
+        cited=papers[1].pk,
+        concept=concept.slug,
+        concepts=[concept.slug],
+        parents=[concept.slug],
+        authors=[Author.objects.get(name="Ada Lovelace").pk],
+        venue=None,
+    )
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
@@ -54,11 +84,13 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 @schema.parametrize()
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_anonymous_requests(case, api_data):
-    case.call_and_validate(checks=CHECKS, headers=PLAIN)
+    with_known_records(case)
+    case.call_and_validate(headers=PLAIN)
 
 
 @pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_curator_requests(case, api_data, curator_token):
-    case.call_and_validate(checks=CHECKS, headers={"Authorization": curator_token, **PLAIN})
+    with_known_records(case)
+    case.call_and_validate(headers={"Authorization": curator_token, **PLAIN})
