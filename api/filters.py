@@ -6,6 +6,7 @@ take alternatives and negation as OpenAlex does: `concept=scaling|diffusion` is 
 """
 
 import operator
+import re
 from functools import reduce
 
 import django_filters
@@ -80,10 +81,19 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class WholeNumberField(forms.IntegerField):
+    """Digits only: Django's IntegerField also reads `0.0` and ` 7 ` as numbers."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not re.fullmatch(r"-?[0-9]+", str(value)):
+            raise forms.ValidationError("Enter a whole number.", code="invalid")
+        return super().to_python(value)
+
+
 class WholeNumberFilter(django_filters.NumberFilter):
     """A number that is whole: `year=0.5` is a 400, not year 0."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
 
 class IdFilterSet(FilterSet):
@@ -270,8 +280,8 @@ class PaperFilter(IdFilterSet):
 
     def by_similar_title(self, queryset, name, value):
         key = text.title_key(value)
-        if not key:
-            raise BadParameter("similar_to", "give some words of a title")
+        if not key:  # no words: no title is like it
+            return queryset.filter(pk__in=[]).annotate(relevance=Value(0.0, output_field=FloatField()))
         from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 
         return queryset.filter(title_key__trigram_similar=key).annotate(  # paper_title_key_trgm_idx

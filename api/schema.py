@@ -87,20 +87,16 @@ _ERRORS = {
     "409": "The change would make this record another's double, or the database refused it: `detail` names why.",
     "412": "If-Match names an older version: fetch the record again and retry with its ETag.",
 }
-_IF_MATCH = {
-    "name": "If-Match",
-    "in": "header",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": "The ETag of the version this change is based on; another curator's change since then is a 412.",
-}
-_IF_NONE_MATCH = {
-    "name": "If-None-Match",
-    "in": "header",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": "The ETag of the version you have: unchanged, it is a 304 with no body.",
-}
+
+
+def _header(name: str, description: str) -> dict:
+    return {"name": name, "in": "header", "required": False, "schema": {"type": "string"}, "description": description}
+
+
+_IF_MATCH = _header(
+    "If-Match", "The ETag of the version this change is based on; another curator's change since then is a 412."
+)
+_IF_NONE_MATCH = _header("If-None-Match", "The ETag of the version you have: unchanged, it is a 304 with no body.")
 _ETAG = {"ETag": {"schema": {"type": "string"}, "description": "The version of the whole record."}}
 
 
@@ -200,6 +196,8 @@ def describe_errors_and_versions(result, generator, request, public):
             if method in ("post", "put") and "requestBody" in operation:
                 operation["requestBody"]["required"] = True  # a record is made or replaced from a body
             for parameter in operation.get("parameters", []):
+                if parameter.get("name") == "q" and parameter.get("required"):
+                    parameter["schema"]["minLength"] = 1
                 if parameter.get("name") == "page_size":
                     parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 200}
                 if parameter.get("in") == "query" and not parameter.get("required"):

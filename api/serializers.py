@@ -282,11 +282,18 @@ class CslDateField(serializers.Field):
     def to_representation(self, value):
         return value
 
+    CSL_KEYS = {"date-parts", "season", "circa", "literal", "raw"}
+
     def to_internal_value(self, data):
+        if isinstance(data, dict) and (not data or set(data) - self.CSL_KEYS):
+            raise serializers.ValidationError(f"a CSL date object has only {', '.join(sorted(self.CSL_KEYS))}")
         try:
-            return dates.parse_edtf(data) if isinstance(data, str) else dates.from_csl(data)
+            date = dates.parse_edtf(data) if isinstance(data, str) else dates.from_csl(data)
         except (dates.DateError, TypeError, ValueError) as error:
             raise serializers.ValidationError(str(error)) from error
+        if isinstance(data, dict) and not date:
+            raise serializers.ValidationError("a CSL date object needs date-parts, a season or a literal")
+        return date
 
 
 @extend_schema_field(

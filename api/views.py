@@ -697,11 +697,7 @@ class AutocompleteView(APIView):
                 "kind", str, OpenApiParameter.PATH, enum=["papers", "authors", "concepts"], description="What to find."
             ),
             OpenApiParameter(
-                "q",
-                str,
-                required=True,
-                pattern=r"\w",
-                description="What the user has typed: at least one letter or digit.",
+                "q", str, required=True, description="What the user has typed (without a letter or digit: no results)."
             ),
         ],
         responses={200: OpenApiTypes.OBJECT},
@@ -711,9 +707,11 @@ class AutocompleteView(APIView):
         if unknown:
             raise unknown_parameter(sorted(unknown)[0], ["q"])
         typed = request.query_params.get("q", "")
+        if not typed or "\x00" in typed:
+            raise BadParameter("q", "give q, what has been typed so far (text, no NUL)")
         key = text.fold(typed)
-        if not key:
-            raise BadParameter("q", "type at least one letter or digit")
+        if not key:  # no letter or digit yet: nothing to find
+            return Response({"results": []})
         if kind == "papers":
             rows = (
                 self._best(Paper.objects.all(), "title_key", key)

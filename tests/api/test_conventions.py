@@ -166,6 +166,7 @@ def test_filters_by_id_find_nothing_for_an_unknown_id_and_refuse_a_fraction(anon
     assert anon.get("/api/citations/", {"citing": 0}).status_code == 200
     assert anon.get("/api/papers/", {"year_min": "0.5"}).status_code == 400
     assert anon.get("/api/venues/", {"year": "0.5"}).status_code == 400
+    assert anon.get("/api/keypoints/", {"paper": "0.0"}).status_code == 400
     assert anon.get("/api/papers/", {"page_size": ""}).status_code == 200  # empty is the same as absent
 
 

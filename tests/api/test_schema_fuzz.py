@@ -31,8 +31,12 @@ def with_known_records(case) -> None:
         case.query.pop("cursor", None)
         if case.query.get("concept"):
             case.query["concept"] = REFERENCES["concept"]
-        if case.query.get("group_by"):  # counts are JSON: OpenAPI 3.0 cannot say that format excludes them
+        # what OpenAPI 3.0 cannot say: counts are JSON (no format), relevance needs something searched
+        if case.query.get("group_by"):
             case.query.pop("format", None)
+        searched = any(str(case.query.get(name, "")).strip() for name in ("search", "similar_to"))
+        if "relevance" in str(case.query.get("ordering", "")) and not searched:
+            case.query["similar_to"] = "scaling"
     if isinstance(case.body, dict):
         for name, value in REFERENCES.items():
             if name in case.body:
