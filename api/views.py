@@ -265,7 +265,8 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     queryset = Paper.objects.all()
     filter_backends = [FilterBackend]
     filterset_class = PaperFilter
-    lookup_value_regex = r"[0-9]+|(?:doi|arxiv):[^/]+(?:/[^/]+)*?|key:[^/]+"
+    # a DOI holds slashes; a last segment that names an action (…/merge/) is the action's
+    lookup_value_regex = r"[0-9]+|(?:doi|arxiv):[^/]+(?:/(?!(?:merge|concepts)/$)[^/]+)*|key:[^/]+"
     action_permissions = {
         "concepts": ["bibliography.add_paperconcept", "bibliography.change_paperconcept"],
         "merge": ["bibliography.change_paper", "bibliography.delete_paper"],

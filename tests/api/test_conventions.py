@@ -175,3 +175,16 @@ def test_import_runs_are_filtered_by_file_format_and_format_stays_the_answers(an
     refused = anon.get("/api/import-runs/", {"file_format": "word"})
     assert refused.status_code == 400 and refused.json()["parameter"] == "file_format"
     assert anon.get("/api/import-runs/", {"format": "json"}).status_code == 200
+
+
+def test_an_action_on_a_paper_named_by_doi_or_arxiv_id_reaches_the_action(curator):
+    from tests.factories import make_paper as paper
+
+    survivor = paper(title="Survivor", doi="10.1000/a/b", arxiv_id="2401.01234")
+    other = paper(title="Other")
+    for name in ("doi:10.1000/a/b", "arxiv:2401.01234"):
+        response = curator.post(f"/api/papers/{name}/merge/", {"others": [999999]}, format="json")
+        assert response.status_code == 400 and response.json()["parameter"] == "others", name
+    merged = curator.post("/api/papers/doi:10.1000/a/b/merge/", {"others": [other.pk]}, format="json")
+    assert merged.status_code == 200 and merged.json()["id"] == survivor.pk
+    assert curator.get("/api/papers/doi:10.1000/a/b/").json()["id"] == survivor.pk
