@@ -4,11 +4,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from bibliography.accounts import first_curator_ensure
+from bibliography.accounts import first_admin_ensure
 
 
 class Command(BaseCommand):
-    help = "Migrate, import the bundled dumps, make a first curator account and serve the admin and API."
+    help = "Migrate, import the bundled dumps, make a first administrator account and serve the admin and API."
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -25,11 +25,13 @@ class Command(BaseCommand):
             call_command("suggest_tags", stdout=self.stdout)
             call_command("find_citations", stdout=self.stdout)
 
-        username, password = first_curator_ensure()
+        username, password = first_admin_ensure()
         url = f"http://{addrport}/admin/"
         if password:
-            self.stdout.write(self.style.SUCCESS(f"Created the account “{username}” with password: {password}"))
+            made = f"Created the administrator account “{username}” (a superuser) with password: {password}"
+            self.stdout.write(self.style.SUCCESS(made))
             self.stdout.write("It is shown only now; change it with: python manage.py changepassword " + username)
+            self.stdout.write("Give each curator an account of their own in the curator group (Users in the admin).")
         else:
             self.stdout.write(
                 f"Log in as “{username}” (forgot the password? python manage.py changepassword {username})."
