@@ -100,7 +100,10 @@ _IF_NONE_MATCH = _header("If-None-Match", "The ETag of the version you have: unc
 _ETAG = {"ETag": {"schema": {"type": "string"}, "description": "The version of the whole record."}}
 
 
-_VISIBLE = {"minLength": 1, "pattern": "[^\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]"}
+# What a reader cannot see, as an ECMA character class's body: spaces and control characters (the
+# server's rules, identifiers.DOI_SUFFIX and serializers._VISIBLE, say the same in Python's terms).
+UNSEEN = "\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff"
+_VISIBLE = {"minLength": 1, "pattern": f"[^{UNSEEN}]"}
 # A new paper has a title, or waits for a curator who is told why; waiting always says why.
 _TITLED_OR_FLAGGED = {
     "allOf": [
@@ -124,10 +127,10 @@ _TITLED_OR_FLAGGED = {
 }
 
 
-_DOI_SUFFIX = "[^\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]{1,240}"  # identifiers.DOI_SUFFIX; 255 in all
+DOI_SUFFIX = f"[^{UNSEEN}]{{1,240}}"  # 255 in all
 # identifiers.py reads these as pasted: a resolver or scheme before, a version after
 _IDENTIFIER_PATTERNS = {
-    "doi": f"^(doi:|https?://(dx\\.)?doi\\.org/)?10\\.[0-9]{{4,9}}/{_DOI_SUFFIX}$",
+    "doi": f"^(doi:|https?://(dx\\.)?doi\\.org/)?10\\.[0-9]{{4,9}}/{DOI_SUFFIX}$",
     "arxiv_id": "^(arXiv:)?([0-9]{4}\\.[0-9]{4,5}|[a-z][a-z-]*(\\.[A-Z]{2})?/[0-9]{7})(v[0-9]+)?$",
 }
 
@@ -162,7 +165,7 @@ def _filter_patterns() -> dict[str, str]:
         "year": _either("[1-9][0-9]{0,3}"),
         "kind": _either(names(PaperKind.values)),
         "item_type": _either(names(ItemType.values)),
-        "doi": _either("10\\.[0-9]{4,9}/[^|\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+"),
+        "doi": _either(f"10\\.[0-9]{{4,9}}/[^|{UNSEEN}]+"),
         **{name: _either(text) for name in ("author", "venue", "keyword", "concept", "key")},
     }
 

@@ -27,6 +27,7 @@ from bibliography.models import (
 )
 
 from .errors import BadParameter, Conflict
+from .schema import DOI_SUFFIX, UNSEEN
 
 
 class SelectableFieldsMixin:
@@ -616,9 +617,9 @@ class ImportRunSerializer(SelectableFieldsMixin, ModelSerializer):
         ]
 
 
-_SUFFIX = "[^\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+"  # identifiers.DOI_SUFFIX, as ECMA writes it
 _REFERENCE = (
-    rf"^([1-9][0-9]{{0,17}}|doi:10\.[0-9]{{4,9}}/{_SUFFIX}|arxiv:[0-9]{{4}}\.[0-9]{{4,5}}(v[0-9]+)?|key:{_SUFFIX})$"
+    rf"^([1-9][0-9]{{0,17}}|doi:10\.[0-9]{{4,9}}/{DOI_SUFFIX}|arxiv:[0-9]{{4}}\.[0-9]{{4,5}}(v[0-9]+)?"
+    rf"|key:[^{UNSEEN}]+)$"
 )
 
 

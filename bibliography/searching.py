@@ -29,7 +29,7 @@ def rank_window(matches: QuerySet, search: str) -> list[int]:
     window = RANK_WINDOW
     titled = list(matches.filter(title_key=text.title_key(search)).values_list("id", flat=True)[:10])
     newest_id = matches.model.objects.aggregate(newest=Max("id"))["newest"] or 0
-    estimate = _estimated_rows(matches)
+    estimate = estimated_rows(matches)
     if estimate >= COMMON_SHARE * newest_id:
         ids = list(matches.order_by("-id").values_list("id", flat=True)[:window])  # pkey, read backwards
         return ids + titled
@@ -45,6 +45,7 @@ def rank_window(matches: QuerySet, search: str) -> list[int]:
         span *= 4
 
 
-def _estimated_rows(queryset: QuerySet) -> float:
-    plan = json.loads(queryset.order_by().values("id").explain(format="json"))
-    return plan[0]["Plan"]["Plan Rows"]
+def estimated_rows(queryset: QuerySet) -> float:
+    """The planner's estimate of how many rows the queryset has (0 for one Django knows is empty)."""
+    plan = queryset.order_by().values("pk").explain(format="json")  # blank for a query known to be empty
+    return json.loads(plan)[0]["Plan"]["Plan Rows"] if plan else 0

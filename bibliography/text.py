@@ -80,3 +80,12 @@ def whole_number(value: str | None) -> int | None:
     `str.isdigit()` is no test for this: it admits "³" and other digits that `int()` refuses.
     """
     return int(value) if value and _WHOLE_NUMBER.fullmatch(value) else None
+
+
+_SENTENCE_END = re.compile(r"([.!?)\]\"'\u201d\u2019]|https?://\S+)$")
+
+
+def ends_a_sentence(text: str) -> bool:
+    """Whether the text stops where a sentence may (or at a URL, which abstracts often end with):
+    a page cut inside a paragraph leaves one that does not."""
+    return bool(_SENTENCE_END.search(text.rstrip()))

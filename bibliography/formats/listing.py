@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from bibliography.models import ImportFormat, PaperKind
+from bibliography.text import ends_a_sentence
 
 from .base import Format
 from .errors import DumpError
@@ -247,7 +248,7 @@ class _Listing:
                 pending = None
             else:
                 _review(pending, "the listing ends after this title: its abstract may have been cut off")
-        elif finished is not None and _cut_off(finished.abstract):
+        elif finished is not None and not ends_a_sentence(finished.abstract):
             _review(finished, "the listing ends in the middle of this abstract: it may have been cut off")
         if self.dated_last is not None and self.dated_last.published.year is None:
             # "Oct 2" may be what is left of "Oct 24, 2022"
@@ -288,11 +289,6 @@ def _cut_metadata(text: str) -> bool:
     lowered = text.lower()
     starts = _METADATA_STARTS
     return bool(_MONTH_START.match(text)) or any(s.startswith(lowered) or lowered.startswith(s) for s in starts)
-
-
-def _cut_off(abstract: str) -> bool:
-    """An abstract that stops without ending a sentence (or a URL, which abstracts often end with)."""
-    return not re.search(r"([.!?)\]\"']|https?://\S+)$", abstract.rstrip())
 
 
 FORMAT = Format(ImportFormat.LISTING, looks_like_listing, parse)

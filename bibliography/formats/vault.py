@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bibliography.models import AuthorRole, ConceptKind, ImportFormat, PaperKind, VenueKind
+from bibliography.text import ends_a_sentence
 
 from .base import Format
 from .errors import DumpError
@@ -63,7 +64,6 @@ _SESSION = re.compile(
 )
 _SHORT_NAME = re.compile(r"\(([^()]{2,40})\)\s*$")
 _TALK_LINE = re.compile(r"^[^\[\]{}<>]+\s[A-Z][A-Za-z]*[A-Z][A-Za-z]*\s+(?:19|20)\d{2}\s+[-\u2013]\s+\S")
-_SENTENCE_END = re.compile(r"([.!?)\]\"'\u201d\u2019]|https?://\S+)$")
 # Mermaid tokens, tried in this order at each position of the graph text.
 _TOKENS = re.compile(
     r"""
@@ -103,7 +103,7 @@ class _Cut:
 
 def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = None) -> TalkRecord:
     warnings = warnings if warnings is not None else []
-    page = [line for line in lines]  # one talk: a page, never a large file
+    page = list(lines)  # one talk: a page, never a large file
     filled = [line for line in page if line.text.strip()]
     if not filled:
         raise DumpError(file_name, None, "the file is empty")
@@ -127,7 +127,7 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
         raise DumpError(file_name, cut.line if cut else last, "the page stops before its talk, graph or key points")
     cut = cut or _cut_short(reader, graph, last)
 
-    paper = _talk(reader.talk_line, file_name) if reader.talk_line else _untitled(page, reader)
+    paper = reader.talk or _untitled(page, reader)
     if reader.collection:
         paper.csl.update(reader.collection)
     if cut is not None:
@@ -151,7 +151,7 @@ def _cut_short(reader: "_PageReader", graph: GraphRecord, last: int) -> _Cut | N
     if not reader.key_points:
         return _Cut(last, "before its key points")
     number = max(reader.key_points)
-    if not _SENTENCE_END.search(reader.key_points[number]):
+    if not ends_a_sentence(reader.key_points[number]):
         return _Cut(last, f"inside key point {number}")
     if any(n > number for numbers in graph.key_points_of.values() for n in numbers):
         return _Cut(last, f"after key point {number}, before those its graph names")
@@ -165,6 +165,7 @@ class _PageReader:
         self.file_name = file_name
         self.section = "preamble"
         self.talk_line: Line | None = None
+        self.talk: PaperRecord | None = None
         self.collection: dict[str, str] = {}
         self.graph_lines: list[Line] = []
         self.key_points: dict[int, str] = {}
@@ -209,8 +210,8 @@ class _PageReader:
         elif _PLACEHOLDER.match(plain) or _GRAPH_HEADING.match(text) or _HEADING.match(text):
             pass
         elif self.talk_line is None:
+            self.talk = _talk(line, self.file_name)  # refused here, on its own line, if it cannot be read
             self.talk_line = line
-            _talk(line, self.file_name)  # refused here, on its own line, if it cannot be read
         else:
             raise DumpError(self.file_name, line.number, f"expected the concept graph, found {text[:60]!r}")
 
