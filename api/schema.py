@@ -156,10 +156,9 @@ def _filter_patterns() -> dict[str, str]:
         return "|".join(re.escape(v) for v in values)
 
     text = "[^|\\u0000]*[^|\\s\\u0000][^|\\u0000]*"
-    from api.serializers import PaperListSerializer  # noqa: PLC0415
+    from api.representation import PAPER, RANKING_FIELDS  # noqa: PLC0415
 
-    listed = PaperListSerializer()
-    fields = "|".join([*listed.fields, *getattr(listed, "optional_fields", ())])
+    fields = "|".join([*PAPER.fields, *RANKING_FIELDS])
     return {
         "fields": f"^({fields})(,({fields}))*$",
         "year": _either("[1-9][0-9]{0,3}"),

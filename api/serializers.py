@@ -2,14 +2,13 @@
 
 import re
 
-from django.db import models, transaction
+from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bibliography import dates, identifiers, text
 from bibliography.citation_keys import keys_assign
 from bibliography.models import (
-    CSL_COLUMNS,
     Author,
     AuthorRole,
     Authorship,
@@ -20,13 +19,13 @@ from bibliography.models import (
     KeyPoint,
     Paper,
     PaperConcept,
-    PaperLink,
     ReviewStatus,
-    SourceRecord,
     Venue,
 )
 
 from .errors import BadParameter, Conflict
+from .fields import ModelSerializer, SlugListField
+from .representation import PAPER, RECORD_FIELDS, paper_document
 from .schema import DOI_SUFFIX, UNSEEN
 
 
@@ -63,171 +62,10 @@ class SelectableFieldsMixin:
 _VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ufeff]")
 
 
-class StrictCharField(serializers.CharField):
-    """Text is a JSON string: `"description": 0` is refused, not read as "0"."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictSlugField(serializers.SlugField, StrictCharField):
-    pass
-
-
-class StrictURLField(serializers.URLField, StrictCharField):
-    pass
-
-
-class ModelSerializer(serializers.ModelSerializer):
-    """Model serializers whose text fields take only strings."""
-
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.CharField: StrictCharField,
-        models.TextField: StrictCharField,
-        models.SlugField: StrictSlugField,
-        models.URLField: StrictURLField,
-    }
-
-
-class StrictManyRelatedField(serializers.ManyRelatedField):
-    """A JSON list of references: a mapping (`{}`) is refused, not read as the list of its keys."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, list):
-            self.fail("not_a_list", input_type=type(data).__name__)
-        return super().to_internal_value(data)
-
-
-class SlugListField(serializers.SlugRelatedField):
-    @classmethod
-    def many_init(cls, *args, **kwargs):
-        field = super().many_init(*args, **kwargs)
-        field.__class__ = StrictManyRelatedField
-        return field
-
-
-class VenueSummarySerializer(ModelSerializer):
-    class Meta:
-        model = Venue
-        fields = ["id", "name", "short_name", "kind", "year"]
-
-
 class VenueSerializer(SelectableFieldsMixin, ModelSerializer):
     class Meta:
         model = Venue
         fields = ["id", "name", "short_name", "kind", "year"]
-
-
-class AuthorshipSerializer(ModelSerializer):
-    id = serializers.IntegerField(source="author_id")
-    name = serializers.CharField(source="author.name")
-    credited_as = serializers.SerializerMethodField(help_text="The name as this paper gives it, if not the author's.")
-
-    class Meta:
-        model = Authorship
-        fields = ["id", "name", "position", "role", "credited_as"]
-
-    def get_credited_as(self, authorship) -> str | None:
-        return (authorship.credited or {}).get("name")
-
-
-class TagSummarySerializer(ModelSerializer):
-    id = serializers.IntegerField(source="concept_id")
-    slug = serializers.CharField(source="concept.slug")
-    name = serializers.CharField(source="concept.name")
-    tag_id = serializers.IntegerField(source="id")
-
-    class Meta:
-        model = PaperConcept
-        fields = ["id", "slug", "name", "score", "source", "status", "tag_id"]
-
-
-class LinkSerializer(ModelSerializer):
-    class Meta:
-        model = PaperLink
-        fields = ["url", "kind"]
-
-
-class PaperBriefSerializer(ModelSerializer):
-    title = serializers.CharField(source="display_title")
-
-    class Meta:
-        model = Paper
-        fields = ["id", "title", "year"]
-
-
-# The complete record (CSL's variables), in lists and details alike: api/documents.py writes the same.
-RECORD_FIELDS = ["item_type", "issued", "accessed", *CSL_COLUMNS.values(), "extra"]
-
-
-class PaperListSerializer(SelectableFieldsMixin, ModelSerializer):
-    title = serializers.CharField(source="display_title", help_text="The title, or a provisional label if untitled.")
-    title_is_provisional = serializers.SerializerMethodField()
-    venue = VenueSummarySerializer(read_only=True, allow_null=True)
-    authors = AuthorshipSerializer(source="authorships", many=True, read_only=True)
-    concepts = TagSummarySerializer(source="accepted_tags", many=True, read_only=True)
-    links = LinkSerializer(many=True, read_only=True)
-    keywords = serializers.SerializerMethodField(help_text="The paper's keywords, in order (not concepts).")
-    url = serializers.HyperlinkedIdentityField(view_name="paper-detail")
-    optional_fields = ("relevance", "snippet")
-
-    class Meta:
-        model = Paper
-        fields = [
-            "id",
-            "url",
-            "title",
-            "title_is_provisional",
-            "abstract",
-            "kind",
-            "year",
-            "published_on",
-            "venue",
-            "authors",
-            "authors_truncated",
-            "concepts",
-            "keywords",
-            "links",
-            "doi",
-            "arxiv_id",
-            "citation_key",
-            *RECORD_FIELDS,
-            "cited_by_count",
-            "needs_review",
-            "review_reason",
-            "created_at",
-            "updated_at",
-        ]
-
-    def get_title_is_provisional(self, paper) -> bool:
-        return not paper.title
-
-    def get_keywords(self, paper) -> list[str]:
-        return [pk.keyword.name for pk in sorted(paper.paper_keywords.all(), key=lambda pk: pk.position)]
-
-    def to_representation(self, paper):
-        data = super().to_representation(paper)
-        selected = self.selected_fields
-        for name in self.optional_fields:
-            value = getattr(paper, name, None)
-            if value is not None and (not selected or name in selected):
-                data[name] = round(value, 6) if isinstance(value, float) else value
-        return data
-
-
-class CitationSummarySerializer(ModelSerializer):
-    paper = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Citation
-        fields = ["id", "paper", "status", "source", "intent", "context"]
-
-    def get_paper(self, citation) -> dict:
-        other = citation.cited if self.context.get("direction") == "references" else citation.citing
-        return PaperBriefSerializer(other).data
 
 
 class KeyPointSerializer(SelectableFieldsMixin, ModelSerializer):
@@ -236,44 +74,6 @@ class KeyPointSerializer(SelectableFieldsMixin, ModelSerializer):
     class Meta:
         model = KeyPoint
         fields = ["id", "paper", "number", "text", "concepts"]
-
-
-class SourceRecordSerializer(ModelSerializer):
-    class Meta:
-        model = SourceRecord
-        fields = ["file_name", "line_number", "listed", "listed_on", "import_run"]
-
-
-class PaperDetailSerializer(PaperListSerializer):
-    references = serializers.SerializerMethodField()
-    cited_by = serializers.SerializerMethodField()
-    key_points = serializers.SerializerMethodField()
-    suggested_tags = TagSummarySerializer(many=True, read_only=True)
-    provenance = SourceRecordSerializer(source="sources", many=True, read_only=True)
-
-    class Meta(PaperListSerializer.Meta):
-        fields = [
-            *PaperListSerializer.Meta.fields,
-            "references",
-            "cited_by",
-            "key_points",
-            "suggested_tags",
-            "provenance",
-        ]
-
-    def get_references(self, paper) -> list[dict]:
-        rows = [c for c in paper.citations_made.all() if c.status != ReviewStatus.REJECTED]
-        return CitationSummarySerializer(rows, many=True, context={"direction": "references"}).data
-
-    def get_cited_by(self, paper) -> list[dict]:
-        rows = [c for c in paper.citations_received.all() if c.status != ReviewStatus.REJECTED]
-        return CitationSummarySerializer(rows, many=True, context={"direction": "cited_by"}).data
-
-    def get_key_points(self, paper) -> list[dict]:
-        return [
-            {"number": kp.number, "text": kp.text, "concepts": [c.slug for c in kp.concepts.all()]}
-            for kp in paper.keypoints.all()
-        ]
 
 
 class CslDateField(serializers.Field):
@@ -472,7 +272,7 @@ class PaperWriteSerializer(ModelSerializer):
         Authorship.objects.bulk_create(authorships)
 
     def to_representation(self, instance):
-        return PaperDetailSerializer(instance, context=self.context).data
+        return paper_document(instance.pk, self.context["request"])
 
 
 class AuthorSerializer(SelectableFieldsMixin, ModelSerializer):
@@ -661,14 +461,14 @@ class BatchSerializer(serializers.Serializer):
 
 
 @extend_schema_field(
-    {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/PaperList"}], "nullable": True}}
+    {"type": "array", "items": {"allOf": [{"$ref": f"#/components/schemas/{PAPER.name}"}], "nullable": True}}
 )
 class PapersOrNullField(serializers.ListField):
     """Papers in the order asked, null where there is no such paper."""
 
 
 class BatchResultSerializer(serializers.Serializer):
-    results = PapersOrNullField(child=PaperListSerializer(allow_null=True))
+    results = PapersOrNullField(child=PAPER.serializer()(allow_null=True))
 
 
 class MergeSerializer(serializers.Serializer):

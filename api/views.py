@@ -6,7 +6,7 @@ import re
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import transaction
-from django.db.models import Count, DateField, F, Func, Prefetch, Q, Value
+from django.db.models import Count, DateField, F, Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -37,18 +37,17 @@ from bibliography.models import (
     PaperConcept,
     PaperKeyword,
     ReviewStatus,
-    SourceRecord,
     Venue,
 )
 from bibliography.tagging import papers_tag
 from bibliography.text import whole_number
 
 from . import serializers as s
-from .documents import paper_documents
 from .errors import BadParameter, PreconditionFailed, unknown_parameter
 from .filters import FilterBackend, PaperFilter, within_rank_window
 from .pagination import counted
 from .renderers import EXPORT_RENDERERS
+from .representation import PAPER, PAPER_DETAIL, RANKING_FIELDS, paper_document, paper_documents, selected_fields
 
 
 class MakeDate(Func):
@@ -134,8 +133,11 @@ class CuratedWritesMixin:
 
     def etag_of(self, instance) -> str:
         """The ETag of the whole record, whatever `?fields=` the request has."""
-        serializer_class = s.PaperDetailSerializer if isinstance(instance, Paper) else self.get_serializer_class()
-        return self.etag_for(serializer_class(instance, context=self.get_serializer_context() | {"whole": True}).data)
+        if isinstance(instance, Paper):
+            return self.etag_for(paper_document(instance.pk, self.request))
+        return self.etag_for(
+            self.get_serializer_class()(instance, context=self.get_serializer_context() | {"whole": True}).data
+        )
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -202,24 +204,6 @@ _ORDERINGS = {
 _GROUPS = ["year", "venue", "kind", "item_type", "concept", "keyword", "author", "tag_status"]
 
 
-def paper_list_queryset():
-    return Paper.objects.for_listing()
-
-
-def paper_detail_queryset():
-    return paper_list_queryset().prefetch_related(
-        Prefetch(
-            "tags",
-            queryset=PaperConcept.objects.filter(status=ReviewStatus.SUGGESTED).select_related("concept"),
-            to_attr="suggested_tags",
-        ),
-        Prefetch("citations_made", queryset=Citation.objects.select_related("cited").order_by("id")),
-        Prefetch("citations_received", queryset=Citation.objects.select_related("citing").order_by("id")),
-        Prefetch("keypoints", queryset=KeyPoint.objects.prefetch_related("concepts").order_by("number")),
-        Prefetch("sources", queryset=SourceRecord.objects.order_by("id")),
-    )
-
-
 SEARCH_EXAMPLES = [
     OpenApiParameter("search", str, description='e.g. `diffusion models -image` or `"in-context learning"`'),
     OpenApiParameter(
@@ -283,20 +267,15 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         return EXPORT_FORMATS.get(getattr(self.request.accepted_renderer, "format", None))
 
     def get_serializer_class(self):
-        if self.action == "list":
-            return s.PaperListSerializer
-        if self.action in ("create", "update", "partial_update"):
-            return s.PaperWriteSerializer
-        if self.action == "concepts":
-            return s.PaperTagSerializer
-        if self.action == "batch":
-            return s.BatchSerializer
-        if self.action == "merge":
-            return s.MergeSerializer
-        return s.PaperDetailSerializer
-
-    def get_queryset(self):
-        return self.with_date_key(paper_list_queryset() if self.action == "list" else paper_detail_queryset())
+        return {
+            "list": PAPER.serializer(),
+            "create": s.PaperWriteSerializer,
+            "update": s.PaperWriteSerializer,
+            "partial_update": s.PaperWriteSerializer,
+            "concepts": s.PaperTagSerializer,
+            "batch": s.BatchSerializer,
+            "merge": s.MergeSerializer,
+        }.get(self.action, PAPER_DETAIL.serializer())
 
     def with_date_key(self, queryset):
         if "date" in self.request.query_params.get("ordering", ""):
@@ -305,13 +284,16 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             )
         return queryset
 
-    def whole_json(self) -> bool:
-        """Plain JSON of whole papers, which PostgreSQL builds itself (api/documents.py)."""
-        renderer = getattr(self.request, "accepted_renderer", None)
-        return getattr(renderer, "format", None) == "json" and "fields" not in self.request.query_params
+    def answer(self, body: str) -> HttpResponse | Response:
+        """JSON text as it is; for another renderer (the browsable API), the data it holds."""
+        if getattr(self.request.accepted_renderer, "format", None) == "json":
+            return HttpResponse(body, content_type="application/json")
+        return Response(json.loads(body))
 
     def documents(self, ids, *, detail: bool = False) -> dict[int, str]:
-        return paper_documents(ids, base_url=self.request.build_absolute_uri(reverse("paper-list")), detail=detail)
+        fields = selected_fields(self.request.query_params.get("fields"), detail=detail)
+        base_url = self.request.build_absolute_uri(reverse("paper-list"))
+        return paper_documents(ids, base_url=base_url, detail=detail, fields=fields)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -343,6 +325,9 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         field = _ORDERINGS[name]
         return [f"-{field}" if descending else field, "-id" if descending else "id"]
 
+    def get_queryset(self):
+        return Paper.objects.for_listing() if self.exporting() else Paper.objects.all()
+
     def get_object(self):
         lookup = _lookup(self.kwargs["pk"])
         queryset = self.get_queryset()
@@ -371,14 +356,12 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         try:
             if fmt := self.exporting():
                 return Response(export_document(fmt, [self.get_object()]))
-            if self.whole_json():
-                pk = self.lookup_id()
-                document = self.documents([pk], detail=True).get(pk)
-                if document is None:
-                    raise Http404("no such paper")
-                response = HttpResponse(document, content_type="application/json")
-                return self.conditional(response, self.etag_for(json.loads(document)))
-            return super().retrieve(request, *args, **kwargs)
+            pk = self.lookup_id()
+            document = self.documents([pk], detail=True).get(pk)
+            if document is None:
+                raise Http404("no such paper")
+            whole = document if "fields" not in request.query_params else self.documents_whole(pk)
+            return self.conditional(self.answer(document), self.etag_for(json.loads(whole)))
         except Http404:
             survivor = self.survivor_of(str(kwargs["pk"]))
             if survivor is None:
@@ -386,6 +369,11 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             url = reverse("paper-detail", args=[survivor])
             query = request.META.get("QUERY_STRING")
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    def documents_whole(self, pk: int) -> str:
+        """The whole record, whose ETag serves If-Match whatever `?fields=` showed."""
+        base_url = self.request.build_absolute_uri(reverse("paper-list"))
+        return paper_documents([pk], base_url=base_url, detail=True)[pk]
 
     @staticmethod
     def survivor_of(lookup: str) -> int | None:
@@ -404,27 +392,25 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             return Response(self.facets(self.filter_queryset(Paper.objects.all()), group_by))
         if fmt := self.exporting():
             return self.export_page(fmt)
-        if self.whole_json():
-            return self.document_page()
-        return super().list(request, *args, **kwargs)
+        return self.document_page()
 
-    def document_page(self) -> HttpResponse:
-        """One cursor page as JSON, each paper's document built by PostgreSQL; the page query reads only ids."""
+    def document_page(self) -> HttpResponse | Response:
+        """One cursor page, each paper's JSON built by PostgreSQL; the page query reads only ids."""
         columns = {"id"} | {name.lstrip("-") for name in self.cursor_ordering(self.request)}
         columns -= {"relevance", "date_key"}  # annotations, not columns
         page = self.paginate_queryset(self.filter_queryset(self.with_date_key(Paper.objects.only(*columns))))
         documents = self.documents([paper.pk for paper in page])
-        results = ",".join(_with_ranking(documents[paper.pk], paper) for paper in page if paper.pk in documents)
-        body = (
+        wanted = selected_fields(self.request.query_params.get("fields"), detail=False) or RANKING_FIELDS
+        results = ",".join(_with_ranking(documents[p.pk], p, wanted) for p in page if p.pk in documents)
+        return self.answer(
             f'{{"count":{self.paginator.count},"count_is_estimate":{json.dumps(self.paginator.count_is_estimate)},'
             f'"next":{json.dumps(self.paginator.get_next_link())},'
             f'"previous":{json.dumps(self.paginator.get_previous_link())},"results":[{results}]}}'
         )
-        return HttpResponse(body, content_type="application/json")
 
     def export_page(self, fmt: Format) -> Response:
         """One page of papers in a reference-manager format; the next page is in the Link header."""
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(self.filter_queryset(self.with_date_key(Paper.objects.for_listing())))
         response = Response(export_document(fmt, page))
         links = [(self.paginator.get_next_link(), "next"), (self.paginator.get_previous_link(), "prev")]
         header = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)
@@ -490,14 +476,13 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         wanted = {
             scheme: {value for kind, value in asked if kind == scheme} for scheme in ("id", "doi", "arxiv", "key")
         }
-        papers = paper_list_queryset().filter(
+        papers = Paper.objects.filter(
             Q(pk__in=wanted["id"]) | Q(doi__in=wanted["doi"]) | Q(arxiv_id__in=wanted["arxiv"])
             | Q(citation_key__in=wanted["key"])
-        )  # fmt: skip
+        ).values_list("pk", "doi", "arxiv_id", "citation_key")  # fmt: skip
         named: dict[tuple, int] = {}
-        for paper in papers:
-            named |= {("id", paper.pk): paper.pk, ("doi", paper.doi): paper.pk, ("arxiv", paper.arxiv_id): paper.pk}
-            named[("key", paper.citation_key)] = paper.pk
+        for pk, doi, arxiv, key in papers:
+            named |= {("id", pk): pk, ("doi", doi): pk, ("arxiv", arxiv): pk, ("key", key): pk}
         # merged-away ids and alias keys: the papers they became
         aliases = {
             ("id", old): new
@@ -507,14 +492,10 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             ("key", k): p
             for k, p in CitationKeyAlias.objects.filter(key__in=wanted["key"]).values_list("key", "paper_id")
         }
-        survivors = set(aliases.values()) - {p.pk for p in papers}
-        found = {p.pk: p for p in papers} | {p.pk: p for p in paper_list_queryset().filter(pk__in=survivors)}
-        context = self.get_serializer_context()
-        results = []
-        for reference in asked:
-            pk = named.get(reference) or aliases.get(reference)
-            results.append(s.PaperListSerializer(found[pk], context=context).data if pk in found else None)
-        return Response({"results": results})
+        chosen = [named.get(reference) or aliases.get(reference) for reference in asked]
+        documents = self.documents({pk for pk in chosen if pk})
+        results = ",".join(documents.get(pk, "null") for pk in chosen)
+        return self.answer(f'{{"results":[{results}]}}')
 
     @extend_schema(request=s.PaperTagSerializer, responses={201: s.TagSerializer})
     @action(detail=True, methods=["post"])
@@ -535,7 +516,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             s.TagSerializer(tag, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=s.MergeSerializer, responses={200: s.PaperDetailSerializer})
+    @extend_schema(request=s.MergeSerializer, responses={200: PAPER_DETAIL.serializer()})
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
         """Merge other papers into this one (the admin's merge): `{"others": [12, 13]}`."""
@@ -549,8 +530,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             paper_merge(into=survivor, others=others, by=request.user)
         except MergeError as error:
             raise BadParameter("others", str(error)) from error
-        fresh = paper_detail_queryset().get(pk=survivor.pk)
-        return Response(s.PaperDetailSerializer(fresh, context=self.get_serializer_context()).data)
+        return Response(paper_document(survivor.pk, request))
 
 
 def _lookup(value) -> str:
@@ -561,16 +541,19 @@ def _lookup(value) -> str:
     return lookup
 
 
-def _with_ranking(document: str, paper: Paper) -> str:
-    """A search result's relevance and snippet, added at the end as PaperListSerializer adds them."""
+def _with_ranking(document: str, paper: Paper, wanted) -> str:
+    """A search result's relevance and snippet, added at the end of its JSON."""
     extra = ""
     relevance = getattr(paper, "relevance", None)
-    if relevance is not None:
+    if relevance is not None and "relevance" in wanted:
         extra += f',"relevance":{json.dumps(round(relevance, 6))}'
     snippet = getattr(paper, "snippet", None)
-    if snippet is not None:
+    if snippet is not None and "snippet" in wanted:
         extra += f',"snippet":{json.dumps(snippet, ensure_ascii=False)}'
-    return document[:-1] + extra + "}" if extra else document
+    if not extra:
+        return document
+    body = document.rstrip()[:-1].rstrip()  # without its closing brace
+    return body + (extra[1:] if body.endswith("{") else extra) + "}"
 
 
 # the other resources ----------------------------------------------------------------------------
