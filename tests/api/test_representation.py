@@ -91,7 +91,8 @@ def test_every_field_of_a_paper_with_every_kind_of_related_row():
     ]
     assert untitled["references"] == []  # its citation of `plain` was rejected
     assert [(k["number"], k["text"], k["concepts"]) for k in first["key_points"]] == [
-        (1, "First", []), (2, "Second", ["beta", "alpha"]),
+        (1, "First", []),
+        (2, "Second", ["beta", "alpha"]),
     ]  # fmt: skip  (by name, in the database's byte order: "Beta" before "alpha")
     assert [(p["listed"], p["listed_on"]) for p in first["provenance"]] == [
         ("Mar 20", None), ("Jan 5, 2024", "2024-01-05"), ("", None),
