@@ -4,14 +4,12 @@ import math
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 
-from bibliography.searching import estimated_rows
+from bibliography.searching import EXACT_COUNT_LIMIT, counted
 from bibliography.text import whole_number
 
 from .errors import BadParameter
 
 MAX_PAGE_SIZE = 200
-# Lists say how many records match: exactly up to this many, above it the planner's estimate.
-EXACT_COUNT_LIMIT = 10_000
 
 _INVALID_CURSOR = "invalid cursor: use the `next` or `previous` link of a page"
 _BIGINT = 2**63
@@ -37,18 +35,6 @@ _POSITION_CHECKS = {
     "created_at": datetime.datetime.fromisoformat,
     "updated_at": datetime.datetime.fromisoformat,
 }
-
-
-def counted(queryset) -> tuple[int, bool]:
-    """How many rows the queryset has, and whether that is an estimate: exact up to
-    EXACT_COUNT_LIMIT (a count that stops there), the planner's estimate above it, so that no list
-    counts a million rows. Where the planner guessed low, the count says "at least" that many."""
-    ids = queryset.order_by().values("pk")
-    estimate = int(estimated_rows(ids))
-    if estimate > EXACT_COUNT_LIMIT:
-        return estimate, True
-    exact = ids[: EXACT_COUNT_LIMIT + 1].count()
-    return exact, exact > EXACT_COUNT_LIMIT
 
 
 class CursorPagination(pagination.CursorPagination):

@@ -6,7 +6,7 @@ import re
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import transaction
-from django.db.models import Count, DateField, F, Func, Q, Value
+from django.db.models import DateField, F, Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -20,12 +20,13 @@ from rest_framework.views import APIView
 
 from bibliography import text
 from bibliography.exporting import export_document
+from bibliography.facets import GROUPS
+from bibliography.filtering import PaperFilter
 from bibliography.formats.base import Format
 from bibliography.formats.registry import EXPORT_FORMATS
 from bibliography.merging import MergeError, paper_merge
 from bibliography.models import (
     Author,
-    Authorship,
     Citation,
     CitationKeyAlias,
     Concept,
@@ -35,17 +36,16 @@ from bibliography.models import (
     Paper,
     PaperAlias,
     PaperConcept,
-    PaperKeyword,
     ReviewStatus,
     Venue,
 )
+from bibliography.searching import counted
 from bibliography.tagging import papers_tag
 from bibliography.text import whole_number
 
 from . import serializers as s
 from .errors import BadParameter, PreconditionFailed, unknown_parameter
-from .filters import FilterBackend, PaperFilter, within_rank_window
-from .pagination import counted
+from .filters import FilterBackend
 from .renderers import EXPORT_RENDERERS
 from .representation import PAPER, PAPER_DETAIL, RANKING_FIELDS, paper_document, paper_documents, selected_fields
 
@@ -201,7 +201,6 @@ _ORDERINGS = {
     "updated": "updated_at",
     "relevance": "relevance",
 }
-_GROUPS = ["year", "venue", "kind", "item_type", "concept", "keyword", "author", "tag_status"]
 
 
 SEARCH_EXAMPLES = [
@@ -215,8 +214,8 @@ SEARCH_EXAMPLES = [
     OpenApiParameter(
         "group_by",
         str,
-        enum=_GROUPS,
-        description=f"Counts per key for the filtered papers: {', '.join(_GROUPS)}. JSON only (not with format).",
+        enum=GROUPS,
+        description=f"Counts per key for the filtered papers: {', '.join(GROUPS)}. JSON only (not with format).",
     ),
     OpenApiParameter("fields", str, description="Comma-separated fields to return, e.g. `id,title,year`."),
     OpenApiParameter("page_size", int, description="1 to 200, default 50."),
@@ -297,14 +296,12 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        params = self.request.query_params
-        search = params.get("search", "").strip()
-        if self.action != "list" or not search or params.get("group_by"):
+        if self.action != "list" or self.request.query_params.get("group_by") or queryset._search is None:
             return queryset
         if self.cursor_ordering(self.request)[0].lstrip("-") == "relevance":
             self.counted_total = counted(queryset)  # every match, not only the ranked ones
-            queryset = within_rank_window(queryset, search)
-        return queryset
+            return queryset.ranked()
+        return queryset.with_relevance()
 
     def cursor_ordering(self, request) -> list[str]:
         raw = request.query_params.get("ordering")
@@ -389,7 +386,11 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         if group_by:
             if self.exporting():
                 raise BadParameter("group_by", "group_by gives counts, as JSON: leave out format")
-            return Response(self.facets(self.filter_queryset(Paper.objects.all()), group_by))
+            if group_by not in GROUPS:
+                raise BadParameter("group_by", f"group_by must be one of {', '.join(GROUPS)}")
+            return Response(
+                {"group_by": group_by, "groups": self.filter_queryset(Paper.objects.all()).counts_by(group_by)}
+            )
         if fmt := self.exporting():
             return self.export_page(fmt)
         return self.document_page()
@@ -398,7 +399,8 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         """One cursor page, each paper's JSON built by PostgreSQL; the page query reads only ids."""
         columns = {"id"} | {name.lstrip("-") for name in self.cursor_ordering(self.request)}
         columns -= {"relevance", "date_key"}  # annotations, not columns
-        page = self.paginate_queryset(self.filter_queryset(self.with_date_key(Paper.objects.only(*columns))))
+        papers = self.with_date_key(self.filter_queryset(Paper.objects.all()))
+        page = self.paginate_queryset(papers.only(*columns))
         documents = self.documents([paper.pk for paper in page])
         wanted = selected_fields(self.request.query_params.get("fields"), detail=False) or RANKING_FIELDS
         results = ",".join(_with_ranking(documents[p.pk], p, wanted) for p in page if p.pk in documents)
@@ -410,60 +412,13 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
 
     def export_page(self, fmt: Format) -> Response:
         """One page of papers in a reference-manager format; the next page is in the Link header."""
-        page = self.paginate_queryset(self.filter_queryset(self.with_date_key(Paper.objects.for_listing())))
+        page = self.paginate_queryset(self.with_date_key(self.filter_queryset(Paper.objects.all())).for_listing())
         response = Response(export_document(fmt, page))
         links = [(self.paginator.get_next_link(), "next"), (self.paginator.get_previous_link(), "prev")]
         header = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)
         if header:
             response["Link"] = header
         return response
-
-    def facets(self, papers, key: str) -> dict:
-        """Counts per key for the filtered papers, complete (every key, not the top N)."""
-        if key not in _GROUPS:
-            raise BadParameter("group_by", f"group_by must be one of {', '.join(_GROUPS)}")
-        ids = papers.order_by().values("id")
-        rows, key_field, name_field, count, ordering = {
-            "year": (papers.order_by(), "year", None, Count("id"), ["-year"]),
-            "kind": (papers.order_by(), "kind", None, Count("id"), ["kind"]),
-            "item_type": (papers.order_by(), "item_type", None, Count("id"), ["-count", "item_type"]),
-            "keyword": (
-                PaperKeyword.objects.filter(paper__in=ids),  # paperkeyword_keyword_idx
-                "keyword__name",
-                None,
-                Count("paper_id"),
-                ["-count", "keyword__name"],
-            ),
-            "venue": (papers.order_by(), "venue_id", "venue__name", Count("id"), ["-count", "venue_id"]),
-            "concept": (
-                PaperConcept.objects.filter(paper__in=ids, status=ReviewStatus.ACCEPTED),
-                "concept__slug",
-                "concept__name",
-                Count("paper_id"),
-                ["-count", "concept__slug"],
-            ),
-            "author": (
-                Authorship.objects.filter(paper__in=ids),
-                "author_id",
-                "author__name",
-                Count("paper_id"),
-                ["-count", "author__name"],
-            ),
-            "tag_status": (
-                PaperConcept.objects.filter(paper__in=ids),
-                "status",
-                None,
-                Count("paper_id", distinct=True),
-                ["status"],
-            ),
-        }[key]
-        fields = [key_field, name_field] if name_field else [key_field]
-        grouped = rows.values(*fields).annotate(count=count).order_by(*ordering)
-        groups = [
-            {"key": row[key_field], **({"name": row[name_field]} if name_field else {}), "count": row["count"]}
-            for row in grouped
-        ]
-        return {"group_by": key, "groups": groups}
 
     @extend_schema(request=s.BatchSerializer, responses={200: s.BatchResultSerializer}, filters=False)
     @action(detail=False, methods=["post"], filter_backends=[])

@@ -1,9 +1,15 @@
-"""Which matches of a full-text search get ranked.
+"""Searching papers: one rule for the API, the admin and the export command.
+
+A search finds papers by their words (title and abstract, web-search syntax: `"a phrase"`,
+`-excluded`, `or`; the last word also as a prefix, as one types: `tinystor` finds TinyStories), by
+an exact title, by an identifier pasted in any form (`https://doi.org/10.…`, `arXiv:2305.07759v2`,
+a citation key), and by an author's name. Ranked, an exact title or identifier comes first, then
+title words weigh above abstract words, and a match of an author's name counts as a title word.
 
 Ranking (`ts_rank`) reads the full-text vector of every match, and for a word most papers contain
 that is the whole table: seconds at a million papers. A ranked search therefore ranks the newest
-RANK_WINDOW matches only (every match when there are fewer), plus any paper titled exactly as
-searched. Finding those newest matches cheaply depends on how common the words are:
+RANK_WINDOW matches only (every match when there are fewer), plus any paper titled or identified
+exactly as searched. Finding those newest matches cheaply depends on how common the words are:
 
 - common words (a large share of the papers match): read papers newest first and keep the matches;
   a couple of thousand rows in, the window is full;
@@ -14,25 +20,119 @@ searched. Finding those newest matches cheaply depends on how common the words a
 """
 
 import json
+import re
 
-from django.db.models import F, Max, QuerySet
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import Case, F, FloatField, Max, Q, QuerySet, Value, When
+from django.db.models.functions import Replace
 
-from bibliography import text
+from bibliography import identifiers, text
 
 RANK_WINDOW = 2000
 # Above this share of papers matching, walking newest first fills the window fastest.
 COMMON_SHARE = 0.15
+# Papers of authors matched by name, written into the query as a list up to this many (the indexes
+# then combine it with the others); beyond it, as a subquery.
+AUTHOR_PAPERS_LISTED = 5000
+EXACT_BONUS = 10.0
+AUTHOR_BONUS = 0.1
+
+_LAST_WORD = re.compile(r"(?:^|\s)([^\W_]{3,})\s*$")
+_NO_PREFIX_AFTER = re.compile(r"(-|\bor)$", re.IGNORECASE)  # `-word` excludes it; `a or b` is either
 
 
-def rank_window(matches: QuerySet, search: str) -> list[int]:
-    """Ids of the newest RANK_WINDOW of these matches (all when fewer), and of those titled exactly `search`."""
+class Search:
+    """What a search text asks for, read once."""
+
+    def __init__(self, terms: str):
+        from bibliography.models import NAME_SEARCH_CONFIG, SEARCH_CONFIG  # noqa: PLC0415 — models use this module
+
+        self.terms = terms.strip()
+        words = SearchQuery(self.terms, search_type="websearch", config=SEARCH_CONFIG)
+        last = _LAST_WORD.search(self.terms)
+        rest = self.terms[: last.start(1)].rstrip() if last else ""
+        if last and last.group(1).lower() != "or" and not _NO_PREFIX_AFTER.search(rest) and rest.count('"') % 2 == 0:
+            prefix = SearchQuery(f"{last.group(1)}:*", search_type="raw", config=SEARCH_CONFIG)
+            words = SearchQuery(rest, search_type="websearch", config=SEARCH_CONFIG) & prefix if rest else prefix
+        self.words = words
+        self.names = SearchQuery(self.terms, search_type="websearch", config=NAME_SEARCH_CONFIG)
+        self.title_key = text.title_key(self.terms)
+
+    def exact(self) -> Q:
+        """Papers titled or identified exactly as searched."""
+        exact = Q(title_key=self.title_key) if self.title_key else Q(pk__in=[])  # paper_title_key_idx
+        for field, read in (("doi", identifiers.doi), ("arxiv_id", identifiers.arxiv_id)):
+            try:
+                if value := read(self.terms):
+                    exact |= Q(**{field: value})  # unique
+            except identifiers.NotAnIdentifier:
+                pass
+        if self.terms and " " not in self.terms:
+            exact |= Q(citation_key=self.terms)  # unique
+        return exact
+
+    def by_author(self) -> Q:
+        from bibliography.models import Authorship  # noqa: PLC0415
+
+        authorships = Authorship.objects.filter(author__search_vector=self.names)  # author_search_vector_idx
+        listed = list(authorships.values_list("paper_id", flat=True)[: AUTHOR_PAPERS_LISTED + 1])
+        if len(listed) <= AUTHOR_PAPERS_LISTED:
+            return Q(id__in=listed) if listed else Q(pk__in=[])
+        return Q(id__in=authorships.values("paper_id"))
+
+    def matches(self) -> Q:
+        return Q(search_vector=self.words) | self.exact() | self._author_q  # paper_search_vector_idx
+
+    def relevance(self):
+        exact = Case(When(self.exact(), then=Value(EXACT_BONUS)), default=Value(0.0), output_field=FloatField())
+        by_author = Case(When(self._author_q, then=Value(AUTHOR_BONUS)), default=Value(0.0), output_field=FloatField())
+        return (
+            SearchRank(F("search_vector"), self.words, weights=[0.1, 0.2, 0.4, 1.0], normalization=1)
+            + exact
+            + by_author
+        )
+
+    def snippet(self) -> SearchHeadline:
+        from bibliography.models import SEARCH_CONFIG  # noqa: PLC0415
+
+        return SearchHeadline(
+            _html_escaped("abstract"),
+            self.words,
+            config=SEARCH_CONFIG,
+            start_sel="<mark>",
+            stop_sel="</mark>",
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+        )
+
+    @property
+    def _author_q(self) -> Q:
+        if not hasattr(self, "_authors"):
+            self._authors = self.by_author()
+        return self._authors
+
+
+def _html_escaped(field: str):
+    """The text with &, < and > as entities, so that a snippet's only markup is its own <mark>.
+
+    ts_headline keeps an entity whole (the parser reads it as one token), so a fragment never cuts one.
+    """
+    escaped = F(field)
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        escaped = Replace(escaped, Value(char), Value(entity))
+    return escaped
+
+
+def rank_window(matches: QuerySet, search: Search) -> list[int]:
+    """Ids of the newest RANK_WINDOW of these matches (all when fewer), and of those found exactly."""
     window = RANK_WINDOW
-    titled = list(matches.filter(title_key=text.title_key(search)).values_list("id", flat=True)[:10])
+    exact = list(matches.filter(search.exact()).values_list("id", flat=True)[:10])
     newest_id = matches.model.objects.aggregate(newest=Max("id"))["newest"] or 0
     estimate = estimated_rows(matches)
     if estimate >= COMMON_SHARE * newest_id:
         ids = list(matches.order_by("-id").values_list("id", flat=True)[:window])  # pkey, read backwards
-        return ids + titled
+        return ids + exact
     span = 2 * window * newest_id / max(estimate, 1)
     while True:
         lowest = newest_id - span
@@ -41,8 +141,24 @@ def rank_window(matches: QuerySet, search: str) -> list[int]:
         in_slice = matches.filter(id__gt=lowest).annotate(newest=F("id") + 0).order_by("-newest")
         ids = list(in_slice.values_list("id", flat=True)[:window])
         if len(ids) >= window or lowest <= 0:
-            return ids + titled
+            return ids + exact
         span *= 4
+
+
+# Lists say how many records match: exactly up to this many, above it the planner's estimate.
+EXACT_COUNT_LIMIT = 10_000
+
+
+def counted(queryset) -> tuple[int, bool]:
+    """How many rows the queryset has, and whether that is an estimate: exact up to
+    EXACT_COUNT_LIMIT (a count that stops there), the planner's estimate above it, so that no list
+    counts a million rows. Where the planner guessed low, the count says "at least" that many."""
+    ids = queryset.order_by().values("pk")
+    estimate = int(estimated_rows(ids))
+    if estimate > EXACT_COUNT_LIMIT:
+        return estimate, True
+    exact = ids[: EXACT_COUNT_LIMIT + 1].count()
+    return exact, exact > EXACT_COUNT_LIMIT
 
 
 def estimated_rows(queryset: QuerySet) -> float:

@@ -320,12 +320,12 @@ def test_groups_curator_edits_and_viewer_reads():
 
 
 def test_large_changelists_show_an_estimate_instead_of_counting(client, curator, monkeypatch):
-    from bibliography.admin import pagination
+    from bibliography import searching
 
     Paper.objects.bulk_create([Paper(title=f"Bulk {i}", title_key=f"bulk {i}") for i in range(60)])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE bibliography_paper")
-    monkeypatch.setattr(pagination, "EXACT_BELOW", 10)
+    monkeypatch.setattr(searching, "EXACT_COUNT_LIMIT", 10)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(CHANGELIST)
     assert response.context["cl"].result_count >= 10

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,12 +11,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from bibliography import dates, identifiers, text
+from bibliography import dates, identifiers, searching, text
 from bibliography.citation_keys import keys_assign
 from bibliography.merging import MergeError, paper_merge, paper_merge_preview
 from bibliography.models import (
-    NAME_SEARCH_CONFIG,
-    SEARCH_CONFIG,
     Authorship,
     Citation,
     Concept,
@@ -34,18 +32,21 @@ from .filters import ConceptFilter, KeywordFilter, SourceFileFilter, TagStatusFi
 from .pagination import EstimatedCountPaginator
 
 
-def paper_search(queryset, term: str, *, prefix: bool = False):
-    """Full-text search over titles, abstracts and author names; `prefix` for as-you-type lookups."""
-    term = term.strip()
-    if not term:
+def papers_as_typed(queryset, term: str):
+    """Papers whose title starts so, or has a word like the one being typed: for autocomplete fields."""
+    key = text.title_key(term)
+    if not key:
         return queryset
-    if prefix:
-        key = text.title_key(term)
-        return queryset.filter(Q(title_key__startswith=key) | Q(title_key__trigram_word_similar=key))
-    papers = SearchQuery(term, search_type="websearch", config=SEARCH_CONFIG)
-    names = SearchQuery(term, search_type="websearch", config=NAME_SEARCH_CONFIG)
-    by_author = Authorship.objects.filter(author__search_vector=names).values("paper_id")
-    return queryset.filter(Q(search_vector=papers) | Q(id__in=by_author))
+    return queryset.filter(Q(title_key__startswith=key) | Q(title_key__trigram_word_similar=key))
+
+
+class RankedChangeList(ChangeList):
+    """A searched list is ordered by relevance unless a column is chosen."""
+
+    def get_ordering(self, request, queryset):
+        if "relevance" in queryset.query.annotations and ORDER_VAR not in self.params:
+            return ["-relevance", "-pk"]
+        return super().get_ordering(request, queryset)
 
 
 class AuthorshipForm(forms.ModelForm):
@@ -243,8 +244,11 @@ class PaperAdmin(SimpleHistoryAdmin):
         SourceFileFilter,
     ]
     list_select_related = ["venue"]
-    search_fields = ["title"]  # shows the search box; paper_search does the searching
-    search_help_text = 'Full-text search of titles, abstracts and authors: words, "a phrase", -excluded, or'
+    search_fields = ["title"]  # shows the search box; get_search_results does the searching
+    search_help_text = (
+        'Titles, abstracts, authors and identifiers (a DOI or arXiv id as pasted): words, "a phrase", -excluded, or; '
+        "the last word as a prefix"
+    )
     form = PaperForm
     readonly_fields = ["year", "published_on", "cited_by_count", "created_at", "updated_at"]
     autocomplete_fields = ["venue"]
@@ -294,8 +298,24 @@ class PaperAdmin(SimpleHistoryAdmin):
         return paper.plain_title
 
     def get_search_results(self, request, queryset, search_term):
-        as_you_type = request.path.endswith("/autocomplete/")
-        return paper_search(queryset, search_term, prefix=as_you_type), False
+        if request.path.endswith("/autocomplete/"):
+            return papers_as_typed(queryset, search_term), False
+        found = queryset.search(search_term)  # the API's search (bibliography/searching.py)
+        if found._search is None:
+            return found, False
+        matching, _ = searching.counted(found)
+        if matching <= searching.RANK_WINDOW:
+            return found.ranked(), False
+        self.message_user(
+            request,
+            f"About {matching:,} papers match, listed newest first; a search with at most {searching.RANK_WINDOW:,} "
+            "matches lists them by relevance.",
+            messages.INFO,
+        )
+        return found, False
+
+    def get_changelist(self, request, **kwargs):
+        return RankedChangeList
 
     def get_urls(self):
         return [

@@ -3,7 +3,7 @@ alternatives and negation in a filter, identifiers and parts of names as filters
 
 import pytest
 
-from api import pagination
+from bibliography import searching
 from bibliography.models import CitationKeyAlias, PaperConcept
 from tests.factories import make_author, make_authorship, make_concept, make_paper
 
@@ -77,8 +77,6 @@ def test_every_list_says_how_many_records_match(anon, library):
 
 
 def test_a_ranked_search_counts_every_match_not_only_those_it_ranks(anon, monkeypatch):
-    from bibliography import searching
-
     for n in range(5):
         make_paper(title=f"Scaling laws {n}", abstract="We study scaling.")
     monkeypatch.setattr(searching, "RANK_WINDOW", 2)
@@ -89,7 +87,7 @@ def test_a_ranked_search_counts_every_match_not_only_those_it_ranks(anon, monkey
 def test_above_the_exact_limit_a_count_is_the_planners_estimate_and_says_so(anon, monkeypatch):
     for n in range(4):
         make_paper(title=f"Paper {n}")
-    monkeypatch.setattr(pagination, "EXACT_COUNT_LIMIT", 2)
+    monkeypatch.setattr(searching, "EXACT_COUNT_LIMIT", 2)
     body = anon.get("/api/papers/").json()
     assert body["count_is_estimate"] is True and body["count"] >= 3
 

@@ -5,9 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 from tqdm import tqdm
 
-from api.errors import BadParameter
-from api.filters import PaperFilter
 from bibliography.exporting import export_chunks
+from bibliography.filtering import BadParameter, PaperFilter
 from bibliography.formats.registry import EXPORT_FORMATS
 from bibliography.models import Paper
 
@@ -48,8 +47,7 @@ class Command(BaseCommand):
                 raise CommandError(problems)
             papers = filterset.qs
         except BadParameter as error:
-            name = str(error.detail["parameter"]).replace("_", "-")
-            raise CommandError(f"--{name}: {error.detail['detail']}") from None
+            raise CommandError(f"--{error.parameter.replace('_', '-')}: {error.message}") from None
         fmt = EXPORT_FORMATS[format]
         if output == "-":
             for piece in export_chunks(papers, fmt):

@@ -1,0 +1,107 @@
+"""One search for papers (bibliography/searching.py): the API, the admin and the export command find
+the same papers, by words, word prefixes, exact titles, identifiers as pasted and authors' names."""
+
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from bibliography import searching
+from bibliography.models import Paper
+from tests.factories import make_author, make_authorship, make_paper
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/bibliography/paper/"
+
+
+@pytest.fixture
+def library():
+    stories = make_paper(
+        title="TinyStories: How Small Can Language Models Be and Still Speak Coherent English?",
+        abstract="Language models struggle to produce coherent text at small sizes.",
+        doi="10.48550/arxiv.2305.07759",
+        arxiv_id="2305.07759",
+        citation_key="eldan2023tinystories",
+    )
+    make_authorship(stories, make_author("Ronen Eldan"))
+    scaling = make_paper(title="Scaling Laws for Neural Language Models", abstract="Loss scales as a power law.")
+    make_authorship(scaling, make_author("Jared Kaplan"))
+    other = make_paper(title="Storage systems for stories", abstract="Disks and the stories they hold.")
+    return {"stories": stories, "scaling": scaling, "other": other}
+
+
+def api_ids(search: str, **params) -> list[int]:
+    body = APIClient().get("/api/papers/", {"search": search, **params}).json()
+    return [paper["id"] for paper in body["results"]]
+
+
+def admin_ids(client, search: str) -> list[int]:
+    user = User.objects.create_user(f"cur{User.objects.count()}", password="unused", is_staff=True)
+    user.groups.add(Group.objects.get(name="curator"))
+    client.force_login(user)
+    return [paper.pk for paper in client.get(CHANGELIST, {"q": search}).context["cl"].result_list]
+
+
+def exported_keys(search: str) -> set[str]:
+    out = io.StringIO()
+    call_command("export_bibliography", "--format", "csljson", "--output", "-", "--search", search, stdout=out)
+    return {item["id"] for item in json.loads(out.getvalue())}
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "https://doi.org/10.48550/arXiv.2305.07759",
+        "10.48550/ARXIV.2305.07759",
+        "doi:10.48550/arxiv.2305.07759",
+        "arXiv:2305.07759v2",
+        "https://arxiv.org/abs/2305.07759v1",
+        "2305.07759",
+        "eldan2023tinystories",
+    ],
+)
+def test_an_identifier_as_pasted_finds_its_paper_first(library, client, pasted):
+    stories = library["stories"].pk
+    assert api_ids(pasted)[:1] == [stories]
+    assert admin_ids(client, pasted)[:1] == [stories]
+
+
+def test_the_last_word_is_also_a_prefix_as_one_types(library, client):
+    assert api_ids("tinystor") == [library["stories"].pk]
+    assert admin_ids(client, "tinystor") == [library["stories"].pk]
+    assert set(api_ids("language mod")) == {library["stories"].pk, library["scaling"].pk}
+    # an excluded word, or one after "or", is a word, not a prefix
+    assert set(api_ids("language -scal")) == {library["stories"].pk, library["scaling"].pk}
+    assert api_ids("language -scaling") == [library["stories"].pk]
+    assert api_ids("kaplan or tinystor") == [library["scaling"].pk]  # by its author; no word "tinystor"
+
+
+def test_authors_are_searched_by_name_and_by_part(library, client):
+    assert api_ids("Kaplan") == [library["scaling"].pk]
+    assert admin_ids(client, "Jared Kaplan") == [library["scaling"].pk]
+    assert api_ids("eldan") == [library["stories"].pk]
+
+
+def test_the_api_the_admin_and_the_export_find_the_same_papers(library, client):
+    for search in ("stories", "language models", "Kaplan", "tinystor", '"power law"', "2305.07759"):
+        found = set(api_ids(search, page_size=200))
+        assert found == set(admin_ids(client, search)), search
+        assert found, search
+        assert exported_keys(search) == {paper.export_key for paper in Paper.objects.filter(pk__in=found)}, search
+
+
+def test_a_searched_admin_list_is_ranked_by_relevance(library, client):
+    # the exact title first, then titles with the words, then the abstract that has them
+    ranked = admin_ids(client, "Scaling Laws for Neural Language Models")
+    assert ranked[0] == library["scaling"].pk
+    assert admin_ids(client, "stories")[0] in {library["other"].pk, library["stories"].pk}
+
+
+def test_an_admin_search_with_more_matches_than_are_ranked_lists_them_all_newest_first(library, client, monkeypatch):
+    monkeypatch.setattr(searching, "RANK_WINDOW", 1)
+    found = admin_ids(client, "language")
+    assert found == sorted(found, reverse=True) and len(found) == 2
