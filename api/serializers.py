@@ -438,22 +438,10 @@ class PaperReferenceField(serializers.Field):
         return value
 
     def to_internal_value(self, data):
-        if isinstance(data, int) and not isinstance(data, bool) and 1 <= data < 2**63:
-            return ("id", data)
-        if isinstance(data, str):
-            scheme, _, rest = data.strip().partition(":")
-            try:
-                if scheme.lower() == "doi" and (doi := identifiers.doi(rest)):
-                    return ("doi", doi)
-                if scheme.lower() == "arxiv" and (arxiv := identifiers.arxiv_id(rest)):
-                    return ("arxiv", arxiv)
-            except identifiers.NotAnIdentifier as error:
-                raise serializers.ValidationError(str(error)) from error
-            if scheme.lower() == "key" and rest:
-                return ("key", rest)
-            if number := text.whole_number(data):
-                return ("id", number)
-        raise serializers.ValidationError(f"{str(data)[:80]!r} is not a paper id, doi:…, arxiv:… or key:…")
+        try:
+            return identifiers.paper_reference(data)
+        except identifiers.NotAnIdentifier as error:
+            raise serializers.ValidationError(str(error)) from error
 
 
 class BatchSerializer(serializers.Serializer):

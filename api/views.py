@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import re
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import transaction
@@ -18,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bibliography import text
+from bibliography import identifiers, text
 from bibliography.exporting import export_document
 from bibliography.facets import GROUPS
 from bibliography.filtering import PaperFilter
@@ -28,20 +27,17 @@ from bibliography.merging import MergeError, paper_merge
 from bibliography.models import (
     Author,
     Citation,
-    CitationKeyAlias,
     Concept,
     ImportFormat,
     ImportRun,
     KeyPoint,
     Paper,
-    PaperAlias,
     PaperConcept,
     ReviewStatus,
     Venue,
 )
 from bibliography.searching import counted
 from bibliography.tagging import papers_tag
-from bibliography.text import whole_number
 
 from . import serializers as s
 from .errors import BadParameter, PreconditionFailed, unknown_parameter
@@ -326,60 +322,44 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         return Paper.objects.for_listing() if self.exporting() else Paper.objects.all()
 
     def get_object(self):
-        lookup = _lookup(self.kwargs["pk"])
-        queryset = self.get_queryset()
-        if lookup.startswith("doi:"):
-            return get_object_or_404(queryset, doi=lookup[4:].lower())
-        if lookup.startswith("arxiv:"):
-            return get_object_or_404(queryset, arxiv_id=re.sub(r"v\d+$", "", lookup[6:]))
-        if lookup.startswith("key:"):
-            return get_object_or_404(queryset, citation_key=lookup[4:])
-        obj = queryset.filter(pk=lookup).first()
-        if obj is None:
+        paper = self.get_queryset().filter(pk=self.named(follow=False)).first()
+        if paper is None:
             raise Http404("no such paper")
-        self.check_object_permissions(self.request, obj)
-        return obj
+        self.check_object_permissions(self.request, paper)
+        return paper
 
-    def lookup_id(self) -> int:
-        """The id the URL names, looking up a DOI or arXiv id only when one is given."""
-        lookup = _lookup(self.kwargs["pk"])
-        if lookup.isdigit():
-            if int(lookup) >= 2**63:
-                raise Http404("no such paper")
-            return int(lookup)
-        return self.get_object().pk
+    def named(self, *, follow: bool) -> int:
+        """The id of the paper the URL names (an id, doi:…, arxiv:… or key:…); with `follow`, the paper a
+        merged-away id or an old key became."""
+        try:
+            reference = identifiers.paper_reference(_lookup(self.kwargs["pk"]))
+        except identifiers.NotAnIdentifier:
+            raise Http404("no such paper") from None
+        if reference[0] == "id" and not follow:
+            return reference[1]
+        pk = Paper.objects.named([reference], follow=follow)[0]
+        if pk is None:
+            raise Http404("no such paper")
+        return pk
 
     def retrieve(self, request, *args, **kwargs):
         try:
             if fmt := self.exporting():
                 return Response(export_document(fmt, [self.get_object()]))
-            pk = self.lookup_id()
-            document = self.documents([pk], detail=True).get(pk)
-            if document is None:
-                raise Http404("no such paper")
-            whole = document if "fields" not in request.query_params else self.documents_whole(pk)
-            return self.conditional(self.answer(document), self.etag_for(json.loads(whole)))
-        except Http404:
-            survivor = self.survivor_of(str(kwargs["pk"]))
-            if survivor is None:
-                raise
-            url = reverse("paper-detail", args=[survivor])
+            pk = self.named(follow=False)
+            document = self.documents([pk], detail=True)[pk]
+        except (Http404, KeyError):
+            moved_to = self.named(follow=True)  # 404 if the name never named a paper
+            url = reverse("paper-detail", args=[moved_to])
             query = request.META.get("QUERY_STRING")
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+        whole = document if "fields" not in request.query_params else self.documents_whole(pk)
+        return self.conditional(self.answer(document), self.etag_for(json.loads(whole)))
 
     def documents_whole(self, pk: int) -> str:
         """The whole record, whose ETag serves If-Match whatever `?fields=` showed."""
         base_url = self.request.build_absolute_uri(reverse("paper-list"))
         return paper_documents([pk], base_url=base_url, detail=True)[pk]
-
-    @staticmethod
-    def survivor_of(lookup: str) -> int | None:
-        """The paper a merged-away id, or an alias key, now names."""
-        if lookup.startswith("key:"):
-            return CitationKeyAlias.objects.filter(key=lookup[4:]).values_list("paper_id", flat=True).first()
-        if old_id := whole_number(lookup):
-            return PaperAlias.objects.filter(old_id=old_id).values_list("paper_id", flat=True).first()
-        return None
 
     def list(self, request, *args, **kwargs):
         group_by = request.query_params.get("group_by")
@@ -427,30 +407,9 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         id or an alias key gives the paper it became, and null stands for no such paper."""
         body = s.BatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        asked = body.validated_data["ids"]
-        wanted = {
-            scheme: {value for kind, value in asked if kind == scheme} for scheme in ("id", "doi", "arxiv", "key")
-        }
-        papers = Paper.objects.filter(
-            Q(pk__in=wanted["id"]) | Q(doi__in=wanted["doi"]) | Q(arxiv_id__in=wanted["arxiv"])
-            | Q(citation_key__in=wanted["key"])
-        ).values_list("pk", "doi", "arxiv_id", "citation_key")  # fmt: skip
-        named: dict[tuple, int] = {}
-        for pk, doi, arxiv, key in papers:
-            named |= {("id", pk): pk, ("doi", doi): pk, ("arxiv", arxiv): pk, ("key", key): pk}
-        # merged-away ids and alias keys: the papers they became
-        aliases = {
-            ("id", old): new
-            for old, new in PaperAlias.objects.filter(old_id__in=wanted["id"]).values_list("old_id", "paper_id")
-        }
-        aliases |= {
-            ("key", k): p
-            for k, p in CitationKeyAlias.objects.filter(key__in=wanted["key"]).values_list("key", "paper_id")
-        }
-        chosen = [named.get(reference) or aliases.get(reference) for reference in asked]
+        chosen = Paper.objects.named(body.validated_data["ids"])
         documents = self.documents({pk for pk in chosen if pk})
-        results = ",".join(documents.get(pk, "null") for pk in chosen)
-        return self.answer(f'{{"results":[{results}]}}')
+        return self.answer(f'{{"results":[{",".join(documents.get(pk, "null") for pk in chosen)}]}}')
 
     @extend_schema(request=s.PaperTagSerializer, responses={201: s.TagSerializer})
     @action(detail=True, methods=["post"])

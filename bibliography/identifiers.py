@@ -35,3 +35,21 @@ def arxiv_id(value: str | None) -> str | None:
     if not re.match(ARXIV_ID_PATTERN, ident):
         raise NotAnIdentifier(f"{value.strip()[:80]!r} is not an arXiv id: one looks like 2401.01234 or hep-th/9901001")
     return ident
+
+
+def paper_reference(value) -> tuple[str, object]:
+    """A paper as scripts name it: its id (12), `doi:…`, `arxiv:…` (any version) or `key:<citation key>`,
+    read as ("id", 12), ("doi", "10.…"), ("arxiv", "2401.01234") or ("key", "…")."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value < 2**63:
+        return ("id", value)
+    if isinstance(value, str):
+        scheme, _, rest = value.strip().partition(":")
+        if scheme.lower() == "doi" and (found := doi(rest)):
+            return ("doi", found)
+        if scheme.lower() == "arxiv" and (found := arxiv_id(rest)):
+            return ("arxiv", found)
+        if scheme.lower() == "key" and rest:
+            return ("key", rest)
+        if re.fullmatch(r"[0-9]{1,19}", value) and 1 <= int(value) < 2**63:
+            return ("id", int(value))
+    raise NotAnIdentifier(f"{str(value)[:80]!r} is not a paper id, doi:…, arxiv:… or key:…")

@@ -201,6 +201,9 @@ class Venue(models.Model):
         return richtext.plain(self.name)
 
 
+SCHEMES = ("id", "doi", "arxiv", "key")  # how a paper is named: identifiers.paper_reference
+
+
 class PaperQuerySet(models.QuerySet):
     def needing_review(self):
         return self.filter(needs_review=True)
@@ -278,6 +281,23 @@ class PaperQuerySet(models.QuerySet):
             concept_ids = Concept.objects.descendants_of(list(concept_ids)).values("id")
         tags = PaperConcept.objects.filter(concept__in=concept_ids, status__in=statuses)  # paperconcept_concept_idx
         return self.filter(id__in=tags.values("paper_id"))
+
+    def named(self, references, *, follow: bool = True) -> list[int | None]:
+        """The id of the paper each (scheme, value) reference names (identifiers.paper_reference), None
+        for none; with `follow`, a merged-away id or an old citation key names the paper it became."""
+        wanted = {scheme: [value for kind, value in references if kind == scheme] for scheme in SCHEMES}
+        rows = self.filter(
+            Q(pk__in=wanted["id"]) | Q(doi__in=wanted["doi"]) | Q(arxiv_id__in=wanted["arxiv"])
+            | Q(citation_key__in=wanted["key"])
+        ).values_list("pk", "doi", "arxiv_id", "citation_key")  # fmt: skip
+        found = {}
+        for pk, doi, arxiv, key in rows:
+            found |= {("id", pk): pk, ("doi", doi): pk, ("arxiv", arxiv): pk, ("key", key): pk}
+        if follow:
+            old_ids = PaperAlias.objects.filter(old_id__in=wanted["id"]).values_list("old_id", "paper_id")
+            old_keys = CitationKeyAlias.objects.filter(key__in=wanted["key"]).values_list("key", "paper_id")
+            found = {("id", old): pk for old, pk in old_ids} | {("key", old): pk for old, pk in old_keys} | found
+        return [found.get(reference) for reference in references]
 
     def with_authors(self):
         return self.prefetch_related(
