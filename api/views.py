@@ -5,8 +5,7 @@ import json
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import transaction
-from django.db.models import DateField, F, Func, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, Value
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -36,20 +35,14 @@ from bibliography.models import (
     ReviewStatus,
     Venue,
 )
-from bibliography.searching import counted
 from bibliography.tagging import papers_tag
 
 from . import serializers as s
 from .errors import BadParameter, PreconditionFailed, unknown_parameter
 from .filters import FilterBackend
+from .ordering import ORDERINGS, PaperOrdering, ordering_of
 from .renderers import EXPORT_RENDERERS
 from .representation import PAPER, PAPER_DETAIL, RANKING_FIELDS, paper_document, paper_documents, selected_fields
-
-
-class MakeDate(Func):
-    function = "make_date"
-    output_field = DateField()
-
 
 COMMON_PARAMETERS = {"cursor", "page_size", "fields", "format"}
 
@@ -189,23 +182,13 @@ class CuratedWritesMixin:
 
 # papers -------------------------------------------------------------------------------------------
 
-_ORDERINGS = {
-    "date": "date_key",
-    "title": "title_key",
-    "cited_by_count": "cited_by_count",
-    "created": "created_at",
-    "updated": "updated_at",
-    "relevance": "relevance",
-}
-
-
 SEARCH_EXAMPLES = [
     OpenApiParameter("search", str, description='e.g. `diffusion models -image` or `"in-context learning"`'),
     OpenApiParameter(
         "ordering",
         str,
-        description=f"One of {', '.join(_ORDERINGS)}; `-` for descending (or `name:desc`, as OpenAlex's sort).",
-        pattern=f"^-?({'|'.join(_ORDERINGS)})(:(asc|desc))?$",
+        description=f"One of {', '.join(ORDERINGS)}; `-` for descending (or `name:desc`, as OpenAlex's sort).",
+        pattern=f"^-?({'|'.join(ORDERINGS)})(:(asc|desc))?$",
     ),
     OpenApiParameter(
         "group_by",
@@ -242,7 +225,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     """Papers and talks. Read by anyone; written by curators."""
 
     queryset = Paper.objects.all()
-    filter_backends = [FilterBackend]
+    filter_backends = [FilterBackend, PaperOrdering]
     filterset_class = PaperFilter
     # a DOI holds slashes; a last segment that names an action (…/merge/) is the action's
     lookup_value_regex = r"[0-9]+|(?:doi|arxiv):[^/]+(?:/(?!(?:merge|concepts)/$)[^/]+)*|key:[^/]+"
@@ -272,13 +255,6 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             "merge": s.MergeSerializer,
         }.get(self.action, PAPER_DETAIL.serializer())
 
-    def with_date_key(self, queryset):
-        if "date" in self.request.query_params.get("ordering", ""):
-            queryset = queryset.annotate(
-                date_key=Coalesce("published_on", MakeDate(Coalesce("year", Value(1)), Value(1), Value(1)))
-            )
-        return queryset
-
     def answer(self, body: str) -> HttpResponse | Response:
         """JSON text as it is; for another renderer (the browsable API), the data it holds."""
         if getattr(self.request.accepted_renderer, "format", None) == "json":
@@ -291,32 +267,12 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         return paper_documents(ids, base_url=base_url, detail=detail, fields=fields)
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        if self.action != "list" or self.request.query_params.get("group_by") or queryset._search is None:
-            return queryset
-        if self.cursor_ordering(self.request)[0].lstrip("-") == "relevance":
-            self.counted_total = counted(queryset)  # every match, not only the ranked ones
-            return queryset.ranked()
-        return queryset.with_relevance()
+        if self.action != "list" or self.request.query_params.get("group_by"):
+            return FilterBackend().filter_queryset(self.request, queryset, self)  # no ranking, no order
+        return super().filter_queryset(queryset)
 
     def cursor_ordering(self, request) -> list[str]:
-        raw = request.query_params.get("ordering")
-        # a blank search (" ", a tab) filters nothing and so ranks nothing
-        searching = any(request.query_params.get(p, "").strip() for p in ("search", "similar_to"))
-        if not raw:
-            return ["-relevance", "-id"] if searching else ["-id"]
-        descending, name = raw.startswith("-"), raw.lstrip("-")
-        if ":" in name:  # OpenAlex writes `cited_by_count:desc`
-            name, direction = name.rsplit(":", 1)
-            if direction not in ("asc", "desc"):
-                raise BadParameter("ordering", f"ordering {raw!r}: after ':' give asc or desc")
-            descending = direction == "desc"
-        if name not in _ORDERINGS:
-            raise BadParameter("ordering", f"ordering must be one of {', '.join(_ORDERINGS)} (with - for descending)")
-        if name == "relevance" and not searching:
-            raise BadParameter("ordering", "ordering=relevance needs search= or similar_to=")
-        field = _ORDERINGS[name]
-        return [f"-{field}" if descending else field, "-id" if descending else "id"]
+        return ordering_of(request)
 
     def get_queryset(self):
         return Paper.objects.for_listing() if self.exporting() else Paper.objects.all()
@@ -379,8 +335,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         """One cursor page, each paper's JSON built by PostgreSQL; the page query reads only ids."""
         columns = {"id"} | {name.lstrip("-") for name in self.cursor_ordering(self.request)}
         columns -= {"relevance", "date_key"}  # annotations, not columns
-        papers = self.with_date_key(self.filter_queryset(Paper.objects.all()))
-        page = self.paginate_queryset(papers.only(*columns))
+        page = self.paginate_queryset(self.filter_queryset(Paper.objects.all()).only(*columns))
         documents = self.documents([paper.pk for paper in page])
         wanted = selected_fields(self.request.query_params.get("fields"), detail=False) or RANKING_FIELDS
         results = ",".join(_with_ranking(documents[p.pk], p, wanted) for p in page if p.pk in documents)
@@ -392,7 +347,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
 
     def export_page(self, fmt: Format) -> Response:
         """One page of papers in a reference-manager format; the next page is in the Link header."""
-        page = self.paginate_queryset(self.with_date_key(self.filter_queryset(Paper.objects.all())).for_listing())
+        page = self.paginate_queryset(self.filter_queryset(Paper.objects.all()).for_listing())
         response = Response(export_document(fmt, page))
         links = [(self.paginator.get_next_link(), "next"), (self.paginator.get_previous_link(), "prev")]
         header = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)

@@ -1,0 +1,64 @@
+"""How a list of papers is ordered (`ordering=`), and a search ranked: a filter backend that the
+cursor pagination reads its ordering from."""
+
+from django.db.models import DateField, Func, Value
+from django.db.models.functions import Coalesce
+from rest_framework.filters import BaseFilterBackend
+
+from bibliography.searching import counted
+
+from .errors import BadParameter
+
+# our names for the orderings, and the columns (or annotations) they order by
+ORDERINGS = {
+    "date": "date_key",
+    "title": "title_key",
+    "cited_by_count": "cited_by_count",
+    "created": "created_at",
+    "updated": "updated_at",
+    "relevance": "relevance",
+}
+
+
+class MakeDate(Func):
+    function = "make_date"
+    output_field = DateField()
+
+
+def ordering_of(request) -> list[str]:
+    """The columns a list is ordered by, the id last (a cursor needs a unique order): newest first,
+    or by relevance when searching, unless `ordering=` (`-name`, or OpenAlex's `name:desc`) says."""
+    raw = request.query_params.get("ordering")
+    # a blank search (" ", a tab) filters nothing and so ranks nothing
+    searching = any(request.query_params.get(p, "").strip() for p in ("search", "similar_to"))
+    if not raw:
+        return ["-relevance", "-id"] if searching else ["-id"]
+    descending, name = raw.startswith("-"), raw.lstrip("-")
+    if ":" in name:
+        name, direction = name.rsplit(":", 1)
+        if direction not in ("asc", "desc"):
+            raise BadParameter("ordering", f"ordering {raw!r}: after ':' give asc or desc")
+        descending = direction == "desc"
+    if name not in ORDERINGS:
+        raise BadParameter("ordering", f"ordering must be one of {', '.join(ORDERINGS)} (with - for descending)")
+    if name == "relevance" and not searching:
+        raise BadParameter("ordering", "ordering=relevance needs search= or similar_to=")
+    field = ORDERINGS[name]
+    return [f"-{field}" if descending else field, "-id" if descending else "id"]
+
+
+class PaperOrdering(BaseFilterBackend):
+    """Gives a list what its ordering needs: the date key to order by date, and for a search ranked
+    by relevance, the ranked window of its matches (the view keeps the count of every match)."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = ordering_of(request)
+        if ordering[0].lstrip("-") == "date_key":
+            when = Coalesce("published_on", MakeDate(Coalesce("year", Value(1)), Value(1), Value(1)))
+            queryset = queryset.annotate(date_key=when)
+        if queryset._search is None:
+            return queryset
+        if ordering[0].lstrip("-") == "relevance":
+            view.counted_total = counted(queryset)  # every match, not only the ranked ones
+            return queryset.ranked()
+        return queryset.with_relevance()
