@@ -60,5 +60,5 @@ class PaperOrdering(BaseFilterBackend):
             return queryset
         if ordering[0].lstrip("-") == "relevance":
             view.counted_total = counted(queryset)  # every match, not only the ranked ones
-            return queryset.ranked()
+            return queryset.ranked(expected=view.counted_total[0])
         return queryset.with_relevance()

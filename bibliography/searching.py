@@ -124,12 +124,13 @@ def _html_escaped(field: str):
     return escaped
 
 
-def rank_window(matches: QuerySet, search: Search) -> list[int]:
-    """Ids of the newest RANK_WINDOW of these matches (all when fewer), and of those found exactly."""
+def rank_window(matches: QuerySet, search: Search, *, expected: float | None = None) -> list[int]:
+    """Ids of the newest RANK_WINDOW of these matches (all when fewer), and of those found exactly;
+    `expected` is how many matches there are, if known (else the planner's estimate is asked)."""
     window = RANK_WINDOW
     exact = list(matches.filter(search.exact()).values_list("id", flat=True)[:10])
     newest_id = matches.model.objects.aggregate(newest=Max("id"))["newest"] or 0
-    estimate = estimated_rows(matches)
+    estimate = estimated_rows(matches) if expected is None else expected
     if estimate >= COMMON_SHARE * newest_id:
         ids = list(matches.order_by("-id").values_list("id", flat=True)[:window])  # pkey, read backwards
         return ids + exact

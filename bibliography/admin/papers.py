@@ -305,7 +305,7 @@ class PaperAdmin(SimpleHistoryAdmin):
             return found, False
         matching, _ = searching.counted(found)
         if matching <= searching.RANK_WINDOW:
-            return found.ranked(), False
+            return found.ranked(expected=matching), False
         self.message_user(
             request,
             f"About {matching:,} papers match, listed newest first; a search with at most {searching.RANK_WINDOW:,} "

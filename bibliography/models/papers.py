@@ -240,12 +240,13 @@ class PaperQuerySet(models.QuerySet):
         found._search = search
         return found
 
-    def ranked(self):
+    def ranked(self, *, expected: float | None = None):
         """These matches of a search as a ranked list shows them, with their relevance and snippet: the
-        newest RANK_WINDOW of them and those found exactly (searching.rank_window); most relevant first."""
+        newest RANK_WINDOW of them and those found exactly (searching.rank_window); most relevant first.
+        `expected`: how many matches there are, when counted already."""
         from bibliography.searching import rank_window  # noqa: PLC0415
 
-        ids = rank_window(self, self._search)
+        ids = rank_window(self, self._search, expected=expected)
         # the ids passed every filter already: testing them again would rebuild the full-text index's
         # bitmap of every match (15 ms for a word in 6% of a million papers)
         ranked = self.model.objects.filter(id__in=ids).annotate(
