@@ -15,15 +15,15 @@ exactly as searched. Finding those newest matches cheaply depends on how common 
   a couple of thousand rows in, the window is full;
 - rarer words: that same walk would test tens of thousands of vectors (each a TOAST fetch) before
   filling the window, so instead intersect the full-text index with the newest slice of ids, a
-  slice sized from the planner's estimate of how many papers match, and widen it if it was too
-  narrow.
+  slice sized from the planner's estimate of how many papers match, and widen it as far as the
+  matches found in it say it needs.
 """
 
 import json
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Case, F, FloatField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Max, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Replace
 
 from bibliography import identifiers, text
@@ -129,21 +129,26 @@ def rank_window(matches: QuerySet, search: Search, *, expected: float | None = N
     `expected` is how many matches there are, if known (else the planner's estimate is asked)."""
     window = RANK_WINDOW
     exact = list(matches.filter(search.exact()).values_list("id", flat=True)[:10])
-    newest_id = matches.model.objects.aggregate(newest=Max("id"))["newest"] or 0
+    bounds = matches.model.objects.aggregate(newest=Max("id"), oldest=Min("id"))
+    newest_id, oldest_id = bounds["newest"] or 0, bounds["oldest"] or 0
+    spread = newest_id - oldest_id + 1
     estimate = estimated_rows(matches) if expected is None else expected
-    if estimate >= COMMON_SHARE * newest_id:
+    if estimate >= COMMON_SHARE * spread:
         ids = list(matches.order_by("-id").values_list("id", flat=True)[:window])  # pkey, read backwards
         return ids + exact
-    span = 2 * window * newest_id / max(estimate, 1)
+    span = 2 * window * spread / max(estimate, 1)
     while True:
         lowest = newest_id - span
         # `id + 0`: sorted after the fact, so the planner intersects the full-text index with the id
         # range instead of walking the primary key and testing every vector on the way.
         in_slice = matches.filter(id__gt=lowest).annotate(newest=F("id") + 0).order_by("-newest")
         ids = list(in_slice.values_list("id", flat=True)[:window])
-        if len(ids) >= window or lowest <= 0:
+        if len(ids) >= window or lowest < oldest_id:
             return ids + exact
-        span *= 4
+        # Widen to where the matches found so far say the window fills (matches are not spread evenly
+        # over ids: a file of one subject arrives at once), with a margin; a slice four times as
+        # wide as needed reads four times the heap pages.
+        span *= max(1.5, min(4.0, 1.25 * window / max(len(ids), 1)))
 
 
 # Lists say how many records match: exactly up to this many, above it the planner's estimate.

@@ -105,3 +105,33 @@ def test_an_admin_search_with_more_matches_than_are_ranked_lists_them_all_newest
     monkeypatch.setattr(searching, "RANK_WINDOW", 1)
     found = admin_ids(client, "language")
     assert found == sorted(found, reverse=True) and len(found) == 2
+
+
+def test_full_text_vectors_are_kept_in_the_row(library):
+    # a migration that re-creates the column (a changed generated expression) would lose this
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'bibliography_paper'::regclass "
+            "AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"  # MAIN: compressed in the row; no TOAST lookup per vector tested
+
+
+def test_the_rank_window_holds_the_newest_matches_however_they_are_spread(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(searching, "RANK_WINDOW", 2)
+    Paper.objects.bulk_create([Paper(title=f"Filler {n}", title_key=f"filler {n}") for n in range(100)])
+    clustered = [make_paper(title=f"Protein folding {n}").pk for n in range(10)]  # all among the oldest
+    Paper.objects.bulk_create([Paper(title=f"Later {n}", title_key=f"later {n}") for n in range(300)])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE bibliography_paper")
+    found = Paper.objects.search("protein")
+    with CaptureQueriesContext(connection) as queries:
+        window = searching.rank_window(found, found._search)
+    assert window == sorted(clustered, reverse=True)[:2]
+    slices = [q for q in queries.captured_queries if '"id" + 0' in q["sql"]]
+    assert len(slices) >= 2  # the first slice, sized from the estimate, held none of them: it was widened
