@@ -361,7 +361,7 @@ def paper_documents(
     documents = {pk: document for pk, document, _ in rows}
     unlabelled = {pk: documents[pk] for pk, _, needs_label in rows if needs_label}
     if unlabelled:
-        documents |= _with_labels(unlabelled)
+        documents |= _with_labels(unlabelled, nested=detail)
     return documents
 
 
@@ -436,8 +436,13 @@ def _inline(sql: str) -> str:
     return _PARAMETER.sub(r"%(p\1)s", sql.replace("%", "%%"))
 
 
-def _with_labels(documents: dict[int, str]) -> dict[int, str]:
-    """Fill in the provisional titles of untitled papers (one query for all of them)."""
+def _with_labels(documents: dict[int, str], *, nested: bool) -> dict[int, str]:
+    """Fill in the provisional titles of untitled papers (one query for all of them); `nested`: the
+    documents hold other papers (a detail's citations), which may be untitled too."""
+    if not nested:  # the paper's own title is the first one: no need to parse the JSON
+        labels = _labels(documents.keys())
+        return {pk: doc.replace(_UNTITLED, f'"title" : {json.dumps(labels[pk], ensure_ascii=False)}', 1)
+                for pk, doc in documents.items()}  # fmt: skip
     parsed = {pk: json.loads(document) for pk, document in documents.items()}
     named = [(pk, data) for pk, data in parsed.items()]  # a document without its id (?fields=) is still its row's
     named += [(citation["paper"]["id"], citation["paper"]) for data in parsed.values()
@@ -447,6 +452,9 @@ def _with_labels(documents: dict[int, str]) -> dict[int, str]:
         if pk in labels:
             paper["title"] = labels[pk]
     return {pk: json.dumps(data, ensure_ascii=False) for pk, data in parsed.items()}
+
+
+_UNTITLED = '"title" : ""'  # as json_build_object writes it
 
 
 def _labels(ids) -> dict[int, str]:
