@@ -34,6 +34,7 @@ from bibliography.models import (
     ReviewStatus,
     Venue,
 )
+from bibliography.models.papers import tagged_paper_ids
 
 
 class BadParameter(ValueError):
@@ -211,8 +212,7 @@ class PaperFilter(IdFilterSet):
             raise BadParameter("concept", f"no concept with slug {value!r} (or give its id as id:12)")
         descendants = self.form.cleaned_data.get("include_descendants") is not False
         status = self.data.get("tag_status") or ReviewStatus.ACCEPTED
-        tagged = Paper.objects.tagged_with([concept.pk], descendants=descendants, statuses=[status])
-        return Q(id__in=tagged.values("id"))
+        return Q(id__in=tagged_paper_ids([concept.pk], descendants=descendants, statuses=[status]))
 
     def by_tag_status(self, queryset, name, value):
         if self.data.get("concept"):

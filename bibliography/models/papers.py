@@ -201,6 +201,16 @@ class Venue(models.Model):
         return richtext.plain(self.name)
 
 
+def tagged_paper_ids(concept_ids, *, descendants: bool = True, statuses=(ReviewStatus.ACCEPTED,)):
+    """The ids of papers tagged with these concepts (or any below them) in these statuses, as a subquery."""
+    from .concepts import Concept, PaperConcept  # noqa: PLC0415 — concepts imports this module
+
+    if descendants:
+        concept_ids = Concept.objects.descendants_of(list(concept_ids)).values("id")
+    tags = PaperConcept.objects.filter(concept__in=concept_ids, status__in=statuses)  # paperconcept_concept_idx
+    return tags.values("paper_id")
+
+
 SCHEMES = ("id", "doi", "arxiv", "key")  # how a paper is named: identifiers.paper_reference
 
 
@@ -232,11 +242,15 @@ class PaperQuerySet(models.QuerySet):
 
     def search(self, terms: str):
         """The papers a search finds (bibliography/searching.py); all of them for one without words."""
-        from bibliography.searching import Search  # noqa: PLC0415 — it reads identifiers, which import models
+        from bibliography.searching import PREFIX_BELOW, Search  # noqa: PLC0415 — it reads identifiers, which import models
 
         if not terms.strip():
             return self
-        found = self.filter((search := Search(terms)).matches())
+        search = Search(terms)
+        found = self.filter(search.matches())
+        if search.can_be_prefix and found[:PREFIX_BELOW].count() < PREFIX_BELOW:
+            search = search.as_prefix()
+            found = self.filter(search.matches())
         found._search = search
         return found
 
@@ -276,12 +290,7 @@ class PaperQuerySet(models.QuerySet):
 
     def tagged_with(self, concept_ids, *, descendants: bool = True, statuses=(ReviewStatus.ACCEPTED,)):
         """Papers with a tag of these concepts, or of any concept below them, in one of these statuses."""
-        from .concepts import Concept, PaperConcept  # noqa: PLC0415 — concepts imports this module
-
-        if descendants:
-            concept_ids = Concept.objects.descendants_of(list(concept_ids)).values("id")
-        tags = PaperConcept.objects.filter(concept__in=concept_ids, status__in=statuses)  # paperconcept_concept_idx
-        return self.filter(id__in=tags.values("paper_id"))
+        return self.filter(id__in=tagged_paper_ids(concept_ids, descendants=descendants, statuses=statuses))
 
     def named(self, references, *, follow: bool = True) -> list[int | None]:
         """The id of the paper each (scheme, value) reference names (identifiers.paper_reference), None
