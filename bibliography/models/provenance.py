@@ -11,6 +11,7 @@ class ImportFormat(models.TextChoices):
     BIBTEX = "bibtex", "BibTeX"
     CSLJSON = "csljson", "CSL-JSON"
     RIS = "ris", "RIS"
+    ARXIV = "arxiv", "arXiv metadata snapshot"
 
 
 class ImportStatus(models.TextChoices):

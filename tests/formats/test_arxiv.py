@@ -1,0 +1,101 @@
+"""arXiv's metadata snapshot (bibliography/formats/arxiv.py), on the first 200 e-prints of the real
+snapshot (tests/data/real/arxiv-snapshot.jsonl; its source is named in the README there)."""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+
+from bibliography.formats.registry import detect_format
+from bibliography.importers.load import import_file
+from bibliography.models import ImportFormat, Paper, SourceRecord
+from tests.factories import make_paper
+
+pytestmark = pytest.mark.django_db
+
+SNAPSHOT = Path(__file__).resolve().parent.parent / "data" / "real" / "arxiv-snapshot.jsonl"
+
+
+def paper(arxiv_id: str) -> Paper:
+    return Paper.objects.with_authors().get(arxiv_id=arxiv_id)
+
+
+def names(paper: Paper) -> list[str]:
+    return [a.author.name for a in sorted(paper.authorships.all(), key=lambda a: a.position)]
+
+
+def test_the_snapshot_is_recognised_and_every_e_print_arrives_once():
+    assert detect_format(SNAPSHOT).name == ImportFormat.ARXIV
+    first = import_file(SNAPSHOT)
+    assert first.ok, first.error
+    assert (first.records, first.created) == (200, 200)
+    assert Paper.objects.filter(arxiv_id__isnull=False).count() == 200
+    again = import_file(SNAPSHOT)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 200)
+
+
+def test_an_e_print_is_read_whole():
+    assert import_file(SNAPSHOT).ok
+    diphoton = paper("0704.0001")
+    assert diphoton.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+    assert names(diphoton) == ["C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C. -P. Yuan"]
+    # the first version's day, not the last version's or the snapshot's update
+    assert (diphoton.issued, diphoton.published_on) == ({"date-parts": [[2007, 4, 2]]}, datetime.date(2007, 4, 2))
+    assert diphoton.doi == "10.1103/physrevd.76.013009"
+    assert (diphoton.item_type, diphoton.publisher, diphoton.number) == ("article", "arXiv", "arXiv:0704.0001")
+    assert diphoton.extra["arxiv"] == {
+        "journal-ref": "Phys.Rev.D76:013009,2007",
+        "comments": "37 pages, 15 figures; published version",
+        "report-no": "ANL-HEP-PR-07-12",
+        "version": "v2",
+    }
+    assert [k.keyword.name for k in diphoton.paper_keywords.all()] == ["hep-ph"]
+    assert list(diphoton.links.values_list("url", flat=True)) == ["https://arxiv.org/abs/0704.0001"]
+    assert diphoton.abstract.startswith("A fully differential calculation in perturbative quantum chromodynamics is")
+    assert "\n" not in diphoton.abstract  # arXiv's line wrapping is gone
+    assert SourceRecord.objects.get(paper=diphoton).line_number == 1
+
+
+def test_paragraphs_suffixes_several_categories_and_a_license():
+    assert import_file(SNAPSHOT).ok
+    cubes = paper("0704.0010")
+    first, second = cubes.abstract.split("\n\n")
+    assert first.endswith("known results are given.") and second.startswith("The operations of Cartesian product")
+    assert "Neal J. Evans II" in names(paper("0704.0009"))
+    graphs = paper("0704.0002")
+    assert [k.keyword.name for k in graphs.paper_keywords.all()] == ["math.CO", "cs.CG"]
+    assert graphs.extra["license"] == "http://arxiv.org/licenses/nonexclusive-distrib/1.0/"
+    assert graphs.doi is None and "journal-ref" not in graphs.extra["arxiv"]
+
+
+def test_an_e_print_already_known_by_its_arxiv_id_or_title_is_completed_not_duplicated():
+    by_id = make_paper(title="Sparsity-certifying Graph Decompositions", arxiv_id="0704.0002")
+    bare = make_paper(title="Polymer Quantum Mechanics and its Continuum Limit")
+    result = import_file(SNAPSHOT)
+    assert result.ok, result.error
+    assert (result.created, result.updated) == (198, 2)
+    by_id, bare = paper("0704.0002"), Paper.objects.with_authors().get(pk=bare.pk)
+    assert names(by_id) == ["Ileana Streinu", "Louis Theran"] and by_id.year == 2007
+    assert bare.arxiv_id == "0704.0007" and bare.doi == "10.1103/physrevd.76.044016"
+    assert names(bare) == ["Alejandro Corichi", "Tatjana Vukasinac", "Jose A. Zapata"]
+
+
+def test_a_broken_line_names_the_file_and_line_and_nothing_of_the_file_is_kept(tmp_path):
+    lines = SNAPSHOT.read_text(encoding="utf-8").splitlines()[:3]
+    broken = tmp_path / "snapshot.jsonl"
+    broken.write_text("\n".join([lines[0], lines[1][:-20], lines[2]]) + "\n", encoding="utf-8")
+    result = import_file(broken)
+    assert not result.ok
+    assert "snapshot.jsonl:2" in str(result.error) and "not a JSON object" in str(result.error)
+    assert not Paper.objects.exists()
+
+
+def test_an_e_print_without_its_id_is_refused_with_the_field_named(tmp_path):
+    item = json.loads(SNAPSHOT.read_text(encoding="utf-8").splitlines()[0])
+    item["id"] = ""
+    path = tmp_path / "no-id.jsonl"
+    path.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    result = import_file(path, format=ImportFormat.ARXIV)
+    assert not result.ok and "no-id.jsonl:1" in str(result.error) and "id:" in str(result.error)
+    assert not Paper.objects.exists()
