@@ -478,3 +478,32 @@ def test_a_paper_saved_in_the_admin_has_a_key_made_from_its_authors(client, cura
     assert client.post(f"{CHANGELIST}{paper.pk}/change/", data).status_code == 302
     paper.refresh_from_db()
     assert paper.citation_key == "lovelace1843notes"
+
+
+def test_a_talks_page_asks_the_same_few_queries_however_many_rows_it_has(client, curator):
+    from bibliography.models import Authorship, Citation, KeyPoint, PaperConcept
+
+    def talk(points: int):
+        paper = make_paper(title=f"A talk with {points} points", kind="talk", item_type="speech")
+        concepts = [make_concept() for _ in range(4)]
+        for n in range(1, points + 1):
+            KeyPoint.objects.create(paper=paper, number=n, text=f"Point {n}. " * 20).concepts.set(concepts[: n % 4 + 1])
+        for n in range(1, 6):
+            Authorship.objects.create(paper=paper, author=make_author(), position=n)
+        for concept in concepts:
+            PaperConcept.objects.create(paper=paper, concept=concept, status="suggested", score=0.5)
+        Citation.objects.create(citing=paper, cited=make_paper(), status="accepted")
+        return paper
+
+    def queries(paper) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"{CHANGELIST}{paper.pk}/change/")
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    small, large = talk(3), talk(30)
+    queries(small)  # the first page a process serves also fills its caches (content types)
+    assert queries(small) == queries(large) <= 20  # no query per row of any inline
+    page = client.get(f"{CHANGELIST}{large.pk}/change/").content.decode()
+    assert page.count('class="fits-content"') == 30 + 1  # each key point's box fits its text (and the blank row's)
+    assert 'rows="10"' not in page.split('id="keypoints-group"')[1].split("</fieldset>")[0]

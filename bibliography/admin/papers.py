@@ -28,6 +28,7 @@ from bibliography.models import (
 )
 from bibliography.tagging import decisions_set_status, papers_mark_reviewed, papers_tag
 
+from .autocomplete import LabelledChoicesFormSet, LabelledChoicesInline
 from .filters import ConceptFilter, KeywordFilter, SourceFileFilter, TagStatusFilter, YearFilter
 from .pagination import EstimatedCountPaginator
 
@@ -74,7 +75,7 @@ class AuthorshipForm(forms.ModelForm):
         return authorship
 
 
-class AuthorshipInline(admin.TabularInline):
+class AuthorshipInline(LabelledChoicesInline):
     model = Authorship
     form = AuthorshipForm
     fields = ["author", "position", "role", "credited_as"]
@@ -82,13 +83,19 @@ class AuthorshipInline(admin.TabularInline):
     extra = 0
     ordering = ["position"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")  # each row's title names its author
 
-class KeywordInline(admin.TabularInline):
+
+class KeywordInline(LabelledChoicesInline):
     model = PaperKeyword
     fields = ["keyword", "position"]
     autocomplete_fields = ["keyword"]
     extra = 0
     ordering = ["position"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("keyword")
 
 
 class DateField(forms.CharField):
@@ -143,7 +150,7 @@ class PaperForm(forms.ModelForm):
             self._update_errors(error)
 
 
-class TagInline(admin.TabularInline):
+class TagInline(LabelledChoicesInline):
     model = PaperConcept
     fk_name = "paper"
     fields = ["concept", "score", "source", "status", "created_by"]
@@ -155,7 +162,7 @@ class TagInline(admin.TabularInline):
         return super().get_queryset(request).select_related("concept", "created_by")
 
 
-class CitationInlineFormSet(forms.BaseInlineFormSet):
+class CitationInlineFormSet(LabelledChoicesFormSet):
     """Refuses a paper citing itself on the row, in words: the database's check would be a 500 here,
     since the form never sees the paper it is inlined under."""
 
@@ -168,7 +175,7 @@ class CitationInlineFormSet(forms.BaseInlineFormSet):
                 form.add_error(other, "A paper cannot cite itself: choose another paper.")
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(LabelledChoicesInline):
     model = Citation
     formset = CitationInlineFormSet
     fk_name = "citing"
@@ -181,7 +188,7 @@ class ReferenceInline(admin.TabularInline):
         return super().get_queryset(request).select_related("cited")
 
 
-class CitedByInline(admin.TabularInline):
+class CitedByInline(LabelledChoicesInline):
     model = Citation
     formset = CitationInlineFormSet
     fk_name = "cited"
@@ -201,10 +208,17 @@ class PaperLinkInline(admin.TabularInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class KeyPointInline(admin.TabularInline):
+class KeyPointInline(LabelledChoicesInline):
     model = KeyPoint
     extra = 0
     autocomplete_fields = ["concepts"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "class": "fits-content"})}}
+
+    class Media:
+        css = {"all": ["bibliography/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("concepts")
 
 
 class SourceRecordInline(admin.TabularInline):
