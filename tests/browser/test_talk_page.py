@@ -1,0 +1,50 @@
+"""The bundled talk's admin page (30 key points) in Chromium at a desktop's and a phone's width:
+each key point's box as tall as its text, nothing wider than the window at 1280 px."""
+
+import io
+import os
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from bibliography.models import Paper
+from tests.browser.conftest import SCREENSHOTS
+from tests.test_importers import DUMPS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_talk_page_fits_its_key_points(browser, live_server, width):
+    call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
+    talk = Paper.objects.get(kind="talk")
+    password = os.urandom(12).hex()
+    User.objects.create_superuser("talk-browser", password=password)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/bibliography/paper/{talk.pk}/change/")
+    page.fill("#id_username", "talk-browser")
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#keypoints-group")
+    boxes = page.eval_on_selector_all(
+        "#keypoints-group textarea.fits-content",
+        "els => els.filter(e => e.offsetParent)"
+        ".map(e => [e.scrollHeight, e.clientHeight, e.getBoundingClientRect().height])",
+    )
+    assert len(boxes) == talk.keypoints.count() == 30
+    line = page.eval_on_selector("#keypoints-group textarea", "e => parseFloat(getComputedStyle(e).lineHeight) || 16")
+    for scroll_height, client_height, height in boxes:
+        assert scroll_height <= client_height + 2  # the whole text shows: no scroll bar inside the box
+        assert height < 24 * line  # and no ten-row box around a one-line point
+    if width == 1280:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    folder = SCREENSHOTS / "curation"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"talk-{width}.png"), full_page=True)
+    page.locator("#keypoints-group").scroll_into_view_if_needed()
+    page.screenshot(path=str(folder / f"talk-{width}-key-points.png"))
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 23_000  # the page was 23,000 px tall with a ten-row box per key point
+    context.close()
