@@ -507,3 +507,19 @@ def test_a_talks_page_asks_the_same_few_queries_however_many_rows_it_has(client,
     page = client.get(f"{CHANGELIST}{large.pk}/change/").content.decode()
     assert page.count('class="fits-content"') == 30 + 1  # each key point's box fits its text (and the blank row's)
     assert 'rows="10"' not in page.split('id="keypoints-group"')[1].split("</fieldset>")[0]
+
+
+@pytest.mark.parametrize(("action", "media_type", "marker"), [
+    ("export_bibtex", "application/x-bibtex", "title = {Chosen one}"),
+    ("export_csljson", "application/vnd.citationstyles.csl+json", '"title": "Chosen one"'),
+    ("export_ris", "application/x-research-info-systems", "TI  - Chosen one"),
+])  # fmt: skip
+def test_the_selected_papers_download_in_each_format(client, curator, action, media_type, marker):
+    chosen = [make_paper(title="Chosen one"), make_paper(title="Chosen two")]
+    left = make_paper(title="Left out")
+    response = client.post(CHANGELIST, {"action": action, "_selected_action": [p.pk for p in chosen]})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(media_type)
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode()
+    assert marker in body and "Chosen two" in body and left.title not in body
