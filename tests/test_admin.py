@@ -523,3 +523,19 @@ def test_the_selected_papers_download_in_each_format(client, curator, action, me
     assert "attachment" in response["Content-Disposition"]
     body = b"".join(response.streaming_content).decode()
     assert marker in body and "Chosen two" in body and left.title not in body
+
+
+def test_concept_autocomplete_ranks_the_exact_name_first_and_shows_the_kind(client, curator):
+    make_concept(name="Language models learn concepts sequentially during training", slug="lm-sequential", kind="topic")
+    make_concept(name="Multilingual language understanding", slug="multilingual", kind="topic")
+    make_concept(name="language", slug="language", kind="category")
+    response = client.get(
+        "/admin/autocomplete/",
+        {"term": "language", "app_label": "bibliography", "model_name": "keypoint", "field_name": "concepts"},
+    )
+    texts = [result["text"] for result in response.json()["results"]]
+    assert texts == [
+        "language (category)",
+        "Language models learn concepts sequentially during training (topic)",
+        "Multilingual language understanding (topic)",
+    ]

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Length
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -70,6 +72,20 @@ class ConceptAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_paper_counts()
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip().lower()
+        if not term or not request.path.endswith("/autocomplete/"):
+            return found, duplicates
+        # as one types: the exact name first, then names that start so, then the shorter
+        closeness = Case(
+            When(Q(name__iexact=term) | Q(slug__iexact=term), then=Value(0)),
+            When(name__istartswith=term, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        return found.annotate(closeness=closeness).order_by("closeness", Length("name"), "name", "id"), duplicates
 
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)

@@ -126,6 +126,10 @@ class Concept(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def autocomplete_label(self) -> str:
+        return f"{self.name} ({self.kind})"
+
 
 class ConceptRelation(models.Model):
     """An edge parent -> child of the concept DAG.

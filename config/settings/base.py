@@ -15,7 +15,7 @@ DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "bibliography.admin_site.CurationAdminConfig",  # django.contrib.admin, with the curation site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,29 @@
+"""The curation admin's site: Django's, with autocomplete answers that say what a choice is."""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+
+
+class LabelledAutocompleteView(AutocompleteJsonView):
+    """A choice shows its `autocomplete_label` where the model has one (a concept's kind beside its
+    name: the category "language" and the topic "Language models learn…" are told apart)."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if label := getattr(obj, "autocomplete_label", None):
+            result["text"] = label
+        return result
+
+
+class CurationSite(admin.AdminSite):
+    site_header = "Bibliography curation"
+    site_title = "Bibliography"
+    index_title = "Curation"
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteView.as_view(admin_site=self)(request)
+
+
+class CurationAdminConfig(AdminConfig):
+    default_site = "bibliography.admin_site.CurationSite"
