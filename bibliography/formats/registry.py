@@ -3,7 +3,7 @@ content (names and extensions do not matter), most specific format first."""
 
 from pathlib import Path
 
-from . import abstracts, arxiv, bibtex, csljson, listing, ris, vault
+from . import abstracts, arxiv, bibtex, csljson, listing, openalex, ris, vault
 from .base import Format
 from .errors import DumpError
 
@@ -11,7 +11,8 @@ SNIFF_BYTES = 64 * 1024
 
 # Most specific first: a listing's loose layout would also match the start of other files.
 DETECTION_ORDER = [
-    arxiv.FORMAT, csljson.FORMAT, ris.FORMAT, bibtex.FORMAT, abstracts.FORMAT, vault.FORMAT, listing.FORMAT,
+    arxiv.FORMAT, openalex.FORMAT, csljson.FORMAT, ris.FORMAT, bibtex.FORMAT,
+    abstracts.FORMAT, vault.FORMAT, listing.FORMAT,
 ]  # fmt: skip
 FORMATS: dict[str, Format] = {format.name: format for format in DETECTION_ORDER}
 EXPORT_FORMATS: dict[str, Format] = {name: format for name, format in FORMATS.items() if format.render}

@@ -12,6 +12,7 @@ class ImportFormat(models.TextChoices):
     CSLJSON = "csljson", "CSL-JSON"
     RIS = "ris", "RIS"
     ARXIV = "arxiv", "arXiv metadata snapshot"
+    OPENALEX = "openalex", "OpenAlex works"
 
 
 class ImportStatus(models.TextChoices):

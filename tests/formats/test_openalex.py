@@ -1,0 +1,105 @@
+"""OpenAlex works (bibliography/formats/openalex.py), on files an OpenAlex client saved from the API
+(tests/data/real/openalex-*; their source is named in the README there): the 41 works two papers
+cite, as JSON lines, and a page of the API with those two papers and their abstracts."""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+
+from bibliography.formats.records import UNTITLED_REASON
+from bibliography.formats.registry import detect_format
+from bibliography.importers.load import import_file
+from bibliography.models import ImportFormat, Paper
+from tests.factories import make_paper
+
+pytestmark = pytest.mark.django_db
+
+REAL = Path(__file__).resolve().parent.parent / "data" / "real"
+WORKS, PAGE = REAL / "openalex-works.jsonl", REAL / "openalex-page.json"
+
+
+def work(openalex_id: str) -> Paper:
+    return Paper.objects.with_authors().select_related("venue").get(extra__openalex__id=openalex_id)
+
+
+def names(paper: Paper) -> list[str]:
+    return [a.author.name for a in sorted(paper.authorships.all(), key=lambda a: a.position)]
+
+
+def test_both_shapes_are_recognised_and_every_work_arrives_once():
+    assert detect_format(WORKS).name == detect_format(PAGE).name == ImportFormat.OPENALEX
+    for path, works in ((WORKS, 41), (PAGE, 2)):
+        first = import_file(path)
+        assert first.ok, first.error
+        assert (first.records, first.created) == (works, works)
+        again = import_file(path)
+        assert (again.created, again.updated, again.unchanged) == (0, 0, works)
+
+
+def test_a_work_is_read_whole():
+    assert import_file(WORKS).ok
+    glove = work("W2250539671")
+    assert glove.title == "Glove: Global Vectors for Word Representation"
+    assert names(glove) == ["Jeffrey Pennington", "Richard Socher", "Christopher D. Manning"]
+    assert (glove.doi, glove.item_type, glove.language) == ("10.3115/v1/d14-1162", "paper-conference", "en")
+    # 1 January is OpenAlex's date for a work whose day it does not know: the year alone
+    assert (glove.issued, glove.year, glove.published_on) == ({"date-parts": [[2014]]}, 2014, None)
+    assert glove.extra["openalex"]["cited_by_count"] == 32732
+    test = work("W2166481425")  # a journal article, to the day, with its volume, issue and page
+    assert test.published_on == datetime.date(1951, 3, 1)
+    assert (test.venue.name, test.venue.kind) == ("Journal of the American Statistical Association", "journal")
+    assert (test.volume, test.issue, test.page) == ("46", "253", "68")
+    gnmt = work("W2525778437")  # an arXiv preprint: no venue (arXiv is a repository), its arXiv id known
+    assert (gnmt.arxiv_id, gnmt.item_type, gnmt.venue) == ("1609.08144", "article", None)
+    assert len(gnmt.authorships.all()) == 31
+
+
+def test_a_work_without_a_title_is_kept_and_flagged():
+    assert import_file(WORKS).ok
+    bert = work("W2963341956")
+    assert (bert.title, bert.doi, bert.needs_review, bert.review_reason) == (
+        "", "10.18653/v1/n19-1423", True, UNTITLED_REASON,
+    )  # fmt: skip
+
+
+def test_a_page_of_the_api_gives_abstracts_and_keeps_the_references():
+    assert import_file(PAGE).ok
+    trends = work("W3046863325")
+    assert trends.abstract.startswith(
+        "This paper analyzes trends of citation and altmetrics with respect to different OA types (e.g., gold,"
+    )
+    assert trends.abstract.endswith("bronze articles receive the most mentions.")
+    assert trends.extra["openalex"]["referenced_works"] == [
+        "W1996515099", "W2741809807", "W2766528118", "W2938946739", "W2965202507", "W3098501485",
+    ]  # fmt: skip
+    assert work("W3045921891").arxiv_id == "2007.14454"
+
+
+def test_a_work_already_stored_is_completed_by_its_doi():
+    stored = make_paper(title="The state of OA", doi="10.7717/peerj.4375")
+    result = import_file(WORKS)
+    assert result.ok and (result.created, result.updated) == (40, 1)
+    stored = Paper.objects.with_authors().get(pk=stored.pk)
+    assert stored.title == "The state of OA"  # a curator's title is not overwritten
+    assert len(names(stored)) == 9 and stored.extra["openalex"]["id"] == "W2741809807"
+
+
+def test_a_broken_work_names_the_file_and_line_and_nothing_is_kept(tmp_path):
+    lines = WORKS.read_text(encoding="utf-8").splitlines()[:2]
+    broken = tmp_path / "works.jsonl"
+    broken.write_text(lines[0] + "\n" + lines[1][: len(lines[1]) // 2] + "\n", encoding="utf-8")
+    result = import_file(broken)
+    assert not result.ok and "works.jsonl:2" in str(result.error) and "not a JSON object" in str(result.error)
+    assert not Paper.objects.exists()
+
+
+def test_an_abstract_index_that_is_no_index_is_refused_by_field(tmp_path):
+    page = json.loads(PAGE.read_text(encoding="utf-8"))
+    page["results"][1]["abstract_inverted_index"] = {"We": ["x"]}
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+    result = import_file(path, format=ImportFormat.OPENALEX)
+    assert not result.ok and "results[1].abstract_inverted_index" in str(result.error)
+    assert not Paper.objects.exists()
