@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Case, When
+from django.db.models.fields.json import KT
 from django.db.models.functions import MD5
 from django.utils import timezone
 from django.utils.text import slugify
@@ -35,6 +36,7 @@ from bibliography.models import (
     CSL_COLUMNS,
     Author,
     Authorship,
+    Citation,
     CitationKeyAlias,
     Concept,
     ConceptKind,
@@ -51,9 +53,11 @@ from bibliography.models import (
     PaperKeyword,
     PaperKind,
     PaperLink,
+    ReferenceScheme,
     ReviewStatus,
     Source,
     SourceRecord,
+    UnresolvedReference,
     Venue,
     credit,
 )
@@ -355,6 +359,7 @@ class Loader:
 
         touched = self._add_authors(landed) | self._add_links(landed) | self._add_concepts(landed)
         touched |= self._add_keywords(landed) | set(changed)
+        self._add_references(landed)
         aliases += [(key, paper) for record, paper, _ in landed for key in record.alias_keys]
         self._add_sources(landed)
         self._add_key_aliases(aliases)
@@ -636,6 +641,36 @@ class Loader:
         self._copy_rows(PaperKeyword, ["paper", "keyword", "position"], rows, [0] * len(rows))
         return {paper_id for paper_id, _, _ in rows}
 
+    def _add_references(self, landed) -> None:
+        """The works a record says its paper cites (OpenAlex's referenced_works): a citation of each one
+        already here, the others kept until they arrive; and the works this batch brings become the
+        cited papers of references that waited for them."""
+        citing = {paper.pk: refs for record, paper, _ in landed if (refs := _openalex(record).get("referenced_works"))}
+        arrived = {w: paper.pk for record, paper, _ in landed if (w := _openalex(record).get("id"))}
+        wanted = {w for refs in citing.values() for w in refs}
+        if not citing and not arrived:
+            return
+        stored = Paper.objects.annotate(openalex=KT("extra__openalex__id"))  # paper_openalex_id_idx
+        known = dict(stored.filter(openalex__in=wanted - arrived.keys()).values_list("openalex", "id"))
+        known |= {w: pk for w, pk in arrived.items() if w in wanted}
+        pairs = {(pk, known[w]) for pk, refs in citing.items() for w in refs if w in known}
+        waiting = [
+            UnresolvedReference(citing_id=pk, scheme=ReferenceScheme.OPENALEX, value=w)
+            for pk, refs in citing.items()
+            for w in refs
+            if w not in known
+        ]
+        resolved = UnresolvedReference.objects.filter(scheme=ReferenceScheme.OPENALEX, value__in=arrived)
+        pairs |= {(pk, arrived[w]) for pk, w in resolved.values_list("citing_id", "value")}
+        resolved.delete()
+        citations = [
+            Citation(citing_id=a, cited_id=b, source=Source.IMPORTED, status=ReviewStatus.ACCEPTED)
+            for a, b in sorted(pairs)
+            if a != b
+        ]
+        Citation.objects.bulk_create(citations, ignore_conflicts=True)  # a pair already there stays as it is
+        UnresolvedReference.objects.bulk_create(waiting, ignore_conflicts=True)
+
     def _keywords(self, names: set[str]) -> dict[str, Keyword]:
         """The keyword of each name, as written; new ones made."""
         found = {k.name: k for k in Keyword.objects.filter(name__in=names)}
@@ -837,3 +872,8 @@ class Loader:
             slug = f"{base}-{n}"
         taken.add(slug)
         return slug
+
+
+def _openalex(record: PaperRecord) -> dict:
+    openalex = record.extra.get("openalex")
+    return openalex if isinstance(openalex, dict) else {}

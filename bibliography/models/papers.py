@@ -418,6 +418,8 @@ class Paper(models.Model):
             models.Index(fields=["item_type"], name="paper_item_type_idx"),
             # import matching of books by ISBN
             models.Index(fields=["isbn_key"], condition=~Q(isbn_key=""), name="paper_isbn_key_idx"),
+            # the works OpenAlex references name (bibliography/importers/load.py, _add_references)
+            models.Index(KT("extra__openalex__id"), name="paper_openalex_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -820,6 +822,30 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.citing_id} cites {self.cited_id}"
+
+
+class ReferenceScheme(models.TextChoices):
+    OPENALEX = "openalex", "OpenAlex work"
+
+
+class UnresolvedReference(models.Model):
+    """A work a paper cites that is not in the bibliography yet, by its id in a source (an OpenAlex
+    W-id): it becomes a Citation as soon as that work arrives, by any import."""
+
+    citing = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="unresolved_references")
+    scheme = models.CharField(max_length=20, choices=ReferenceScheme.choices)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["citing", "scheme", "value"], name="unresolvedreference_unique"),
+            models.CheckConstraint(condition=~Q(value=""), name="unresolvedreference_value_not_blank"),
+        ]
+        # the works an import brings: which references waited for them
+        indexes = [models.Index(fields=["scheme", "value"], name="unresolvedreference_value_idx")]
+
+    def __str__(self):
+        return f"{self.citing_id} cites {self.scheme}:{self.value}"
 
 
 class PaperAlias(models.Model):

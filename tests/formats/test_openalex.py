@@ -103,3 +103,40 @@ def test_an_abstract_index_that_is_no_index_is_refused_by_field(tmp_path):
     result = import_file(path, format=ImportFormat.OPENALEX)
     assert not result.ok and "results[1].abstract_inverted_index" in str(result.error)
     assert not Paper.objects.exists()
+
+
+def _works() -> dict[str, list[str]]:
+    """Each work of both files, with the works it references (W-ids)."""
+    works = json.loads(PAGE.read_text(encoding="utf-8"))["results"]
+    works += [json.loads(line) for line in WORKS.open(encoding="utf-8") if line.strip()]
+    return {
+        w["id"].removeprefix("https://openalex.org/"): [
+            r.removeprefix("https://openalex.org/") for r in w["referenced_works"]
+        ]
+        for w in works
+    }
+
+
+@pytest.mark.parametrize("order", [(PAGE, WORKS), (WORKS, PAGE)])
+def test_references_become_citations_whichever_file_comes_first(order):
+    from bibliography.models import Citation, UnresolvedReference
+
+    for path in order:
+        assert import_file(path).ok
+    refs = _works()
+    expected = {(citing, w) for citing, works in refs.items() for w in works if w in refs and w != citing}
+    found = {
+        (c.citing.extra["openalex"]["id"], c.cited.extra["openalex"]["id"])
+        for c in Citation.objects.select_related("citing", "cited")
+    }
+    assert found == expected and len(expected) > 42  # the two papers' 42, and those among the works they cite
+    assert set(Citation.objects.values_list("source", "status").distinct()) == {("imported", "accepted")}
+    # the works neither file holds still wait, by their W-ids
+    waiting = set(UnresolvedReference.objects.values_list("citing__extra__openalex__id", "value"))
+    assert waiting == {(citing, w) for citing, works in refs.items() for w in works if w not in refs}
+    assert ("W3046863325", "W3098501485") in waiting
+    # our count of citations, beside OpenAlex's own
+    citing_it = {citing for citing, cited in expected if cited == "W2741809807"}
+    assert work("W2741809807").cited_by_count == len(citing_it) == 3  # both papers cite "The state of OA", and a third
+    again = import_file(order[0])
+    assert again.ok and Citation.objects.count() == len(expected)  # a second import adds nothing
