@@ -19,6 +19,7 @@ from .models import (
     ReviewStatus,
     Source,
     SourceRecord,
+    UnresolvedReference,
 )
 
 # When both papers carry the same tag or citation, the stronger decision and source survive.
@@ -83,6 +84,7 @@ def paper_merge(*, into: Paper, others: Sequence[Paper], by=None) -> MergeReport
     _move_links(survivor, other_ids, report)
     _move_key_points(survivor, other_ids, report)
     _move_sources(survivor, other_ids, report)
+    _move_unresolved_references(survivor, other_ids, report)
     _leave_aliases(survivor, victims, by)
 
     for victim in victims:
@@ -153,6 +155,19 @@ def _move_tags(survivor: Paper, other_ids: list[int], report: MergeReport, by) -
         kept.save()
         tag.delete()
         report.combined["tags"] += 1
+
+
+def _move_unresolved_references(survivor: Paper, other_ids: list[int], report: MergeReport) -> None:
+    """References still waiting for their work go on waiting, as the survivor's."""
+    have = set(survivor.unresolved_references.values_list("scheme", "value"))
+    for reference in UnresolvedReference.objects.filter(citing_id__in=other_ids).order_by("id"):
+        if (reference.scheme, reference.value) in have:
+            reference.delete()
+            continue
+        have.add((reference.scheme, reference.value))
+        reference.citing = survivor
+        reference.save(update_fields=["citing"])
+        report.moved["references waiting for their work"] += 1
 
 
 def _move_citations(survivor: Paper, other_ids: list[int], report: MergeReport, by) -> None:

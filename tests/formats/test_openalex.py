@@ -140,3 +140,16 @@ def test_references_become_citations_whichever_file_comes_first(order):
     assert work("W2741809807").cited_by_count == len(citing_it) == 3  # both papers cite "The state of OA", and a third
     again = import_file(order[0])
     assert again.ok and Citation.objects.count() == len(expected)  # a second import adds nothing
+
+
+def test_a_merged_papers_waiting_references_go_on_waiting_as_the_survivors():
+    from bibliography.merging import paper_merge
+    from bibliography.models import UnresolvedReference
+
+    assert import_file(PAGE).ok
+    trends, news = work("W3046863325"), work("W3045921891")
+    waiting = set(UnresolvedReference.objects.filter(citing=news).values_list("value", flat=True))
+    waiting |= set(UnresolvedReference.objects.filter(citing=trends).values_list("value", flat=True))
+    paper_merge(into=trends, others=[news])
+    assert set(UnresolvedReference.objects.filter(citing=trends).values_list("value", flat=True)) == waiting
+    assert UnresolvedReference.objects.count() == len(waiting)
