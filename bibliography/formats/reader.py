@@ -1,9 +1,11 @@
 """Reading a dump line by line in bounded memory, whatever its size, with line numbers for errors."""
 
+import gzip
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import DumpError
 
@@ -11,6 +13,7 @@ from .errors import DumpError
 MAX_LINE_BYTES = 1 << 20
 
 BOM = "\ufeff"
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass
@@ -40,14 +43,18 @@ class DumpReader:
         return self._sha256.hexdigest()
 
     def __iter__(self) -> Iterator[Line]:
-        with self.path.open("rb") as stream:
+        with open_dump(self.path) as stream:
+            compressed = getattr(stream, "fileobj", None)  # a gzip file: progress is how far into it
             number = 0
             while True:
-                raw = stream.readline(MAX_LINE_BYTES + 1)
+                try:
+                    raw = stream.readline(MAX_LINE_BYTES + 1)
+                except (OSError, EOFError) as error:  # gzip's BadGzipFile is an OSError
+                    raise DumpError(self.file_name, number + 1, f"the gzip file is damaged: {error}") from None
                 if not raw:
                     return
                 number += 1
-                self.bytes_read += len(raw)
+                self.bytes_read = compressed.tell() if compressed else self.bytes_read + len(raw)
                 self._sha256.update(raw)
                 if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
                     raise DumpError(
@@ -73,9 +80,17 @@ class DumpReader:
         return text.rstrip("\r\n").replace("\r", " ")
 
 
+def open_dump(path: Path) -> BinaryIO:
+    """The file's content as bytes: a gzip file (OpenAlex's and arXiv's snapshots come so) unzipped."""
+    with path.open("rb") as probe:
+        zipped = probe.read(2) == GZIP_MAGIC
+    return gzip.open(path, "rb") if zipped else path.open("rb")
+
+
 def file_sha256(path: Path) -> str:
+    """The SHA-256 of the file's content (unzipped), as an import records it."""
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    with open_dump(path) as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

@@ -6,6 +6,7 @@ from pathlib import Path
 from . import abstracts, arxiv, bibtex, csljson, listing, openalex, ris, vault
 from .base import Format
 from .errors import DumpError
+from .reader import open_dump
 
 SNIFF_BYTES = 64 * 1024
 
@@ -19,8 +20,11 @@ EXPORT_FORMATS: dict[str, Format] = {name: format for name, format in FORMATS.it
 
 
 def detect_format(path: Path) -> Format:
-    with path.open("rb") as stream:
-        head = stream.read(SNIFF_BYTES).decode("utf-8", errors="replace").removeprefix("\ufeff")
+    try:
+        with open_dump(path) as stream:
+            head = stream.read(SNIFF_BYTES).decode("utf-8", errors="replace").removeprefix("\ufeff")
+    except (OSError, EOFError) as error:  # a damaged gzip file
+        raise DumpError(path.name, None, f"the gzip file is damaged: {error}") from None
     lines = head.splitlines()[:400]
     if not any(line.strip() for line in lines):
         raise DumpError(path.name, None, "the file is empty")

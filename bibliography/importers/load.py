@@ -219,7 +219,7 @@ def _write_rejected(path: Path, file_format: Format, rejected: list[PaperRecord]
 def _record_failure(path: Path, format: str, started, error: DumpError) -> None:
     try:
         sha256 = file_sha256(path)
-    except OSError:
+    except (OSError, EOFError):  # unreadable, or a damaged gzip file
         sha256 = ""
     ImportRun.objects.create(
         file_name=path.name,

@@ -153,3 +153,19 @@ def test_a_merged_papers_waiting_references_go_on_waiting_as_the_survivors():
     paper_merge(into=trends, others=[news])
     assert set(UnresolvedReference.objects.filter(citing=trends).values_list("value", flat=True)) == waiting
     assert UnresolvedReference.objects.count() == len(waiting)
+
+
+def test_a_gzip_file_as_the_snapshot_gives_it_is_read_and_a_damaged_one_refused(tmp_path):
+    import gzip
+
+    zipped = tmp_path / "part_000.gz"
+    zipped.write_bytes(gzip.compress(WORKS.read_bytes()))
+    result = import_file(zipped)
+    assert result.ok, result.error
+    assert (result.records, result.created) == (41, 41)
+    assert import_file(zipped).unchanged == 41
+    damaged = tmp_path / "part_001.gz"
+    damaged.write_bytes(gzip.compress(PAGE.read_bytes())[:-40])
+    result = import_file(damaged)
+    assert not result.ok and "part_001.gz" in str(result.error) and "gzip file is damaged" in str(result.error)
+    assert Paper.objects.count() == 41
