@@ -33,7 +33,14 @@ SAMPLES = {path.name: path.read_bytes() for path in sorted(DUMPS.glob("*.txt"))}
 }
 
 # Faults of a whole file, not of a line in it.
-WHOLE_FILE = ("the file is empty", "no paper found", "no 'Abstract:' line", "no concept graph", "cannot read the file")
+WHOLE_FILE = (
+    "the file is empty",
+    "no paper found",
+    "no 'Abstract:' line",
+    "no concept graph",
+    "cannot read the file",
+    "the gzip file is damaged",  # bytes that begin as gzip's do, and stop
+)
 
 CHROME = {line.lower() for line in listing._HEADER_LINES}
 
