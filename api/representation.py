@@ -35,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Concat
+from django.urls import reverse
 from rest_framework import serializers
 
 from bibliography.models import (
@@ -367,8 +368,6 @@ def paper_documents(
 
 def paper_document(pk: int, request, *, detail: bool = True) -> dict | None:
     """One paper's JSON as a GET of it answers (for write responses and ETags)."""
-    from django.urls import reverse  # noqa: PLC0415 — the URLconf imports the views, which import this
-
     found = paper_documents([pk], base_url=request.build_absolute_uri(reverse("paper-list")), detail=detail)
     return json.loads(found[pk]) if pk in found else None
 

@@ -309,13 +309,9 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             url = reverse("paper-detail", args=[moved_to])
             query = request.META.get("QUERY_STRING")
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
-        whole = document if "fields" not in request.query_params else self.documents_whole(pk)
-        return self.conditional(self.answer(document), self.etag_for(json.loads(whole)))
-
-    def documents_whole(self, pk: int) -> str:
-        """The whole record, whose ETag serves If-Match whatever `?fields=` showed."""
-        base_url = self.request.build_absolute_uri(reverse("paper-list"))
-        return paper_documents([pk], base_url=base_url, detail=True)[pk]
+        # the whole record's ETag, whatever ?fields= showed, so that it serves If-Match
+        whole = json.loads(document) if "fields" not in request.query_params else paper_document(pk, request)
+        return self.conditional(self.answer(document), self.etag_for(whole))
 
     def list(self, request, *args, **kwargs):
         group_by = request.query_params.get("group_by")

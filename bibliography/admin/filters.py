@@ -1,7 +1,6 @@
 """Changelist filters that stay index-backed at a million papers (no DISTINCT over joins)."""
 
 from django.contrib import admin
-from django.db.models import Subquery
 
 from bibliography.models import (
     Concept,
@@ -28,9 +27,9 @@ class ConceptFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        concepts = Concept.objects.descendants_of([self.value()]).values("id")
-        tagged = PaperConcept.objects.filter(concept__in=Subquery(concepts)).exclude(status=ReviewStatus.REJECTED)
-        return queryset.filter(id__in=tagged.values("paper_id"))
+        if not (chosen := whole_number(self.value())):
+            return queryset
+        return queryset.tagged_with([chosen], statuses=(ReviewStatus.ACCEPTED, ReviewStatus.SUGGESTED))
 
 
 class KeywordFilter(admin.SimpleListFilter):
