@@ -75,3 +75,16 @@ def papers_mark_reviewed(*, papers: QuerySet, by=None) -> tuple[int, int]:
         paper.save()
         marked += 1
     return marked, skipped
+
+
+def papers_untag(*, papers: Iterable[Paper], concept: Concept, by=None) -> int:
+    """Take a concept off these papers, whatever its tags' status; the history keeps each removed tag.
+    Returns how many tags were removed."""
+    paper_ids = sorted(p.pk for p in papers)
+    removed = 0
+    tags = PaperConcept.objects.select_for_update().filter(paper_id__in=paper_ids, concept=concept).order_by("id")
+    for tag in tags:
+        tag._history_user = by
+        tag.delete()
+        removed += 1
+    return removed

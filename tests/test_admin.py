@@ -539,3 +539,20 @@ def test_concept_autocomplete_ranks_the_exact_name_first_and_shows_the_kind(clie
         "Language models learn concepts sequentially during training (topic)",
         "Multilingual language understanding (topic)",
     ]
+
+
+def test_a_concept_is_removed_from_the_selected_papers_after_a_page_that_lists_them(client, curator):
+    concept = make_concept(name="Scaling", slug="scaling-laws")
+    tagged = [make_paper(title=f"Tagged {n}") for n in range(2)]
+    untouched = make_paper(title="Tagged elsewhere")
+    for paper, status in zip([*tagged, untouched], ["accepted", "suggested", "accepted"], strict=True):
+        PaperConcept.objects.create(paper=paper, concept=concept, status=status)
+    chosen = {"action": "remove_concept", "_selected_action": [p.pk for p in tagged]}
+    page = client.post(CHANGELIST, chosen)
+    assert page.status_code == 200 and b"Remove a concept from papers" in page.content
+    assert b"Tagged 0" in page.content and b"Tagged elsewhere" not in page.content
+    assert PaperConcept.objects.count() == 3  # nothing happens before the concept is chosen
+    done = client.post(CHANGELIST, {**chosen, "apply": "1", "concept": concept.pk}, follow=True)
+    assert "Removed “Scaling” from 2 papers" in done.content.decode()
+    assert list(PaperConcept.objects.values_list("paper_id", flat=True)) == [untouched.pk]
+    assert PaperConcept.history.filter(history_type="-").count() == 2  # the history keeps what was removed

@@ -29,7 +29,7 @@ from bibliography.models import (
     ReviewStatus,
     SourceRecord,
 )
-from bibliography.tagging import decisions_set_status, papers_mark_reviewed, papers_tag
+from bibliography.tagging import decisions_set_status, papers_mark_reviewed, papers_tag, papers_untag
 
 from .autocomplete import LabelledChoicesFormSet, LabelledChoicesInline
 from .filters import ConceptFilter, KeywordFilter, SourceFileFilter, TagStatusFilter, YearFilter
@@ -320,6 +320,7 @@ class PaperAdmin(SimpleHistoryAdmin):
     ]
     actions = [
         "tag_with_concept",
+        "remove_concept",
         "accept_suggested_tags",
         "reject_suggested_tags",
         "mark_reviewed",
@@ -365,24 +366,40 @@ class PaperAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Tag with a concept…", permissions=["change"])
     def tag_with_concept(self, request, queryset):
+        def apply(concept):
+            created, accepted = papers_tag(papers=queryset, concept=concept, by=request.user)
+            return f"Tagged with “{concept}”: {created} new tags, {accepted} existing tags accepted."
+
+        intro = (
+            f"Tag these {len(queryset)} papers with a concept. New tags are manual and accepted; a paper "
+            "that already carries the concept has its tag accepted."
+        )
+        return self._with_concept(request, queryset, "tag_with_concept", "Tag papers with a concept", intro, apply)
+
+    @admin.action(description="Remove a concept…", permissions=["change"])
+    def remove_concept(self, request, queryset):
+        def apply(concept):
+            removed = papers_untag(papers=queryset, concept=concept, by=request.user)
+            return f"Removed “{concept}” from {removed} papers (their tags are in the history)."
+
+        intro = f"Take a concept off these {len(queryset)} papers, whatever its tags' status."
+        return self._with_concept(request, queryset, "remove_concept", "Remove a concept from papers", intro, apply)
+
+    def _with_concept(self, request, queryset, action: str, title: str, intro: str, apply):
+        """An action on the selected papers and a concept chosen on a page that lists them."""
         form = ConceptChoiceForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            concept = form.cleaned_data["concept"]
-            created, accepted = papers_tag(papers=queryset, concept=concept, by=request.user)
-            self.message_user(
-                request,
-                f"Tagged with “{concept}”: {created} new tags, {accepted} existing tags accepted.",
-                messages.SUCCESS,
-            )
+            self.message_user(request, apply(form.cleaned_data["concept"]), messages.SUCCESS)
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Tag papers with a concept",
+            "title": title,
+            "intro": intro,
             "papers": queryset,
             "form": form,
             "media": self.media + form.media,
             "opts": self.model._meta,
-            "action": "tag_with_concept",
+            "action": action,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return render(request, "admin/bibliography/paper/tag.html", context)
