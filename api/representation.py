@@ -238,7 +238,8 @@ PROVENANCE = Shape(
 )
 
 
-def _citations(this: str, other: str) -> Shape:
+def _citations(other: str) -> Shape:
+    """A citation seen from one end: the paper at the `other` end, briefly."""
     brief = JsonObject({name: F(f"{other}__{value}") for name, value in PAPER_BRIEF.fields.items()})
     return Shape(
         "CitationSummary",
@@ -311,15 +312,15 @@ PAPER = Shape(
 
 
 def _citing(this: str, other: str) -> Func:
-    shape = _citations(this, other)
+    shape = _citations(other)
     rows = Citation.objects.filter(**{this: OuterRef("pk")}).exclude(status=ReviewStatus.REJECTED)
     return json_list(rows.order_by("id").values(json=shape.expression()))
 
 
 PAPER_DETAIL = PAPER.but(
     "PaperDetail",
-    references=(_citing("citing", "cited"), _many(_citations("citing", "cited"))),
-    cited_by=(_citing("cited", "citing"), _many(_citations("citing", "cited"))),
+    references=(_citing("citing", "cited"), _many(_citations("cited"))),
+    cited_by=(_citing("cited", "citing"), _many(_citations("citing"))),
     key_points=(_rows(KeyPoint, KEY_POINT, "number", paper="paper"), _many(KEY_POINT)),
     suggested_tags=(_tags(ReviewStatus.SUGGESTED), _many(TAG)),
     provenance=(_rows(SourceRecord, PROVENANCE, "id", paper="paper"), _many(PROVENANCE)),
