@@ -1,4 +1,5 @@
-"""The curation admin's site: Django's, with autocomplete answers that say what a choice is."""
+"""The curation admin's site: Django's, with autocomplete answers that say what a choice is, and the
+review queues."""
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -23,6 +24,11 @@ class CurationSite(admin.AdminSite):
 
     def autocomplete_view(self, request):
         return LabelledAutocompleteView.as_view(admin_site=self)(request)
+
+    def get_urls(self):
+        from bibliography.admin.queue import ReviewQueues  # noqa: PLC0415 — the admin modules import this site
+
+        return ReviewQueues(self).urls() + super().get_urls()
 
 
 class CurationAdminConfig(AdminConfig):

@@ -108,7 +108,7 @@ class Search:
         from bibliography.models import SEARCH_CONFIG  # noqa: PLC0415
 
         return SearchHeadline(
-            _html_escaped("abstract"),
+            html_escaped("abstract"),
             self.words,
             config=SEARCH_CONFIG,
             start_sel="<mark>",
@@ -125,7 +125,7 @@ class Search:
         return self._authors
 
 
-def _html_escaped(field: str):
+def html_escaped(field: str):
     """The text with &, < and > as entities, so that a snippet's only markup is its own <mark>.
 
     ts_headline keeps an entity whole (the parser reads it as one token), so a fragment never cuts one.

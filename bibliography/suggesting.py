@@ -126,6 +126,15 @@ def scores_for(paper_ids: list[int] | None, concepts: list[Concept], method: str
     return _tfidf_scores(paper_ids, concepts) if method == "tfidf" else _fts_scores(paper_ids, concepts)
 
 
+def reason(concept: Concept, score: float, method: str) -> str:
+    """Why a tag is suggested, in words a curator can check against the paper's text."""
+    if method == "tfidf":
+        why = f"Its words are close to those of “{concept.name}” and the concepts below it (TF-IDF cosine {score:.2f})."
+    else:
+        why = f"Its title or abstract holds every word of “{concept.name}” (cover density {score:.2f})."
+    return why[:300]
+
+
 def choose(scores: dict[int, float], settings: Settings) -> dict[int, float]:
     """The few concepts a paper gets: its best ones, not every concept it brushes against."""
     ranked = sorted(((s, cid) for cid, s in scores.items() if s > 0), reverse=True)
@@ -155,6 +164,7 @@ def tags_suggest(
     chosen = {
         (pid, cid): score for pid, scores in all_scores.items() for cid, score in choose(scores, settings).items()
     }
+    by_id = {c.pk: c for c in concepts}
     existing = {
         (t.paper_id, t.concept_id): t
         for t in PaperConcept.objects.filter(
@@ -172,16 +182,18 @@ def tags_suggest(
                     score=score,
                     source=Source.AUTOMATIC,
                     status=ReviewStatus.SUGGESTED,
+                    reason=reason(by_id[concept_id], score, settings.method),
                 )
             )
         elif tag.source == Source.AUTOMATIC and tag.status == ReviewStatus.SUGGESTED:
-            if tag.score != score:
-                tag.score = score
+            why = reason(by_id[concept_id], score, settings.method)
+            if (tag.score, tag.reason) != (score, why):
+                tag.score, tag.reason = score, why
                 rescored.append(tag)
         else:
             report.kept_decisions += 1
     PaperConcept.objects.bulk_create(new)
-    PaperConcept.objects.bulk_update(rescored, ["score"])
+    PaperConcept.objects.bulk_update(rescored, ["score", "reason"])
     report.created, report.rescored = len(new), len(rescored)
     return report
 

@@ -48,7 +48,7 @@ def titles(response) -> list[str]:
 def test_index_shows_the_review_queue_with_counts(client, curator, seed):
     make_paper(title="Needs a look", needs_review=True, review_reason="check venue")
     response = client.get("/admin/")
-    queues = {label: count for label, count, _ in response.context["queues"]}
+    queues = {label: count for label, count, _, _ in response.context["queues"]}
     assert queues["Papers that need review"] == 11
     assert queues["Suggested citations"] == 0
     assert b'id="review-queue"' in response.content

@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
 from bibliography import dates, identifiers, searching, text
@@ -27,13 +28,15 @@ from bibliography.models import (
     PaperKeyword,
     PaperLink,
     ReviewStatus,
+    Source,
     SourceRecord,
 )
-from bibliography.tagging import decisions_set_status, papers_mark_reviewed, papers_tag, papers_untag
+from bibliography.tagging import papers_mark_reviewed, papers_tag, papers_untag
 
 from .autocomplete import LabelledChoicesFormSet, LabelledChoicesInline
 from .filters import ConceptFilter, KeywordFilter, SourceFileFilter, TagStatusFilter, YearFilter
 from .pagination import EstimatedCountPaginator
+from .queue import CONFIRM_AT_MOST
 
 
 def papers_as_typed(queryset, term: str):
@@ -167,7 +170,18 @@ class PaperForm(forms.ModelForm):
             self._update_errors(error)
 
 
-class TagInline(LabelledChoicesInline):
+class CuratorsDecisionInline(LabelledChoicesInline):
+    """Tags and citations a curator adds by hand: accepted and manual unless they say otherwise, and
+    attributed to them (PaperAdmin.save_formset)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        initial = {"status": ReviewStatus.ACCEPTED, "source": Source.MANUAL}
+        if db_field.name in initial:
+            kwargs["initial"] = initial[db_field.name]
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class TagInline(CuratorsDecisionInline):
     model = PaperConcept
     fk_name = "paper"
     fields = ["concept", "score", "source", "status", "created_by"]
@@ -192,7 +206,7 @@ class CitationInlineFormSet(LabelledChoicesFormSet):
                 form.add_error(other, "A paper cannot cite itself: choose another paper.")
 
 
-class ReferenceInline(LabelledChoicesInline):
+class ReferenceInline(CuratorsDecisionInline):
     model = Citation
     formset = CitationInlineFormSet
     fk_name = "citing"
@@ -205,7 +219,7 @@ class ReferenceInline(LabelledChoicesInline):
         return super().get_queryset(request).select_related("cited")
 
 
-class CitedByInline(LabelledChoicesInline):
+class CitedByInline(CuratorsDecisionInline):
     model = Citation
     formset = CitationInlineFormSet
     fk_name = "cited"
@@ -328,6 +342,13 @@ class PaperAdmin(SimpleHistoryAdmin):
         *(export_action(name) for name in EXPORT_FORMATS),
     ]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model in (PaperConcept, Citation):
+            for row in formset.forms:
+                if row.instance.pk is None and row.has_changed():
+                    row.instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         keys_assign([form.instance])  # with its authors saved: the key is made from the first one's name
@@ -404,17 +425,33 @@ class PaperAdmin(SimpleHistoryAdmin):
         }
         return render(request, "admin/bibliography/paper/tag.html", context)
 
-    @admin.action(description="Accept their suggested tags", permissions=["change"])
+    @admin.action(description="Accept their suggested tags…", permissions=["change"])
     def accept_suggested_tags(self, request, queryset):
-        tags = PaperConcept.objects.filter(paper__in=queryset, status=ReviewStatus.SUGGESTED)
-        changed = decisions_set_status(rows=tags, status=ReviewStatus.ACCEPTED, by=request.user)
-        self.message_user(request, f"Accepted {changed} suggested tags.", messages.SUCCESS)
+        return self._decide_suggested_tags(request, queryset, "accept")
 
-    @admin.action(description="Reject their suggested tags", permissions=["change"])
+    @admin.action(description="Reject their suggested tags…", permissions=["change"])
     def reject_suggested_tags(self, request, queryset):
-        tags = PaperConcept.objects.filter(paper__in=queryset, status=ReviewStatus.SUGGESTED)
-        changed = decisions_set_status(rows=tags, status=ReviewStatus.REJECTED, by=request.user)
-        self.message_user(request, f"Rejected {changed} suggested tags.", messages.SUCCESS)
+        return self._decide_suggested_tags(request, queryset, "reject")
+
+    def _decide_suggested_tags(self, request, queryset, decision: str):
+        """The tags are listed on a confirmation page first (the review queue's): a decision applies
+        to what the curator saw."""
+        tags = PaperConcept.objects.filter(paper__in=queryset, status=ReviewStatus.SUGGESTED).order_by("id")
+        ids = list(tags.values_list("id", flat=True)[: CONFIRM_AT_MOST + 1])
+        if not ids:
+            self.message_user(request, "None of these papers has a suggested tag.", messages.INFO)
+            return None
+        if len(ids) > CONFIRM_AT_MOST:
+            self.message_user(
+                request,
+                f"These papers have over {CONFIRM_AT_MOST} suggested tags: choose fewer papers.",
+                messages.WARNING,
+            )
+            return None
+        query = urlencode(
+            {"kind": "tag", "decision": decision, "ids": ",".join(map(str, ids)), "next": request.get_full_path()}
+        )
+        return HttpResponseRedirect(f"{reverse('admin:review_confirm')}?{query}")
 
     @admin.action(description="Mark reviewed", permissions=["change"])
     def mark_reviewed(self, request, queryset):

@@ -818,6 +818,8 @@ class Citation(models.Model):
             models.Index(fields=["cited", "status"], name="citation_cited_status_idx"),
             # the review queue of suggested citations
             models.Index(fields=["id"], condition=Q(status="suggested"), name="citation_suggested_idx"),
+            # the review queue's papers with suggested references, in id order
+            models.Index(fields=["citing"], condition=Q(status="suggested"), name="citation_suggested_citing_idx"),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 from django import template
 from django.urls import reverse
 
+from bibliography import reviewing, searching
 from bibliography.models import Citation, DuplicateCandidate, DuplicateStatus, Paper, PaperConcept, ReviewStatus
 
 register = template.Library()
@@ -8,25 +9,40 @@ register = template.Library()
 
 @register.inclusion_tag("admin/review_queue.html")
 def review_queue():
-    """The curators' to-do list with counts; each count is served by a partial index."""
-    papers = reverse("admin:bibliography_paper_changelist")
-    return {
-        "queues": [
-            ("Papers that need review", Paper.objects.needing_review().count(), f"{papers}?needs_review__exact=1"),
-            (
-                "Papers with suggested tags",
-                PaperConcept.objects.filter(status=ReviewStatus.SUGGESTED).values("paper_id").distinct().count(),
-                f"{papers}?tag_status=suggested",
-            ),
-            (
-                "Suggested citations",
-                Citation.objects.filter(status=ReviewStatus.SUGGESTED).count(),
-                f"{reverse('admin:bibliography_citation_changelist')}?status__exact=suggested",
-            ),
-            (
-                "Possible duplicates",
-                DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).count(),
-                f"{reverse('admin:bibliography_duplicatecandidate_changelist')}?status__exact=open",
-            ),
-        ]
-    }
+    """The curators' to-do list with counts; each is served by a partial index and stops counting at
+    searching.EXACT_COUNT_LIMIT (the planner's estimate above it, shown as "about")."""
+    suggested = ReviewStatus.SUGGESTED
+    queues = [
+        (
+            "Papers that need review",
+            Paper.objects.needing_review(),
+            f"{reverse('admin:bibliography_paper_changelist')}?needs_review__exact=1",
+        ),
+        (
+            "Papers with suggested tags",
+            Paper.objects.filter(pk__in=PaperConcept.objects.filter(status=suggested).values("paper_id")),
+            reverse("admin:review_tags"),
+        ),
+        ("Suggested citations", Citation.objects.filter(status=suggested), reverse("admin:review_citations")),
+        (
+            "Possible duplicates",
+            DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN),
+            reverse("admin:review_duplicates"),
+        ),
+    ]
+    return {"queues": [(label, *searching.counted(rows), url) for label, rows, url in queues]}
+
+
+@register.filter
+def first_authors(paper: Paper) -> str:
+    """ "Ada Lovelace, Charles Babbage et al.": the names the paper credits, from `first_authorships`
+    (bibliography/reviewing.py prefetches one more than it shows, to know whether others follow)."""
+    shown = paper.first_authorships
+    names = ", ".join(a.credited_name for a in shown[: reviewing.AUTHORS_SHOWN])
+    return f"{names} et al." if len(shown) > reviewing.AUTHORS_SHOWN else names
+
+
+@register.filter
+def pair(first, second) -> tuple:
+    """Two things to show side by side with one loop: a duplicate candidate's papers."""
+    return first, second
