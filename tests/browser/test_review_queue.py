@@ -1,0 +1,69 @@
+"""The tag review queue in Chromium at a desktop's and a phone's size, on the bundled dumps with the
+suggester's own suggestions: ten tags decided in ten clicks, every decision control inside the window,
+nothing to scroll sideways, and the keyboard deciding the next one."""
+
+import io
+import os
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from bibliography.models import PaperConcept
+from tests.browser.conftest import SCREENSHOTS
+from tests.test_importers import DUMPS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def inside(box, viewport) -> bool:
+    return box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= viewport["width"] and (
+        box["y"] + box["height"] <= viewport["height"]
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_ten_suggested_tags_in_ten_clicks(browser, live_server, width, height):
+    call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
+    call_command("suggest_tags", stdout=io.StringIO())
+    waiting = PaperConcept.objects.filter(status="suggested")
+    assert waiting.count() >= 11
+    password = os.urandom(12).hex()
+    user = User.objects.create_user("queue-browser", password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name="curator"))
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/review/tags/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector(".review-paper")
+    folder = SCREENSHOTS / "curation"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"review-queue-{width}.png"))
+
+    clicks = 0
+    for _ in range(10):
+        row = page.locator('.decision[data-status="suggested"]').first
+        accept = row.locator("button.accept")
+        row.evaluate("row => row.scrollIntoView({block: 'center'})")
+        assert inside(accept.bounding_box(), page.viewport_size)
+        assert inside(row.locator("button.reject").bounding_box(), page.viewport_size)
+        accept.click()
+        clicks += 1
+        row_id = row.locator("input[name=id]").input_value()
+        page.wait_for_selector(f'.decision:has(input[name=id][value="{row_id}"])[data-status="accepted"]')
+    assert clicks == 10
+    assert PaperConcept.history.filter(status="accepted", history_user=user).values("id").distinct().count() == 10
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing to scroll sideways
+    page.screenshot(path=str(folder / f"review-queue-{width}-decided.png"))
+
+    # the keyboard: j moves to the next waiting suggestion, r rejects it
+    page.keyboard.press("j")
+    focused = page.evaluate("document.activeElement.closest('.decision')?.querySelector('input[name=id]').value")
+    assert focused is not None
+    page.keyboard.press("r")
+    page.wait_for_selector(f'.decision:has(input[name=id][value="{focused}"])[data-status="rejected"]')
+    assert PaperConcept.objects.get(pk=int(focused)).status == "rejected"
+    context.close()
