@@ -112,7 +112,11 @@ def test_accept_and_reject_suggested_tags_of_selected_papers(client, curator):
     paper, concept, other = make_paper(), make_concept(), make_concept()
     PaperConcept.objects.create(paper=paper, concept=concept, status="suggested", source="automatic", score=0.4)
     PaperConcept.objects.create(paper=paper, concept=other, status="rejected", source="automatic", score=0.9)
-    client.post(CHANGELIST, {"action": "accept_suggested_tags", "_selected_action": [paper.pk]})
+    confirmation = client.post(CHANGELIST, {"action": "accept_suggested_tags", "_selected_action": [paper.pk]})
+    page = client.get(confirmation["Location"])
+    assert [tag.concept for tag in page.context["listed"]] == [concept]  # the rejected one is not proposed again
+    assert paper.tags.filter(status="suggested").exists()  # nothing changes before the curator confirms
+    client.post(confirmation["Location"], {"confirm": "1"} | dict(page.context["request"].GET.items()))
     assert dict(paper.tags.values_list("concept_id", "status")) == {concept.pk: "accepted", other.pk: "rejected"}
 
 

@@ -134,6 +134,14 @@ def _action(model, action: str, make, done: Callable, extra: dict | None = None)
     return prepare
 
 
+def _review(view: str, data: Callable, status: str):
+    def prepare(reader):
+        tag = suggested_tag()
+        return reverse(f"admin:{view}"), data(tag), lambda: PaperConcept.objects.get(pk=tag.pk).status == status
+
+    return prepare
+
+
 def key_point() -> KeyPoint:
     return KeyPoint.objects.create(paper=make_paper(), number=1, text="A")
 
@@ -260,22 +268,16 @@ CASES = [
     Case("delete citation", _delete(Citation, suggested_citation)),
     Case("action: tag with a concept", tag_with_concept),
     Case(
-        "action: accept suggested tags",
-        _action(
-            Paper,
-            "accept_suggested_tags",
-            lambda: [suggested_tag().paper],
-            lambda papers: papers[0].tags.get().status == "accepted",
+        "review queue: accept suggested tags after the confirmation page",
+        _review(
+            "review_confirm",
+            lambda tag: {"kind": "tag", "decision": "accept", "ids": tag.pk, "confirm": "1"},
+            "accepted",
         ),
     ),  # fmt: skip
     Case(
-        "action: reject suggested tags",
-        _action(
-            Paper,
-            "reject_suggested_tags",
-            lambda: [suggested_tag().paper],
-            lambda papers: papers[0].tags.get().status == "rejected",
-        ),
+        "review queue: reject one suggested tag",
+        _review("review_decide", lambda tag: {"kind": "tag", "decision": "reject", "id": tag.pk}, "rejected"),
     ),  # fmt: skip
     Case(
         "action: mark reviewed",

@@ -17,8 +17,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 
 def inside(box, viewport) -> bool:
-    return box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= viewport["width"] and (
-        box["y"] + box["height"] <= viewport["height"]
+    return (
+        box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= viewport["width"]
+        and (box["y"] + box["height"] <= viewport["height"])
     )
 
 
