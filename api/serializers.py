@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from bibliography import dates, identifiers, text
 from bibliography.citation_keys import keys_assign
+from bibliography.merging import CHOOSABLE
 from bibliography.models import (
     Author,
     AuthorRole,
@@ -461,3 +462,15 @@ class BatchResultSerializer(serializers.Serializer):
 
 class MergeSerializer(serializers.Serializer):
     others = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=100)
+    keep = serializers.DictField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text=f"Whose value each field keeps, by paper id (this paper or one of `others`): "
+        f"{', '.join(CHOOSABLE)}. A field not named keeps this paper's value, or where it is blank, "
+        'the first other paper\'s. `{"title": 12, "doi": 13}`.',
+    )
+
+    def validate_keep(self, keep):
+        if unknown := sorted(set(keep) - set(CHOOSABLE)):
+            raise serializers.ValidationError(f"{', '.join(unknown)}: choose among {', '.join(CHOOSABLE)}")
+        return keep

@@ -384,15 +384,19 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     @extend_schema(request=s.MergeSerializer, responses={200: PAPER_DETAIL.serializer()})
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
-        """Merge other papers into this one (the admin's merge): `{"others": [12, 13]}`."""
+        """Merge other papers into this one (the admin's merge): `{"others": [12, 13]}`, choosing
+        whose value a field keeps with `{"keep": {"title": 12}}`."""
         survivor = self.get_object()
         body = s.MergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         others = list(Paper.objects.filter(pk__in=body.validated_data["others"]))
         if len(others) != len(set(body.validated_data["others"])):
             raise BadParameter("others", "some of these papers do not exist")
+        keep = body.validated_data.get("keep", {})
+        if strangers := sorted(set(keep.values()) - {survivor.pk, *body.validated_data["others"]}):
+            raise BadParameter("keep", f"{', '.join(map(str, strangers))}: a kept value comes from a merged paper")
         try:
-            paper_merge(into=survivor, others=others, by=request.user)
+            paper_merge(into=survivor, others=others, by=request.user, keep=keep)
         except MergeError as error:
             raise BadParameter("others", str(error)) from error
         return Response(paper_document(survivor.pk, request))

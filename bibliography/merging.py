@@ -26,6 +26,18 @@ from .models import (
 _STATUS_RANK = {ReviewStatus.SUGGESTED: 0, ReviewStatus.REJECTED: 1, ReviewStatus.ACCEPTED: 2}
 _SOURCE_RANK = {Source.AUTOMATIC: 0, Source.IMPORTED: 1, Source.MANUAL: 2}
 _FILLED_FIELDS = ["title", "abstract", "doi", "arxiv_id", "venue_id", "published_on", "year"]
+# What a curator may choose, per field, from any of the merged papers: the name a choice is given
+# by, and the record's fields that travel with it.
+CHOOSABLE = {
+    "title": ["title", "title_short"],
+    "abstract": ["abstract"],
+    "doi": ["doi"],
+    "arxiv_id": ["arxiv_id"],
+    "date": ["issued", "year", "published_on"],
+    "venue": ["venue_id"],
+    "kind": ["kind"],
+    "item_type": ["item_type"],
+}
 
 
 class MergeError(ValueError):
@@ -52,7 +64,7 @@ class MergeReport:
         ]
         out += [f"{n} {name} dropped" for name, n in sorted(self.dropped.items())]
         if self.fields:
-            out.append(f"blank fields filled in: {', '.join(self.fields)}")
+            out.append(f"values taken from the merged papers: {', '.join(self.fields)}")
         return out or ["nothing but the merged papers' aliases"]
 
 
@@ -61,13 +73,19 @@ def _stronger(a: str, b: str, rank: dict) -> str:
 
 
 @transaction.atomic
-def paper_merge(*, into: Paper, others: Sequence[Paper], by=None) -> MergeReport:
+def paper_merge(*, into: Paper, others: Sequence[Paper], by=None, keep: dict[str, int] | None = None) -> MergeReport:
     """Merge `others` into `into`: their authors, tags, citations (both ways), links, key points
-    and source records move to it, blank fields are filled from them, each leaves an alias, and
-    they are deleted. All or nothing."""
+    and source records move to it, each leaves an alias, and they are deleted. A field takes the
+    value of the paper `keep` names for it (`{"title": 12}`); otherwise the survivor's, or where
+    that is blank, the first other paper's. All or nothing."""
     other_ids = sorted({p.pk for p in others} - {into.pk})
     if not other_ids:
         raise MergeError("choose at least one other paper to merge into the survivor")
+    keep = keep or {}
+    if unknown := sorted(set(keep) - set(CHOOSABLE)):
+        raise MergeError(f"{', '.join(unknown)}: not a field to choose; choose among {', '.join(CHOOSABLE)}")
+    if strangers := sorted({pk for pk in keep.values() if pk not in (into.pk, *other_ids)}):
+        raise MergeError(f"{', '.join(f'#{pk}' for pk in strangers)}: a kept value must come from a merged paper")
     # Locks in id order, so two merges over the same papers cannot deadlock.
     locked = {p.pk: p for p in Paper.objects.select_for_update().filter(pk__in=[into.pk, *other_ids]).order_by("pk")}
     missing = [pk for pk in [into.pk, *other_ids] if pk not in locked]
@@ -77,7 +95,7 @@ def paper_merge(*, into: Paper, others: Sequence[Paper], by=None) -> MergeReport
     victims = [locked[pk] for pk in other_ids]
     report = MergeReport(survivor_id=survivor.pk, merged_ids=other_ids)
 
-    _fill_fields(survivor, victims, report)
+    _fill_fields(survivor, victims, report, {name: locked[pk] for name, pk in keep.items()})
     _move_authorships(survivor, other_ids, report, by)
     _move_tags(survivor, other_ids, report, by)
     _move_citations(survivor, other_ids, report, by)
@@ -98,22 +116,40 @@ def paper_merge(*, into: Paper, others: Sequence[Paper], by=None) -> MergeReport
     return report
 
 
-def paper_merge_preview(*, into: Paper, others: Sequence[Paper]) -> MergeReport:
+def paper_merge_preview(*, into: Paper, others: Sequence[Paper], keep: dict[str, int] | None = None) -> MergeReport:
     """What paper_merge would do, found by doing it and rolling back."""
     with transaction.atomic():
-        report = paper_merge(into=into, others=others)
+        report = paper_merge(into=into, others=others, keep=keep)
         transaction.set_rollback(True)
     return report
 
 
-def _fill_fields(survivor: Paper, victims: list[Paper], report: MergeReport) -> None:
+def default_choices(papers: Sequence[Paper]) -> dict[str, int]:
+    """Whose value each choosable field keeps when nobody chooses: the survivor's (the first paper),
+    or where that is blank, the first other paper's that is not."""
+    chosen = {}
+    for name, fields in CHOOSABLE.items():
+        holder = next((p for p in papers if getattr(p, fields[0]) not in (None, "")), papers[0])
+        chosen[name] = holder.pk
+    return chosen
+
+
+def _fill_fields(survivor: Paper, victims: list[Paper], report: MergeReport, keep: dict[str, Paper]) -> None:
     # Identifiers are unique: free them on the victims before the survivor takes them.
     Paper.objects.filter(pk__in=[v.pk for v in victims]).update(doi=None, arxiv_id=None)
+    chosen = {attribute for name in keep for attribute in CHOOSABLE[name]}
     for victim in victims:
         for name in _FILLED_FIELDS:
+            if name in chosen:
+                continue
             if getattr(survivor, name) in (None, "") and getattr(victim, name) not in (None, ""):
                 setattr(survivor, name, getattr(victim, name))
                 report.fields.append(name)
+    for name, source in keep.items():
+        for attribute in CHOOSABLE[name]:
+            setattr(survivor, attribute, getattr(source, attribute))
+        if source.pk != survivor.pk:
+            report.fields.append(f"{name} from #{source.pk}")
     if survivor.title and survivor.needs_review and survivor.review_reason in UNTITLED_REASONS:
         survivor.needs_review, survivor.review_reason = False, ""
     if survivor.published_on:

@@ -41,6 +41,17 @@ def curator(client):
     return user
 
 
+def merge_form(page, **changes) -> dict:
+    """What the merge page sends when its Merge button is pressed, as it was previewed (with changes)."""
+    context = page.context
+    survivor = context["survivor"].pk
+    data = {"ids": context["ids"], "survivor": survivor, "shown_survivor": survivor, "previewed": context["previewed"]}
+    data["merge"] = "1"
+    for name, _, cells in context["rows"]:
+        data |= {f"keep_{name}": cell.paper.pk for cell in cells if cell.chosen and not cell.blank}
+    return {key: value for key, value in (data | changes).items() if value is not None}
+
+
 def titles(response) -> list[str]:
     return [str(p) for p in response.context["cl"].result_list]
 
@@ -190,10 +201,7 @@ class TestMerge:
         assert "1 authors move over" in preview and "1 tags combined" in preview and "1 links move over" in preview
         assert Paper.objects.filter(pk=extra.pk).exists()  # a preview writes nothing
 
-        done = client.post(
-            reverse("admin:bibliography_paper_merge"),
-            {"ids": f"{keep.pk},{extra.pk}", "survivor": keep.pk, "merge": "1"},
-        )
+        done = client.post(reverse("admin:bibliography_paper_merge"), merge_form(page))
         assert done.status_code == 302
         keep.refresh_from_db()
         assert not Paper.objects.filter(pk=extra.pk).exists()
@@ -216,10 +224,10 @@ class TestMerge:
         call_command("import_dumps", str(listing), "--no-progress", stdout=io.StringIO())
         gone = Paper.objects.get(title="Scaling Laws Revisited")
         keep = make_paper(title="Scaling laws revisited (journal version)")
-        client.post(
-            reverse("admin:bibliography_paper_merge"),
-            {"ids": f"{keep.pk},{gone.pk}", "survivor": keep.pk, "merge": "1"},
+        page = client.get(
+            reverse("admin:bibliography_paper_merge"), {"ids": f"{keep.pk},{gone.pk}", "survivor": keep.pk}
         )
+        client.post(reverse("admin:bibliography_paper_merge"), merge_form(page))
         out = io.StringIO()
         call_command("import_dumps", str(listing), "--no-progress", stdout=out)
         assert "0 created" in out.getvalue()
@@ -560,3 +568,69 @@ def test_a_concept_is_removed_from_the_selected_papers_after_a_page_that_lists_t
     assert "Removed “Scaling” from 2 papers" in done.content.decode()
     assert list(PaperConcept.objects.values_list("paper_id", flat=True)) == [untouched.pk]
     assert PaperConcept.history.filter(history_type="-").count() == 2  # the history keeps what was removed
+
+
+class TestMergeChoices:
+    """The merge page compares the papers side by side and keeps, per field, the value chosen."""
+
+    def two_records(self):
+        from tests.factories import make_venue
+
+        first = make_paper(title="Scaling laws", doi="10.1/first", year=2019, venue=make_venue("arXiv"), abstract="")
+        second = make_paper(
+            title="Scaling Laws for Neural Language Models", doi="10.1/second", issued={"date-parts": [[2020, 1, 23]]},
+            venue=make_venue("NeurIPS"), abstract="We study empirical scaling laws.",
+        )  # fmt: skip
+        make_authorship(first, make_author("Jared Kaplan"))
+        return first, second
+
+    def test_each_field_keeps_the_value_chosen_on_the_page(self, client, curator):
+        first, second = self.two_records()
+        url = reverse("admin:bibliography_paper_merge")
+        page = client.get(url, {"ids": f"{first.pk},{second.pk}"})
+        html = page.content.decode()
+        for value in ("Scaling laws", "Scaling Laws for Neural Language Models", "10.1/first", "10.1/second",
+                      "2020-01-23", "NeurIPS", "Jared Kaplan", "We study empirical scaling laws."):  # fmt: skip
+            assert value in html, value
+        assert f'name="keep_title" value="{second.pk}"' in html and f'name="keep_doi" value="{first.pk}"' in html
+
+        choices = {"keep_title": second.pk, "keep_date": second.pk, "keep_venue": second.pk, "preview": "1"}
+        preview = client.post(url, merge_form(page, merge=None) | choices)
+        assert f"title from #{second.pk}" in preview.content.decode()
+        done = client.post(url, merge_form(preview))
+
+        assert done.status_code == 302 and done["Location"].endswith(f"/{first.pk}/change/")
+        first.refresh_from_db()
+        assert (first.title, first.doi, first.published_on.isoformat(), first.venue.name) == (
+            "Scaling Laws for Neural Language Models", "10.1/first", "2020-01-23", "NeurIPS",
+        )  # fmt: skip
+        assert first.abstract == "We study empirical scaling laws."  # blank on the survivor: the other's
+        assert PaperAlias.objects.get(old_id=second.pk).doi == "10.1/second"
+
+    def test_a_choice_changed_after_the_preview_merges_nothing_until_previewed(self, client, curator):
+        first, second = self.two_records()
+        url = reverse("admin:bibliography_paper_merge")
+        page = client.get(url, {"ids": f"{first.pk},{second.pk}"})
+
+        changed = client.post(url, merge_form(page, survivor=second.pk))
+        assert changed.status_code == 200 and Paper.objects.filter(pk=first.pk).exists()
+        html = changed.content.decode()
+        assert "changed since the preview" in html and f"What the merge does to #{second.pk}" in html
+
+        first.title = "Scaling laws (edited meanwhile)"
+        first.save()
+        stale = client.post(url, merge_form(changed))
+        assert stale.status_code == 200 and "changed since the preview" in stale.content.decode()
+
+        done = client.post(url, merge_form(stale))
+        assert done.status_code == 302 and not Paper.objects.filter(pk=first.pk).exists()
+        assert Paper.objects.get(pk=second.pk).title == "Scaling Laws for Neural Language Models"  # its own
+
+    def test_a_merged_papers_old_address_leads_to_the_survivor(self, client, curator):
+        first, second = self.two_records()
+        page = client.get(reverse("admin:bibliography_paper_merge"), {"ids": f"{first.pk},{second.pk}"})
+        client.post(reverse("admin:bibliography_paper_merge"), merge_form(page))
+        old = client.get(f"{CHANGELIST}{second.pk}/change/")
+        assert old.status_code == 302 and old["Location"] == f"{CHANGELIST}{first.pk}/change/"
+        assert f"Paper #{second.pk} was merged into this one" in client.get(old["Location"]).content.decode()
+        assert client.get(f"{CHANGELIST}987654321/change/").status_code == 302  # unknown: Django's own answer

@@ -32,6 +32,7 @@ from bibliography.models import (
     Venue,
 )
 from tests.factories import make_author, make_concept, make_paper, make_venue
+from tests.test_admin import merge_form
 
 pytestmark = pytest.mark.django_db
 
@@ -169,8 +170,9 @@ def citation_status(citation) -> str:
 
 def merge(reader):
     keep, gone = make_paper(title="Keep"), make_paper(title="Gone")
-    data = {"ids": f"{keep.pk},{gone.pk}", "survivor": keep.pk, "merge": "1"}
-    return reverse("admin:bibliography_paper_merge"), data, lambda: not Paper.objects.filter(pk=gone.pk).exists()
+    url = reverse("admin:bibliography_paper_merge")
+    data = merge_form(reader.get(url, {"ids": f"{keep.pk},{gone.pk}"}))
+    return url, data, lambda: not Paper.objects.filter(pk=gone.pk).exists()
 
 
 def dismiss(reader):

@@ -16,7 +16,6 @@ from bibliography import dates, identifiers, searching, text
 from bibliography.citation_keys import keys_assign
 from bibliography.exporting import export_chunks
 from bibliography.formats.registry import EXPORT_FORMATS
-from bibliography.merging import MergeError, paper_merge, paper_merge_preview
 from bibliography.models import (
     Authorship,
     Citation,
@@ -24,6 +23,7 @@ from bibliography.models import (
     ImportFormat,
     KeyPoint,
     Paper,
+    PaperAlias,
     PaperConcept,
     PaperKeyword,
     PaperLink,
@@ -35,6 +35,7 @@ from bibliography.tagging import papers_mark_reviewed, papers_tag, papers_untag
 
 from .autocomplete import LabelledChoicesFormSet, LabelledChoicesInline
 from .filters import ConceptFilter, KeywordFilter, SourceFileFilter, TagStatusFilter, YearFilter
+from .merge import merge_page
 from .pagination import EstimatedCountPaginator
 from .queue import CONFIRM_AT_MOST
 
@@ -465,45 +466,18 @@ class PaperAdmin(SimpleHistoryAdmin):
         ids = ",".join(str(pk) for pk in queryset.order_by("pk").values_list("pk", flat=True))
         return HttpResponseRedirect(f"{reverse('admin:bibliography_paper_merge')}?ids={ids}")
 
-    # the merge confirmation page ------------------------------------------------------------
+    # the merge page ----------------------------------------------------------------------
 
     def merge_view(self, request):
         if not (self.has_change_permission(request) and self.has_delete_permission(request)):
             raise PermissionDenied
-        data = request.POST if request.method == "POST" else request.GET
-        try:
-            ids = [int(pk) for pk in data.get("ids", "").split(",") if pk]
-        except ValueError:
-            ids = []
-        papers = list(Paper.objects.filter(pk__in=ids).select_related("venue").order_by("pk"))
-        changelist = reverse("admin:bibliography_paper_changelist")
-        if len(papers) < 2:
-            self.message_user(request, "Choose at least two papers to merge.", messages.WARNING)
-            return HttpResponseRedirect(changelist)
-        by_id = {p.pk: p for p in papers}
-        try:
-            survivor = by_id[int(data.get("survivor", papers[0].pk))]
-        except (KeyError, ValueError):
-            survivor = papers[0]
-        others = [p for p in papers if p.pk != survivor.pk]
+        return merge_page(self, request)
 
-        if request.method == "POST" and "merge" in request.POST:
-            try:
-                report = paper_merge(into=survivor, others=others, by=request.user)
-            except MergeError as error:
-                self.message_user(request, str(error), messages.ERROR)
-                return HttpResponseRedirect(changelist)
-            merged = ", ".join(f"#{pk}" for pk in report.merged_ids)
-            self.message_user(request, f"Merged {merged} into “{survivor.plain_title}”.", messages.SUCCESS)
-            return HttpResponseRedirect(reverse("admin:bibliography_paper_change", args=[survivor.pk]))
-
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Merge duplicate papers",
-            "opts": self.model._meta,
-            "papers": papers,
-            "survivor": survivor,
-            "ids": ",".join(str(p.pk) for p in papers),
-            "report": paper_merge_preview(into=survivor, others=others),
-        }
-        return render(request, "admin/bibliography/paper/merge.html", context)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A merged-away paper's old address leads to the paper it was merged into."""
+        if object_id.isascii() and object_id.isdigit() and not Paper.objects.filter(pk=object_id).exists():
+            survivor = PaperAlias.objects.filter(old_id=int(object_id)).values_list("paper_id", flat=True).first()
+            if survivor is not None:
+                self.message_user(request, f"Paper #{object_id} was merged into this one.", messages.INFO)
+                return HttpResponseRedirect(reverse("admin:bibliography_paper_change", args=[survivor]))
+        return super().change_view(request, object_id, form_url, extra_context)

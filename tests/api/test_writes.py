@@ -1,6 +1,7 @@
 """Writing through the API: who may, what is validated, and that no update is silently lost."""
 
 import io
+import json
 
 import pytest
 from django.core.cache import cache
@@ -248,6 +249,18 @@ def test_merge_through_the_api_uses_the_admins_merge(curator, anon):
     assert anon.get(f"/api/papers/{gone.pk}/").status_code == 301
     missing = curator.post(f"/api/papers/{keep.pk}/merge/", {"others": [987654]}, format="json")
     assert missing.status_code == 400
+
+
+def test_a_merge_through_the_api_keeps_the_values_it_names(curator):
+    keep, gone = make_paper(title="Short title", year=2019), make_paper(title="The Full Title", year=2020)
+    for keep_what, field in [({"titel": gone.pk}, "titel"), ({"title": 987654}, "987654")]:
+        refused = curator.post(f"/api/papers/{keep.pk}/merge/", {"others": [gone.pk], "keep": keep_what}, format="json")
+        assert refused.status_code == 400 and field in json.dumps(refused.json()), refused.json()
+    assert Paper.objects.filter(pk=gone.pk).exists()
+
+    body = {"others": [gone.pk], "keep": {"title": gone.pk, "date": keep.pk}}
+    merged = curator.post(f"/api/papers/{keep.pk}/merge/", body, format="json").json()
+    assert (merged["id"], merged["title"], merged["issued"]) == (keep.pk, "The Full Title", {"date-parts": [[2019]]})
 
 
 class TestNoLostUpdates:

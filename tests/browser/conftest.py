@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed: `sudo apt-get install chromium` (Debian/Ubuntu) to run browser tests")
     try:
@@ -30,7 +30,16 @@ def browser():
         pytest.skip("Playwright is not installed: `pip install -r requirements-dev.txt`")
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are fine.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
+
+    outside = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        # Inside Playwright's running event loop, Django hands out other connection objects (asgiref's
+        # Local is per context): give them the migrated data that serialized_rollback restores after
+        # each transactional test (the curator group, its permissions), or it is restored only once.
+        for alias, connection in outside.items():
+            if hasattr(connection, "_test_serialized_contents"):
+                connections[alias]._test_serialized_contents = connection._test_serialized_contents
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
