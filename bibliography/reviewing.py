@@ -41,14 +41,19 @@ class Page:
     next_after: str | None  # the key of the next page, None on the last
 
 
-def _authors_shown(paper: str = ""):
+def first_authors_prefetch(paper: str = ""):
     """A paper's first authors (`first_authorships`), and one more to tell whether "et al." follows."""
     authorships = Authorship.objects.select_related("author").order_by("position")
     return Prefetch(f"{paper}authorships", authorships[: AUTHORS_SHOWN + 1], to_attr="first_authorships")
 
 
 def _papers(ids: list[int]):
-    return Paper.objects.filter(pk__in=ids).select_related("venue").prefetch_related(_authors_shown()).order_by("pk")
+    return (
+        Paper.objects.filter(pk__in=ids)
+        .select_related("venue")
+        .prefetch_related(first_authors_prefetch())
+        .order_by("pk")
+    )
 
 
 def _paper_page(ids: list[int], papers) -> Page:
@@ -119,7 +124,7 @@ def duplicate_candidates_page(*, after: str | None = None) -> Page:
         )
     items = list(
         candidates.select_related("paper_a__venue", "paper_b__venue")
-        .prefetch_related(_authors_shown("paper_a__"), _authors_shown("paper_b__"))
+        .prefetch_related(first_authors_prefetch("paper_a__"), first_authors_prefetch("paper_b__"))
         .order_by("-similarity", "id")[:PAGE_SIZE]
     )
     last = items[-1] if len(items) == PAGE_SIZE else None

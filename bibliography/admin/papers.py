@@ -4,18 +4,21 @@ from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
-from bibliography import dates, identifiers, searching, text
+from bibliography import dates, identifiers, reviewing, searching, text
 from bibliography.citation_keys import keys_assign
+from bibliography.editing import AT_MOST, TooMany, papers_set
 from bibliography.exporting import export_chunks
 from bibliography.formats.registry import EXPORT_FORMATS
+from bibliography.history import paper_timeline
 from bibliography.models import (
     Authorship,
     Citation,
@@ -30,11 +33,14 @@ from bibliography.models import (
     ReviewStatus,
     Source,
     SourceRecord,
+    Venue,
 )
 from bibliography.tagging import papers_mark_reviewed, papers_tag, papers_untag
+from bibliography.templatetags.curation import first_authors
+from bibliography.text import whole_number
 
 from .autocomplete import LabelledChoicesFormSet, LabelledChoicesInline
-from .filters import ConceptFilter, KeywordFilter, SourceFileFilter, TagStatusFilter, YearFilter
+from .filters import ConceptFilter, KeywordFilter, MonthFilter, SourceFileFilter, TagStatusFilter, YearFilter
 from .merge import merge_page
 from .pagination import EstimatedCountPaginator
 from .queue import CONFIRM_AT_MOST
@@ -63,7 +69,19 @@ def export_action(format_name: str):
 
 
 class RankedChangeList(ChangeList):
-    """A searched list is ordered by relevance unless a column is chosen."""
+    """A searched list is ordered by relevance unless a column is chosen. Each row shows its first
+    authors and its accepted tag count: both read for the page's rows only (a prefetch and a
+    subquery the database runs after the LIMIT)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        accepted = PaperConcept.objects.filter(paper=OuterRef("pk"), status=ReviewStatus.ACCEPTED)
+        tag_count = accepted.order_by().values("paper").annotate(n=Count("*")).values("n")
+        return (
+            super()
+            .get_queryset(request, exclude_parameters)
+            .annotate(tag_count=Coalesce(Subquery(tag_count), 0))
+            .prefetch_related(reviewing.first_authors_prefetch())
+        )
 
     def get_ordering(self, request, queryset):
         if "relevance" in queryset.query.annotations and ORDER_VAR not in self.params:
@@ -275,14 +293,43 @@ class ConceptChoiceForm(forms.Form):
     )
 
 
+class VenueOrDateForm(forms.Form):
+    venue = forms.ModelChoiceField(
+        queryset=Venue.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(Paper._meta.get_field("venue"), admin.site),
+        help_text="Blank: each paper keeps its venue.",
+    )
+    issued = DateField(
+        label="Date", required=False, help_text="Blank: each paper keeps its date. " + (DateField.__doc__ or "")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("venue") is None and cleaned.get("issued") is None and not self.errors:
+            raise forms.ValidationError("Choose a venue, a date, or both.")
+        return cleaned
+
+
 @admin.register(Paper)
 class PaperAdmin(SimpleHistoryAdmin):
-    list_display = ["display_title", "kind", "venue", "year", "needs_review", "cited_by_count", "updated_at"]
+    list_display = [
+        "display_title",
+        "first_authors",
+        "year",
+        "venue",
+        "identifiers",
+        "tags_accepted",
+        "cited_by_count",
+        "needs_review",
+        "updated_at",
+    ]
     list_filter = [
         "needs_review",
         "kind",
         "item_type",
         YearFilter,
+        MonthFilter,
         "venue",
         ConceptFilter,
         KeywordFilter,
@@ -336,12 +383,25 @@ class PaperAdmin(SimpleHistoryAdmin):
     actions = [
         "tag_with_concept",
         "remove_concept",
+        "set_venue_or_date",
         "accept_suggested_tags",
         "reject_suggested_tags",
         "mark_reviewed",
         "merge_papers",
         *(export_action(name) for name in EXPORT_FORMATS),
     ]
+
+    object_history_template = "admin/bibliography/paper/history.html"
+
+    class Media:
+        css = {"all": ["bibliography/changelist.css"]}
+        js = ["bibliography/changelist.js"]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The paper's changes with those of its authors, tags, citations and key points, in words."""
+        paper = Paper.objects.filter(pk=whole_number(object_id) or 0).first()
+        timeline = paper_timeline(paper) if paper is not None else []
+        return super().history_view(request, object_id, {**(extra_context or {}), "timeline": timeline})
 
     def save_formset(self, request, form, formset, change):
         if formset.model in (PaperConcept, Citation):
@@ -357,6 +417,20 @@ class PaperAdmin(SimpleHistoryAdmin):
     @admin.display(description="title", ordering="title")
     def display_title(self, paper):
         return paper.plain_title
+
+    @admin.display(description="authors")
+    def first_authors(self, paper):
+        return first_authors(paper)
+
+    @admin.display(description="DOI / arXiv")
+    def identifiers(self, paper):
+        return format_html_join(
+            " ", '<span class="identifier">{}</span>', ((i,) for i in (paper.doi, paper.arxiv_id) if i)
+        )
+
+    @admin.display(description="tags")  # not sortable: no index could serve that order
+    def tags_accepted(self, paper):
+        return paper.tag_count
 
     def get_search_results(self, request, queryset, search_term):
         if request.path.endswith("/autocomplete/"):
@@ -407,11 +481,33 @@ class PaperAdmin(SimpleHistoryAdmin):
         intro = f"Take a concept off these {len(queryset)} papers, whatever its tags' status."
         return self._with_concept(request, queryset, "remove_concept", "Remove a concept from papers", intro, apply)
 
+    @admin.action(description="Set venue or date…", permissions=["change"])
+    def set_venue_or_date(self, request, queryset):
+        def apply(data):
+            try:
+                changed = papers_set(papers=queryset, venue=data["venue"], issued=data["issued"], by=request.user)
+            except TooMany as error:
+                return f"Nothing changed: {error}."
+            return f"Changed {changed} papers (the others already had these values)."
+
+        if (shown := queryset[: AT_MOST + 1].count()) > AT_MOST:
+            self.message_user(request, f"At most {AT_MOST:,} papers at once: narrow the list first.", messages.WARNING)
+            return None
+        intro = f"Give these {shown} papers a venue, a date, or both. Each paper's history keeps what it had."
+        title = "Set the venue or date of papers"
+        return self._with_form(request, queryset, "set_venue_or_date", title, intro, VenueOrDateForm, apply)
+
     def _with_concept(self, request, queryset, action: str, title: str, intro: str, apply):
         """An action on the selected papers and a concept chosen on a page that lists them."""
-        form = ConceptChoiceForm(request.POST if "apply" in request.POST else None)
+        return self._with_form(
+            request, queryset, action, title, intro, ConceptChoiceForm, lambda data: apply(data["concept"])
+        )
+
+    def _with_form(self, request, queryset, action: str, title: str, intro: str, form_class, apply):
+        """An action on the selected papers with a form filled on a page that lists them."""
+        form = form_class(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            self.message_user(request, apply(form.cleaned_data["concept"]), messages.SUCCESS)
+            self.message_user(request, apply(form.cleaned_data), messages.SUCCESS)
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -424,7 +520,7 @@ class PaperAdmin(SimpleHistoryAdmin):
             "action": action,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
-        return render(request, "admin/bibliography/paper/tag.html", context)
+        return render(request, "admin/bibliography/paper/bulk_form.html", context)
 
     @admin.action(description="Accept their suggested tags…", permissions=["change"])
     def accept_suggested_tags(self, request, queryset):

@@ -32,6 +32,7 @@ from bibliography.formats.names import split_name
 from bibliography.formats.reader import DumpReader, file_sha256
 from bibliography.formats.records import UNTITLED_REASONS, PaperRecord, Person, TalkRecord, VenueRecord
 from bibliography.formats.registry import FORMATS, detect_format
+from bibliography.history import papers_snapshot
 from bibliography.models import (
     CSL_COLUMNS,
     Author,
@@ -349,6 +350,7 @@ class Loader:
         for paper, pk in zip(created, allocate_ids(Paper, len(created)), strict=True):
             paper.pk = pk
         self._copy(created, _NEW_PAPER_FIELDS, [record.line for record, _, is_new in landed if is_new])
+        papers_snapshot((p.pk for p in created), reason=f"imported from {self.file_name}", created=True)
         if changed:
             now = timezone.now()
             to_update = {p.pk: p for _, p, _ in landed if p.pk in changed}
@@ -356,6 +358,7 @@ class Loader:
                 paper.updated_at = now
             fields = set().union(*changed.values()) | {"updated_at"}
             Paper.objects.bulk_update(list(to_update.values()), sorted(fields))
+            papers_snapshot(to_update, reason=f"completed from {self.file_name}", created=False)
 
         touched = self._add_authors(landed) | self._add_links(landed) | self._add_concepts(landed)
         touched |= self._add_keywords(landed) | set(changed)

@@ -771,6 +771,8 @@ class KeyPoint(models.Model):
     text = models.TextField()
     concepts = models.ManyToManyField("Concept", blank=True, related_name="key_points")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["paper", "number"]
         constraints = [

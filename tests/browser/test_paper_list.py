@@ -1,0 +1,47 @@
+"""The paper list in Chromium: on a phone its filters come before the rows, and the concept filter
+narrows as one types; at a desktop's width nothing scrolls sideways."""
+
+import io
+import os
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from tests.browser.conftest import SCREENSHOTS
+from tests.test_importers import DUMPS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_the_paper_list_at_a_desktops_and_a_phones_width(browser, live_server, width, height):
+    call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
+    password = os.urandom(12).hex()
+    user = User.objects.create_user("list-browser", password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name="curator"))
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/bibliography/paper/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#result_list")
+
+    filters, rows = page.locator("#changelist-filter").bounding_box(), page.locator("#result_list").bounding_box()
+    if width == 390:
+        assert filters["y"] < rows["y"] and filters["y"] < height  # reachable without scrolling past 50 rows
+    else:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    concepts = page.locator("details[data-filter-title^='concept'] li")
+    shown = concepts.evaluate_all("lis => lis.filter(li => !li.hidden).length")
+    box = page.locator("details[data-filter-title^='concept'] input.filter-search")
+    box.scroll_into_view_if_needed()
+    box.fill("scal")
+    narrowed = concepts.evaluate_all("lis => lis.filter(li => !li.hidden).map(li => li.textContent.trim())")
+    assert 0 < len(narrowed) < shown and all("scal" in name.lower() for name in narrowed)
+    folder = SCREENSHOTS / "curation"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"paper-list-{width}.png"))
+    context.close()
