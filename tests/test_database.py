@@ -55,3 +55,33 @@ def test_the_embedded_server_starts_when_no_database_url_is_set(tmp_path):
     assert (tmp_path / "pgdata" / "PG_VERSION").exists()
     # the server stopped with the last process that used it
     assert not (tmp_path / "pgdata" / "postmaster.pid").exists()
+
+
+@pytest.mark.slow
+def test_the_embedded_server_stops_when_its_last_user_is_terminated(tmp_path):
+    """A service manager's SIGTERM stops the server with the process; a user killed outright
+    (SIGKILL) leaves it running, but no longer counts once another process has come and gone."""
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["BIBLIOGRAPHY_PGDATA"] = str(tmp_path / "pgdata")
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    script = "import django, time; django.setup(); print('ready', flush=True); time.sleep(600)\n"
+    running = tmp_path / "pgdata" / "postmaster.pid"
+
+    def user() -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        assert process.stdout.readline().strip() == "ready"
+        return process
+
+    killed = user()
+    killed.kill()
+    killed.wait(timeout=30)
+    time.sleep(1)
+    assert running.exists()  # nobody told it to stop
+
+    terminated = user()
+    terminated.send_signal(signal.SIGTERM)
+    assert terminated.wait(timeout=60) == 128 + signal.SIGTERM
+    assert not running.exists()
