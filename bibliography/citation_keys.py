@@ -1,9 +1,11 @@
-"""Citation keys: `vaswani2017attention`, made once per paper and never changed after.
+"""Citation keys: `vaswani2017attention`, made once per paper and kept.
 
-A key is what a LaTeX document cites, so it must not move when a curator later fixes a title or
-adds an author: it is stored on the paper (`Paper.citation_key`, unique) the first time the paper
-is imported or exported, and from then on only read. Clashes get a letter: `…attention`,
-`…attentionb`, `…attentionc`.
+A key is what a LaTeX document cites, so it must not move when a curator later fixes a title: it
+is stored on the paper (`Paper.citation_key`, unique) the first time the paper is imported or
+saved, and from then on only read. The one exception is a provisional key, made while the paper
+had no author or no year (`anonndlanguage`): once the paper has both it gets a real key, and the
+provisional one stays an alias (`CitationKeyAlias`), so a document that cited it still resolves.
+Clashes get a letter: `…attention`, `…attentionb`, `…attentionc`.
 """
 
 import re
@@ -118,23 +120,46 @@ def keys_locked() -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_KEYS_LOCK])
 
 
+def provisional(first_family: str | None, paper: Paper) -> bool:
+    """Whether a key made now would be provisional: the paper lacks an author or a year."""
+    return not first_family or not paper.year
+
+
 def keys_assign(papers: Sequence[Paper]) -> None:
-    """Give a key to each of these (saved, authors prefetched) papers that has none yet."""
-    todo = [paper for paper in papers if not paper.citation_key]
+    """Give a key to each of these (saved, authors prefetched) papers that has none yet, and a real
+    one to each whose key is provisional and that now has an author and a year (the provisional
+    key is kept as an alias)."""
+    todo = [paper for paper in papers if not paper.citation_key or paper.citation_key_provisional]
     if not todo:
         return
     with transaction.atomic():
         keys_locked()
-        already = dict(
-            Paper.objects.filter(pk__in=[p.pk for p in todo])
-            .exclude(citation_key=None)
-            .values_list("id", "citation_key")
-        )
-        fresh = [paper for paper in todo if paper.pk not in already]
-        stems = [(None, key_stem(paper, next((p.parts.family for p in people(paper)), None))) for paper in fresh]
-        for paper, key in zip(fresh, choose_keys(stems), strict=True):
-            paper.citation_key = key
-        Paper.objects.bulk_update(fresh, ["citation_key"])
+        current = {
+            pk: (key, is_provisional)
+            for pk, key, is_provisional in Paper.objects.filter(pk__in=[p.pk for p in todo]).values_list(
+                "id", "citation_key", "citation_key_provisional"
+            )
+        }
+        fresh, families, settled = [], [], []
         for paper in todo:
-            if paper.pk in already:
-                paper.citation_key = already[paper.pk]
+            key, is_provisional = current.get(paper.pk, (None, False))
+            paper.citation_key, paper.citation_key_provisional = key, is_provisional
+            family = next((p.parts.family for p in people(paper)), None)
+            if key is None or (is_provisional and not provisional(family, paper)):
+                if key is not None and key.startswith(key_stem(paper, family)):
+                    paper.citation_key_provisional = False  # already what it would become
+                    settled.append(paper)
+                    continue
+                fresh.append(paper)
+                families.append(family)
+        Paper.objects.bulk_update(settled, ["citation_key_provisional"])
+        if not fresh:
+            return
+        old_keys = {paper.pk: paper.citation_key for paper in fresh if paper.citation_key}
+        stems = [(None, key_stem(paper, family)) for paper, family in zip(fresh, families, strict=True)]
+        for paper, family, key in zip(fresh, families, choose_keys(stems), strict=True):
+            paper.citation_key, paper.citation_key_provisional = key, provisional(family, paper)
+        Paper.objects.bulk_update(fresh, ["citation_key", "citation_key_provisional"])
+        CitationKeyAlias.objects.bulk_create(
+            [CitationKeyAlias(key=key, paper_id=pk) for pk, key in old_keys.items()], ignore_conflicts=True
+        )

@@ -744,3 +744,23 @@ class TestHistoryInWords:
             return len(queries)
 
         assert history_queries(2) == history_queries(12)
+
+
+def test_a_provisional_key_follows_the_paper_once_a_curator_gives_it_an_author_and_a_year(client, curator):
+    paper = make_paper(title="Notes on the Analytical Engine")
+    assert client.post(f"{CHANGELIST}{paper.pk}/change/", _change_form_data(paper)).status_code == 302
+    paper.refresh_from_db()
+    assert (paper.citation_key, paper.citation_key_provisional) == ("anonndnotes", True)
+
+    make_authorship(paper, make_author("Ada Lovelace"))
+    data = _change_form_data(paper) | {"issued": "1843"}
+    data |= {"authorships-0-author": paper.authorships.get().author_id, "authorships-0-position": 1}
+    data |= {"authorships-0-role": "author"}
+    assert client.post(f"{CHANGELIST}{paper.pk}/change/", data).status_code == 302
+    paper.refresh_from_db()
+    assert (paper.citation_key, paper.citation_key_provisional) == ("lovelace1843notes", False)
+    assert list(paper.key_aliases.values_list("key", flat=True)) == ["anonndnotes"]
+    title = "Notes on the Analytical Engine"
+    assert client.post(f"{CHANGELIST}{paper.pk}/change/", data | {"title": title + "!"}).status_code == 302
+    paper.refresh_from_db()
+    assert paper.citation_key == "lovelace1843notes"  # a real key never moves again

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DataError, IntegrityError, connection, transaction
-from django.db.models import Case, When
+from django.db.models import Case, Prefetch, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import MD5
 from django.utils import timezone
 from django.utils.text import slugify
 
 from bibliography import dates, text
-from bibliography.citation_keys import choose_keys, key_stem, keys_locked, usable_key
+from bibliography.citation_keys import choose_keys, key_stem, keys_assign, keys_locked, provisional, usable_key
 from bibliography.formats.base import Format
 from bibliography.formats.errors import DumpError, InvalidRecords
 from bibliography.formats.names import split_name
@@ -75,6 +75,7 @@ _IMPORT_LOCK = 0x6269626C696F  # "biblio"
 
 _NEW_PAPER_FIELDS = [
     *PAPER_FIELDS,
+    "citation_key_provisional",
     "authors_truncated",
     "cited_by_count",
     "created_at",
@@ -362,6 +363,7 @@ class Loader:
 
         touched = self._add_authors(landed) | self._add_links(landed) | self._add_concepts(landed)
         touched |= self._add_keywords(landed) | set(changed)
+        self._follow_keys(touched)
         self._add_references(landed)
         aliases += [(key, paper) for record, paper, _ in landed for key in record.alias_keys]
         self._add_sources(landed)
@@ -416,14 +418,23 @@ class Loader:
             also = self.result.also_created
             also["duplicate candidates"] = also.get("duplicate candidates", 0) + len(candidates)
 
+    def _follow_keys(self, touched: set[int]) -> None:
+        """Papers this file gave authors or a year trade a provisional key for a real one."""
+        if not touched:
+            return
+        authorships = Authorship.objects.select_related("author").order_by("position")
+        completed = Paper.objects.filter(pk__in=touched, citation_key_provisional=True, year__isnull=False)
+        keys_assign(list(completed.prefetch_related(Prefetch("authorships", authorships))))
+
     def _choose_keys(self, new: list[tuple[PaperRecord, Paper]]) -> None:
         """Citation keys for new papers: the file's own key when free, else one made like an export's."""
         if not new:
             return
         keys_locked()
         wanted = [(usable_key(record.citation_key), key_stem(paper, _first_family(record))) for record, paper in new]
-        for (record, paper), key in zip(new, choose_keys(wanted), strict=True):
+        for (record, paper), (preferred, _), key in zip(new, wanted, choose_keys(wanted), strict=True):
             paper.citation_key = key
+            paper.citation_key_provisional = key != preferred and provisional(_first_family(record), paper)
             if record.citation_key and record.citation_key != key:
                 paper.extra = {**paper.extra, "citation-key": record.citation_key}  # the file's own, taken or unusable
 

@@ -334,6 +334,11 @@ class Paper(models.Model):
         db_collation="C",
         help_text="The BibTeX key; set on first import or export, then kept so that documents citing it still work.",
     )
+    citation_key_provisional = models.BooleanField(
+        default=False,
+        help_text="The key was made before the paper had authors and a year (`anonnd…`): it is remade once the "
+        "paper has both, the old key kept as an alias.",
+    )
     item_type = models.CharField(
         "type", max_length=40, choices=ItemType.choices, default=ItemType.ARTICLE, help_text="CSL's item type."
     )

@@ -99,3 +99,21 @@ def test_an_e_print_without_its_id_is_refused_with_the_field_named(tmp_path):
     result = import_file(path, format=ImportFormat.ARXIV)
     assert not result.ok and "no-id.jsonl:1" in str(result.error) and "id:" in str(result.error)
     assert not Paper.objects.exists()
+
+
+def test_a_bare_papers_provisional_key_follows_it_once_the_snapshot_gives_authors_and_a_year(client):
+    from bibliography.citation_keys import keys_assign
+
+    bare = make_paper(title="Polymer Quantum Mechanics and its Continuum Limit")
+    keys_assign([bare])
+    bare.refresh_from_db()
+    assert (bare.citation_key, bare.citation_key_provisional) == ("anonndpolymer", True)
+
+    assert import_file(SNAPSHOT).ok
+    bare.refresh_from_db()
+    assert (bare.citation_key, bare.citation_key_provisional) == ("corichi2007polymer", False)
+    assert bare.key_aliases.get().key == "anonndpolymer"  # a document that cited the old key still resolves
+    old = client.get("/api/papers/key:anonndpolymer/", follow=True)
+    assert old.redirect_chain[0][1] == 301 and old.json()["citation_key"] == "corichi2007polymer"
+    new = paper("0704.0001")  # made by the snapshot with its authors: a real key from the start
+    assert (new.citation_key, new.citation_key_provisional) == ("balazs2007calculation", False)
