@@ -320,6 +320,8 @@ class ConceptSerializer(SelectableFieldsMixin, ModelSerializer):
     @transaction.atomic
     def update(self, concept, validated_data):
         parents = validated_data.pop("parents", None)
+        if "name" in validated_data and "slug" not in validated_data:
+            concept.rename(validated_data.pop("name"))  # the slug follows; the old one stays an alias
         for name, value in validated_data.items():
             setattr(concept, name, value)
         concept.save()

@@ -25,6 +25,7 @@ from bibliography.formats.registry import EXPORT_FORMATS
 from bibliography.merging import MergeError, paper_merge
 from bibliography.models import (
     Author,
+    AuthorAlias,
     Citation,
     Concept,
     ImportFormat,
@@ -306,9 +307,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             document = self.documents([pk], detail=True)[pk]
         except (Http404, KeyError):
             moved_to = self.named(follow=True)  # 404 if the name never named a paper
-            url = reverse("paper-detail", args=[moved_to])
-            query = request.META.get("QUERY_STRING")
-            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+            return _moved(request, reverse("paper-detail", args=[moved_to]))
         # the whole record's ETag, whatever ?fields= showed, so that it serves If-Match
         whole = json.loads(document) if "fields" not in request.query_params else paper_document(pk, request)
         return self.conditional(self.answer(document), self.etag_for(whole))
@@ -402,6 +401,12 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         return Response(paper_document(survivor.pk, request))
 
 
+def _moved(request, url: str) -> HttpResponsePermanentRedirect:
+    """A record that lives at another address now (merged, renamed), the query string kept."""
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
 def _lookup(value) -> str:
     """The id, slug or DOI in a URL; a NUL in it (which no text column can hold) names nothing."""
     lookup = str(value)
@@ -442,6 +447,17 @@ class AuthorViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet)
             queryset = queryset.filter(name_key=text.name_key(name))  # author_name_key_idx
         return queryset
 
+    def retrieve(self, request, *args, **kwargs):
+        """An author; the id of one merged into another answers 301 with the survivor's address."""
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            old_id = text.whole_number(_lookup(self.kwargs["pk"]))
+            survivor = AuthorAlias.objects.filter(old_id=old_id).values_list("author_id", flat=True).first()
+            if survivor is None:
+                raise
+            return _moved(request, reverse("author-detail", args=[survivor]))
+
 
 class VenueViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     queryset = Venue.objects.all()
@@ -481,6 +497,16 @@ class ConceptViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet
         obj = get_object_or_404(self.get_queryset().referenced(_lookup(self.kwargs["pk"])))
         self.check_object_permissions(self.request, obj)
         return obj
+
+    def retrieve(self, request, *args, **kwargs):
+        """A concept; its old slug (before a rename or a merge) answers 301 with the new address."""
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            concept = Concept.objects.formerly(_lookup(self.kwargs["pk"])).first()
+            if concept is None:
+                raise
+            return _moved(request, reverse("concept-detail", args=[concept.slug]))
 
 
 class KeyPointViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):

@@ -4,13 +4,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from .formats.records import UNTITLED_REASONS
 from .models import (
+    Author,
+    AuthorAlias,
     Authorship,
     Citation,
     CitationKeyAlias,
+    Concept,
+    ConceptAlias,
+    ConceptRelation,
     KeyPoint,
     Paper,
     PaperAlias,
@@ -183,14 +189,19 @@ def _move_tags(survivor: Paper, other_ids: list[int], report: MergeReport, by) -
             have[tag.concept_id] = tag
             report.moved["tags"] += 1
             continue
-        kept.status = _stronger(kept.status, tag.status, _STATUS_RANK)
-        kept.source = _stronger(kept.source, tag.source, _SOURCE_RANK)
-        scores = [s for s in (kept.score, tag.score) if s is not None]
-        kept.score = max(scores) if scores else None
-        kept._history_user = by
-        kept.save()
-        tag.delete()
+        _combine_tags(kept, tag, by)
         report.combined["tags"] += 1
+
+
+def _combine_tags(kept: PaperConcept, tag: PaperConcept, by) -> None:
+    """One tag from two of the same paper and concept: the stronger decision and source, the higher score."""
+    kept.status = _stronger(kept.status, tag.status, _STATUS_RANK)
+    kept.source = _stronger(kept.source, tag.source, _SOURCE_RANK)
+    scores = [s for s in (kept.score, tag.score) if s is not None]
+    kept.score = max(scores) if scores else None
+    kept._history_user = by
+    kept.save()
+    tag.delete()
 
 
 def _move_unresolved_references(survivor: Paper, other_ids: list[int], report: MergeReport) -> None:
@@ -295,3 +306,131 @@ def _keep_keys(survivor: Paper, victims: list[Paper]) -> None:
     CitationKeyAlias.objects.bulk_create(
         [CitationKeyAlias(key=victim.citation_key, paper=survivor) for victim in victims if victim.citation_key]
     )
+
+
+# concepts and authors ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def concept_merge(*, into: Concept, others: Sequence[Concept], by=None) -> MergeReport:
+    """Merge `others` into the concept `into`: their tags (combined where a paper has both), their
+    parents and children, and their key points move to it; their slugs become its aliases; they are
+    deleted. Refused, with nothing changed, when it would close a cycle in the graph."""
+    other_ids = sorted({c.pk for c in others} - {into.pk})
+    if not other_ids:
+        raise MergeError("choose at least one other concept to merge into the survivor")
+    locked = {c.pk: c for c in Concept.objects.select_for_update().filter(pk__in=[into.pk, *other_ids]).order_by("pk")}
+    if missing := [pk for pk in [into.pk, *other_ids] if pk not in locked]:
+        raise MergeError(f"concept {', '.join(f'#{pk}' for pk in missing)} no longer exists")
+    survivor, victims = locked[into.pk], [locked[pk] for pk in other_ids]
+    report = MergeReport(survivor_id=survivor.pk, merged_ids=other_ids)
+
+    have = {t.paper_id: t for t in PaperConcept.objects.select_for_update().filter(concept=survivor)}
+    for tag in PaperConcept.objects.select_for_update().filter(concept_id__in=other_ids).order_by("id"):
+        tag._history_user = by
+        if (kept := have.get(tag.paper_id)) is None:
+            tag.concept = survivor
+            tag.save()
+            have[tag.paper_id] = tag
+            report.moved["tags"] += 1
+        else:
+            _combine_tags(kept, tag, by)
+            report.combined["tags"] += 1
+    _move_relations(survivor, other_ids, report, by)
+    points = KeyPoint.concepts.through.objects
+    on_survivor = set(points.filter(concept=survivor).values_list("keypoint_id", flat=True))
+    for link in points.filter(concept_id__in=other_ids).order_by("id"):
+        if link.keypoint_id in on_survivor:
+            link.delete()
+        else:
+            on_survivor.add(link.keypoint_id)
+            points.filter(pk=link.pk).update(concept=survivor)
+            report.moved["key points"] += 1
+
+    ConceptAlias.objects.filter(concept_id__in=other_ids).update(concept=survivor)
+    for victim in victims:
+        victim._history_user = by
+        victim._change_reason = f"merged into “{survivor.name}” (#{survivor.pk})"
+        victim.delete()
+        ConceptAlias.objects.update_or_create(slug=victim.slug, defaults={"concept": survivor})
+    survivor._history_user = by
+    survivor._change_reason = f"merged {', '.join(f'“{v.name}”' for v in victims)} into this concept"[:100]
+    survivor.save()
+    return report
+
+
+def _move_relations(survivor: Concept, other_ids: list[int], report: MergeReport, by) -> None:
+    relations = ConceptRelation.objects.select_for_update()
+    existing = set(relations.filter(Q(parent=survivor) | Q(child=survivor)).values_list("parent_id", "child_id"))
+    for relation in relations.filter(Q(parent_id__in=other_ids) | Q(child_id__in=other_ids)).order_by("id"):
+        relation._history_user = by
+        parent = survivor.pk if relation.parent_id in other_ids else relation.parent_id
+        child = survivor.pk if relation.child_id in other_ids else relation.child_id
+        if parent == child or (parent, child) in existing:
+            relation.delete()  # between the merged concepts, or one the survivor already has
+            continue
+        existing.add((parent, child))
+        relation.parent_id, relation.child_id = parent, child
+        try:
+            with transaction.atomic():
+                relation.save()
+        except IntegrityError as error:
+            if "would create a cycle" not in str(error):
+                raise
+            raise MergeError(
+                f"merging would create a cycle in the concept graph ({str(error).splitlines()[0]}): "
+                "take away the concepts between them first"
+            ) from error
+        report.moved["parents and children"] += 1
+
+
+@transaction.atomic
+def author_merge(*, into: Author, others: Sequence[Author], by=None) -> MergeReport:
+    """Merge `others` into the author `into` (one person under several spellings): their
+    authorships move to it, each paper still crediting the name it printed; a paper listing two of
+    them keeps the first; their ids and names become its aliases; an ORCID the survivor lacks is
+    taken; they are deleted."""
+    other_ids = sorted({a.pk for a in others} - {into.pk})
+    if not other_ids:
+        raise MergeError("choose at least one other author to merge into the survivor")
+    locked = {a.pk: a for a in Author.objects.select_for_update().filter(pk__in=[into.pk, *other_ids]).order_by("pk")}
+    if missing := [pk for pk in [into.pk, *other_ids] if pk not in locked]:
+        raise MergeError(f"author {', '.join(f'#{pk}' for pk in missing)} no longer exists")
+    survivor, victims = locked[into.pk], [locked[pk] for pk in other_ids]
+    report = MergeReport(survivor_id=survivor.pk, merged_ids=other_ids)
+
+    moving = list(
+        Authorship.objects.select_for_update().filter(author_id__in=other_ids).select_related("author").order_by("id")
+    )
+    listed = set(
+        Authorship.objects.filter(author=survivor, paper_id__in={a.paper_id for a in moving}).values_list(
+            "paper_id", flat=True
+        )
+    )
+    for authorship in moving:
+        authorship._history_user = by
+        if authorship.paper_id in listed:
+            authorship.delete()
+            report.dropped["authorships of papers that list both"] += 1
+            continue
+        listed.add(authorship.paper_id)
+        printed, parts = authorship.credited_name, authorship.credited_parts  # as the paper printed it
+        authorship.author = survivor
+        authorship.credit_as(printed, parts)
+        authorship.save()
+        report.moved["authorships"] += 1
+
+    AuthorAlias.objects.filter(author_id__in=other_ids).update(author=survivor)
+    orcid = next((v.orcid for v in victims if v.orcid), None)
+    for victim in victims:
+        AuthorAlias.objects.create(old_id=victim.pk, author=survivor, name=victim.name, merged_by=by)
+        victim._history_user = by
+        victim._change_reason = f"merged into “{survivor.name}” (#{survivor.pk})"[:100]
+        victim.delete()
+    if orcid and not survivor.orcid:
+        survivor.orcid = orcid
+        report.fields.append("orcid")
+    survivor._history_user = by
+    survivor._change_reason = f"merged {', '.join(f'“{v.name}”' for v in victims)} into this author"[:100]
+    survivor.save()
+    return report

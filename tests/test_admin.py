@@ -13,6 +13,8 @@ from bibliography.models import (
     Authorship,
     Citation,
     Concept,
+    ConceptAlias,
+    ConceptRelation,
     DuplicateCandidate,
     Paper,
     PaperAlias,
@@ -764,3 +766,84 @@ def test_a_provisional_key_follows_the_paper_once_a_curator_gives_it_an_author_a
     assert client.post(f"{CHANGELIST}{paper.pk}/change/", data | {"title": title + "!"}).status_code == 302
     paper.refresh_from_db()
     assert paper.citation_key == "lovelace1843notes"  # a real key never moves again
+
+
+class TestConceptsAndAuthorsBecomeOne:
+    """Renaming a concept moves its slug and keeps the old one as an alias; concepts and authors that
+    are one are merged after a page that shows what each brings, leaving aliases and history."""
+
+    def test_a_renamed_concepts_slug_follows_and_the_old_one_still_answers(self, client, curator):
+        from rest_framework.test import APIClient
+
+        concept = make_concept("Scaling laws", slug="scaling-laws")
+        data = {"name": "Neural scaling laws", "slug": "scaling-laws", "description": "", "kind": "topic"}
+        data |= {f"{p}-{k}": v for p in ("parent_relations", "child_relations")
+                 for k, v in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))}  # fmt: skip
+        assert client.post(f"/admin/bibliography/concept/{concept.pk}/change/", data).status_code == 302
+        concept.refresh_from_db()
+        assert concept.slug == "neural-scaling-laws" and concept.aliases.get().slug == "scaling-laws"
+        old = APIClient().get("/api/concepts/scaling-laws/?fields=slug")
+        assert old.status_code == 301 and old["Location"] == "/api/concepts/neural-scaling-laws/?fields=slug"
+        hand_made = make_concept("Grokking", slug="grok")
+        hand_made.rename("Grokking (delayed generalisation)")
+        hand_made.save()
+        assert hand_made.slug == "grok"  # a slug chosen by hand stays
+
+    def test_concepts_merge_with_their_tags_relations_and_key_points(self, client, curator):
+        parent, child = make_concept("learning", slug="learning"), make_concept("in-context", slug="icl")
+        keep, gone = make_concept("scaling", slug="scaling"), make_concept("Scaling laws", slug="scaling-laws")
+        ConceptRelation.objects.create(parent=parent, child=gone)
+        ConceptRelation.objects.create(parent=gone, child=child)
+        both, only_gone = make_paper(title="Both"), make_paper(title="Only gone")
+        PaperConcept.objects.create(paper=both, concept=keep, status="suggested", score=0.2)
+        PaperConcept.objects.create(paper=both, concept=gone, status="accepted", score=0.9, source="manual")
+        PaperConcept.objects.create(paper=only_gone, concept=gone, status="accepted")
+        talk = make_paper(title="A talk", kind="talk")
+        talk.keypoints.create(number=1, text="Loss falls as a power law").concepts.add(gone)
+
+        selected = {"action": "merge_concepts", "_selected_action": [keep.pk, gone.pk]}
+        page = client.post("/admin/bibliography/concept/", selected).content.decode()
+        assert "2 tags (2 papers accepted)" in page and "parents: learning" in page and "1 key points" in page
+        done = client.post("/admin/bibliography/concept/", selected | {"survivor": keep.pk, "merge": "1"})
+
+        assert done.status_code == 302 and not Concept.objects.filter(pk=gone.pk).exists()
+        assert dict(keep.tags.values_list("paper__title", "status")) == {"Both": "accepted", "Only gone": "accepted"}
+        assert list(keep.parents.all()) == [parent] and list(keep.children.all()) == [child]
+        assert list(talk.keypoints.get().concepts.all()) == [keep]
+        assert ConceptAlias.objects.get(slug="scaling-laws").concept == keep
+        assert keep.history.first().history_user == curator
+
+    def test_a_merge_that_would_close_a_cycle_changes_nothing(self, client, curator):
+        top, middle, bottom = make_concept("top"), make_concept("middle"), make_concept("bottom")
+        ConceptRelation.objects.create(parent=top, child=middle)
+        ConceptRelation.objects.create(parent=middle, child=bottom)
+        selected = {"action": "merge_concepts", "_selected_action": [top.pk, bottom.pk]}
+        page = client.post("/admin/bibliography/concept/", selected | {"survivor": top.pk, "merge": "1"}, follow=True)
+        assert "Nothing merged: merging would create a cycle" in page.content.decode()
+        assert Concept.objects.count() == 3 and ConceptRelation.objects.count() == 2
+
+    def test_authors_merge_and_each_paper_keeps_the_name_it_printed(self, client, curator):
+        from rest_framework.test import APIClient
+
+        from bibliography.models import Author, AuthorAlias
+
+        keep, gone = make_author("Ada Lovelace"), make_author("A. A. Lovelace")
+        gone.orcid = "0000-0002-1825-0097"
+        gone.save()
+        first, second, both = make_paper(title="Notes"), make_paper(title="Sketch"), make_paper(title="Both")
+        make_authorship(first, keep), make_authorship(second, gone)
+        make_authorship(both, keep, 1), make_authorship(both, gone, 2)
+
+        selected = {"action": "merge_authors", "_selected_action": [keep.pk, gone.pk]}
+        assert "0000-0002-1825-0097" in client.post("/admin/bibliography/author/", selected).content.decode()
+        client.post("/admin/bibliography/author/", selected | {"survivor": keep.pk, "merge": "1"})
+
+        assert not Author.objects.filter(pk=gone.pk).exists()
+        keep.refresh_from_db()
+        assert keep.orcid == "0000-0002-1825-0097"
+        sketch = second.authorships.get()
+        assert sketch.author == keep and sketch.credited_name == "A. A. Lovelace"  # as the paper printed it
+        assert list(both.authorships.values_list("author_id", "position")) == [(keep.pk, 1)]
+        assert AuthorAlias.objects.get(old_id=gone.pk).author == keep
+        old = APIClient().get(f"/api/authors/{gone.pk}/")
+        assert old.status_code == 301 and old["Location"] == f"/api/authors/{keep.pk}/"

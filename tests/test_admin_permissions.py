@@ -16,9 +16,11 @@ from django.urls import reverse
 
 from bibliography.models import (
     Author,
+    AuthorAlias,
     Citation,
     CitationKeyAlias,
     Concept,
+    ConceptAlias,
     ConceptRelation,
     DuplicateCandidate,
     ImportRun,
@@ -39,7 +41,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "viewer", "curator", "superuser"]
 WRITERS = {"curator", "superuser"}
 # Written by imports and merges only: nobody adds, edits or deletes them by hand.
-READ_ONLY = {ImportRun, SourceRecord, PaperAlias, CitationKeyAlias}
+READ_ONLY = {ImportRun, SourceRecord, PaperAlias, CitationKeyAlias, AuthorAlias, ConceptAlias}
 
 
 def client_for(role: str) -> Client:
@@ -123,13 +125,14 @@ def _delete(model, make):
     return prepare
 
 
-def _action(model, action: str, make, done: Callable, extra: dict | None = None):
+def _action(model, action: str, make, done: Callable, extra: dict | Callable | None = None):
     opts = model._meta
 
     def prepare(reader):
         objects = make()
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        data = {"action": action, "_selected_action": [o.pk for o in objects], **(extra or {})}
+        more = extra(objects) if callable(extra) else extra or {}
+        data = {"action": action, "_selected_action": [o.pk for o in objects], **more}
         return url, data, lambda: done(objects)
 
     return prepare
@@ -291,6 +294,26 @@ CASES = [
         ),
     ),  # fmt: skip
     Case("merge papers", merge),
+    Case(
+        "action: merge concepts",
+        _action(
+            Concept,
+            "merge_concepts",
+            lambda: [make_concept(), make_concept()],
+            lambda concepts: not Concept.objects.filter(pk=concepts[1].pk).exists(),
+            lambda concepts: {"merge": "1", "survivor": concepts[0].pk},
+        ),
+    ),  # fmt: skip
+    Case(
+        "action: merge authors",
+        _action(
+            Author,
+            "merge_authors",
+            lambda: [make_author(), make_author()],
+            lambda authors: not Author.objects.filter(pk=authors[1].pk).exists(),
+            lambda authors: {"merge": "1", "survivor": authors[0].pk},
+        ),
+    ),  # fmt: skip
     Case(
         "action: accept tags",
         _action(PaperConcept, "accept", lambda: [suggested_tag()], lambda tags: tag_status(tags[0]) == "accepted"),

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -6,7 +7,10 @@ from django.db.models.functions import Length
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from bibliography.merging import concept_merge
 from bibliography.models import Concept, ConceptRelation
+
+from .merge import records_merge_action
 
 
 class RelationFormSet(BaseInlineFormSet):
@@ -62,12 +66,28 @@ class ChildInline(admin.TabularInline):
         return super().get_queryset(request).select_related("child")
 
 
+class ConceptForm(forms.ModelForm):
+    class Meta:
+        model = Concept
+        fields = ["name", "slug", "kind", "description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        renamed = self.instance.pk and "name" in self.changed_data and "slug" not in self.changed_data
+        if renamed and cleaned.get("name"):
+            concept = Concept(pk=self.instance.pk, name=self.initial["name"], slug=self.initial["slug"])
+            concept.rename(cleaned["name"])
+            cleaned["slug"] = concept.slug  # made from the old name: follows the new one
+        return cleaned
+
+
 @admin.register(Concept)
 class ConceptAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "slug", "papers", "papers_with_descendants"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    form = ConceptForm
     inlines = [ParentInline, ChildInline]
 
     def get_queryset(self, request):
@@ -105,6 +125,12 @@ class ConceptAdmin(SimpleHistoryAdmin):
             message = str(error).splitlines()[0]
             self.message_user(request, f"Not saved: {message}.", messages.ERROR)
 
+    actions = ["merge_concepts"]
+
+    @admin.action(description="Merge concepts into one…", permissions=["change", "delete"])
+    def merge_concepts(self, request, queryset):
+        return records_merge_action(self, request, queryset, merge=concept_merge, describe=_brings, noun="concept")
+
     @admin.display(description="papers", ordering="paper_count")
     def papers(self, concept):
         return concept.paper_count
@@ -120,3 +146,17 @@ class ConceptRelationAdmin(SimpleHistoryAdmin):
     list_select_related = ["parent", "child"]
     autocomplete_fields = ["parent", "child"]
     search_fields = ["parent__name", "child__name"]
+
+
+def _brings(concept: Concept) -> list[str]:
+    """What a concept carries into a merge, in words."""
+    parents = ", ".join(c.name for c in concept.parents.order_by("name")[:10]) or "none"
+    children = ", ".join(c.name for c in concept.children.order_by("name")[:10]) or "none"
+    aliases = ", ".join(concept.aliases.values_list("slug", flat=True)[:10])
+    return [
+        f"{concept.get_kind_display()}, slug “{concept.slug}”" + (f" (also {aliases})" if aliases else ""),
+        f"{concept.tags.count()} tags ({concept.paper_count} papers accepted)",
+        f"parents: {parents}",
+        f"children: {children}",
+        f"{concept.key_points.count()} key points",
+    ]

@@ -4,6 +4,7 @@ paper brings, and a Merge button bound to the preview the curator saw."""
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import signing
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
@@ -25,6 +26,7 @@ LABELS = {
     "item_type": "Type",
 }
 _SALT = "bibliography.paper-merge"
+MERGED_AT_MOST = 20  # concepts or authors in one merge
 
 
 @dataclass
@@ -145,3 +147,38 @@ def _shown(paper: Paper, name: str) -> str:
     if name == "title":
         return richtext.plain(paper.title)
     return getattr(paper, CHOOSABLE[name][0]) or ""
+
+
+def records_merge_action(modeladmin, request, queryset, *, merge, describe, noun: str):
+    """Concepts or authors that are one, side by side with what each brings; the one chosen survives,
+    the others are merged into it (bibliography/merging.py) after this page."""
+    records = list(queryset.order_by("pk")[:MERGED_AT_MOST])
+    if len(records) < 2:
+        modeladmin.message_user(request, f"Choose at least two {noun}s to merge.", messages.WARNING)
+        return None
+    chosen = request.POST.get("survivor", "")
+    survivor = next((r for r in records if str(r.pk) == chosen), None)
+    if "merge" in request.POST and survivor is not None:
+        others = [r for r in records if r.pk != survivor.pk]
+        try:
+            report = merge(into=survivor, others=others, by=request.user)
+        except MergeError as error:
+            modeladmin.message_user(request, f"Nothing merged: {error}.", messages.ERROR)
+            return None
+        modeladmin.message_user(
+            request, f"Merged {len(others)} into “{survivor}”: {'; '.join(report.lines())}.", messages.SUCCESS
+        )
+        return None
+    if "merge" in request.POST:
+        modeladmin.message_user(request, f"Choose the {noun} that survives.", messages.ERROR)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": f"Merge {noun}s",
+        "noun": noun,
+        "opts": modeladmin.model._meta,
+        "records": [(record, describe(record)) for record in records],
+        "survivor": survivor or records[0],
+        "action": request.POST.get("action", ""),
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+    }
+    return render(request, "admin/bibliography/merge_records.html", context)

@@ -7,10 +7,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from bibliography.merging import author_merge
 from bibliography.models import (
     Author,
+    AuthorAlias,
     CitationKeyAlias,
     Concept,
+    ConceptAlias,
     ImportRun,
     KeyPoint,
     Keyword,
@@ -22,6 +25,7 @@ from bibliography.models import (
 )
 from bibliography.tagging import papers_tag
 
+from .merge import records_merge_action
 from .pagination import EstimatedCountPaginator
 
 
@@ -39,6 +43,12 @@ class AuthorAdmin(SimpleHistoryAdmin):
     search_fields = ["name_key", "orcid"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+
+    actions = ["merge_authors"]
+
+    @admin.action(description="Merge authors into one (one person)…", permissions=["change", "delete"])
+    def merge_authors(self, request, queryset):
+        return records_merge_action(self, request, queryset, merge=author_merge, describe=_brings, noun="author")
 
     def get_search_results(self, request, queryset, search_term):
         from bibliography import text
@@ -139,8 +149,35 @@ class KeywordAdmin(admin.ModelAdmin):
         )
 
 
+@admin.register(AuthorAlias)
+class AuthorAliasAdmin(ReadOnlyAdmin):
+    list_display = ["old_id", "name", "author", "merged_at", "merged_by"]
+    list_select_related = ["author", "merged_by"]
+    search_fields = ["=old_id", "name"]
+
+
+@admin.register(ConceptAlias)
+class ConceptAliasAdmin(ReadOnlyAdmin):
+    list_display = ["slug", "concept", "created_at"]
+    list_select_related = ["concept"]
+    search_fields = ["=slug"]
+
+
 @admin.register(CitationKeyAlias)
 class CitationKeyAliasAdmin(ReadOnlyAdmin):
     list_display = ["key", "paper", "created_at"]
     list_select_related = ["paper"]
     search_fields = ["=key"]
+
+
+def _brings(author: Author) -> list[str]:
+    """What an author carries into a merge, in words."""
+    papers = author.authorships.select_related("paper").order_by("paper__title")
+    titles = "; ".join(a.paper.plain_title for a in papers[:3])
+    count = papers.count()
+    lines = [f"{count} papers" + (f": {titles}" + ("…" if count > 3 else "") if count else "")]
+    if author.orcid:
+        lines.append(f"ORCID {author.orcid}")
+    if aliases := ", ".join(author.aliases.values_list("name", flat=True)[:10]):
+        lines.append(f"also known as {aliases}")
+    return lines

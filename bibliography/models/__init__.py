@@ -1,4 +1,4 @@
-from .concepts import Concept, ConceptKind, ConceptRelation, PaperConcept
+from .concepts import Concept, ConceptAlias, ConceptKind, ConceptRelation, PaperConcept
 from .papers import (
     ARXIV_ID_PATTERN,
     CITATION_KEY_PATTERN,
@@ -6,6 +6,7 @@ from .papers import (
     NAME_SEARCH_CONFIG,
     SEARCH_CONFIG,
     Author,
+    AuthorAlias,
     AuthorRole,
     Authorship,
     Citation,
@@ -41,6 +42,7 @@ __all__ = [
     "NAME_SEARCH_CONFIG",
     "SEARCH_CONFIG",
     "Author",
+    "AuthorAlias",
     "AuthorRole",
     "Authorship",
     "Citation",
@@ -48,6 +50,7 @@ __all__ = [
     "CitationKeyAlias",
     "CitationKeyStem",
     "Concept",
+    "ConceptAlias",
     "ConceptKind",
     "ConceptRelation",
     "DuplicateCandidate",

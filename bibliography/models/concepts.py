@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .papers import ReviewStatus, Source
@@ -63,6 +64,10 @@ class ConceptQuerySet(models.QuerySet):
     def referenced(self, value: str):
         """The concept (at most one) that `value` names; see `concept_reference`."""
         return self.filter(concept_reference(value))
+
+    def formerly(self, value: str):
+        """The concept that `value` named before a rename or a merge (by an old slug)."""
+        return self.filter(aliases__slug=value)
 
     def with_paper_counts(self):
         """`paper_count` (accepted tags) and `paper_count_with_descendants` (also below it), per row."""
@@ -126,9 +131,59 @@ class Concept(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        """A changed slug stays an alias of the concept; a slug taken back frees its alias."""
+        if self.pk is not None:
+            old = Concept.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if old is not None and old != self.slug:
+                super().save(*args, **kwargs)
+                ConceptAlias.objects.filter(slug=self.slug).delete()
+                ConceptAlias.objects.update_or_create(slug=old, defaults={"concept": self})
+                return
+        super().save(*args, **kwargs)
+        ConceptAlias.objects.filter(slug=self.slug).delete()
+
+    def rename(self, name: str) -> None:
+        """A new name; a slug that was made from the old name follows it (`save` keeps the old one
+        as an alias), a slug chosen by hand stays."""
+        if self.slug == slugify(self.name)[:100]:
+            self.slug = Concept.free_slug(name, exclude=self.pk)
+        self.name = name
+
+    @staticmethod
+    def free_slug(name: str, *, exclude: int | None = None) -> str:
+        """The name's slug, numbered when another concept has it or had it."""
+        stem = slugify(name)[:90] or "concept"
+        taken = Concept.objects.exclude(pk=exclude).filter(slug__startswith=stem).values_list("slug", flat=True)
+        aliases = ConceptAlias.objects.exclude(concept_id=exclude).filter(slug__startswith=stem)
+        taken = set(taken) | set(aliases.values_list("slug", flat=True))
+        number = 1
+        slug = stem
+        while slug in taken:
+            number += 1
+            slug = f"{stem}-{number}"
+        return slug
+
     @property
     def autocomplete_label(self) -> str:
         return f"{self.name} ({self.kind})"
+
+
+class ConceptAlias(models.Model):
+    """A slug a concept was known by (before a rename, or as a concept merged into it): links and
+    scripts that used it still reach the concept, the API with a redirect."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="aliases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "concept aliases"
+        ordering = ["slug"]
+        indexes = [models.Index(fields=["concept"], name="conceptalias_concept_idx")]
+
+    def __str__(self):
+        return f"{self.slug} → {self.concept}"
 
 
 class ConceptRelation(models.Model):

@@ -890,6 +890,27 @@ class PaperAlias(models.Model):
         return f"#{self.old_id} → #{self.paper_id}"
 
 
+class AuthorAlias(models.Model):
+    """An author merged into another: its old id (which links and scripts may hold) and name lead to
+    the author it became."""
+
+    old_id = models.BigIntegerField(unique=True)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "author aliases"
+        ordering = ["-merged_at"]
+        indexes = [models.Index(fields=["author"], name="authoralias_author_idx")]
+
+    def __str__(self):
+        return f"#{self.old_id} {self.name} → {self.author}"
+
+
 class CitationKeyAlias(models.Model):
     """A citation key a paper is also known by, so that documents citing it keep working: the key of
     a paper merged into this one, or of a second entry of an imported file that was this paper."""
