@@ -18,6 +18,7 @@ from bibliography.models import (
     ConceptRelation,
     ImportRun,
     KeyPoint,
+    Note,
     Paper,
     PaperConcept,
     ReviewStatus,
@@ -75,6 +76,20 @@ class KeyPointSerializer(SelectableFieldsMixin, ModelSerializer):
     class Meta:
         model = KeyPoint
         fields = ["id", "paper", "number", "text", "concepts"]
+
+
+class NoteSerializer(SelectableFieldsMixin, ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, help_text="Who wrote it.")
+
+    class Meta:
+        model = Note
+        fields = ["id", "paper", "text", "created_by", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_text(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("A note needs some text.")
+        return value
 
 
 class CslDateField(serializers.Field):

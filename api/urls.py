@@ -11,6 +11,7 @@ router.register("concepts", views.ConceptViewSet, basename="concept")
 router.register("citations", views.CitationViewSet, basename="citation")
 router.register("venues", views.VenueViewSet, basename="venue")
 router.register("keypoints", views.KeyPointViewSet, basename="keypoint")
+router.register("notes", views.NoteViewSet, basename="note")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("import-runs", views.ImportRunViewSet, basename="importrun")
 

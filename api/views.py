@@ -31,6 +31,7 @@ from bibliography.models import (
     ImportFormat,
     ImportRun,
     KeyPoint,
+    Note,
     Paper,
     PaperConcept,
     ReviewStatus,
@@ -507,6 +508,14 @@ class ConceptViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet
             if concept is None:
                 raise
             return _moved(request, reverse("concept-detail", args=[concept.slug]))
+
+
+class NoteViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
+    """Curators' notes on papers (their words are found by `/api/papers/?search=`)."""
+
+    queryset = Note.objects.select_related("created_by")
+    serializer_class = s.NoteSerializer
+    filterset_fields = ["paper"]
 
 
 class KeyPointViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from .models import Authorship, Citation, KeyPoint, Paper, PaperConcept
+from .models import Authorship, Citation, KeyPoint, Note, Paper, PaperConcept
 
 SHOWN = 300  # the newest records of each kind a history page reads
 _HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
@@ -62,6 +62,11 @@ def paper_timeline(paper: Paper) -> list[Entry]:
         Citation.history.filter(cited_id=paper.pk).select_related("citing"),
         lambda r: f"cited by “{r.citing.plain_title if r.citing else '#' + str(r.citing_id)}”",
         {"status": "status"},
+    )
+    entries += _row_changes(
+        Note.history.filter(paper_id=paper.pk),
+        lambda r: f"note “{_shown(r.text)[:60]}”",
+        {"text": "text"},
     )
     entries += _row_changes(
         KeyPoint.history.filter(paper_id=paper.pk),

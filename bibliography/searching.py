@@ -83,14 +83,18 @@ class Search:
             exact |= Q(citation_key=self.terms)  # unique
         return exact
 
-    def by_author(self) -> Q:
-        from bibliography.models import Authorship  # noqa: PLC0415
+    def by_author_or_note(self) -> Q:
+        """Papers found outside their own text: by their authors' names or by curators' notes, read in
+        one query (ids listed inline when few; a semi-join when many)."""
+        from bibliography.models import Authorship, Note  # noqa: PLC0415
 
         authorships = Authorship.objects.filter(author__search_vector=self.names)  # author_search_vector_idx
-        listed = list(authorships.values_list("paper_id", flat=True)[: AUTHOR_PAPERS_LISTED + 1])
+        notes = Note.objects.filter(search_vector=self.words)  # note_search_vector_idx
+        both = authorships.values_list("paper_id", flat=True).union(notes.values_list("paper_id", flat=True))
+        listed = list(both[: AUTHOR_PAPERS_LISTED + 1])
         if len(listed) <= AUTHOR_PAPERS_LISTED:
             return Q(id__in=listed) if listed else Q(pk__in=[])
-        return Q(id__in=authorships.values("paper_id"))
+        return Q(id__in=authorships.values("paper_id")) | Q(id__in=notes.values("paper_id"))
 
     def matches(self) -> Q:
         return Q(search_vector=self.words) | self.exact() | self._author_q  # paper_search_vector_idx
@@ -121,7 +125,7 @@ class Search:
     @property
     def _author_q(self) -> Q:
         if not hasattr(self, "_authors"):
-            self._authors = self.by_author()
+            self._authors = self.by_author_or_note()
         return self._authors
 
 

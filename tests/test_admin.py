@@ -304,6 +304,7 @@ def _change_form_data(paper: Paper) -> dict:
         "citations_made": Citation.objects.filter(citing=paper),
         "citations_received": Citation.objects.filter(cited=paper),
         "keypoints": paper.keypoints.all(),
+        "notes": paper.notes.all(),
         "paper_keywords": paper.paper_keywords.all(),
         "links": paper.links.all(),
         "sources": paper.sources.all(),
@@ -320,6 +321,8 @@ def _change_form_data(paper: Paper) -> dict:
                 )
             if prefix == "sources":
                 data[f"{prefix}-{i}-paper"] = paper.pk
+            if prefix == "notes":
+                data[f"{prefix}-{i}-text"] = row.text
     return data
 
 
@@ -745,6 +748,7 @@ class TestHistoryInWords:
                 assert client.get(f"{CHANGELIST}{paper.pk}/history/").status_code == 200
             return len(queries)
 
+        history_queries(0)  # Django caches content types on the first page it shows
         assert history_queries(2) == history_queries(12)
 
 
@@ -847,3 +851,87 @@ class TestConceptsAndAuthorsBecomeOne:
         assert AuthorAlias.objects.get(old_id=gone.pk).author == keep
         old = APIClient().get(f"/api/authors/{gone.pk}/")
         assert old.status_code == 301 and old["Location"] == f"/api/authors/{keep.pk}/"
+
+
+class TestLookalikes:
+    """A paper that looks like another is said so when saved, and imports queue their lookalikes."""
+
+    def test_saving_a_paper_like_another_warns_with_links_and_queues_the_pair(self, client, curator):
+        first = make_paper(title="Scaling Laws for Neural Language Models", year=2020)
+        make_paper(title="Scaling Laws for Neural Language Models", year=2023)  # another year: another paper
+        data = {"title": "Scaling laws for neural language model", "abstract": "", "kind": "article",
+                "item_type": "article-journal", "issued": "2020", "extra": "{}"}  # fmt: skip
+        for prefix in ("authorships", "tags", "citations_made", "citations_received", "keypoints",
+                       "paper_keywords", "links", "sources", "notes"):  # fmt: skip
+            data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+        page = client.post(f"{CHANGELIST}add/", data, follow=True).content.decode()
+        new = Paper.objects.get(title="Scaling laws for neural language model")
+        assert "This paper looks like" in page
+        assert (
+            f'<a href="{CHANGELIST}{first.pk}/change/">#{first.pk} Scaling Laws for Neural Language Models</a>' in page
+        )
+        assert f"/admin/bibliography/paper/merge/?ids={first.pk},{new.pk}" in page
+        assert page.count("merge…</a>") == 1  # the 2023 paper is not proposed
+        pair = DuplicateCandidate.objects.get()
+        assert (pair.paper_a, pair.paper_b, pair.status) == (first, new, "open")
+
+        pair.status = "dismissed"
+        pair.save()
+        again = client.post(f"{CHANGELIST}{new.pk}/change/", _change_form_data(new) | {"issued": "2020"}, follow=True)
+        assert "This paper looks like" not in again.content.decode()  # a curator said they differ
+
+    def test_an_import_queues_the_lookalikes_of_its_new_papers(self, tmp_path):
+        from tests.test_importers import ABSTRACT, HEADER, write
+
+        make_paper(title="Scaling Laws for Neural Language Models")
+        listing = write(tmp_path, HEADER + f"Scaling Laws for Neural Language Model\n\n{ABSTRACT}\n")
+        out = io.StringIO()
+        call_command("import_dumps", str(listing), "--no-progress", stdout=out)
+        assert "1 possible duplicates of the new papers found" in out.getvalue()
+        assert DuplicateCandidate.objects.get().reason == "title"
+
+
+class TestNotes:
+    """Notes on a paper: written on its page, signed and dated, in its history, found by the search
+    of the admin and of the API."""
+
+    def test_a_note_is_signed_searchable_and_in_the_history(self, client, curator):
+        from rest_framework.test import APIClient
+
+        from bibliography.models import Note
+
+        paper = make_paper(title="Grokking", abstract="Generalization beyond overfitting.")
+        make_paper(title="Other paper")
+        data = _change_form_data(paper) | {"notes-TOTAL_FORMS": 1, "notes-INITIAL_FORMS": 0}
+        data |= {"notes-0-text": "Check the weight decay ablation <b>before</b> citing."}
+        assert client.post(f"{CHANGELIST}{paper.pk}/change/", data).status_code == 302
+        note = Note.objects.get()
+        assert (note.paper, note.created_by) == (paper, curator)
+
+        assert titles(client.get(CHANGELIST, {"q": "ablation"})) == ["Grokking"]
+        api = APIClient()
+        assert [p["title"] for p in api.get("/api/papers/", {"search": "ablation"}).json()["results"]] == ["Grokking"]
+        listed = api.get("/api/notes/", {"paper": paper.pk}).json()["results"]
+        assert [(n["text"], n["created_by"]) for n in listed] == [(note.text, "cur")]
+        page = client.get(f"{CHANGELIST}{paper.pk}/change/").content.decode()
+        assert "&lt;b&gt;before&lt;/b&gt;" in page
+        history = client.get(f"{CHANGELIST}{paper.pk}/history/").context["timeline"]
+        assert any(
+            line.startswith("note “Check the weight decay") and line.endswith("added") for line in history[0].what
+        )
+
+    def test_the_api_signs_a_note_with_its_writer_and_refuses_a_blank_one(self, client, curator):
+        from rest_framework.test import APIClient
+
+        from bibliography.models import Note
+
+        paper = make_paper(title="Noted")
+        api = APIClient()
+        api.force_authenticate(curator)
+        assert api.post("/api/notes/", {"paper": paper.pk, "text": "  "}, format="json").status_code == 400
+        made = api.post("/api/notes/", {"paper": paper.pk, "text": "Read section 4"}, format="json")
+        assert made.status_code == 201 and made.json()["created_by"] == "cur"
+        assert Note.objects.get().created_by == curator
+        assert APIClient().post("/api/notes/", {"paper": paper.pk, "text": "anonymous"}, format="json").status_code in (
+            401, 403,
+        )  # fmt: skip

@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from bibliography import dates, identifiers, reviewing, searching, text
 from bibliography.citation_keys import keys_assign
+from bibliography.duplicates import duplicates_note, lookalikes
 from bibliography.editing import AT_MOST, TooMany, papers_set
 from bibliography.exporting import export_chunks
 from bibliography.formats.registry import EXPORT_FORMATS
@@ -25,6 +26,7 @@ from bibliography.models import (
     Concept,
     ImportFormat,
     KeyPoint,
+    Note,
     Paper,
     PaperAlias,
     PaperConcept,
@@ -271,6 +273,21 @@ class KeyPointInline(LabelledChoicesInline):
         return super().get_queryset(request).prefetch_related("concepts")
 
 
+class NoteInline(admin.StackedInline):
+    """Curators' notes: written here, signed and dated by the admin, found by the paper search."""
+
+    model = Note
+    fields = ["text", "created_by", "updated_at"]
+    readonly_fields = ["created_by", "updated_at"]
+    extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "class": "fits-content note"})}
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
 class SourceRecordInline(admin.TabularInline):
     model = SourceRecord
     verbose_name_plural = "provenance (where this paper was imported from)"
@@ -339,7 +356,8 @@ class PaperAdmin(SimpleHistoryAdmin):
     list_select_related = ["venue"]
     search_fields = ["title"]  # shows the search box; get_search_results does the searching
     search_help_text = (
-        'Titles, abstracts, authors and identifiers (a DOI or arXiv id as pasted): words, "a phrase", -excluded, or; '
+        'Titles, abstracts, authors, notes and identifiers (a DOI or arXiv id as pasted): words, "a phrase", '
+        "-excluded, or; "
         "the last word as a prefix"
     )
     form = PaperForm
@@ -355,6 +373,7 @@ class PaperAdmin(SimpleHistoryAdmin):
         ReferenceInline,
         CitedByInline,
         KeyPointInline,
+        NoteInline,
         PaperLinkInline,
         SourceRecordInline,
     ]
@@ -404,7 +423,7 @@ class PaperAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, {**(extra_context or {}), "timeline": timeline})
 
     def save_formset(self, request, form, formset, change):
-        if formset.model in (PaperConcept, Citation):
+        if formset.model in (PaperConcept, Citation, Note):
             for row in formset.forms:
                 if row.instance.pk is None and row.has_changed():
                     row.instance.created_by = request.user
@@ -413,6 +432,27 @@ class PaperAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         keys_assign([form.instance])  # with its authors saved: the key is made from the first one's name
+        self._warn_of_lookalikes(request, form.instance)
+
+    def _warn_of_lookalikes(self, request, paper):
+        """A paper saved that looks like another is said so, with links to both and to merging them;
+        the pair joins the curators' queue of possible duplicates."""
+        found = lookalikes(paper)
+        if not found:
+            return
+        duplicates_note(paper, found)
+        merge = reverse("admin:bibliography_paper_merge")
+        links = format_html_join(
+            "; ",
+            '<a href="{}">#{} {}</a> ({}, <a href="{}?ids={},{}">merge…</a>)',
+            (
+                (reverse("admin:bibliography_paper_change", args=[other.pk]), other.pk, other.plain_title, why, merge,
+                 min(paper.pk, other.pk), max(paper.pk, other.pk))
+                for other, why in found
+            ),
+        )  # fmt: skip
+        self.message_user(request, format_html("This paper looks like {}: if they are one, merge them.", links),
+                          messages.WARNING)  # fmt: skip
 
     @admin.display(description="title", ordering="title")
     def display_title(self, paper):

@@ -768,6 +768,35 @@ class PaperKeyword(models.Model):
         return f"{self.paper_id}: {self.keyword_id}"
 
 
+class Note(models.Model):
+    """A curator's note on a paper (why it matters, what to check): searchable with the papers, kept
+    with its history and its writer."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config=SEARCH_CONFIG), output_field=SearchVectorField(), db_persist=True
+    )
+
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+
+    class Meta:
+        ordering = ["paper", "created_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="note_text_not_blank")]
+        indexes = [
+            models.Index(fields=["paper"], name="note_paper_idx"),
+            GinIndex(fields=["search_vector"], name="note_search_vector_idx"),
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 60 else self.text[:59] + "…"
+
+
 class KeyPoint(models.Model):
     """One numbered point of a talk's summary."""
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from bibliography.models import Citation, Concept, KeyPoint, Paper, PaperAlias, PaperConcept
+from bibliography.models import Citation, Concept, KeyPoint, Note, Paper, PaperAlias, PaperConcept
 from tests.factories import make_author, make_concept, make_paper, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,8 @@ def write_requests():
     point = KeyPoint.objects.create(paper=paper, number=1, text="First")
     doomed_point = KeyPoint.objects.create(paper=paper, number=2, text="Second")
     doomed_concept = make_concept()
+    note = Note.objects.create(paper=paper, text="Check the proofs")
+    doomed_note = Note.objects.create(paper=paper, text="Outdated")
     duplicate, doomed, third = make_paper(), make_paper(), make_paper()
     P, ID = "/api/papers/", "{id}/"  # noqa: N806
     return [
@@ -66,6 +68,10 @@ def write_requests():
          {"paper": paper.pk, "number": 1, "text": "Changed"}),
         ("update key point", "patch", "/api/keypoints/{id}/", f"/api/keypoints/{point.pk}/", {"text": "Edited"}),
         ("delete key point", "delete", "/api/keypoints/{id}/", f"/api/keypoints/{doomed_point.pk}/", None),
+        ("create note", "post", "/api/notes/", "/api/notes/", {"paper": other.pk, "text": "Read section 4"}),
+        ("replace note", "put", "/api/notes/{id}/", f"/api/notes/{note.pk}/", {"paper": paper.pk, "text": "Checked"}),
+        ("update note", "patch", "/api/notes/{id}/", f"/api/notes/{note.pk}/", {"text": "Proofs checked"}),
+        ("delete note", "delete", "/api/notes/{id}/", f"/api/notes/{doomed_note.pk}/", None),
     ]  # fmt: skip
 
 
@@ -95,7 +101,8 @@ def _state() -> str:
     """A digest of every row the API can write."""
     with connection.cursor() as cursor:
         parts = []
-        for table in ["paper", "paperconcept", "citation", "author", "venue", "concept", "keypoint", "authorship"]:
+        tables = ["paper", "paperconcept", "citation", "author", "venue", "concept", "keypoint", "authorship", "note"]
+        for table in tables:
             cursor.execute(
                 f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM bibliography_{table} t"
             )

@@ -3,10 +3,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Max
 from tqdm import tqdm
 
+from bibliography.duplicates import duplicates_find
 from bibliography.importers.load import ImportResult, import_file
-from bibliography.models import ImportFormat
+from bibliography.models import ImportFormat, Paper
 
 
 def expand(paths: list[str]) -> list[Path]:
@@ -47,9 +49,17 @@ class Command(BaseCommand):
             "beside it (the reasons in FILE.rejected.txt), instead of refusing the whole file.",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar, even on a terminal.")
+        parser.add_argument(
+            "--no-duplicates",
+            action="store_true",
+            help="Do not look for possible duplicates of the new papers afterwards (`find_duplicates` can, later).",
+        )
 
-    def handle(self, *args, paths, format, year, dry_run, no_progress, skip_invalid=False, **options):
+    def handle(
+        self, *args, paths, format, year, dry_run, no_progress, skip_invalid=False, no_duplicates=False, **options
+    ):
         self.skip_invalid, self.dry_run = skip_invalid, dry_run
+        newest_before = Paper.objects.aggregate(newest=Max("id"))["newest"] or 0
         if year is not None and not 1400 <= year <= 2200:
             raise CommandError(f"--year {year} is not a plausible year")
         files = expand(paths)
@@ -67,6 +77,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(results) - len(failed)} of {len(results)} files imported{note}; {verb} {created} papers."
         )
+        if created and not dry_run and not no_duplicates:
+            found = duplicates_find(since_id=newest_before)
+            self.stdout.write(f"{found} possible duplicates of the new papers found (the admin's review queue).")
         if failed:
             raise CommandError(f"{len(failed)} of {len(results)} files failed; see the errors above.")
 
