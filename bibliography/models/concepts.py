@@ -126,7 +126,11 @@ class Concept(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        constraints = [models.CheckConstraint(condition=~Q(name=""), name="concept_name_not_blank")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""), name="concept_name_not_blank", violation_error_message="A concept needs a name."
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -202,7 +206,11 @@ class ConceptRelation(models.Model):
         ordering = ["parent", "child"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "child"], name="conceptrelation_unique_pair"),
-            models.CheckConstraint(condition=~Q(parent=F("child")), name="conceptrelation_not_self"),
+            models.CheckConstraint(
+                condition=~Q(parent=F("child")),
+                name="conceptrelation_not_self",
+                violation_error_message="A concept cannot be its own parent.",
+            ),
         ]
         indexes = [
             # walking the graph upwards (ancestors)
@@ -249,7 +257,9 @@ class PaperConcept(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["paper", "concept"], name="paperconcept_unique_pair"),
             models.CheckConstraint(
-                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=1), name="paperconcept_score_0_1"
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=1),
+                name="paperconcept_score_0_1",
+                violation_error_message="A tag's score is between 0 and 1.",
             ),
         ]
         indexes = [

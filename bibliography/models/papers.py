@@ -191,9 +191,13 @@ class Venue(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="venue_name_not_blank"),
             models.CheckConstraint(
-                condition=Q(year__isnull=True) | Q(year__range=(1400, 2200)), name="venue_year_plausible"
+                condition=~Q(name=""), name="venue_name_not_blank", violation_error_message="A venue needs a name."
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__range=(1400, 2200)),
+                name="venue_year_plausible",
+                violation_error_message="The year must be between 1400 and 2200.",
             ),
         ]
 
@@ -462,20 +466,29 @@ class Paper(models.Model):
                 | ~Q(issued__has_key="date-parts")
                 | Q(year=Cast(KT("issued__date-parts__0__0"), models.IntegerField())),
                 name="paper_year_matches_issued",
+                violation_error_message="The year and the date disagree: the date sets the year.",
             ),
             models.CheckConstraint(
                 condition=Q(kind=PaperKind.TALK, item_type=ItemType.SPEECH)
                 | (~Q(kind=PaperKind.TALK) & ~Q(item_type=ItemType.SPEECH)),
                 name="paper_talk_is_speech",
+                violation_error_message="A talk is of type “speech”, and only a talk is.",
             ),
-            models.CheckConstraint(condition=Exact(JsonType("extra"), "object"), name="paper_extra_object"),
             models.CheckConstraint(
-                condition=Q(issued__isnull=True) | Exact(JsonType("issued"), "object"), name="paper_issued_object"
+                condition=Exact(JsonType("extra"), "object"),
+                name="paper_extra_object",
+                violation_error_message='Other fields (extra) must be a JSON object, like {"note": "…"}.',
+            ),
+            models.CheckConstraint(
+                condition=Q(issued__isnull=True) | Exact(JsonType("issued"), "object"),
+                name="paper_issued_object",
+                violation_error_message="The date must be a CSL date object.",
             ),
             models.UniqueConstraint(fields=["citation_key"], name="paper_citation_key_unique"),
             models.CheckConstraint(
                 condition=Q(citation_key__isnull=True) | Q(citation_key__regex=CITATION_KEY_PATTERN),
                 name="paper_citation_key_format",
+                violation_error_message="A citation key is letters, digits and : - _ . / + only, without spaces.",
             ),
         ]
 
@@ -599,15 +612,19 @@ class Author(models.Model):
             GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="author_name_key_trgm_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="author_name_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="author_name_not_blank", violation_error_message="An author needs a name."
+            ),
             models.CheckConstraint(
                 condition=Q(literal=True, family="", given="", particle="", suffix="")
                 | Q(literal=False) & ~Q(family=""),
                 name="author_parts_or_literal",
+                violation_error_message="A person needs a family name; an institution's name is kept whole.",
             ),
             models.CheckConstraint(
                 condition=Q(orcid__isnull=True) | Q(orcid__regex=r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"),
                 name="author_orcid_format",
+                violation_error_message="An ORCID looks like 0000-0002-1825-0097 (the last may be X).",
             ),
         ]
 
@@ -673,7 +690,11 @@ class Authorship(models.Model):
                 deferrable=models.Deferrable.DEFERRED,
             ),
             models.UniqueConstraint(fields=["paper", "author"], name="authorship_unique_author"),
-            models.CheckConstraint(condition=Q(position__gte=1), name="authorship_position_from_one"),
+            models.CheckConstraint(
+                condition=Q(position__gte=1),
+                name="authorship_position_from_one",
+                violation_error_message="Positions start at 1.",
+            ),
         ]
         indexes = [
             # an author's papers
@@ -733,7 +754,11 @@ class Keyword(models.Model):
 
     class Meta:
         ordering = ["name_key", "name"]
-        constraints = [models.CheckConstraint(condition=~Q(name=""), name="keyword_not_blank")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""), name="keyword_not_blank", violation_error_message="A keyword cannot be blank."
+            )
+        ]
         indexes = [
             # the keyword list's search box
             GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="keyword_name_key_trgm_idx"),
@@ -787,7 +812,11 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["paper", "created_at", "id"]
-        constraints = [models.CheckConstraint(condition=~Q(text=""), name="note_text_not_blank")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""), name="note_text_not_blank", violation_error_message="A note needs some text."
+            )
+        ]
         indexes = [
             models.Index(fields=["paper"], name="note_paper_idx"),
             GinIndex(fields=["search_vector"], name="note_search_vector_idx"),
@@ -814,8 +843,16 @@ class KeyPoint(models.Model):
             models.UniqueConstraint(
                 fields=["paper", "number"], name="keypoint_unique_number", deferrable=models.Deferrable.DEFERRED
             ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="keypoint_number_from_one"),
-            models.CheckConstraint(condition=~Q(text=""), name="keypoint_text_not_blank"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="keypoint_number_from_one",
+                violation_error_message="Key points are numbered from 1.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="keypoint_text_not_blank",
+                violation_error_message="A key point needs some text.",
+            ),
         ]
         indexes = [
             # a page of a talk seen before without its talk line is known by a key point's text
@@ -847,7 +884,11 @@ class Citation(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["citing", "cited"], name="citation_unique_pair"),
-            models.CheckConstraint(condition=~Q(citing=F("cited")), name="citation_not_self"),
+            models.CheckConstraint(
+                condition=~Q(citing=F("cited")),
+                name="citation_not_self",
+                violation_error_message="A paper cannot cite itself.",
+            ),
         ]
         indexes = [
             # a paper's cited-by list, accepted first
