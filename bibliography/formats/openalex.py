@@ -26,7 +26,7 @@ from .base import Format
 from .errors import DumpError
 from .names import split_name
 from .reader import Line
-from .records import UNTITLED_REASON, PaperRecord, Person, VenueRecord
+from .records import UNTITLED_REASON, PaperRecord, Person, ScoredTopic, VenueRecord
 
 _WORK = re.compile(r'^\{\s*"id"\s*:\s*"https://openalex\.org/W[0-9]+"')
 _PAGE = re.compile(r'^\{\s*"meta"\s*:')
@@ -124,6 +124,7 @@ def _record(work: dict, raw: str, line: int, file_name: str, warnings, where: st
             record.csl[variable] = checks.text(str(value), f"{where}biblio", 100)
     if language := _text(work, "language", checks, where):
         record.csl["language"] = language
+    record.topics = _topics(work.get("topics"), checks, where)
     references = work.get("referenced_works") if isinstance(work.get("referenced_works"), list) else []
     record.extra["openalex"] = {
         "id": openalex_id,
@@ -134,6 +135,41 @@ def _record(work: dict, raw: str, line: int, file_name: str, warnings, where: st
         record.review_reason = UNTITLED_REASON
     record.problems += checks.problems
     return record
+
+
+# OpenAlex's topic levels, broadest first, and the slug prefix of each level's concepts.
+_LEVELS = (("domain", "domains"), ("field", "fields"), ("subfield", "subfields"))
+
+
+def _topics(topics, checks: f.Checks, where: str) -> list[ScoredTopic]:
+    """`topics`: each with its score and its domain > field > subfield, as concepts' (slug, name)."""
+    found = []
+    for number, topic in enumerate(topics if isinstance(topics, list) else []):
+        field = f"{where}topics[{number}]"
+        if not isinstance(topic, dict) or not isinstance(topic.get("score"), int | float):
+            checks.warn(field, "a topic without a score is left out")
+            continue
+        branch = []
+        for level, prefix in _LEVELS:
+            node = topic.get(level) if isinstance(topic.get(level), dict) else {}
+            if number_id := _level_id(node.get("id"), f"{prefix}/"):
+                branch.append(
+                    (f"openalex-{level}-{number_id}", checks.text(str(node.get("display_name") or ""), field, 300))
+                )
+        topic_id = _level_id(topic.get("id"), "T")
+        name = checks.text(str(topic.get("display_name") or ""), field, 300)
+        if not topic_id or not name or any(not n for _, n in branch):
+            checks.warn(field, "a topic without its id or name is left out")
+            continue
+        branch.append((f"openalex-topic-{topic_id.lower()}", name))
+        found.append(ScoredTopic(branch, min(1.0, max(0.0, float(topic["score"]))), "OpenAlex"))
+    return found
+
+
+def _level_id(value, prefix: str) -> str | None:
+    """`https://openalex.org/fields/17` → `17`, `https://openalex.org/T10028` → `10028`."""
+    match = re.fullmatch(rf"(?:https://openalex\.org/)?{re.escape(prefix)}([0-9]+)", str(value or ""))
+    return match.group(1) if match else None
 
 
 def _text(work: dict, key: str, checks: f.Checks, where: str) -> str:

@@ -54,6 +54,16 @@ class ListingDate:
 
 
 @dataclass
+class ScoredTopic:
+    """A topic a source's classifier gave the record, with its score and the branch above it, broadest
+    first: (slug, name) of each level down to the topic (OpenAlex: domain, field, subfield, topic)."""
+
+    branch: list[tuple[str, str]]
+    score: float
+    source: str  # who scored it, for the curators: "OpenAlex"
+
+
+@dataclass
 class PaperRecord:
     line: int
     raw: str
@@ -80,6 +90,8 @@ class PaperRecord:
     keywords: list[str] = field(default_factory=list)
     # the accepted concepts (by name), written by our own exports only, and the citation key to keep
     concepts: list[str] = field(default_factory=list)
+    # topics a source's classifier scored (suggested tags for curators to decide, concepts made as needed)
+    topics: list[ScoredTopic] = field(default_factory=list)
     citation_key: str | None = None
     alias_keys: list[str] = field(default_factory=list)  # other keys that name this record (a Zotero item URL)
     known_as: int | None = None  # the stored paper the record is, when its format could tell (a talk's key points)

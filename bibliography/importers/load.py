@@ -362,6 +362,7 @@ class Loader:
             papers_snapshot(to_update, reason=f"completed from {self.file_name}", created=False)
 
         touched = self._add_authors(landed) | self._add_links(landed) | self._add_concepts(landed)
+        touched |= self._add_topics(landed)
         touched |= self._add_keywords(landed) | set(changed)
         self._follow_keys(touched)
         self._add_references(landed)
@@ -629,6 +630,63 @@ class Loader:
         PaperConcept.objects.bulk_create(tags)
         self.result.also_created["tags"] = self.result.also_created.get("tags", 0) + len(tags)
         return {tag.paper_id for tag in tags}
+
+    def _add_topics(self, landed) -> set[int]:
+        """A source's scored topics as suggested tags for the curators, under a branch of concepts of
+        their own (made as needed: "OpenAlex topics" > domain > field > subfield > topic). A paper
+        that already has the concept keeps its tag and the curator's decision."""
+        wanted = [(paper.pk, topic) for record, paper, _ in landed for topic in record.topics]
+        if not wanted:
+            return set()
+        concepts = self._topic_concepts([topic for _, topic in wanted])
+        have = set(
+            PaperConcept.objects.filter(
+                paper_id__in={pk for pk, _ in wanted}, concept__in=concepts.values()
+            ).values_list("paper_id", "concept_id")
+        )
+        tags = []
+        for pk, topic in wanted:
+            concept = concepts[topic.branch[-1][0]]
+            if (pk, concept.pk) in have:
+                continue
+            have.add((pk, concept.pk))
+            why = f"{topic.source} classified it under “{concept.name}” (score {topic.score:.2f})."
+            tags.append(
+                PaperConcept(paper_id=pk, concept=concept, score=topic.score, source=Source.IMPORTED,
+                             status=ReviewStatus.SUGGESTED, reason=why[:300])
+            )  # fmt: skip
+        PaperConcept.objects.bulk_create(tags)
+        self.result.also_created["suggested tags"] = self.result.also_created.get("suggested tags", 0) + len(tags)
+        return {tag.paper_id for tag in tags}
+
+    def _topic_concepts(self, topics) -> dict[str, Concept]:
+        """The concepts of the topics' branches by slug, made where missing, each under the one above it."""
+        roots = {topic.source: (f"{slugify(topic.source)}-topics", f"{topic.source} topics") for topic in topics}
+        nodes: dict[str, tuple[str, ConceptKind]] = {}
+        edges: set[tuple[str, str]] = set()
+        for topic in topics:
+            root = roots[topic.source]
+            nodes[root[0]] = (root[1], ConceptKind.CATEGORY)
+            above = root[0]
+            for depth, (slug, name) in enumerate(topic.branch):
+                last = depth == len(topic.branch) - 1
+                nodes.setdefault(slug, (name, ConceptKind.TOPIC if last else ConceptKind.CATEGORY))
+                edges.add((above, slug))
+                above = slug
+        found = {c.slug: c for c in Concept.objects.filter(slug__in=nodes)}
+        new = [
+            Concept(slug=slug, name=name, kind=kind)
+            for slug, (name, kind) in sorted(nodes.items())
+            if slug not in found
+        ]
+        Concept.objects.bulk_create(new)
+        found.update({c.slug: c for c in new})
+        ConceptRelation.objects.bulk_create(
+            [ConceptRelation(parent=found[a], child=found[b]) for a, b in sorted(edges)], ignore_conflicts=True
+        )
+        if new:
+            self.result.also_created["concepts"] = self.result.also_created.get("concepts", 0) + len(new)
+        return found
 
     def _add_keywords(self, landed) -> set[int]:
         """The record's keywords that the paper does not have yet, after the ones it has."""

@@ -169,3 +169,38 @@ def test_a_gzip_file_as_the_snapshot_gives_it_is_read_and_a_damaged_one_refused(
     result = import_file(damaged)
     assert not result.ok and "part_001.gz" in str(result.error) and "gzip file is damaged" in str(result.error)
     assert Paper.objects.count() == 41
+
+
+def test_topics_become_suggested_tags_under_a_branch_of_their_own(client):
+    from django.contrib.auth.models import Group, User
+
+    from bibliography.models import Concept, PaperConcept
+
+    assert import_file(WORKS).ok
+    glove = work("W2250539671")
+    tags = {t.concept.name: t for t in glove.tags.select_related("concept")}
+    assert set(tags) == {"Topic Modeling", "Natural Language Processing Techniques",
+                         "Text and Document Classification Technologies"}  # fmt: skip
+    topic = tags["Topic Modeling"]
+    assert (topic.status, topic.source, topic.score) == ("suggested", "imported", 1.0)
+    assert topic.reason == "OpenAlex classified it under “Topic Modeling” (score 1.00)."
+    branch = Concept.objects.ancestors_of([topic.concept_id]).values_list("name", flat=True)
+    assert set(branch) >= {"OpenAlex topics", "Physical Sciences", "Computer Science", "Artificial Intelligence"}
+    assert Concept.objects.get(slug="openalex-topic-10028").kind == "topic"
+    assert Concept.objects.get(slug="openalex-field-17").kind == "category"
+
+    topic.status = "rejected"
+    topic.save()
+    concepts, suggestions = Concept.objects.count(), PaperConcept.objects.count()
+    assert import_file(WORKS).ok
+    assert (Concept.objects.count(), PaperConcept.objects.count()) == (concepts, suggestions)
+    topic.refresh_from_db()
+    assert topic.status == "rejected"  # the curator's decision stays
+
+    curator = User.objects.create_user("topics-curator", is_staff=True)
+    curator.groups.add(Group.objects.get(name="curator"))
+    client.force_login(curator)
+    queue = client.get("/admin/review/tags/").content.decode()
+    assert "OpenAlex classified it under “Natural Language Processing Techniques” (score 1.00)." in queue
+    of_topic = client.get("/admin/review/tags/", {"concept": topic.concept_id}).context["page"].items
+    assert of_topic and glove.pk not in [p.pk for p in of_topic]  # rejected: no longer waiting; others still are
