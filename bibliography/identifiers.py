@@ -37,6 +37,26 @@ def arxiv_id(value: str | None) -> str | None:
     return ident
 
 
+_ORCID = re.compile(r"^(?:https?://orcid\.org/)?([0-9]{4})-?([0-9]{4})-?([0-9]{4})-?([0-9]{3}[0-9X])$", re.IGNORECASE)
+
+
+def orcid(value: str | None) -> str | None:
+    """The ORCID iD as 0000-0002-1825-0097 (an orcid.org address read as its iD), its check digit
+    verified (ISO 7064 11,2); blank is None."""
+    if not value or not value.strip():
+        return None
+    match = _ORCID.match(value.strip())
+    if match:
+        digits = "".join(match.groups()).upper()
+        total = 0
+        for digit in digits[:-1]:
+            total = (total + int(digit)) * 2
+        check = (12 - total % 11) % 11
+        if digits[-1] == ("X" if check == 10 else str(check)):
+            return "-".join(digits[i : i + 4] for i in range(0, 16, 4))
+    raise NotAnIdentifier(f"{value.strip()[:80]!r} is not an ORCID iD: one looks like 0000-0002-1825-0097")
+
+
 def paper_reference(value) -> tuple[str, object]:
     """A paper as scripts name it: its id (12), `doi:…`, `arxiv:…` (any version) or `key:<citation key>`,
     read as ("id", 12), ("doi", "10.…"), ("arxiv", "2401.01234") or ("key", "…")."""

@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
+from bibliography import identifiers
 from bibliography.models import ImportFormat, ItemType, VenueKind
 
 from . import fields as f
@@ -211,7 +212,14 @@ def _authors(authorships, checks: f.Checks, where: str) -> list[Person]:
             checks.warn(f"{where}authorships[{number}]", "an authorship without a name is left out")
             continue
         name = checks.text(name, f"{where}authorships[{number}]", 300)
-        people.append(Person(name, parts=split_name(name)))
+        try:
+            orcid = identifiers.orcid(author.get("orcid") if isinstance(author.get("orcid"), str) else None)
+        except identifiers.NotAnIdentifier as error:
+            checks.warn(f"{where}authorships[{number}].author.orcid", f"{error}; left out")
+            orcid = None
+        openalex_id = str(author.get("id") or "").removeprefix("https://openalex.org/")
+        openalex_id = openalex_id if re.fullmatch(r"A[0-9]{1,18}", openalex_id) else None
+        people.append(Person(name, parts=split_name(name), orcid=orcid, openalex_id=openalex_id))
     return people
 
 

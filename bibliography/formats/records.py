@@ -25,6 +25,8 @@ class Person:
     name: str
     role: AuthorRole = AuthorRole.AUTHOR
     parts: PersonName | None = None
+    orcid: str | None = None  # normalised (identifiers.orcid)
+    openalex_id: str | None = None  # A…
 
 
 @dataclass(frozen=True)

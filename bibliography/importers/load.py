@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DataError, IntegrityError, connection, transaction
-from django.db.models import Case, Prefetch, When
+from django.db.models import Case, Prefetch, Q, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import MD5
 from django.utils import timezone
@@ -81,7 +81,7 @@ _NEW_PAPER_FIELDS = [
     "created_at",
     "updated_at",
 ]
-_AUTHOR_FIELDS = ["id", "name", "name_key", "family", "given", "particle", "suffix", "literal", "orcid"]
+_AUTHOR_FIELDS = ["id", "name", "name_key", "family", "given", "particle", "suffix", "literal", "orcid", "openalex_id"]
 _SOURCE_FIELDS = [
     "import_run",
     "paper",
@@ -92,6 +92,15 @@ _SOURCE_FIELDS = [
     "listed_day",
     "listed_on",
 ]
+
+
+def person_key(person: Person) -> str:
+    """Who a record's person is: their ORCID, else their OpenAlex id, else their name."""
+    if person.orcid:
+        return f"orcid:{person.orcid}"
+    if person.openalex_id:
+        return f"openalex:{person.openalex_id}"
+    return f"name:{text.name_key(person.name)}"
 
 
 class Warnings(list):
@@ -556,7 +565,7 @@ class Loader:
         for paper_id, (record, paper) in todo.items():
             seen: set[int] = set()
             for person in record.authors:
-                author = authors[text.name_key(person.name)]
+                author = authors[person_key(person)]
                 if author.pk not in seen:
                     seen.add(author.pk)
                     credited = credit(person.name, person.parts, author)
@@ -569,23 +578,47 @@ class Loader:
         return set(todo)
 
     def _authors(self, people: list[Person]) -> dict[str, Author]:
-        """The author of each name (the oldest of a name), new ones made with the parts the file gave."""
+        """The author of each person (by `person_key`): the one with their ORCID or OpenAlex id, else
+        the oldest of their name that no other ORCID names (given the ids it lacked); new ones made
+        with the parts and ids the file gave."""
         by_key: dict[str, Person] = {}
         for person in people:
-            by_key.setdefault(text.name_key(person.name), person)
+            by_key.setdefault(person_key(person), person)
+        orcids = {p.orcid for p in by_key.values() if p.orcid}
+        openalex_ids = {p.openalex_id for p in by_key.values() if p.openalex_id}
+        names = {text.name_key(p.name) for p in by_key.values()}
+        known = Author.objects.filter(Q(orcid__in=orcids) | Q(openalex_id__in=openalex_ids) | Q(name_key__in=names))
+        by_orcid, by_openalex, by_name = {}, {}, {}
+        for author in known.order_by("id").defer("search_vector"):
+            by_orcid.setdefault(author.orcid, author)
+            by_openalex.setdefault(author.openalex_id, author)
+            by_name.setdefault(author.name_key, []).append(author)
         found: dict[str, Author] = {}
-        for author in Author.objects.filter(name_key__in=by_key).order_by("id").defer("search_vector"):
-            found.setdefault(author.name_key, author)
-        missing = []
+        completed, missing = [], []
         for key, person in by_key.items():
-            if key not in found:
+            author = by_orcid.get(person.orcid) if person.orcid else None
+            author = author or (by_openalex.get(person.openalex_id) if person.openalex_id else None)
+            if author is None:
+                author = next(
+                    (a for a in by_name.get(text.name_key(person.name), []) if not (a.orcid and person.orcid)), None
+                )  # the same name with another ORCID is another person
+            if author is None:
                 author = Author(name=person.name, literal=bool(person.parts and person.parts.literal))
                 author.settle_parts(person.parts if person.parts and not person.parts.literal else None)
                 missing.append(author)
+                by_name.setdefault(author.name_key, []).append(author)
+            if (person.orcid and not author.orcid) or (person.openalex_id and not author.openalex_id):
+                author.orcid = author.orcid or person.orcid
+                author.openalex_id = author.openalex_id or person.openalex_id
+                by_orcid.setdefault(author.orcid, author)
+                by_openalex.setdefault(author.openalex_id, author)
+                if author.pk is not None:
+                    completed.append(author)
+            found[key] = author
         for author, pk in zip(missing, allocate_ids(Author, len(missing)), strict=True):
             author.pk = author.id = pk
         self._copy(missing, _AUTHOR_FIELDS, [0] * len(missing))
-        found.update({author.name_key: author for author in missing})
+        Author.objects.bulk_update(completed, ["orcid", "openalex_id"])
         return found
 
     def _add_links(self, landed) -> set[int]:

@@ -592,6 +592,9 @@ class Author(models.Model):
     )
     name_key = models.CharField(max_length=300, editable=False)
     orcid = models.CharField("ORCID", max_length=19, null=True, blank=True, unique=True)
+    openalex_id = models.CharField(
+        "OpenAlex id", max_length=20, null=True, blank=True, unique=True, help_text="The author's OpenAlex id (A…)."
+    )
     search_vector = models.GeneratedField(
         expression=SearchVector("name", config=NAME_SEARCH_CONFIG),
         output_field=SearchVectorField(),

@@ -204,3 +204,21 @@ def test_topics_become_suggested_tags_under_a_branch_of_their_own(client):
     assert "OpenAlex classified it under “Natural Language Processing Techniques” (score 1.00)." in queue
     of_topic = client.get("/admin/review/tags/", {"concept": topic.concept_id}).context["page"].items
     assert of_topic and glove.pk not in [p.pk for p in of_topic]  # rejected: no longer waiting; others still are
+
+
+def test_authors_are_known_by_their_orcid_and_openalex_id():
+    from bibliography.models import Author
+
+    namesake = Author.objects.create(name="Christopher D. Manning", orcid="0000-0002-1825-0097")  # another person
+    plain = Author.objects.create(name="Richard Socher")
+    assert import_file(WORKS).ok
+    glove = work("W2250539671")
+    by_name = {a.author.name: a.author for a in glove.authorships.all()}
+    manning = by_name["Christopher D. Manning"]
+    assert manning != namesake and manning.orcid == "0000-0001-6155-649X"  # the same name, another ORCID
+    assert manning.openalex_id == "A5046006076"
+    socher = by_name["Richard Socher"]
+    assert socher == plain and (socher.orcid, socher.openalex_id) == ("0000-0002-3577-639X", "A5059955534")
+    assert by_name["Jeffrey Pennington"].openalex_id == "A5010225522"
+    authors = Author.objects.count()
+    assert import_file(WORKS).ok and Author.objects.count() == authors  # known again by their ids
