@@ -39,7 +39,7 @@ class VenueAdmin(admin.ModelAdmin):
 @admin.register(Author)
 class AuthorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "family", "given", "literal", "orcid"]
-    fields = ["name", "literal", ("given", "particle", "family", "suffix"), "orcid"]
+    fields = ["name", "literal", ("given", "particle", "family", "suffix"), ("orcid", "openalex_id")]
     search_fields = ["name_key", "orcid"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
