@@ -165,6 +165,9 @@ def test_concept_changelist_counts_papers_with_descendants(client, curator, seed
     response = client.get("/admin/bibliography/concept/", {"q": "scaling"})
     rows = {c.slug: (c.paper_count, c.paper_count_with_descendants) for c in response.context["cl"].result_list}
     assert rows["scaling"] == (0, 1)  # the talk is tagged with topics below the category
+    page = response.content.decode()
+    assert '<td class="field-paper_count_shown">0</td><td class="field-papers_with_descendants">1</td>' in page
+    assert "bibliography.Paper.None" not in page
 
 
 def test_a_cycle_made_in_the_admin_is_refused_with_a_message(client, curator):

@@ -83,7 +83,7 @@ class ConceptForm(forms.ModelForm):
 
 @admin.register(Concept)
 class ConceptAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "slug", "papers", "papers_with_descendants"]
+    list_display = ["name", "kind", "slug", "paper_count_shown", "papers_with_descendants"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -132,7 +132,7 @@ class ConceptAdmin(SimpleHistoryAdmin):
         return records_merge_action(self, request, queryset, merge=concept_merge, describe=_brings, noun="concept")
 
     @admin.display(description="papers", ordering="paper_count")
-    def papers(self, concept):
+    def paper_count_shown(self, concept):  # not `papers`: that name is the concept's related manager
         return concept.paper_count
 
     @admin.display(description="with descendants", ordering="paper_count_with_descendants")
