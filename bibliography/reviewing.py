@@ -47,6 +47,14 @@ def first_authors_prefetch(paper: str = ""):
     return Prefetch(f"{paper}authorships", authorships[: AUTHORS_SHOWN + 1], to_attr="first_authorships")
 
 
+def first_authors_named(paper: Paper) -> str:
+    """ "Ada Lovelace, Charles Babbage et al.": the names the paper credits, from `first_authorships`
+    (`first_authors_prefetch` reads one more than it shows, to know whether others follow)."""
+    shown = paper.first_authorships
+    names = ", ".join(a.credited_name for a in shown[:AUTHORS_SHOWN])
+    return f"{names} et al." if len(shown) > AUTHORS_SHOWN else names
+
+
 def _papers(ids: list[int]):
     return (
         Paper.objects.filter(pk__in=ids)

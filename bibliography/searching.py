@@ -97,15 +97,17 @@ class Search:
         return Q(id__in=authorships.values("paper_id")) | Q(id__in=notes.values("paper_id"))
 
     def matches(self) -> Q:
-        return Q(search_vector=self.words) | self.exact() | self._author_q  # paper_search_vector_idx
+        return Q(search_vector=self.words) | self.exact() | self._elsewhere_q  # paper_search_vector_idx
 
     def relevance(self):
         exact = Case(When(self.exact(), then=Value(EXACT_BONUS)), default=Value(0.0), output_field=FloatField())
-        by_author = Case(When(self._author_q, then=Value(AUTHOR_BONUS)), default=Value(0.0), output_field=FloatField())
+        elsewhere = Case(
+            When(self._elsewhere_q, then=Value(AUTHOR_BONUS)), default=Value(0.0), output_field=FloatField()
+        )
         return (
             SearchRank(F("search_vector"), self.words, weights=[0.1, 0.2, 0.4, 1.0], normalization=1)
             + exact
-            + by_author
+            + elsewhere
         )
 
     def snippet(self) -> SearchHeadline:
@@ -123,10 +125,10 @@ class Search:
         )
 
     @property
-    def _author_q(self) -> Q:
-        if not hasattr(self, "_authors"):
-            self._authors = self.by_author_or_note()
-        return self._authors
+    def _elsewhere_q(self) -> Q:
+        if not hasattr(self, "_elsewhere"):
+            self._elsewhere = self.by_author_or_note()
+        return self._elsewhere
 
 
 def html_escaped(field: str):

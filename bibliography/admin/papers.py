@@ -38,7 +38,6 @@ from bibliography.models import (
     Venue,
 )
 from bibliography.tagging import papers_mark_reviewed, papers_tag, papers_untag
-from bibliography.templatetags.curation import first_authors
 from bibliography.text import whole_number
 
 from .autocomplete import LabelledChoicesFormSet, LabelledChoicesInline
@@ -460,7 +459,7 @@ class PaperAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="authors")
     def first_authors(self, paper):
-        return first_authors(paper)
+        return reviewing.first_authors_named(paper)
 
     @admin.display(description="DOI / arXiv")
     def identifiers(self, paper):

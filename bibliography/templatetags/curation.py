@@ -35,11 +35,7 @@ def review_queue():
 
 @register.filter
 def first_authors(paper: Paper) -> str:
-    """ "Ada Lovelace, Charles Babbage et al.": the names the paper credits, from `first_authorships`
-    (bibliography/reviewing.py prefetches one more than it shows, to know whether others follow)."""
-    shown = paper.first_authorships
-    names = ", ".join(a.credited_name for a in shown[: reviewing.AUTHORS_SHOWN])
-    return f"{names} et al." if len(shown) > reviewing.AUTHORS_SHOWN else names
+    return reviewing.first_authors_named(paper)
 
 
 @register.filter
