@@ -938,3 +938,40 @@ class TestNotes:
         assert APIClient().post("/api/notes/", {"paper": paper.pk, "text": "anonymous"}, format="json").status_code in (
             401, 403,
         )  # fmt: skip
+
+
+def _form_controls(page: str) -> list[tuple]:
+    """Every control a browser would submit or show, as (tag, name, value, state): what a form
+    renderer must keep, whatever whitespace it writes."""
+    from html.parser import HTMLParser
+
+    controls = []
+
+    class Controls(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag in ("input", "select", "textarea", "option") and attrs.get("name") != "csrfmiddlewaretoken":
+                state = tuple(sorted(k for k in ("checked", "selected", "required", "disabled") if k in attrs))
+                controls.append((tag, attrs.get("name"), attrs.get("value"), attrs.get("class"), state))
+
+    Controls().feed(page)
+    return controls
+
+
+def test_widgets_rendered_by_jinja2_are_the_widgets_django_renders(client, curator, settings):
+    from bibliography.models import KeyPoint, PaperConcept
+
+    paper = make_paper(title="A talk", kind="talk", item_type="speech")
+    make_authorship(paper, make_author("Ada Lovelace"))
+    concept = make_concept()
+    KeyPoint.objects.create(paper=paper, number=1, text="First & <b>only</b> point").concepts.set([concept])
+    PaperConcept.objects.create(paper=paper, concept=concept, status="suggested", score=0.5)
+    url = f"{CHANGELIST}{paper.pk}/change/"
+    assert settings.FORM_RENDERER == "config.form_renderer.JinjaWidgets"
+    fast = client.get(url).content.decode()
+    settings.FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
+    slow = client.get(url).content.decode()
+    assert _form_controls(fast) == _form_controls(slow)
+    assert len(_form_controls(fast)) > 60
+    assert "First &amp; &lt;b&gt;only&lt;/b&gt; point</textarea>" in fast  # escaped, as Django escapes it
+    assert fast.count("related-widget-wrapper") == slow.count("related-widget-wrapper") > 0

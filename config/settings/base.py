@@ -81,6 +81,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "config.form_renderer.JinjaWidgets"
+
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": database_settings(BASE_DIR, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))}
