@@ -12,6 +12,7 @@ router.register("citations", views.CitationViewSet, basename="citation")
 router.register("venues", views.VenueViewSet, basename="venue")
 router.register("keypoints", views.KeyPointViewSet, basename="keypoint")
 router.register("notes", views.NoteViewSet, basename="note")
+router.register("proposals", views.ProposalViewSet, basename="proposal")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("import-runs", views.ImportRunViewSet, basename="importrun")
 

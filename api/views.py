@@ -34,6 +34,7 @@ from bibliography.models import (
     Note,
     Paper,
     PaperConcept,
+    Proposal,
     ReviewStatus,
     Venue,
 )
@@ -516,6 +517,23 @@ class NoteViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     queryset = Note.objects.select_related("created_by")
     serializer_class = s.NoteSerializer
     filterset_fields = ["paper"]
+
+
+class ProposalViewSet(
+    StrictQueryMixin,
+    CuratedWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Values sources propose for papers' fields (`manage.py enrich`, imports that say otherwise). Sources
+    make them; curators decide them: `PATCH {"status": "accepted"}` or `{"status": "rejected"}`."""
+
+    queryset = Proposal.objects.select_related("decided_by")
+    serializer_class = s.ProposalSerializer
+    filterset_fields = ["paper", "status"]
+    http_method_names = ["get", "patch", "head", "options"]
 
 
 class KeyPointViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):

@@ -1,7 +1,7 @@
 """The curators' review queues, a page at a time: papers with suggested tags, papers with suggested
-citations, and pairs that may be duplicates. Each page is a handful of queries whatever its size, and
-pages follow each other by key (the last paper shown), never by OFFSET, so the millionth is as quick
-as the first."""
+citations, papers with values sources propose, and pairs that may be duplicates. Each page is a
+handful of queries whatever its size, and pages follow each other by key (the last paper shown),
+never by OFFSET, so the millionth is as quick as the first."""
 
 from contextlib import suppress
 from dataclasses import dataclass
@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchHeadline
 from django.db.models import Prefetch, Q
 from django.db.models.expressions import RawSQL
 
+from . import dates
 from .models import (
     SEARCH_CONFIG,
     Authorship,
@@ -19,6 +20,7 @@ from .models import (
     DuplicateStatus,
     Paper,
     PaperConcept,
+    Proposal,
     ReviewStatus,
 )
 from .searching import html_escaped
@@ -120,6 +122,31 @@ def suggested_citations_page(*, after: str | None = None) -> Page:
     )
     papers = _papers(ids).prefetch_related(Prefetch("citations_made", suggested, to_attr="suggested_references"))
     return _paper_page(ids, papers)
+
+
+def proposals_page(*, after: str | None = None) -> Page:
+    """Papers with undecided proposals, each with them (`paper.proposed`, by field) beside what the
+    paper holds now: a curator compares and decides field by field."""
+    waiting = Proposal.objects.filter(status=ReviewStatus.SUGGESTED, paper_id__gt=_after(after))
+    # proposal_suggested_idx: distinct papers read in order, stopping at the page's end
+    ids = list(waiting.order_by("paper_id").values_list("paper_id", flat=True).distinct()[:PAGE_SIZE])
+    proposed = Proposal.objects.filter(status=ReviewStatus.SUGGESTED).order_by("field", "id")
+    page = _paper_page(ids, _papers(ids).prefetch_related(Prefetch("proposals", proposed, to_attr="proposed")))
+    for paper in page.items:
+        for proposal in paper.proposed:
+            proposal.now = _held_now(paper, proposal.field)
+    return page
+
+
+def _held_now(paper: Paper, field: str) -> str:
+    """What the paper holds for a proposed field, as a curator reads it."""
+    if field == "authors":
+        return first_authors_named(paper)
+    if field == "venue":
+        return str(paper.venue) if paper.venue else ""
+    if field == "issued":
+        return dates.edtf(paper.issued) or str(paper.year or "")
+    return str(getattr(paper, field) or "")
 
 
 def duplicate_candidates_page(*, after: str | None = None) -> Page:

@@ -70,7 +70,13 @@ def test_one_request_decides_one_tag_and_names_who_decided(client, curator):
     assert tag.status == "accepted" and tag.history.latest().history_user == curator
 
     answer = decide(client, "tag", tag.pk, "undo", json_answer=True)
-    assert json.loads(answer.content) == {"kind": "tag", "id": tag.pk, "status": "suggested", "label": "Suggested"}
+    assert json.loads(answer.content) == {
+        "kind": "tag",
+        "id": tag.pk,
+        "status": "suggested",
+        "label": "Suggested",
+        "undoable": True,
+    }
     answer = decide(client, "tag", tag.pk, "reject", json_answer=True)
     assert json.loads(answer.content)["status"] == "rejected"
     assert paper.pk not in [p.pk for p in _queue(client)]

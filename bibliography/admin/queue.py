@@ -11,7 +11,16 @@ from django.views.decorators.http import require_POST
 
 from bibliography import reviewing
 from bibliography.duplicates import duplicate_dismiss
-from bibliography.models import Citation, Concept, DuplicateCandidate, DuplicateStatus, PaperConcept, ReviewStatus
+from bibliography.models import (
+    Citation,
+    Concept,
+    DuplicateCandidate,
+    DuplicateStatus,
+    PaperConcept,
+    Proposal,
+    ReviewStatus,
+)
+from bibliography.proposing import ProposalRefused, proposal_decide
 from bibliography.tagging import decisions_set_status
 
 # What a decision sets, by the button's value; "suggested" takes a decision back.
@@ -31,6 +40,7 @@ class ReviewQueues:
         return [
             path("review/tags/", view(self.tags), name="review_tags"),
             path("review/citations/", view(self.citations), name="review_citations"),
+            path("review/proposals/", view(self.proposals), name="review_proposals"),
             path("review/duplicates/", view(self.duplicates), name="review_duplicates"),
             path("review/decide/", view(require_POST(self.decide)), name="review_decide"),
             path("review/confirm/", view(self.confirm), name="review_confirm"),
@@ -72,6 +82,17 @@ class ReviewQueues:
             can_decide=_allowed(request, "change", Citation),
         )
 
+    def proposals(self, request):
+        _require(request, "view", Proposal)
+        page = reviewing.proposals_page(after=request.GET.get("after"))
+        return self._render(
+            request,
+            "proposals.html",
+            "Proposed changes",
+            page=page,
+            can_decide=_allowed(request, "change", Proposal),
+        )
+
     def duplicates(self, request):
         _require(request, "view", DuplicateCandidate)
         page = reviewing.duplicate_candidates_page(after=request.GET.get("after"))
@@ -93,12 +114,28 @@ class ReviewQueues:
             pk = int(request.POST.get("id", ""))
         except ValueError:
             return HttpResponseBadRequest("id: a number")
+        undoable = True
         if kind == "duplicate" and decision == "dismiss":
             _require(request, "change", DuplicateCandidate)
             candidate = get_object_or_404(DuplicateCandidate, pk=pk)
             if candidate.status == DuplicateStatus.OPEN:
                 duplicate_dismiss(candidate=candidate, by=request.user)
-            status, label = candidate.status, "Not duplicates: never proposed again"
+            status, label, undoable = candidate.status, "Not duplicates: never proposed again", False
+        elif kind == "proposal" and decision in DECISIONS:
+            _require(request, "change", Proposal)
+            proposal = Proposal.objects.filter(pk=pk).first()
+            if proposal is None:
+                return JsonResponse({"detail": f"No proposal {pk}: its paper was deleted or merged."}, status=404)
+            try:
+                proposal_decide(proposal, decision, by=request.user)
+            except ProposalRefused as refused:
+                if request.accepts("application/json") and not request.accepts("text/html"):
+                    return JsonResponse({"detail": str(refused)}, status=409)
+                messages.error(request, str(refused))
+                return HttpResponseRedirect(_back(request, request.POST.get("anchor", "")))
+            proposal.refresh_from_db()
+            status, label = proposal.status, ReviewStatus(proposal.status).label
+            undoable = status == ReviewStatus.REJECTED  # an accepted value is the paper's: edit the paper to change it
         elif kind in KINDS and decision in DECISIONS:
             model = KINDS[kind]
             _require(request, "change", model)
@@ -110,10 +147,10 @@ class ReviewQueues:
             label = ReviewStatus(status).label
         else:
             return HttpResponseBadRequest(
-                "kind and decision: tag or citation with accept, reject or undo; duplicate with dismiss"
+                "kind and decision: tag, citation or proposal with accept, reject or undo; duplicate with dismiss"
             )
         if request.accepts("application/json") and not request.accepts("text/html"):
-            return JsonResponse({"kind": kind, "id": pk, "status": status, "label": label})
+            return JsonResponse({"kind": kind, "id": pk, "status": status, "label": label, "undoable": undoable})
         messages.success(request, f"{kind.capitalize()} {pk}: {label.lower()}.")
         return HttpResponseRedirect(_back(request, request.POST.get("anchor", "")))
 

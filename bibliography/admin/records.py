@@ -20,6 +20,7 @@ from bibliography.models import (
     Paper,
     PaperAlias,
     PaperConcept,
+    Proposal,
     SourceRecord,
     Venue,
 )
@@ -181,3 +182,17 @@ def _brings(author: Author) -> list[str]:
     if aliases := ", ".join(author.aliases.values_list("name", flat=True)[:10]):
         lines.append(f"also known as {aliases}")
     return lines
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    """Every proposal with its outcome; they are decided in the review queue (/admin/review/proposals/)."""
+
+    list_display = ["paper", "field", "shown", "source", "status", "created_at", "decided_by"]
+    list_filter = ["status"]  # proposal_suggested_idx serves the undecided
+    list_select_related = ["paper", "decided_by"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("bibliography.view_proposal")

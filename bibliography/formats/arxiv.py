@@ -53,10 +53,10 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
             raise DumpError(file_name, line.number, f"not a JSON object: {error}") from None
         if not isinstance(item, dict):
             raise DumpError(file_name, line.number, f"expected an e-print as a JSON object, found {text[:40]!r}")
-        yield _record(item, text, line.number, file_name, warnings)
+        yield eprint_record(item, text, line.number, file_name, warnings)
 
 
-def _record(item: dict, raw: str, line: int, file_name: str, warnings: list[str] | None) -> PaperRecord:
+def eprint_record(item: dict, raw: str, line: int, file_name: str, warnings: list[str] | None) -> PaperRecord:
     checks = f.Checks(file_name, line, warnings)
     record = PaperRecord(line=line, raw=raw, item_type=ItemType.ARTICLE)
     arxiv_id = checks.arxiv_id(_string(item, "id", checks), "id")

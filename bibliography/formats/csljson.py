@@ -239,7 +239,7 @@ def _items(reader: Iterable[Line], file_name: str) -> Iterator[tuple[int, dict]]
 
 def parse(reader: Iterable[Line], file_name: str, warnings: list[str]) -> Iterator[PaperRecord]:
     for line, item in _items(reader, file_name):
-        yield _record(item, line, file_name, warnings)
+        yield item_record(item, line, file_name, warnings)
 
 
 def _string(item: dict, key: str, checks: f.Checks) -> str:
@@ -285,7 +285,7 @@ def _people(item: dict, key: str, role: AuthorRole, checks: f.Checks) -> tuple[l
     return found, others
 
 
-def _record(item: dict, line: int, file_name: str, warnings: list[str] | None = None) -> PaperRecord:
+def item_record(item: dict, line: int, file_name: str, warnings: list[str] | None = None) -> PaperRecord:
     checks = f.Checks(file_name, line, warnings)
     raw = json.dumps(item, ensure_ascii=False, sort_keys=True)
     item_type = str(item.get("type") or "")

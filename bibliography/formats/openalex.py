@@ -75,7 +75,7 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
         if _PAGE.match(text):
             page, first_line = [line.text], line.number
             continue
-        yield _record(_json(text, file_name, line.number), text, line.number, file_name, warnings)
+        yield work_record(_json(text, file_name, line.number), text, line.number, file_name, warnings)
     if page is not None:
         body = _json("\n".join(page), file_name, first_line)
         results = body.get("results")
@@ -85,7 +85,7 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
             if not isinstance(work, dict):
                 raise DumpError(file_name, first_line, f"results[{number}]: expected a work, a JSON object")
             raw = json.dumps(work, ensure_ascii=False, sort_keys=True)
-            yield _record(work, raw, first_line, file_name, warnings, where=f"results[{number}].")
+            yield work_record(work, raw, first_line, file_name, warnings, where=f"results[{number}].")
 
 
 def _json(text: str, file_name: str, line: int) -> dict:
@@ -98,7 +98,7 @@ def _json(text: str, file_name: str, line: int) -> dict:
     return value
 
 
-def _record(work: dict, raw: str, line: int, file_name: str, warnings, where: str = "") -> PaperRecord:
+def work_record(work: dict, raw: str, line: int, file_name: str, warnings, where: str = "") -> PaperRecord:
     checks = f.Checks(file_name, line, warnings)
     openalex_id = _text(work, "id", checks, where).removeprefix("https://openalex.org/")
     if not re.fullmatch(r"W[0-9]+", openalex_id):

@@ -62,6 +62,7 @@ from bibliography.models import (
     Venue,
     credit,
 )
+from bibliography.proposing import authors_named, offered, proposals, proposals_save, venue_names
 
 from .batches import batched, made_elsewhere, read_ahead
 from .copy import CopyRefused, allocate_ids, copy_objects, copy_rows
@@ -132,6 +133,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    proposed: int = 0  # differences from what stored papers say, kept for curators (proposing.py)
     also_created: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=lambda: Warnings())
     error: DumpError | None = None
@@ -322,6 +324,7 @@ class Loader:
         changed: dict[int, set[str]] = {}
         suspected: list[tuple[Paper, PaperRecord]] = []
         aliases: list[tuple[str, Paper]] = []
+        differing: list[tuple[Paper, PaperRecord]] = []  # stored papers a record of another source landed on
         for record in records:
             self._date_listed(record)
             year = self._year(record)
@@ -348,6 +351,8 @@ class Loader:
             of_this_file = id(paper) in first_record or paper.pk in landed_now or paper.pk in existing.this_run
             if of_this_file and record.citation_key and not seen_before:
                 aliases.append((record.citation_key, paper))
+            if paper.pk is not None and not of_this_file and not seen_before:
+                differing.append((paper, record))
             if paper.pk is not None:
                 landed_now.setdefault(paper.pk, (record, year))
             fields = self._fill_blanks(paper, record, year)  # a paper new in this batch is completed too
@@ -370,6 +375,7 @@ class Loader:
             Paper.objects.bulk_update(list(to_update.values()), sorted(fields))
             papers_snapshot(to_update, reason=f"completed from {self.file_name}", created=False)
 
+        self._propose_differences(differing)
         touched = self._add_authors(landed) | self._add_links(landed) | self._add_concepts(landed)
         touched |= self._add_topics(landed)
         touched |= self._add_keywords(landed) | set(changed)
@@ -399,6 +405,22 @@ class Loader:
         if paper.pk in existing.this_run:
             return existing.same_in_one_file_as(paper, record, year)
         return True
+
+    def _propose_differences(self, differing: list[tuple[Paper, PaperRecord]]) -> None:
+        """What a record says that its stored paper says otherwise is proposed, never written over
+        (proposing.py); the blanks were filled already."""
+        if not differing:
+            return
+        authors_now = authors_named(paper.pk for paper, _ in differing)
+        venues = venue_names(paper for paper, _ in differing)
+        found = []
+        for paper, record in differing:
+            values = offered(paper, record, authors_now.get(paper.pk, []), venues.get(paper.venue_id, ""), blanks=False)
+            reason = f"{self.file_name}, line {record.line}, says otherwise"
+            found += proposals(
+                paper, values, source=self.file_name, url=_source_url(record), reason=reason, run=self.run
+            )
+        self.result.proposed += proposals_save(found)
 
     def _add_key_aliases(self, aliases: list[tuple[str, Paper]]) -> None:
         """A second entry of the file that is the same paper: its key names the paper too."""
@@ -977,6 +999,13 @@ class Loader:
             slug = f"{base}-{n}"
         taken.add(slug)
         return slug
+
+
+def _source_url(record: PaperRecord) -> str:
+    """Where a curator reads the record's work at its source, when the record says."""
+    if work := _openalex(record).get("id"):
+        return f"https://openalex.org/{work}"
+    return f"https://arxiv.org/abs/{record.arxiv_id}" if "arxiv" in record.extra and record.arxiv_id else ""
 
 
 def _openalex(record: PaperRecord) -> dict:

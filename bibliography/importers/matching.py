@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.db.models.fields.json import KT
 
 from bibliography import text
 from bibliography.formats.names import split_name
@@ -112,6 +113,7 @@ class Candidates:
     by_doi: dict[str, Paper] = field(default_factory=dict)
     by_arxiv: dict[str, Paper] = field(default_factory=dict)
     by_isbn: dict[str, Paper] = field(default_factory=dict)  # books
+    by_openalex: dict[str, Paper] = field(default_factory=dict)  # OpenAlex's W-ids
     by_title: dict[str, list[Paper]] = field(default_factory=lambda: defaultdict(list))
     by_abstract: dict[str, Paper] = field(default_factory=dict)
     untitled_by_abstract: dict[str, Paper] = field(default_factory=dict)
@@ -131,6 +133,8 @@ class Candidates:
             self.by_arxiv.setdefault(keys.arxiv_id, paper)
         if keys is paper and facts.isbn:
             self.by_isbn.setdefault(facts.isbn, paper)
+        if keys is paper and (work := openalex_work(paper.extra)):
+            self.by_openalex.setdefault(work, paper)
         if keys.title_key and paper not in self.by_title[keys.title_key]:
             self.by_title[keys.title_key].append(paper)
         if keys.abstract_key:
@@ -166,6 +170,8 @@ class Candidates:
             return paper, []
         if facts.isbn and (paper := self.by_isbn.get(facts.isbn)):
             return paper, []
+        if (work := openalex_work(record.extra)) and (paper := self.by_openalex.get(work)):
+            return paper, []
         if record.title_key:
             suspects = []
             for paper in self.by_title.get(record.title_key, ()):
@@ -190,6 +196,7 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
     isbns = {isbn for r in records if (isbn := book_isbn(r.item_type, r.isbn_key))}
     abstract_keys = {r.abstract_key for r in records if r.abstract_key}
     keys = {r.citation_key for r in records if r.citation_key}
+    works = {work for r in records if (work := openalex_work(r.extra))}
     seen = dict(
         SourceRecord.objects.filter(raw_hash__in={r.raw_hash for r in records})  # sourcerecord_raw_hash_idx
         .order_by("id")
@@ -200,7 +207,9 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
     query |= Q(abstract_key__in=abstract_keys) | Q(citation_key__in=keys) | Q(isbn_key__in=isbns)
     known = {r.known_as for r in records if r.known_as is not None}
     query |= Q(id__in=set(seen.values()) | set(aliased_keys.values()) | known)
-    papers = {p.pk: p for p in Paper.objects.filter(query).order_by("id").only(*PAPER_FIELDS)}
+    query |= Q(openalex_work__in=works)  # paper_openalex_id_idx
+    stored = Paper.objects.alias(openalex_work=KT("extra__openalex__id"))
+    papers = {p.pk: p for p in stored.filter(query).order_by("id").only(*PAPER_FIELDS)}
     aliases = list(
         PaperAlias.objects.filter(
             Q(doi__in=dois)
@@ -236,6 +245,13 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
         for paper_id, name_key in names.values_list("paper_id", "author__name_key"):
             found.this_run[paper_id].append(name_key)
     return found
+
+
+def openalex_work(extra: dict | None) -> str | None:
+    """The OpenAlex work (W-id) a paper's or a record's extra fields name, if any."""
+    openalex = (extra or {}).get("openalex")
+    work = openalex.get("id") if isinstance(openalex, dict) else None
+    return work if isinstance(work, str) and work else None
 
 
 def paper_facts(paper: Paper, first_family: str | None) -> Facts:

@@ -34,9 +34,12 @@ from .papers import (
     VenueKind,
     credit,
 )
+from .proposals import PROPOSED_FIELDS, Proposal
 from .provenance import ImportFormat, ImportRun, ImportStatus, SourceRecord
 
 __all__ = [
+    "PROPOSED_FIELDS",
+    "Proposal",
     "ARXIV_ID_PATTERN",
     "CITATION_KEY_PATTERN",
     "CSL_COLUMNS",

@@ -2,7 +2,15 @@ from django import template
 from django.urls import reverse
 
 from bibliography import reviewing, searching
-from bibliography.models import Citation, DuplicateCandidate, DuplicateStatus, Paper, PaperConcept, ReviewStatus
+from bibliography.models import (
+    Citation,
+    DuplicateCandidate,
+    DuplicateStatus,
+    Paper,
+    PaperConcept,
+    Proposal,
+    ReviewStatus,
+)
 
 register = template.Library()
 
@@ -24,6 +32,7 @@ def review_queue():
             reverse("admin:review_tags"),
         ),
         ("Suggested citations", Citation.objects.filter(status=suggested), reverse("admin:review_citations")),
+        ("Proposed changes", Proposal.objects.filter(status=suggested), reverse("admin:review_proposals")),
         (
             "Possible duplicates",
             DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN),

@@ -81,6 +81,11 @@ TEMPLATES = [
     },
 ]
 
+# `manage.py enrich` (docs/enrichment.md): who asks the scholarly services, and where their answers are kept.
+ENRICH_CONTACT_EMAIL = env_str("BIBLIOGRAPHY_CONTACT_EMAIL", "")
+OPENALEX_API_KEY = env_str("OPENALEX_API_KEY", "")
+ENRICH_CACHE = Path(env_str("ENRICH_CACHE", str(BASE_DIR / ".local" / "http-cache.sqlite")))
+
 FORM_RENDERER = "config.form_renderer.JinjaWidgets"
 
 WSGI_APPLICATION = "config.wsgi.application"

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from bibliography.models import Citation, Concept, KeyPoint, Note, Paper, PaperAlias, PaperConcept
+from bibliography.models import Citation, Concept, KeyPoint, Note, Paper, PaperAlias, PaperConcept, Proposal
 from tests.factories import make_author, make_concept, make_paper, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,7 @@ def write_requests():
     doomed_concept = make_concept()
     note = Note.objects.create(paper=paper, text="Check the proofs")
     doomed_note = Note.objects.create(paper=paper, text="Outdated")
+    proposal = Proposal.objects.create(paper=paper, field="volume", value="12", value_digest="x", source="OpenAlex")
     duplicate, doomed, third = make_paper(), make_paper(), make_paper()
     P, ID = "/api/papers/", "{id}/"  # noqa: N806
     return [
@@ -72,6 +73,7 @@ def write_requests():
         ("replace note", "put", "/api/notes/{id}/", f"/api/notes/{note.pk}/", {"paper": paper.pk, "text": "Checked"}),
         ("update note", "patch", "/api/notes/{id}/", f"/api/notes/{note.pk}/", {"text": "Proofs checked"}),
         ("delete note", "delete", "/api/notes/{id}/", f"/api/notes/{doomed_note.pk}/", None),
+        ("reject proposal", "patch", "/api/proposals/{id}/", f"/api/proposals/{proposal.pk}/", {"status": "rejected"}),
     ]  # fmt: skip
 
 
@@ -101,7 +103,18 @@ def _state() -> str:
     """A digest of every row the API can write."""
     with connection.cursor() as cursor:
         parts = []
-        tables = ["paper", "paperconcept", "citation", "author", "venue", "concept", "keypoint", "authorship", "note"]
+        tables = [
+            "paper",
+            "paperconcept",
+            "citation",
+            "author",
+            "venue",
+            "concept",
+            "keypoint",
+            "authorship",
+            "note",
+            "proposal",
+        ]
         for table in tables:
             cursor.execute(
                 f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM bibliography_{table} t"

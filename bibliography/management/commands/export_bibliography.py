@@ -1,28 +1,12 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.http import QueryDict
+from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from bibliography.exporting import export_chunks
-from bibliography.filtering import BadParameter, PaperFilter
 from bibliography.formats.registry import EXPORT_FORMATS
-from bibliography.models import Paper
-
-# The API's filters, under the same names: one vocabulary for scripts and the command line.
-FILTERS = [
-    "concept",
-    "include_descendants",
-    "tag_status",
-    "venue",
-    "author",
-    "kind",
-    "year",
-    "year_min",
-    "year_max",
-    "search",
-]
+from bibliography.management.paper_filters import add_filter_arguments, filtered_papers
 
 
 class Command(BaseCommand):
@@ -31,23 +15,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS))
         parser.add_argument("--output", required=True, metavar="FILE", help="Where to write; - for standard output.")
-        for name in FILTERS:
-            help_text = PaperFilter.base_filters[name].extra.get("help_text") or f"As the API's {name}= filter."
-            parser.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar="VALUE", help=help_text)
+        add_filter_arguments(parser)
 
     def handle(self, *args, format, output, **options):
-        query = QueryDict(mutable=True)
-        for name in FILTERS:
-            if options.get(name) is not None:
-                query[name] = options[name]
-        filterset = PaperFilter(query, queryset=Paper.objects.all())
-        try:
-            if not filterset.is_valid():
-                problems = "; ".join(f"--{k.replace('_', '-')}: {' '.join(v)}" for k, v in filterset.errors.items())
-                raise CommandError(problems)
-            papers = filterset.qs
-        except BadParameter as error:
-            raise CommandError(f"--{error.parameter.replace('_', '-')}: {error.message}") from None
+        papers = filtered_papers(options)
         fmt = EXPORT_FORMATS[format]
         if output == "-":
             for piece in export_chunks(papers, fmt):

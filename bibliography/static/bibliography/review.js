@@ -20,7 +20,7 @@
         return b;
     }
 
-    function show(form, status, label) {
+    function show(form, status, label, undoable) {
         form.closest(".decision").dataset.status = status;
         form.querySelectorAll("button, .decided, .error").forEach((el) => el.remove());
         if (status === "suggested") {
@@ -29,7 +29,7 @@
             const said = document.createElement("span");
             Object.assign(said, {className: "decided", textContent: label});
             form.append(said);
-            if (status !== "dismissed") form.append(button("undo", "Undo", "u"));
+            if (undoable !== false) form.append(button("undo", "Undo", "u"));
         }
     }
 
@@ -42,7 +42,7 @@
                                                         headers: {Accept: "application/json"}});
             const answer = await response.json();
             if (!response.ok) throw new Error(answer.detail || response.statusText);
-            show(form, answer.status, answer.label);
+            show(form, answer.status, answer.label, answer.undoable);
             if (decision !== "undo" && row === document.activeElement.closest(".decision")) focusFrom(row, 1);
         } catch (error) {
             const said = document.createElement("span");

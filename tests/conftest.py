@@ -1,0 +1,45 @@
+import ipaddress
+import socket
+
+import pytest
+
+_connect = socket.socket.connect
+_getaddrinfo = socket.getaddrinfo
+
+
+def _local(address) -> bool:
+    if isinstance(address, (str, bytes)):  # a Unix socket: PostgreSQL's
+        return True
+    host = address[0]
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class NetworkTouched(AssertionError):
+    pass
+
+
+def _guarded_connect(self, address):
+    if not _local(address):
+        raise NetworkTouched(f"a test tried to reach {address!r}: tests never touch the network")
+    return _connect(self, address)
+
+
+def _guarded_getaddrinfo(host, *args, **kwargs):
+    name = host.decode() if isinstance(host, bytes) else host
+    if name is not None and not _local((name, 0)) and name not in ("", "testserver"):
+        raise NetworkTouched(f"a test tried to look up {name!r}: tests never touch the network")
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_network():
+    """Any connection beyond this machine fails the test that makes it (services are stubbed at the
+    transport level, with responses)."""
+    socket.socket.connect, socket.getaddrinfo = _guarded_connect, _guarded_getaddrinfo
+    yield
+    socket.socket.connect, socket.getaddrinfo = _connect, _getaddrinfo
