@@ -30,6 +30,7 @@ from bibliography.models import (
     PaperAlias,
     PaperConcept,
     PaperKeyword,
+    Proposal,
     SourceRecord,
     Venue,
 )
@@ -40,8 +41,9 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "viewer", "curator", "superuser"]
 WRITERS = {"curator", "superuser"}
-# Written by imports and merges only: nobody adds, edits or deletes them by hand.
-READ_ONLY = {ImportRun, SourceRecord, PaperAlias, CitationKeyAlias, AuthorAlias, ConceptAlias}
+# Written by imports and merges only (proposals: decided in the review queue, below): nobody adds, edits or
+# deletes them by hand.
+READ_ONLY = {ImportRun, SourceRecord, PaperAlias, CitationKeyAlias, AuthorAlias, ConceptAlias, Proposal}
 
 
 def client_for(role: str) -> Client:
@@ -144,6 +146,13 @@ def _review(view: str, data: Callable, status: str):
         return reverse(f"admin:{view}"), data(tag), lambda: PaperConcept.objects.get(pk=tag.pk).status == status
 
     return prepare
+
+
+def proposal_accepted(reader):
+    paper = make_paper(title="Kept", abstract="")
+    proposal = Proposal.objects.create(paper=paper, field="volume", value="7", value_digest="v7", source="OpenAlex")
+    data = {"kind": "proposal", "decision": "accept", "id": proposal.pk}
+    return reverse("admin:review_decide"), data, lambda: Paper.objects.get(pk=paper.pk).volume == "7"
 
 
 def key_point() -> KeyPoint:
@@ -284,6 +293,7 @@ CASES = [
         "review queue: reject one suggested tag",
         _review("review_decide", lambda tag: {"kind": "tag", "decision": "reject", "id": tag.pk}, "rejected"),
     ),  # fmt: skip
+    Case("review queue: accept a proposed value", proposal_accepted),
     Case(
         "action: mark reviewed",
         _action(
