@@ -79,10 +79,11 @@ def manage(url: str, *args: str) -> tuple[float, int]:
     done = subprocess.run(
         [sys.executable, "-c", _MEASURED, sys.executable, str(ROOT / "manage.py"), *args],
         env=env,
-        check=True,
         capture_output=True,
         text=True,
     )
+    if done.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return time.perf_counter() - started, int(done.stdout.split()[-1])
 
 

@@ -25,18 +25,20 @@ JOIN bibliography_paper b ON a.doi = '10.48550/arxiv.' || lower(b.arxiv_id)
 WHERE a.id <> b.id AND (a.id > %(since)s OR b.id > %(since)s)
 """
 
+# Driven from the new papers (n), each probing the trigram index for older or other new papers (o);
+# a pair of two new papers is found once (o.id < n.id).
 _SIMILAR_TITLES = """
-SELECT a.id, b.id, 'title', similarity(a.title_key, b.title_key), 'open', now()
-FROM bibliography_paper a
-JOIN bibliography_paper b ON a.title_key %% b.title_key AND a.id < b.id
-WHERE a.title_key <> '' AND b.title_key <> '' AND (a.id > %(since)s OR b.id > %(since)s)
+SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'title', similarity(n.title_key, o.title_key), 'open', now()
+FROM bibliography_paper n
+JOIN bibliography_paper o ON o.title_key %% n.title_key AND o.id <> n.id AND (o.id < n.id OR o.id <= %(since)s)
+WHERE n.id > %(since)s AND n.title_key <> '' AND o.title_key <> ''
 """
 
 _SAME_ABSTRACT = """
-SELECT a.id, b.id, 'abstract', 1.0, 'open', now()
-FROM bibliography_paper a
-JOIN bibliography_paper b ON a.abstract_key = b.abstract_key AND a.id < b.id
-WHERE a.id > %(since)s OR b.id > %(since)s
+SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'abstract', 1.0, 'open', now()
+FROM bibliography_paper n
+JOIN bibliography_paper o ON o.abstract_key = n.abstract_key AND o.id <> n.id AND (o.id < n.id OR o.id <= %(since)s)
+WHERE n.id > %(since)s
 """
 
 

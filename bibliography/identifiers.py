@@ -77,3 +77,10 @@ def paper_reference(value) -> tuple[str, object]:
         if re.fullmatch(r"[0-9]{1,19}", value) and 1 <= int(value) < 2**63:
             return ("id", int(value))
     raise NotAnIdentifier(f"{str(value)[:80]!r} is not a paper id, doi:…, arxiv:… or key:…")
+
+
+def openalex_work(extra: dict | None) -> str | None:
+    """The OpenAlex work (W-id) a paper's or a record's extra fields name, if any."""
+    openalex = (extra or {}).get("openalex")
+    work = openalex.get("id") if isinstance(openalex, dict) else None
+    return work if isinstance(work, str) and work else None

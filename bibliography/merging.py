@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from .formats.records import UNTITLED_REASONS
+from .identifiers import openalex_work
 from .models import (
     Author,
     AuthorAlias,
@@ -294,6 +295,7 @@ def _leave_aliases(survivor: Paper, victims: list[Paper], by) -> None:
                 abstract_key=victim.abstract_key,
                 doi=victim.doi,
                 arxiv_id=victim.arxiv_id,
+                openalex_id=openalex_work(victim.extra),
                 merged_by=by,
             )
             for victim in victims

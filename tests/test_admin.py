@@ -893,6 +893,21 @@ class TestLookalikes:
         assert "1 possible duplicates of the new papers found" in out.getvalue()
         assert DuplicateCandidate.objects.get().reason == "title"
 
+    def test_a_bulk_import_leaves_its_duplicates_to_a_later_run_and_says_so(self, tmp_path, monkeypatch):
+        from bibliography.management.commands import import_dumps
+        from tests.test_importers import ABSTRACT, HEADER, write
+
+        monkeypatch.setattr(import_dumps, "DUPLICATES_AT_MOST", 1)
+        newest = make_paper(title="Scaling Laws for Neural Language Models").pk
+        listing = write(tmp_path, HEADER + f"Scaling Laws for Neural Language Model\n\n{ABSTRACT}\n"
+                        f"\nAnother paper entirely\n\nIts own abstract, which is long enough to be read.\n")  # fmt: skip
+        out = io.StringIO()
+        call_command("import_dumps", str(listing), "--no-progress", stdout=out)
+        assert f"run `manage.py find_duplicates --since-id {newest}`" in out.getvalue()
+        assert not DuplicateCandidate.objects.exists()
+        call_command("find_duplicates", "--since-id", str(newest), stdout=io.StringIO())
+        assert DuplicateCandidate.objects.get().reason == "title"
+
 
 class TestNotes:
     """Notes on a paper: written on its page, signed and dated, in its history, found by the search

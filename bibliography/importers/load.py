@@ -50,6 +50,7 @@ from bibliography.models import (
     KeyPoint,
     Keyword,
     Paper,
+    PaperAlias,
     PaperConcept,
     PaperKeyword,
     PaperKind,
@@ -779,6 +780,9 @@ class Loader:
             return
         stored = Paper.objects.annotate(openalex=KT("extra__openalex__id"))  # paper_openalex_id_idx
         known = dict(stored.filter(openalex__in=wanted - arrived.keys()).values_list("openalex", "id"))
+        # a work merged into another since: its W-id is an alias of the survivor (paperalias_openalex_id_idx)
+        merged = PaperAlias.objects.filter(openalex_id__in=wanted - arrived.keys() - known.keys())
+        known |= dict(merged.values_list("openalex_id", "paper_id"))
         known |= {w: pk for w, pk in arrived.items() if w in wanted}
         pairs = {(pk, known[w]) for pk, refs in citing.items() for w in refs if w in known}
         waiting = [

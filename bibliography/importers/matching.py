@@ -29,6 +29,7 @@ from django.db.models.fields.json import KT
 from bibliography import text
 from bibliography.formats.names import split_name
 from bibliography.formats.records import PaperRecord
+from bibliography.identifiers import openalex_work
 from bibliography.models import CSL_COLUMNS, Authorship, CitationKeyAlias, ItemType, Paper, PaperAlias, SourceRecord
 
 PAPER_FIELDS = [
@@ -133,7 +134,7 @@ class Candidates:
             self.by_arxiv.setdefault(keys.arxiv_id, paper)
         if keys is paper and facts.isbn:
             self.by_isbn.setdefault(facts.isbn, paper)
-        if keys is paper and (work := openalex_work(paper.extra)):
+        if work := (openalex_work(paper.extra) if keys is paper else keys.openalex_id):
             self.by_openalex.setdefault(work, paper)
         if keys.title_key and paper not in self.by_title[keys.title_key]:
             self.by_title[keys.title_key].append(paper)
@@ -216,9 +217,10 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
             | Q(arxiv_id__in=arxiv_ids)
             | Q(title_key__in=title_keys)
             | Q(abstract_key__in=abstract_keys)
+            | Q(openalex_id__in=works)
         )
         .order_by("id")
-        .values("paper_id", "doi", "arxiv_id", "title_key", "abstract_key")
+        .values("paper_id", "doi", "arxiv_id", "title_key", "abstract_key", "openalex_id")
     )
     missing = {a["paper_id"] for a in aliases} - set(papers)
     papers.update({p.pk: p for p in Paper.objects.filter(id__in=missing).only(*PAPER_FIELDS)})
@@ -247,13 +249,6 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
     return found
 
 
-def openalex_work(extra: dict | None) -> str | None:
-    """The OpenAlex work (W-id) a paper's or a record's extra fields name, if any."""
-    openalex = (extra or {}).get("openalex")
-    work = openalex.get("id") if isinstance(openalex, dict) else None
-    return work if isinstance(work, str) and work else None
-
-
 def paper_facts(paper: Paper, first_family: str | None) -> Facts:
     family = text.name_key(first_family or "")
     return Facts(
@@ -267,3 +262,4 @@ class _AliasKeys:
     arxiv_id: str | None
     title_key: str
     abstract_key: str | None
+    openalex_id: str | None = None

@@ -943,6 +943,7 @@ class PaperAlias(models.Model):
     abstract_key = models.CharField(max_length=32, null=True, blank=True)
     doi = models.CharField("DOI", max_length=255, null=True, blank=True)
     arxiv_id = models.CharField("arXiv id", max_length=40, null=True, blank=True)
+    openalex_id = models.CharField("OpenAlex work", max_length=20, null=True, blank=True)
     merged_at = models.DateTimeField(auto_now_add=True)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -957,6 +958,7 @@ class PaperAlias(models.Model):
             models.Index(fields=["abstract_key"], name="paperalias_abstract_key_idx"),
             models.Index(fields=["doi"], name="paperalias_doi_idx"),
             models.Index(fields=["arxiv_id"], name="paperalias_arxiv_id_idx"),
+            models.Index(fields=["openalex_id"], name="paperalias_openalex_id_idx"),
         ]
 
     def __str__(self):

@@ -155,6 +155,29 @@ def test_a_merged_papers_waiting_references_go_on_waiting_as_the_survivors():
     assert UnresolvedReference.objects.count() == len(waiting)
 
 
+def test_a_merged_away_works_w_id_still_names_the_survivor(tmp_path):
+    from bibliography.merging import paper_merge
+    from bibliography.models import Citation
+
+    works = [json.loads(line) for line in WORKS.read_text().splitlines() if line.strip()]
+    cited = next(w for w in works if w["id"].endswith("W2442495973"))
+    citing = next(w for w in works if w["id"].endswith("W2252212014"))
+    single = tmp_path / "cited.jsonl"
+    single.write_text(json.dumps(cited) + "\n")
+    assert import_file(single).created == 1
+    victim, survivor = work("W2442495973"), make_paper(title="Summarizing scientific articles (our copy)")
+    Paper.objects.filter(pk=victim.pk).update(doi=None)  # the survivor carries on without it
+    paper_merge(into=survivor, others=[Paper.objects.get(pk=victim.pk)])
+    revised = tmp_path / "revised.jsonl"  # another record of the work: only its W-id names the paper
+    revised.write_text(json.dumps(cited | {"display_name": "Summaries, revised", "doi": None}) + "\n")
+    again = import_file(revised)
+    assert again.created == 0 and Paper.objects.count() == 1
+    citer = tmp_path / "citing.jsonl"
+    citer.write_text(json.dumps(citing) + "\n")
+    assert import_file(citer).ok
+    assert Citation.objects.filter(cited=survivor, citing=work("W2252212014")).exists()
+
+
 def test_a_gzip_file_as_the_snapshot_gives_it_is_read_and_a_damaged_one_refused(tmp_path):
     import gzip
 

@@ -10,6 +10,10 @@ from bibliography.duplicates import duplicates_find
 from bibliography.importers.load import ImportResult, import_file
 from bibliography.models import ImportFormat, Paper
 
+# Each new paper's near-identical titles are one trigram-index probe: after a bulk import of more
+# papers than this, the search is left to `find_duplicates`, which the command's output names.
+DUPLICATES_AT_MOST = 20_000
+
 
 def expand(paths: list[str]) -> list[Path]:
     """Files as given; folders as the files directly inside them, sorted, leaving out READMEs and hidden files."""
@@ -78,8 +82,14 @@ class Command(BaseCommand):
             f"{len(results) - len(failed)} of {len(results)} files imported{note}; {verb} {created} papers."
         )
         if created and not dry_run and not no_duplicates:
-            found = duplicates_find(since_id=newest_before)
-            self.stdout.write(f"{found} possible duplicates of the new papers found (the admin's review queue).")
+            if created > DUPLICATES_AT_MOST:
+                self.stdout.write(
+                    f"{created} new papers: more than {DUPLICATES_AT_MOST:,} to look for duplicates of after an "
+                    f"import; run `manage.py find_duplicates --since-id {newest_before}` when the server is quiet."
+                )
+            else:
+                found = duplicates_find(since_id=newest_before)
+                self.stdout.write(f"{found} possible duplicates of the new papers found (the admin's review queue).")
         if failed:
             raise CommandError(f"{len(failed)} of {len(results)} files failed; see the errors above.")
 
