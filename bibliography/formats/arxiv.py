@@ -147,4 +147,4 @@ def _first_version(versions, checks: f.Checks) -> dict | None:
     return {"date-parts": [[when.year, when.month, when.day]]}
 
 
-FORMAT = Format(ImportFormat.ARXIV, looks_like_arxiv, parse)
+FORMAT = Format(ImportFormat.ARXIV, looks_like_arxiv, parse, parse_elsewhere=True)

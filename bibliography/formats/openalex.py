@@ -240,4 +240,4 @@ def abstract_text(index, checks: f.Checks, field: str) -> str:
     return " ".join(placed[position] for position in sorted(placed))
 
 
-FORMAT = Format(ImportFormat.OPENALEX, looks_like_openalex, parse)
+FORMAT = Format(ImportFormat.OPENALEX, looks_like_openalex, parse, parse_elsewhere=True)

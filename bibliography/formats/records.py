@@ -100,7 +100,7 @@ class PaperRecord:
     # what makes the record unusable (FILE:LINE: field: reason); such a record is not imported
     problems: list = field(default_factory=list)
 
-    @property
+    @cached_property
     def raw_hash(self) -> str:
         return hashlib.sha256(self.raw.encode()).hexdigest()
 

@@ -273,7 +273,7 @@ _SHA256 = "\x00sha256:"  # how the parser's process says what it read (no warnin
 def _with_keys(batches: Iterable[list[PaperRecord]]) -> Iterator[list[PaperRecord]]:
     for batch in batches:
         for record in batch:
-            record.title_key, record.abstract_key, record.isbn_key  # noqa: B018 — computed in the reading thread
+            record.title_key, record.abstract_key, record.isbn_key, record.raw_hash  # noqa: B018 — computed in the reading thread
         yield batch
 
 

@@ -70,3 +70,56 @@ def test_ten_suggested_tags_in_ten_clicks(browser, live_server, width, height):
     page.wait_for_selector(f'.decision:has(input[name=id][value="{focused}"])[data-status="rejected"]')
     assert PaperConcept.objects.get(pk=int(focused)).status == "rejected"
     context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_proposals_are_decided_one_click_each_beside_what_the_paper_holds(browser, live_server, width, height):
+    import json
+
+    from bibliography.formats import openalex
+    from bibliography.models import Paper, Proposal
+    from bibliography.proposing import offered, proposals, proposals_save
+    from tests.test_enriching import STATE_OF_OA
+
+    call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
+    record = openalex.work_record(STATE_OF_OA, json.dumps(STATE_OF_OA), 1, "OpenAlex API", None)
+    papers = list(Paper.objects.filter(doi__isnull=True).order_by("pk")[:3])
+    found = []
+    for paper in papers:
+        why = "OpenAlex, by title search: title 84% alike; first author unknown here; year unknown here"
+        found += proposals(paper, offered(paper, record, [], "", blanks=True), source="OpenAlex", reason=why,
+                           url="https://openalex.org/W2741809807")  # fmt: skip
+    assert proposals_save(found) >= 12
+    password = os.urandom(12).hex()
+    user = User.objects.create_user("proposal-browser", password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name="curator"))
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/review/proposals/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector(".review-paper")
+    folder = SCREENSHOTS / "curation"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"review-proposals-{width}.png"))
+
+    doi = page.locator(".decision", has=page.locator(".concept", has_text="DOI")).first
+    doi.evaluate("row => row.scrollIntoView({block: 'center'})")
+    assert inside(doi.locator("button.accept").bounding_box(), page.viewport_size)
+    assert "10.7717/peerj.4375" in doi.inner_text() and "nothing" in doi.inner_text()
+    doi.locator("button.accept").click()
+    page.wait_for_selector('.decision[data-status="accepted"]')
+    assert doi.locator("button.undo").count() == 0  # an accepted value is the paper's: edited there
+    assert Paper.objects.get(pk=papers[0].pk).doi == "10.7717/peerj.4375"
+
+    venue = page.locator('.decision[data-status="suggested"]', has=page.locator(".concept", has_text="Venue")).first
+    venue.evaluate("row => row.scrollIntoView({block: 'center'})")
+    assert inside(venue.locator("button.reject").bounding_box(), page.viewport_size)
+    venue_id = venue.locator("input[name=id]").input_value()
+    venue.locator("button.reject").click()
+    page.wait_for_selector(f'.decision:has(input[name=id][value="{venue_id}"])[data-status="rejected"] button.undo')
+    assert Proposal.objects.get(pk=int(venue_id)).status == "rejected"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing to scroll sideways
+    context.close()
