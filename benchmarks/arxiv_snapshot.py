@@ -23,14 +23,11 @@ import json
 import random
 import sys
 import textwrap
-import time
 from pathlib import Path
-
-import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import abstract, author_pool, sentence, vocabulary  # noqa: E402
-from import_throughput import CEILING_TABLE, database_url, manage, recreate, server_url  # noqa: E402
+from import_throughput import ceiling, database_url, manage, recreate, server_url  # noqa: E402
 
 SNAPSHOT = "arxiv-metadata-oai-snapshot.json"
 PER_MONTH = 20_000
@@ -105,25 +102,13 @@ def measure(folder: Path) -> None:
     manage(url, "migrate", "-v0")
     papers = sum(1 for _ in (folder / "copy.tsv").open())
     import_seconds, peak_kib = manage(url, "import_dumps", "--no-progress", "--no-duplicates", str(folder / SNAPSHOT))
-    conn = psycopg2.connect(url)
-    with conn, conn.cursor() as cursor:
-        cursor.execute(CEILING_TABLE)
-    started = time.perf_counter()
-    with conn, conn.cursor() as cursor, (folder / "copy.tsv").open() as tsv:
-        cursor.copy_expert("COPY copy_ceiling (title, abstract) FROM STDIN", tsv)
-    copy_seconds = time.perf_counter() - started
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM bibliography_paper")
-        stored = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM bibliography_authorship")
-        authorships = cursor.fetchone()[0]
-    conn.close()
-    rate, ceiling = papers / import_seconds, papers / copy_seconds
+    copy_seconds, stored, authorships = ceiling(url, folder / "copy.tsv")
+    rate, most = papers / import_seconds, papers / copy_seconds
     print("| e-prints | import s | e-prints/s | COPY s | COPY rows/s | ratio | peak RSS |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     print(
-        f"| {papers:,} | {import_seconds:.1f} | {rate:,.0f} | {copy_seconds:.1f} | {ceiling:,.0f} | "
-        f"{rate / ceiling:.0%} | {peak_kib / 1024:.0f} MB |"
+        f"| {papers:,} | {import_seconds:.1f} | {rate:,.0f} | {copy_seconds:.1f} | {most:,.0f} | "
+        f"{rate / most:.0%} | {peak_kib / 1024:.0f} MB |"
     )
     print(f"stored papers {stored:,}, authorships {authorships:,}")
 

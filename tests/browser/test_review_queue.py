@@ -25,23 +25,29 @@ def inside(box, viewport) -> bool:
     )
 
 
+def curator_at(browser, live_server, path: str, width: int, height: int):
+    """A curator logged in, in a window of this size, on a queue's page: (user, context, page)."""
+    password = os.urandom(12).hex()
+    user = User.objects.create_user(f"queue-browser-{width}", password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name="curator"))
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/admin/login/?next={path}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector(".review-paper")
+    return user, context, page
+
+
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
 def test_ten_suggested_tags_in_ten_clicks(browser, live_server, width, height):
     call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
     call_command("suggest_tags", stdout=io.StringIO())
     waiting = PaperConcept.objects.filter(status="suggested")
     assert waiting.count() >= 11
-    password = os.urandom(12).hex()
-    user = User.objects.create_user("queue-browser", password=password, is_staff=True)
-    user.groups.add(Group.objects.get(name="curator"))
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/review/tags/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_selector(".review-paper")
+    user, context, page = curator_at(browser, live_server, "/admin/review/tags/", width, height)
     folder = SCREENSHOTS / "curation"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"review-queue-{width}.png"))
@@ -90,17 +96,7 @@ def test_proposals_are_decided_one_click_each_beside_what_the_paper_holds(browse
         found += proposals(paper, offered(paper, record, [], "", blanks=True), source="OpenAlex", reason=why,
                            url="https://openalex.org/W2741809807")  # fmt: skip
     assert proposals_save(found) >= 12
-    password = os.urandom(12).hex()
-    user = User.objects.create_user("proposal-browser", password=password, is_staff=True)
-    user.groups.add(Group.objects.get(name="curator"))
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/review/proposals/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_selector(".review-paper")
+    _, context, page = curator_at(browser, live_server, "/admin/review/proposals/", width, height)
     folder = SCREENSHOTS / "curation"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"review-proposals-{width}.png"))
