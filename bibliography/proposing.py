@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bibliography import dates, text
 from bibliography.citation_keys import keys_assign
-from bibliography.formats.records import PaperRecord
+from bibliography.formats.records import UNTITLED_REASONS, PaperRecord
 from bibliography.models import (
     CSL_COLUMNS,
     Author,
@@ -139,6 +139,8 @@ def proposal_accept(proposal: Proposal, *, by=None) -> Paper:
         )
     else:
         setattr(paper, field, value)
+    if field == "title" and paper.review_reason in UNTITLED_REASONS:
+        paper.needs_review, paper.review_reason = False, ""  # it was flagged for want of a title
     if field in ("title", "abstract", "isbn"):
         paper.refresh_keys()
     paper._change_reason = f"accepted the {proposal.get_field_display()} {proposal.source} proposed"

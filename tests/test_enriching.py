@@ -462,3 +462,25 @@ def test_the_api_lists_proposals_and_a_curator_decides_one(curator_client):
     refused = api.patch(f"/api/proposals/{proposal.pk}/", {"status": "suggested"}, format="json")
     assert refused.status_code == 409 and "edit the paper" in refused.json()["detail"]
     assert api.patch(f"/api/proposals/{proposal.pk}/", {"value": "22"}, format="json").json()["value"] == "21"
+
+
+@pytest.mark.django_db
+def test_an_untitled_abstract_is_searched_by_its_words_and_offered_the_works_title(polite, mocked):
+    from bibliography.formats.fields import Checks
+    from bibliography.formats.openalex import abstract_text
+
+    page = json.loads((REAL / "openalex-page.json").read_text())
+    found = page["results"][1]  # an arXiv e-print, with its abstract as an inverted index
+    text = abstract_text(found["abstract_inverted_index"], Checks("page", 1, []), "abstract")
+    paper = untitled(abstract=text)
+    mocked.get("https://api.openalex.org/works", json={"meta": {"count": 1}, "results": [found]})
+    result = enrich([paper], [OpenAlex(polite)])
+    asked = mocked.calls[0].request.url.replace("+", " ")
+    assert "search=" + " ".join(text.split()[:5]) in asked.replace("%2C", "")
+    assert result.completed == 0  # the same words, but no title, author or year to confirm it by
+    title = Proposal.objects.get(paper=paper, field="title")
+    assert title.value == found["display_name"] and "the same abstract" in title.reason
+    proposal_accept(title)
+    paper.refresh_from_db()
+    assert paper.title == found["display_name"]
+    assert not paper.needs_review  # a title given: no longer an untitled paper to review
