@@ -899,8 +899,8 @@ class TestLookalikes:
 
         monkeypatch.setattr(import_dumps, "DUPLICATES_AT_MOST", 1)
         newest = make_paper(title="Scaling Laws for Neural Language Models").pk
-        listing = write(tmp_path, HEADER + f"Scaling Laws for Neural Language Model\n\n{ABSTRACT}\n"
-                        f"\nAnother paper entirely\n\nIts own abstract, which is long enough to be read.\n")  # fmt: skip
+        other = "\nAnother paper entirely\n\nIts own abstract, which is long enough to be read.\n"
+        listing = write(tmp_path, HEADER + f"Scaling Laws for Neural Language Model\n\n{ABSTRACT}\n{other}")
         out = io.StringIO()
         call_command("import_dumps", str(listing), "--no-progress", stdout=out)
         assert f"run `manage.py find_duplicates --since-id {newest}`" in out.getvalue()
