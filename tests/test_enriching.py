@@ -320,11 +320,12 @@ def test_the_command_reports_what_it_did_and_names_each_failure(mocked, settings
     broken = untitled(abstract="y", doi="10.1000/broken")
     complete = make_paper(title="Complete", doi="10.1000/complete")
     make_authorship(complete)
+    make_paper(title="A workshop's opening talk", kind="talk", item_type="speech")  # not a publication
     mocked.get(openalex_url("10.7717/peerj.4375"), json=STATE_OF_OA)
     mocked.get(openalex_url("10.1000/broken"), status=403, body="illegal id")
     out, err = io.StringIO(), io.StringIO()
     call_command("enrich", "--sources", "openalex", stdout=out, stderr=err)
-    assert "Looked up 2 papers (2 requests" in out.getvalue()  # the complete paper is not asked about
+    assert "Looked up 2 papers (2 requests" in out.getvalue()  # neither the complete paper nor the talk
     assert "1 completed" in out.getvalue() and "1 lookups failed" in out.getvalue()
     assert f"paper #{broken.pk}: OpenAlex answered 403" in err.getvalue()
     done.refresh_from_db()

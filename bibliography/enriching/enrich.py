@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from bibliography import dates, text
 from bibliography.importers.load import _IMPORT_LOCK, ImportResult, Loader
-from bibliography.models import Authorship, ImportRun, ImportStatus, Paper
+from bibliography.models import Authorship, ImportRun, ImportStatus, Paper, PaperKind
 from bibliography.proposing import authors_named, offered, proposals, proposals_save, same_abstract, venue_names
 
 from .http import LookupFailed, NotCached
@@ -50,10 +50,11 @@ class EnrichResult:
 
 
 def papers_wanting(queryset: QuerySet | None = None) -> QuerySet:
-    """Papers without identifiers or without authors: what a lookup can complete."""
+    """Papers without identifiers or without authors: what a lookup can complete. Talks are left
+    out: the services index publications, and a talk's title would only find papers like it."""
     queryset = queryset if queryset is not None else Paper.objects.all()
     authored = Exists(Authorship.objects.filter(paper=OuterRef("pk")))
-    return queryset.filter(Q(doi__isnull=True, arxiv_id__isnull=True) | ~authored)
+    return queryset.filter(Q(doi__isnull=True, arxiv_id__isnull=True) | ~authored).exclude(kind=PaperKind.TALK)
 
 
 def verdict(paper: Paper, first_family: str, candidate: Candidate) -> Verdict | None:
