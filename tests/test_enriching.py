@@ -334,6 +334,7 @@ def test_the_command_reports_what_it_did_and_names_each_failure(mocked, settings
     out = io.StringIO()
     call_command("enrich", "--sources", "openalex", "--offline", "--all", stdout=out, stderr=io.StringIO())
     assert "(0 requests" in out.getvalue() and "lookups not in the cache (offline)" in out.getvalue()
+    assert "0 found nowhere" in out.getvalue()  # not in the cache is not "not found"
 
 
 # -- imports propose too ----------------------------------------------------------------------

@@ -44,7 +44,7 @@ class EnrichResult:
     looked_up: int = 0
     completed: int = 0  # papers a taken candidate landed on
     proposed: int = 0  # proposals stored
-    not_found: int = 0
+    not_found: int = 0  # papers a service was asked about (not only the cache) and none knew
     not_cached: int = 0  # offline, and not asked before
     failures: list[str] = field(default_factory=list)
 
@@ -109,7 +109,7 @@ def enrich(
         found = []
         for paper in chunk:
             result.looked_up += 1
-            answered = False
+            answered = reached = False
             for source in sources:
                 try:
                     candidates = source.candidates(paper)
@@ -119,6 +119,7 @@ def enrich(
                 except LookupFailed as error:
                     result.failures.append(f"paper #{paper.pk}: {error}")
                     continue
+                reached = True
                 judged = [(v, c) for c in candidates if (v := verdict(paper, firsts.get(paper.pk) or "", c))]
                 if not judged:
                     continue
@@ -131,7 +132,7 @@ def enrich(
                     now = authors_now.get(paper.pk, []), venues.get(paper.venue_id, "")
                     values = offered(paper, candidate.record, *now, blanks=True)
                     found += proposals(paper, values, source=source.name, url=candidate.url, reason=best.why)
-            result.not_found += not answered
+            result.not_found += reached and not answered  # asked, and no service knew it
             if on_progress:
                 on_progress(1)
         with transaction.atomic():
