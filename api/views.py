@@ -151,7 +151,7 @@ class CuratedWritesMixin:
         if expected and "*" not in expected and self.etag_of(instance) not in expected:
             raise PreconditionFailed()
 
-    def locked(self, instance):
+    def _locked(self, instance):
         """The record again, locked until the write commits: If-Match is checked against what is
         written over, not what was read before another curator's write landed."""
         return self.get_queryset().select_for_update(of=("self",)).get(pk=instance.pk)
@@ -164,7 +164,7 @@ class CuratedWritesMixin:
     def perform_update(self, serializer):
         with transaction.atomic():
             if self.request.headers.get("If-Match"):
-                serializer.instance = self.locked(serializer.instance)
+                serializer.instance = self._locked(serializer.instance)
                 self.check_if_match(serializer.instance)
             serializer.instance._history_user = self.request.user
             serializer.save()
@@ -172,7 +172,7 @@ class CuratedWritesMixin:
     def perform_destroy(self, instance):
         with transaction.atomic():
             if self.request.headers.get("If-Match"):
-                instance = self.locked(instance)
+                instance = self._locked(instance)
                 self.check_if_match(instance)
             instance._history_user = self.request.user
             instance.delete()

@@ -77,6 +77,7 @@ def papers_mark_reviewed(*, papers: QuerySet, by=None) -> tuple[int, int]:
     return marked, skipped
 
 
+@transaction.atomic
 def papers_untag(*, papers: Iterable[Paper], concept: Concept, by=None) -> int:
     """Take a concept off these papers, whatever its tags' status; the history keeps each removed tag.
     Returns how many tags were removed."""

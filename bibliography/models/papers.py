@@ -43,7 +43,7 @@ CSL_COLUMNS = {
     "note": "note",
 }
 
-# Enough of an abstract to find it by; tsvector itself stops at 1 MB.
+# Enough of an abstract or a note to find it by; tsvector itself stops at 1 MB.
 SEARCHED_ABSTRACT_CHARS = 100_000
 
 
@@ -808,7 +808,9 @@ class Note(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_vector = models.GeneratedField(
-        expression=SearchVector("text", config=SEARCH_CONFIG), output_field=SearchVectorField(), db_persist=True
+        expression=SearchVector(Left("text", SEARCHED_ABSTRACT_CHARS), config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
     )
 
     history = HistoricalRecords(excluded_fields=["search_vector"])
