@@ -18,7 +18,7 @@ class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         try:
             data = super().parse(stream, media_type, parser_context)
-            where = unstorable_at(data)
+            where = unstorable_at(data, ignored=_undeclared(data, parser_context))
         except RecursionError:
             raise ParseError("JSON parse error - nested too deeply") from None
         if where is not None:
@@ -27,15 +27,29 @@ class JSONParser(parsers.JSONParser):
         return data
 
 
+def _undeclared(data, parser_context) -> set[str]:
+    """Top-level keys the view's serializer does not know: it never reads them, so they store nothing."""
+    view = (parser_context or {}).get("view")
+    if not isinstance(data, dict) or view is None or not hasattr(view, "get_serializer"):
+        return set()
+    try:
+        declared = set(view.get_serializer().fields)
+    except Exception:  # noqa: BLE001 — a view without a serializer for this action: check every key
+        return set()
+    return set(data) - declared
+
+
 def _refusal(character: str) -> str:
     if character == "\x00":
         return "Null characters are not allowed (no text can hold U+0000)."
     return f"A lone surrogate (U+{ord(character):04X}) is not text: send the character it is half of."
 
 
-def unstorable_at(value, path: str = "") -> tuple[str, str] | None:
+def unstorable_at(value, path: str = "", ignored: set[str] = frozenset()) -> tuple[str, str] | None:
     """Where the first NUL or lone surrogate of a parsed JSON value lies (`extra.note`,
-    `authors[0].name`, `ids[2]`) and which it is, or None."""
+    `authors[0].name`, `ids[2]`) and which it is, or None; top-level keys in `ignored` are passed over."""
+    if isinstance(value, dict) and ignored:
+        value = {key: item for key, item in value.items() if key not in ignored}
     stack = [(path, value)]
     while stack:
         where, value = stack.pop()
