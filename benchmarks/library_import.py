@@ -1,6 +1,7 @@
 """Importing a reference manager's library: a .bib of N entries, as Zotero and Better BibTeX write them.
 
     python benchmarks/library_import.py 100000
+    python benchmarks/library_import.py 10000 --no-duplicates --baseline ../old-checkout
 
 Writes `library-N.bib` (in .local/bench/) of new works: every field a real export carries
 (biblatex and BibTeX dialects mixed; 1-12 authors from a recurring pool, some with particles,
@@ -12,8 +13,8 @@ import_throughput.py), printing entries per second and the command's peak RSS. R
 sizes to see that memory does not grow with the file.
 """
 
+import argparse
 import random
-import sys
 import time
 from pathlib import Path
 
@@ -124,24 +125,35 @@ def write_library(count: int, path: Path, seed: int = 7) -> None:
             out.write(entry(rng, words, n))
 
 
-def main(count: int) -> None:
+def main(count: int, baseline: Path | None = None, duplicates: bool = True) -> None:
+    """Import the library with this checkout, and with the one at `baseline` (another commit, checked
+    out beside it) in the same run, each into a fresh database."""
     folder = ROOT / ".local" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
     library = folder / f"library-{count}.bib"
     if not library.exists():
         write_library(count, library)
     maintenance, _server = server_url()
-    recreate(maintenance)
-    url = database_url(maintenance)
-    manage(url, "migrate", "-v0")
-    started = time.perf_counter()
-    seconds, peak_kib = manage(url, "import_dumps", "--no-progress", str(library))
-    assert seconds <= time.perf_counter() - started + 1
-    print("| entries | file MB | import s | entries/s | peak RSS |")
-    print("| --- | --- | --- | --- | --- |")
-    size = library.stat().st_size / 1e6
-    print(f"| {count:,} | {size:.0f} | {seconds:.1f} | {count / seconds:,.0f} | {peak_kib / 1024:.0f} MB |")
+    print("| code | entries | file MB | import s | entries/s | peak RSS |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, code in [("this", ROOT), *([("baseline", baseline)] if baseline else [])]:
+        recreate(maintenance)
+        url = database_url(maintenance)
+        manage(url, "migrate", "-v0", code=code)
+        options = [] if duplicates else ["--no-duplicates"]
+        started = time.perf_counter()
+        seconds, peak_kib = manage(url, "import_dumps", "--no-progress", *options, str(library), code=code)
+        assert seconds <= time.perf_counter() - started + 1
+        size = library.stat().st_size / 1e6
+        print(
+            f"| {name} | {count:,} | {size:.0f} | {seconds:.1f} | {count / seconds:,.0f} | {peak_kib / 1024:.0f} MB |"
+        )
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    arguments.add_argument("count", type=int)
+    arguments.add_argument("--baseline", type=Path, help="another checkout to measure in the same run")
+    arguments.add_argument("--no-duplicates", action="store_true", help="leave out the search for duplicates")
+    given = arguments.parse_args()
+    main(given.count, given.baseline, duplicates=not given.no_duplicates)

@@ -101,12 +101,98 @@ def from_iso(text: str) -> CslDate | None:
     return parse_edtf(text)
 
 
+_MONTH_WORDS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
+    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
+    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+    # the languages of the libraries we have seen (German, French, Spanish, Portuguese, Dutch, Italian)
+    "januar": 1, "janvier": 1, "enero": 1, "janeiro": 1, "januari": 1, "gennaio": 1, "jänner": 1,
+    "februar": 2, "février": 2, "fevrier": 2, "febrero": 2, "fevereiro": 2, "februari": 2, "febbraio": 2,
+    "märz": 3, "maerz": 3, "mars": 3, "marzo": 3, "março": 3, "marco": 3, "maart": 3,
+    "avril": 4, "abril": 4, "aprile": 4,
+    "mai": 5, "mayo": 5, "maio": 5, "mei": 5, "maggio": 5,
+    "juni": 6, "juin": 6, "junio": 6, "junho": 6, "giugno": 6,
+    "juli": 7, "juillet": 7, "julio": 7, "julho": 7, "luglio": 7,
+    "août": 8, "aout": 8, "agosto": 8, "augustus": 8,
+    "septembre": 9, "septiembre": 9, "setembro": 9, "settembre": 9,
+    "oktober": 10, "octobre": 10, "octubre": 10, "outubro": 10, "ottobre": 10,
+    "novembre": 11, "noviembre": 11, "novembro": 11,
+    "dezember": 12, "décembre": 12, "decembre": 12, "diciembre": 12, "dezembro": 12, "dicembre": 12,
+}  # fmt: skip
+_YEAR = r"(1[4-9]\d\d|2[01]\d\d|2200)"
+_MONTH = r"([^\W\d_]{3,10})\.?"
+# (pattern, the groups' meanings), tried in order on the whole text, case and spacing ignored
+_SHAPES = [
+    (re.compile(rf"^{_YEAR}[./](\d{{1,2}})[./](\d{{1,2}})\.?$"), "ymd"),  # 2024.03.21, 2018/10/11
+    (re.compile(rf"^(\d{{1,2}})\.\s?(\d{{1,2}})\.\s?{_YEAR}$"), "dmy"),  # 17.10.2022 (German)
+    (re.compile(rf"^{_YEAR}[./](\d{{1,2}})$"), "ym"),  # 2015.04
+    (re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+{_YEAR}$"), "dMy"),  # 5 May 2020
+    (re.compile(rf"^{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}$"), "Mdy"),  # May 5, 2020
+    (re.compile(rf"^{_MONTH},?\s+{_YEAR}$"), "My"),  # March 2019, Mar. 2019
+    (re.compile(rf"^{_YEAR},?\s+{_MONTH}$"), "yM"),  # 2019 March
+    (re.compile(rf"^{_YEAR},?\s+{_MONTH}\s+(\d{{1,2}})$"), "yMd"),  # 2019 Mar 5 (PubMed)
+    (re.compile(rf"^(?:de\s+)?{_MONTH}\s+(?:de\s+|del\s+)?{_YEAR}$"), "My"),  # septiembre de 1977
+    (re.compile(rf"^{_YEAR}\s?年\s?(\d{{1,2}})\s?月(?:\s?(\d{{1,2}})\s?日)?$"), "ymd"),  # 2016年6月6日
+]
+_CIRCA = re.compile(r"^(?:c\.|ca\.?|circa|approx\.?)\s*(.+?)$|^(.+?)\s*(?:\?|~)$", re.IGNORECASE)
+_YEAR_RANGE = re.compile(rf"^{_YEAR}\s*(?:-{{1,3}}|\u2013|\u2014|/)\s*{_YEAR}$")
+_YEAR_AND_LETTER = re.compile(rf"^\[?{_YEAR}\]?\s*[a-z]?$")  # 2019a (a second work of 2019), [2019]
+
+
+def from_text(text: str) -> CslDate | None:
+    """A date as people and reference managers write it, wherever it can be read exactly: ISO and EDTF
+    (`from_iso`), `2024.03.21`, `17.10.2022`, `5 May 2020`, `May 5, 2020`, `March 2019`, `Mar. 2019`,
+    `2019 Mar 5`, `Septiembre de 1977`, `1997--1998`, `c. 1990`, `[2019]`. Anything else is a DateError
+    (the caller keeps the words: CSL's literal date)."""
+    text = " ".join(text.split()).strip().rstrip(",;")
+    if not text:
+        return None
+    try:
+        return from_iso(text)
+    except DateError:
+        pass
+    if circa := _CIRCA.match(text):
+        date = from_text(circa.group(1) or circa.group(2))
+        return {**date, "circa": True} if date else None
+    if match := _YEAR_AND_LETTER.match(text):
+        return {"date-parts": [_checked(int(match.group(1)))]}
+    if match := _YEAR_RANGE.match(text):
+        return {"date-parts": [_checked(int(match.group(1))), _checked(int(match.group(2)))]}
+    lowered = text.lower()
+    for pattern, shape in _SHAPES:
+        if match := pattern.match(lowered):
+            parts = dict(zip(shape, match.groups(), strict=True))
+            month = parts.get("m") or parts.get("M")
+            month = _MONTH_WORDS.get(month) if "M" in parts else int(month) if month else None
+            if "M" in parts and month is None:
+                continue
+            day = int(parts["d"]) if parts.get("d") else None
+            if month is None and day is not None:
+                month, day = day, None
+            return {"date-parts": [_checked(int(parts["y"]), month, day)]}
+    raise DateError(f"{text[:60]!r} is not a date that can be read exactly")
+
+
+def month_and_day(text: str) -> tuple[int, int | None] | None:
+    """BibTeX's month field as files write it: `jan`, `January`, `1`, `01`, `Jan.`, `December~3` (BibTeX's
+    `dec # "~3"`), `OCT 18`, `3 Dec`; in the languages above. None when it names no month."""
+    words = re.findall(r"[^\W\d_]+|\d+", text.lower())
+    months = [_MONTH_WORDS[w] for w in words if w in _MONTH_WORDS]
+    numbers = [int(w) for w in words if w.isdigit()]
+    if len(months) == 1 and len(numbers) <= 1 and len(words) == 1 + len(numbers):
+        day = numbers[0] if numbers and 1 <= numbers[0] <= 31 else None
+        return (months[0], day) if not numbers or day else None
+    if not months and len(numbers) == 1 and len(words) == 1 and 1 <= numbers[0] <= 12:
+        return numbers[0], None
+    return None
+
+
 def from_csl(value, field: str = "issued") -> CslDate | None:
     """A CSL-JSON date object (or EDTF string) as files carry it, checked and normalised."""
     if value in (None, "", {}):
         return None
-    if isinstance(value, str):
-        return from_iso(value)
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return from_text(str(value))
     if not isinstance(value, dict):
         raise DateError("expected a date object with date-parts")
     date: CslDate = {}
@@ -133,7 +219,7 @@ def from_csl(value, field: str = "issued") -> CslDate | None:
     if value.get("literal"):
         date["literal"] = str(value["literal"])
     elif not date.get("date-parts") and value.get("raw"):
-        return from_iso(str(value["raw"]))
+        return from_text(str(value["raw"]))
     return date or None
 
 

@@ -7,9 +7,10 @@ from bibliography.models import ARXIV_ID_PATTERN
 
 # A suffix is printable: no space, no control character (the API's schema says the same, in its terms).
 DOI_SUFFIX = r"[^\s\x00-\x1f\x7f-\x9f\ufeff]+"
-_DOI = re.compile(rf"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{{4,9}}/{DOI_SUFFIX})$", re.IGNORECASE)
+_DOI = re.compile(rf"^(?:doi:\s*|(?:https?://)?(?:dx\.|www\.)?doi\.org/)?(10\.\d{{4,9}}/{DOI_SUFFIX})$", re.IGNORECASE)
 _ARXIV = re.compile(
-    r"^(?:arxiv:\s*|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)?(.+?)(?:v\d+)?(?:\.pdf)?$", re.IGNORECASE
+    r"^(?:arxiv:\s*|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?(.+?)(?:v\d+)?(?:\.pdf)?$",
+    re.IGNORECASE | re.DOTALL,  # a line break inside is no arXiv id: the pattern below says so
 )
 
 
@@ -17,11 +18,23 @@ class NotAnIdentifier(ValueError):
     pass
 
 
+def _without_trailing_punctuation(value: str) -> str:
+    """A DOI pasted from a sentence ends where the sentence goes on: `10.1000/xyz.` or `(10.1000/xyz)`
+    is 10.1000/xyz (registration agencies issue no DOI that ends so)."""
+    pairs = {")": "(", "]": "["}
+    while value and (
+        value[-1] in ".,;:" or value[-1] in pairs and value.count(value[-1]) > value.count(pairs[value[-1]])
+    ):
+        value = value[:-1]
+    return value
+
+
 def doi(value: str | None) -> str | None:
     """The DOI, lower-cased, without a resolver or `doi:` before it; blank is None."""
     if not value or not value.strip():
         return None
-    match = _DOI.match(value.strip())
+    value = re.sub(r"^((?:https?://)?(?:dx\.|www\.)?doi\.org/10\.\d+)%2F", r"\1/", value.strip(), flags=re.IGNORECASE)
+    match = _DOI.match(_without_trailing_punctuation(value))
     if not match or len(match.group(1)) > 255:
         raise NotAnIdentifier(f"{value.strip()[:80]!r} is not a DOI: a DOI looks like 10.1000/xyz")
     return match.group(1).lower()

@@ -103,6 +103,7 @@ def paper_merge(*, into: Paper, others: Sequence[Paper], by=None, keep: dict[str
     report = MergeReport(survivor_id=survivor.pk, merged_ids=other_ids)
 
     _fill_fields(survivor, victims, report, {name: locked[pk] for name, pk in keep.items()})
+    _merge_extra(survivor, victims, report)
     _move_authorships(survivor, other_ids, report, by)
     _move_tags(survivor, other_ids, report, by)
     _move_citations(survivor, other_ids, report, by)
@@ -161,6 +162,23 @@ def _fill_fields(survivor: Paper, victims: list[Paper], report: MergeReport, kee
         survivor.needs_review, survivor.review_reason = False, ""
     if survivor.published_on:
         survivor.year = survivor.published_on.year
+
+
+def _merge_extra(survivor: Paper, victims: list[Paper], report: MergeReport) -> None:
+    """Nothing a merged paper kept is lost: what the survivor lacks it takes (a CSL variable, a format's
+    own fields); what both have and say otherwise stays under `merged`, by the merged paper's id."""
+    extra = dict(survivor.extra or {})
+    for victim in victims:
+        differing = {}
+        for key, value in (victim.extra or {}).items():
+            if key not in extra:
+                extra[key] = value
+                report.fields.append(f"extra {key}")
+            elif extra[key] != value:
+                differing[key] = value
+        if differing:
+            extra.setdefault("merged", {})[str(victim.pk)] = differing
+    survivor.extra = extra
 
 
 def _move_authorships(survivor: Paper, other_ids: list[int], report: MergeReport, by) -> None:

@@ -161,10 +161,28 @@ def test_crlf_and_bom_read_like_plain_lines(tmp_path):
     assert detect_format(tmp_path / "windows.txt").name == "listing"
 
 
-def test_invalid_utf8_names_the_line(tmp_path):
-    path = write(tmp_path, HEADER.encode() + b"A Title\n\nAbstract with a bad byte \xff here.\n")
-    with pytest.raises(DumpError, match=r"dump.txt:13: not valid UTF-8 \(byte 0xff at column 26\)"):
-        parse_listing(path)
+def test_a_line_that_is_not_utf8_is_read_as_windows_1252_and_said_once(tmp_path):
+    path = write(tmp_path, HEADER.encode() + b"A Title\n\nAbstract with caf\xe9 and na\xefve \x93quotes\x94.\n")
+    reader = DumpReader(path)
+    lines = [line.text for line in reader]
+    assert lines[-1] == "Abstract with café and naïve “quotes”."
+    assert reader.warnings == [
+        "dump.txt:13: not UTF-8 (byte 0xe9 at column 18): lines that are not UTF-8 are read as cp1252"
+    ]
+
+
+def test_a_file_that_declares_its_encoding_is_read_in_it(tmp_path):
+    path = write(tmp_path, b"% Encoding: ISO8859_15\n@article{a, title = {\xa4 and \xe9}}\n")
+    assert [line.text for line in DumpReader(path)][1] == "@article{a, title = {€ and é}}"
+
+
+def test_utf16_with_its_bom_and_lone_cr_line_ends_are_read(tmp_path):
+    path = write(tmp_path, "TY  - JOUR\rTI  - Café\r\nER  - \r".encode("utf-16"))
+    assert [(line.number, line.text) for line in DumpReader(path)] == [
+        (1, "TY  - JOUR"),
+        (2, "TI  - Café"),
+        (3, "ER  - "),
+    ]
 
 
 def test_a_10_mb_line_is_refused_in_bounded_memory(tmp_path):

@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
+from bibliography import identifiers
 from bibliography.models import AuthorRole, ImportFormat, ItemType, LinkKind
 
 from . import fields as f
@@ -59,11 +60,16 @@ def parse(lines: Iterable[Line], file_name: str, warnings: list[str] | None = No
 def eprint_record(item: dict, raw: str, line: int, file_name: str, warnings: list[str] | None) -> PaperRecord:
     checks = f.Checks(file_name, line, warnings)
     record = PaperRecord(line=line, raw=raw, item_type=ItemType.ARTICLE)
-    arxiv_id = checks.arxiv_id(_string(item, "id", checks), "id")
-    if arxiv_id is None:
-        checks.problem("id", "every e-print of the snapshot needs its arXiv id")
+    said_id = _string(item, "id", checks)
+    try:
+        arxiv_id = identifiers.arxiv_id(said_id) if said_id else None
+    except identifiers.NotAnIdentifier as error:
+        checks.unreadable("id", str(error))
+        arxiv_id = None
     record.arxiv_id = arxiv_id
     record.title = checks.text(_read_title(_string(item, "title", checks)), "title", 1000)
+    if arxiv_id is None and not record.title:
+        checks.refuse("id", "an e-print with neither an arXiv id nor a title names no work")
     record.abstract = unwrapped(_string(item, "abstract", checks))
     record.authors = _authors(item.get("authors_parsed"), checks)
     record.issued = _first_version(item.get("versions"), checks)
@@ -86,6 +92,7 @@ def eprint_record(item: dict, raw: str, line: int, file_name: str, warnings: lis
     if not record.title:
         record.review_reason = UNTITLED_REASON
     record.problems += checks.problems
+    record.unread += checks.unread
     return record
 
 
@@ -93,8 +100,10 @@ def _string(item: dict, key: str, checks: f.Checks) -> str:
     value = item.get(key)
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
     if not isinstance(value, str):
-        checks.problem(key, f"expected a string, found {type(value).__name__}")
+        checks.unreadable(key, f"expected a string, found {type(value).__name__}: left out")
         return ""
     return value
 
@@ -115,12 +124,12 @@ def _authors(parsed, checks: f.Checks) -> list[Person]:
     if parsed is None:
         return []
     if not isinstance(parsed, list):
-        checks.problem("authors_parsed", "expected a list of [family, given, suffix] names")
+        checks.unreadable("authors_parsed", "expected a list of [family, given, suffix] names")
         return []
     people = []
     for number, name in enumerate(parsed):
         if not isinstance(name, list) or not name or not all(isinstance(part, str) for part in name):
-            checks.problem(f"authors_parsed[{number}]", "expected [family, given, suffix]")
+            checks.unreadable(f"authors_parsed[{number}]", "expected [family, given, suffix]")
             continue
         family, given, suffix = (*[f.squeeze(part) for part in name[:3]], "", "")[:3]
         if not family and not given:
@@ -142,7 +151,7 @@ def _first_version(versions, checks: f.Checks) -> dict | None:
         when = email.utils.parsedate_to_datetime(created)
     except (TypeError, ValueError):
         example = "Mon, 2 Apr 2007 19:18:42 GMT"
-        checks.problem("versions[0].created", f"{str(created)[:40]!r} is not a date like {example!r}")
+        checks.unreadable("versions[0].created", f"{str(created)[:40]!r} is not a date like {example!r}")
         return None
     return {"date-parts": [[when.year, when.month, when.day]]}
 

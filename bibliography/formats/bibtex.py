@@ -1,471 +1,69 @@
-"""BibTeX and biblatex entries, written and read with bibtexparser.
+"""BibTeX and biblatex files, read as BibTeX and biber read them (bibtex_grammar.py) and written back
+as they came (bibtex_writing.py).
 
 Reading maps both dialects onto the record (CSL's vocabulary): `journal` or `journaltitle`,
 `address` or `location`, `school` or `institution`, `year` and `month` or `date`, `eprint` with
 `archivePrefix` or `eprinttype`, `urldate`, `langid`, editors and translators, "and others".
 Text is read into the internal rich-text form (richtext.py): `{ALEPH}` stays protected, math stays
-math, accents become letters.
-
-Writing gives the entry back as it came: the entry type and the field names the file used, any field
-the record has no place for, and the exact LaTeX of a value this reader could not say in full (a
-macro it does not know), all kept in `Paper.extra["bibtex"]`. Our own additions for a lossless round
-trip of what only this bibliography has: `links` (each link with its kind), `venuekind`, `concepts`.
+math, accents become letters. A value that cannot be read (`year = {in press}`, a month that is no
+month, a name that is no name) never refuses its entry: it is read as far as it goes (a literal date,
+a name kept whole) and kept as the file wrote it, to be written back exactly.
 """
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-
-import bibtexparser
-from bibtexparser.library import Library
-from bibtexparser.middlewares import AddEnclosingMiddleware
-from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry, Field, ParsingFailedBlock, String
-from bibtexparser.writer import BibtexFormat
+from collections.abc import Iterable, Iterator
 
 from bibliography import dates, richtext, text
-from bibliography.models import CSL_COLUMNS, AuthorRole, ImportFormat, ItemType, LinkKind, Paper, PaperKind
+from bibliography.models import CSL_COLUMNS, AuthorRole, ImportFormat, ItemType, LinkKind, PaperKind
 
 from . import fields as f
-from . import languages
 from .base import Format
+from .bibtex_fields import (
+    CONTAINER_IN,
+    DATE_FIELDS,
+    EDITOR_TYPES,
+    NOT_TEXT,
+    PEOPLE,
+    TEXT_IN,
+    TEXT_OUT,
+    TYPES_IN,
+    TYPES_OUT,
+    people,
+)
+from .bibtex_fields import keywords as keywords_of
+from .bibtex_grammar import ENTRY_START, Entry, Reading
+from .bibtex_writing import bibtex_text, date_fingerprint
 from .errors import DumpError
-from .names import PersonName
 from .reader import Line
 from .records import UNTITLED_REASON, PaperRecord, Person, VenueRecord
 
 MEDIA_TYPE = "application/x-bibtex"
-CHUNK_ENTRIES = 500
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-_MONTH_NAMES = {name: n for n, name in enumerate(_MONTHS, 1)} | {
-    "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7, "august": 8, "september": 9,
-    "sept": 9, "october": 10, "november": 11, "december": 12,
-}  # fmt: skip
-
-# entry type -> CSL type, and back (the entry type a file used is kept when it differs)
-TYPES_IN = {
-    "article": ItemType.ARTICLE_JOURNAL,
-    "inproceedings": ItemType.PAPER_CONFERENCE,
-    "conference": ItemType.PAPER_CONFERENCE,
-    "incollection": ItemType.CHAPTER,
-    "inbook": ItemType.CHAPTER,
-    "suppbook": ItemType.CHAPTER,
-    "book": ItemType.BOOK,
-    "mvbook": ItemType.BOOK,
-    "collection": ItemType.BOOK,
-    "mvcollection": ItemType.BOOK,
-    "proceedings": ItemType.BOOK,
-    "mvproceedings": ItemType.BOOK,
-    "reference": ItemType.BOOK,
-    "manual": ItemType.REPORT,
-    "phdthesis": ItemType.THESIS,
-    "mastersthesis": ItemType.THESIS,
-    "thesis": ItemType.THESIS,
-    "techreport": ItemType.REPORT,
-    "report": ItemType.REPORT,
-    "online": ItemType.WEBPAGE,
-    "www": ItemType.WEBPAGE,
-    "electronic": ItemType.WEBPAGE,
-    "software": ItemType.SOFTWARE,
-    "dataset": ItemType.DATASET,
-    "unpublished": ItemType.MANUSCRIPT,
-    "patent": ItemType.PATENT,
-    "booklet": ItemType.PAMPHLET,
-    "periodical": ItemType.PERIODICAL,
-    "standard": ItemType.STANDARD,
-    "misc": ItemType.ARTICLE,
-}
-TYPES_OUT = {
-    ItemType.ARTICLE_JOURNAL: "article",
-    ItemType.ARTICLE_MAGAZINE: "article",
-    ItemType.ARTICLE_NEWSPAPER: "article",
-    ItemType.PAPER_CONFERENCE: "inproceedings",
-    ItemType.SPEECH: "inproceedings",
-    ItemType.CHAPTER: "incollection",
-    ItemType.ENTRY_DICTIONARY: "incollection",
-    ItemType.ENTRY_ENCYCLOPEDIA: "incollection",
-    ItemType.BOOK: "book",
-    ItemType.THESIS: "phdthesis",
-    ItemType.REPORT: "techreport",
-    ItemType.WEBPAGE: "online",
-    ItemType.POST_WEBLOG: "online",
-    ItemType.SOFTWARE: "software",
-    ItemType.DATASET: "dataset",
-    ItemType.MANUSCRIPT: "unpublished",
-    ItemType.PATENT: "patent",
-    ItemType.PAMPHLET: "booklet",
-    ItemType.PERIODICAL: "periodical",
-    ItemType.STANDARD: "standard",
-}
-_CONTAINER_IN = ("journal", "journaltitle", "booktitle", "maintitle")
-# where the container's title goes, by entry type (BibTeX's names)
-_CONTAINER_OUT = {"inproceedings": "booktitle", "incollection": "booktitle"}
-# plain text fields: BibTeX/biblatex name -> CSL variable (the first name is the one written)
-_TEXT_IN = {
-    "shorttitle": "title-short",
-    "series": "collection-title",
-    "volume": "volume",
-    "pages": "page",
-    "edition": "edition",
-    "publisher": "publisher",
-    "address": "publisher-place",
-    "location": "publisher-place",
-    "eventtitle": "event-title",
-    "venue": "event-place",
-    "isbn": "ISBN",
-    "issn": "ISSN",
-    "langid": "language",
-    "language": "language",
-    "note": "note",
-    "pmid": "PMID",
-    "pmcid": "PMCID",
-    "chapter": "chapter-number",
-    "pagetotal": "number-of-pages",
-    "copyright": "license",
-    "rights": "license",
-    "annote": "annote",
-    "version": "version",
-    "shortjournal": "container-title-short",
-    "journalabbreviation": "container-title-short",
-}
-_TEXT_OUT = {
-    "title-short": "shorttitle",
-    "collection-title": "series",
-    "volume": "volume",
-    "page": "pages",
-    "edition": "edition",
-    "publisher-place": "address",
-    "event-title": "eventtitle",
-    "event-place": "venue",
-    "ISBN": "isbn",
-    "ISSN": "issn",
-    "language": "langid",
-    "note": "note",
-    "PMID": "pmid",
-    "PMCID": "pmcid",
-    "chapter-number": "chapter",
-    "number-of-pages": "pagetotal",
-    "license": "copyright",
-    "annote": "annote",
-    "version": "version",
-}
-# values that are not text (no LaTeX inside)
-_VERBATIM = {"url", "doi", "eprint", "file", "isbn", "issn", "pmid", "pmcid", "urldate", "date", "langid"}
-_PEOPLE = {"author": AuthorRole.AUTHOR, "editor": AuthorRole.EDITOR, "translator": AuthorRole.TRANSLATOR}
-_ROLE_OUT = {
-    AuthorRole.AUTHOR: "author",
-    AuthorRole.SPEAKER: "author",
-    AuthorRole.EDITOR: "editor",
-    AuthorRole.TRANSLATOR: "translator",
-}
-_EDITOR_TYPES = {"organizer": AuthorRole.ORGANIZER, "director": AuthorRole.DIRECTOR, "compiler": AuthorRole.COMPILER}
-
-
-# writing --------------------------------------------------------------------------------------
-
-
-def _format() -> BibtexFormat:
-    fmt = BibtexFormat()
-    fmt.indent = "  "
-    fmt.block_separator = "\n"
-    return fmt
-
-
-def bibtex_name(person: PersonName) -> str:
-    """`von Last, Jr, First`: the one form BibTeX never misreads; braces keep an institution whole."""
-    if person.literal:
-        return "{" + richtext.to_latex(person.family) + "}"
-    family = richtext.to_latex(person.family)
-    if "," in person.family or " and " in f" {person.family} " or " " in person.family:
-        family = "{" + family + "}"
-    last = " ".join(part for part in (richtext.to_latex(person.particle), family) if part)
-    parts = [last]
-    if person.suffix:
-        parts.append(richtext.to_latex(person.suffix))
-    if person.given or person.suffix:
-        parts.append(richtext.to_latex(person.given))
-    return ", ".join(parts)
-
-
-def _keyword(name: str) -> str:
-    value = richtext.to_latex(name)
-    return "{" + value + "}" if "," in name else value
-
-
-def entry_type(paper: Paper) -> str:
-    kept = (paper.extra or {}).get("bibtex", {}).get("type")
-    if kept and TYPES_IN.get(kept) == paper.item_type:
-        return kept
-    return TYPES_OUT.get(paper.item_type, "misc")
-
-
-class _Writer:
-    """The fields of one entry, in the order written, each in the dialect and LaTeX the file had."""
-
-    def __init__(self, paper: Paper):
-        self.bibtex = (paper.extra or {}).get("bibtex", {})
-        self.renamed = self.bibtex.get("names", {})
-        self.latex = self.bibtex.get("latex", {})
-        self.values: list[tuple[str, str]] = []
-
-    def text(self, name: str, value: str, write_as: str | None = None) -> None:
-        """A text field, under the name the file used (else `write_as`, else `name`)."""
-        if not value:
-            return
-        original = self.latex.get(name)
-        unchanged = original is not None and value in (
-            richtext.from_latex(original),
-            _squeezed(original),
-            richtext.plain(richtext.from_latex(original)),
-        )
-        self.raw(name, original if unchanged else richtext.to_latex(value), write_as)
-
-    def raw(self, name: str, value: str, write_as: str | None = None) -> None:
-        if value:
-            self.values.append((self.renamed.get(name, write_as or name), value))
-
-
-def bibtex_entry(paper: Paper) -> Entry:
-    kind = entry_type(paper)
-    out = _Writer(paper)
-    out.text("title", paper.title)
-    people: dict[str, list[str]] = {}
-    for person in f.people(paper):
-        role = _ROLE_OUT.get(person.role, "editor" if person.role == AuthorRole.ORGANIZER else None)
-        if role:
-            people.setdefault(role, []).append(bibtex_name(person.parts))
-    if paper.authors_truncated and "author" in people:
-        people["author"].append("others")
-    for role, names in people.items():
-        original = out.latex.get(role)
-        keys = [text.name_key(p.name) for p in f.people(paper) if _ROLE_OUT.get(p.role) == role]
-        if original is not None and _name_keys(original) == (keys, paper.authors_truncated and role == "author"):
-            out.raw(role, original)
-        else:
-            out.raw(role, " and ".join(names))
-    if f.organizers(paper):
-        out.raw("editortype", "organizer")
-    if paper.venue:
-        out.text("journal", paper.venue.name, _CONTAINER_OUT.get(kind, "journal"))
-        if paper.venue.short_name:
-            out.text("shortjournal", paper.venue.short_name)
-        out.raw("venuekind", paper.venue.kind)
-    if paper.kind == PaperKind.TALK:
-        out.raw("type", "talk")
-    elif paper.genre:
-        out.text("type", paper.genre)
-    _write_date(out, paper.issued, paper.year)
-    numbered = {"article": paper.issue, "periodical": paper.issue}
-    if kind in numbered:
-        out.text("number", paper.issue)
-    elif paper.collection_title and paper.collection_number:
-        out.text("number", paper.collection_number)
-    else:
-        out.text("number", paper.number)
-    for variable, name in _TEXT_OUT.items():
-        value = getattr(paper, CSL_COLUMNS[variable]) if variable in CSL_COLUMNS else paper.extra.get(variable)
-        if isinstance(value, str) and variable == "page":
-            out.raw(name, _pages_out(value))
-        elif isinstance(value, str) and variable == "language":
-            out.raw(name, languages.babel(value) if out.renamed.get(name, name) == "langid" else value)
-        elif isinstance(value, str):
-            out.text(name, value)
-    publisher_field = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}
-    out.text("publisher", paper.publisher, publisher_field.get(kind, "publisher"))
-    if paper.accessed:
-        out.raw("urldate", dates.edtf(paper.accessed))
-    out.raw("doi", f.doi_as_written(paper))
-    written = out.bibtex.get("eprint")
-    if paper.arxiv_id:
-        same = written and f.Checks("", 0).arxiv_id(written, "eprint") == paper.arxiv_id
-        out.raw("eprint", written if same else paper.arxiv_id)
-        out.raw("archiveprefix", "arXiv")
-    elif written:
-        out.raw("eprint", written)
-    if not f.links(paper) and (other := out.bibtex.get("url")):
-        out.raw("url", other)
-    if links := f.links(paper):
-        if out.bibtex.get("url_field") == "howpublished":
-            out.raw("howpublished", richtext.to_latex(links[0][0]))
-        elif out.bibtex.get("url_field") == "url, every one":
-            out.raw("url", " ".join(url for url, _ in links))
-        else:
-            out.raw("url", links[0][0])
-        if len(links) > 1 or links[0][1] != f.link_with_kind(links[0][0], None)[1]:
-            out.raw("links", " ".join(f"{kind}={url}" for url, kind in links))
-    out.text("abstract", paper.abstract)
-    if keywords := f.keyword_names(paper):
-        out.raw("keywords", out.bibtex.get("keyword_separator", ", ").join(_keyword(name) for name in keywords))
-    if concepts := f.concept_names(paper):
-        out.raw("concepts", ", ".join(_keyword(name) for name in concepts))
-    for name, value in out.bibtex.get("other", {}).items():
-        out.values.append((name, value))
-    return Entry(kind, paper.export_key, [Field(key, value) for key, value in out.values])
-
-
-def _squeezed(latex: str) -> str:
-    return f.squeeze(richtext.from_latex(latex))
-
-
-def _name_keys(value: str) -> tuple[list[str], bool]:
-    """The people a name list names, each once (a paper lists an author once, as the import kept it)."""
-    people, others = _people(value, AuthorRole.AUTHOR, f.Checks("", 0), "")
-    return list(dict.fromkeys(text.name_key(p.name) for p in people)), others
-
-
-def _write_date(out: _Writer, issued: dict | None, year: int | None) -> None:
-    if not issued:
-        if year:
-            out.raw("year", str(year))
-        return
-    parts = issued.get("date-parts") or []
-    simple = len(parts) == 1 and not issued.get("season") and not issued.get("circa")
-    if parts:
-        out.raw("year", str(parts[0][0]))
-        if len(parts[0]) > 1:
-            out.raw("month", _MONTHS[parts[0][1] - 1])
-    if not simple or (parts and len(parts[0]) == 3) or out.bibtex.get("date"):
-        out.raw("date", dates.edtf(issued))
-
-
-def _pages_out(value: str) -> str:
-    return re.sub(r"(?<=\w)\s*[-\u2013]\s*(?=\w)", "--", value)
-
-
-def bibtex_text(papers: Sequence[Paper]) -> str:
-    library = Library([bibtex_entry(paper) for paper in papers])
-    # Values are escaped above; month macros (jan, feb) go unbraced, everything else in braces.
-    text = bibtexparser.write_string(
-        library,
-        unparse_stack=[
-            AddEnclosingMiddleware(reuse_previous_enclosing=False, enclose_integers=True, default_enclosing="{")
-        ],
-        bibtex_format=_format(),
-    )
-    return re.sub(r"^(  month = )\{([a-z]{3})\}", r"\1\2", text, flags=re.MULTILINE).strip() + "\n\n"
-
-
-# reading --------------------------------------------------------------------------------------
-
-_ENTRY_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]")
 _IGNORED = {"comment", "preamble", "string"}
 
 
 def looks_like_bibtex(lines: list[str]) -> bool:
-    starts = [_ENTRY_START.match(line) for line in lines]
+    starts = [ENTRY_START.match(line) for line in lines]
     return any(m and m.group(1).lower() not in _IGNORED for m in starts)
 
 
-def _chunks(reader: Iterable[Line]) -> Iterator[tuple[int, str]]:
-    """Pieces of the file holding whole entries: (first line number, text)."""
-    lines: list[str] = []
-    first = 1
-    entries = 0
-    for line in reader:
-        if _ENTRY_START.match(line.text):
-            if entries >= CHUNK_ENTRIES:
-                yield first, "\n".join(lines)
-                lines, first, entries = [], line.number, 0
-            entries += 1
-        lines.append(line.text)
-    if lines:
-        yield first, "\n".join(lines)
-
-
 def parse(reader: Iterable[Line], file_name: str, warnings: list[str]) -> Iterator[PaperRecord]:
-    strings: list[String] = []
-    for first, chunk in _chunks(reader):
-        library = bibtexparser.parse_string(chunk, library=Library(list(strings)))
-        for block in library.failed_blocks:
-            line = first + block.start_line
-            if isinstance(block, DuplicateBlockKeyBlock):
-                if isinstance(block.ignore_error_block, Entry):
-                    warnings.append(f"{file_name}:{line}: a second entry with the key {block.key!r}")
-                    yield _record(block.ignore_error_block, first, file_name, warnings)
-                continue
-            said = str(block.error).strip().splitlines() if isinstance(block, ParsingFailedBlock) else []
-            broken = PaperRecord(line=line, raw=block.raw or "")
-            broken.problems.append(
-                DumpError(file_name, line, f"not a BibTeX entry: {said[0] if said else 'unreadable'}")
-            )
+    reading = Reading()
+    keys: set[str] = set()
+    for entry in reading.entries(reader):
+        if not entry.key and not entry.values:
+            broken = PaperRecord(line=entry.line, raw=entry.raw)
+            said = "; ".join(message for _, message in entry.notes) or "unreadable"
+            broken.problems.append(DumpError(file_name, entry.line, f"not a BibTeX entry: {said}"))
             yield broken
-        strings = list(library.strings)
-        for entry in library.entries:
-            yield _record(entry, first, file_name, warnings)
-
-
-def _field(entry: Entry, name: str) -> str | None:
-    found = entry.fields_dict.get(name)
-    if found is None:
-        return None
-    value = found.value
-    return str(value) if value is not None else None
-
-
-def _people(value: str | None, role: AuthorRole, checks: f.Checks, field: str) -> tuple[list[Person], bool]:
-    """The people of a name list, and whether it ends with "and others"."""
-    if not value:
-        return [], False
-    found, others = [], False
-    names = split_multiple_persons_names(value)
-    for n, raw in enumerate(names):
-        if raw.strip().casefold() == "others" and n == len(names) - 1:
-            others = True  # "and others" at the end: et al.
             continue
-        stripped = raw.strip()
-        if stripped.startswith("{") and stripped.endswith("}") and _balanced(stripped[1:-1]):
-            name = richtext.plain(richtext.from_latex(stripped[1:-1])).strip()  # {World Health Organization}
-            if name:
-                found.append(Person(checks.text(name, field, 300), role, PersonName(family=name, literal=True)))
-            continue
-        try:
-            parts = parse_single_name_into_parts(raw, strict=False)
-        except Exception as error:  # noqa: BLE001 — bibtexparser raises several kinds for a bad name
-            checks.problem(field, f"cannot read the name {raw!r}: {error}")
-            continue
-        person = PersonName(
-            given=_name_part(parts.first),
-            particle=_name_part(parts.von),
-            family=_name_part(parts.last),
-            suffix=_name_part(parts.jr),
-        )
-        if not person.family and person.given:
-            person = PersonName(family=person.given)
-        if person.full:
-            found.append(Person(checks.text(person.full, field, 300), role, person))
-    return found, others
-
-
-def _name_part(words: list[str]) -> str:
-    text = " ".join(richtext.plain(richtext.from_latex(w)) if "\\" in w or "{" in w else w for w in words)
-    return " ".join(text.split())
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def _keywords(value: str | None) -> list[str]:
-    """Comma-separated (or semicolons), where braces keep a comma inside one keyword."""
-    if not value:
-        return []
-    found, depth, current = [], 0, []
-    for char in value:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        if char in ",;" and depth == 0:
-            found.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    found.append("".join(current))
-    return [name for name in (" ".join(richtext.plain(richtext.from_latex(k)).split()) for k in found) if name]
+        if entry.key and entry.key.lower() in keys:
+            warnings.append(f"{file_name}:{entry.line}: a second entry with the key {entry.key!r}")
+        keys.add(entry.key.lower())
+        yield entry_record(entry, file_name, warnings)
+    for line, what in reading.stray:
+        warnings.append(f"{file_name}:{line}: text between entries that begins like one, passed over: {what}")
+    for line, preamble in reading.preambles:
+        warnings.append(f"{file_name}:{line}: @preamble{{{preamble[:60]}}} is not kept: a bibliography keeps works")
 
 
 class _Reader:
@@ -473,10 +71,11 @@ class _Reader:
 
     def __init__(self, entry: Entry, checks: f.Checks):
         self.checks = checks
-        self.fields = {name.lower(): value for name, value in ((fd.key, fd.value) for fd in entry.fields)}
+        self.fields = dict(entry.values)
         self.used: set[str] = set()
         self.names: dict[str, str] = {}  # the record's field name -> the name this file used
         self.latex: dict[str, str] = {}
+        self.odd_date = False  # the date needed more than BibTeX's year and month: its fields are kept
 
     def raw(self, *names: str) -> str | None:
         """The first of these fields the entry has (the others, if it has them too, are kept as they are)."""
@@ -510,11 +109,13 @@ class _Reader:
         return self.checks.text(rich, self.names.get(names[0], names[0]), limit)
 
 
-def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None = None) -> PaperRecord:
-    line = first + entry.start_line
+def entry_record(entry: Entry, file_name: str, warnings: list[str] | None = None) -> PaperRecord:
+    line = entry.line
     checks = f.Checks(file_name, line, warnings)
+    for name, message in entry.notes:
+        checks.warn(name or f"@{entry.type}{{{entry.key}}}", message)
     read = _Reader(entry, checks)
-    kind_name = entry.entry_type.lower()
+    kind_name = entry.type
     talk = (read.fields.get("type") or "").strip().lower() == "talk"
     item_type = ItemType.SPEECH if talk else TYPES_IN.get(kind_name, ItemType.ARTICLE)
     kind = PaperKind.TALK if talk else PaperKind.ARTICLE
@@ -526,26 +127,26 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
 
     record.title = read.text("title", limit=1000)
     record.abstract = read.plain_text("abstract")
-    for name, role in _PEOPLE.items():
+    for name, role in PEOPLE.items():
         value = read.raw(name)
-        people, others = _people(value, role, checks, name)
-        keys = [text.name_key(p.name) for p in people]
+        found, others = people(value, role, checks, name)
+        keys = [text.name_key(p.name) for p in found]
         if value and ("\\" in value or len(set(keys)) < len(keys)):
             # accents as macros, or a person listed twice: written back as the file wrote them
             read.latex[name] = value
         if role == AuthorRole.AUTHOR:
-            people = [Person(p.name, f.writer_role(kind), p.parts) for p in people]
+            found = [Person(p.name, f.writer_role(kind), p.parts) for p in found]
             record.authors_truncated = others
         elif name == "editor":
-            role = _EDITOR_TYPES.get((read.raw("editortype") or "").lower())
-            people = [Person(p.name, role, p.parts) for p in people] if role else people
-        record.authors += people
+            role = EDITOR_TYPES.get((read.raw("editortype") or "").lower())
+            found = [Person(p.name, role, p.parts) for p in found] if role else found
+        record.authors += found
     record.issued = _issued(read, checks)
     if "date" in read.fields:
         bibtex["date"] = True
     record.accessed = checks.date(read.raw("urldate"), "urldate")
 
-    container = read.text(*_CONTAINER_IN, limit=500)
+    container = read.text(*CONTAINER_IN, limit=500)
     howpublished = read.raw("howpublished")
     if howpublished and re.match(r"^(https?://|www\.)", howpublished):
         urls = checks.urls(richtext.plain(richtext.from_latex(howpublished)), "howpublished")
@@ -555,7 +156,7 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
         container = checks.text(richtext.from_latex(howpublished), "howpublished", 500)
         read.names["journal"] = "howpublished"
     if container:
-        short = read.text("shortjournal", "journalabbreviation", limit=100)
+        short = read.text("shortjournal", "journalabbreviation", limit=f.SHORT_NAME_CHARS)
         kind_of = f.container_kind(item_type, container, read.raw("venuekind"))
         record.venue = VenueRecord(name=container, kind=kind_of, short_name=short)
 
@@ -575,10 +176,10 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
     publisher = read.text("publisher", "school", "institution", "organization", limit=500)
     if publisher:
         record.csl["publisher"] = publisher
-    for name, variable in _TEXT_IN.items():
+    for name, variable in TEXT_IN.items():
         if name in read.used or variable in ("container-title-short",):
             continue
-        value = read.raw(name) if name in _VERBATIM else read.text(name)
+        value = read.raw(name) if name in NOT_TEXT else read.text(name)
         if value and variable not in record.csl and variable not in record.extra:
             if variable == "page":
                 value = re.sub(r"\s*(--|\u2013)\s*", "-", value)
@@ -586,8 +187,8 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
                 record.csl[variable] = value
             else:
                 record.extra[variable] = value
-            if name != _TEXT_OUT.get(variable, name):
-                read.names[_TEXT_OUT.get(variable, name)] = name
+            if name != TEXT_OUT.get(variable, name):
+                read.names[TEXT_OUT.get(variable, name)] = name
 
     doi = read.raw("doi")
     record.doi = checks.doi(doi)
@@ -613,13 +214,16 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
     if checks.other_uris:
         bibtex["url"] = " ".join(checks.other_uris)
     keywords = read.raw("keywords")
-    record.keywords = [checks.text(name, "keywords", 300) for name in _keywords(keywords)]
+    record.keywords = [checks.text(name, "keywords", 300) for name in keywords_of(keywords)]
     if keywords and (separator := re.search(r"\s*[,;]\s*", keywords)) and separator.group() != ", ":
         bibtex["keyword_separator"] = separator.group()
-    record.concepts = [checks.text(name, "concepts", 300) for name in _keywords(read.raw("concepts"))]
-    record.citation_key = entry.key
+    record.concepts = [checks.text(name, "concepts", 300) for name in keywords_of(read.raw("concepts"))]
+    record.citation_key = entry.key or None
 
-    other = {name: str(value) for name, value in read.fields.items() if name not in read.used}
+    kept = _kept(entry, read, checks, record)
+    if kept:
+        bibtex["kept"] = kept
+    other = {name: str(value) for name, value in read.fields.items() if name not in read.used and name not in kept}
     if other:
         bibtex["other"] = other
     renamed = {ours: theirs for ours, theirs in read.names.items() if ours != theirs}
@@ -632,44 +236,80 @@ def _record(entry: Entry, first: int, file_name: str, warnings: list[str] | None
     if not record.title:
         record.review_reason = UNTITLED_REASON
     record.problems += checks.problems
+    record.unread += checks.unread
     return record
 
 
+def _kept(entry: Entry, read: _Reader, checks: f.Checks, record: PaperRecord) -> dict[str, dict]:
+    """The fields kept as the file wrote them, each with what it was read as: written back as they came
+    while the record still says that (bibtex_writing.py). A date that needed more than BibTeX's `year`
+    and `month` (`{in press}`, `2019a`, `dec # "~3"`) is kept whole, every date field of it."""
+    unread = checks.unread_fields | entry.verbatim
+    kept: dict[str, dict] = {}
+    odd_date = read.odd_date or any(name in unread for name in DATE_FIELDS)
+    for name in DATE_FIELDS if odd_date else ():
+        if name in entry.sources:
+            kept[name] = {"source": entry.sources[name], "as": date_fingerprint(record.issued)}
+    if "urldate" in unread and "urldate" in entry.sources:
+        kept["urldate"] = {"source": entry.sources["urldate"], "as": date_fingerprint(record.accessed)}
+    for name in unread - set(DATE_FIELDS) - {"urldate"}:
+        if name in entry.sources:
+            kept[name] = {"source": entry.sources[name], "as": _read_as(name, record)}
+    return kept
+
+
+def _read_as(name: str, record: PaperRecord) -> str:
+    """What the record took from a field, as the writer will have it to compare."""
+    if name == "title":
+        return record.title
+    if name in CONTAINER_IN and record.venue:
+        return record.venue.name
+    variable = TEXT_IN.get(name)
+    if variable:
+        return str(record.csl.get(variable) or record.extra.get(variable) or "")
+    return ""
+
+
 def _issued(read: _Reader, checks: f.Checks) -> dict | None:
+    """The date, from biblatex's `date` or BibTeX's `year`, `month` and `day`, as exactly as they say it."""
     date = read.raw("date")
     if date:
         issued = checks.date(date, read.names.get("date", "date"))
         read.raw("year", "month", "day")
-        if issued is not None:
-            read.names.pop("date", None)
+        if issued and issued.get("literal"):
+            read.odd_date = True
         return issued
     year_text, month_text, day_text = read.raw("year"), read.raw("month"), read.raw("day")
     if not year_text:
+        if month_text or day_text:
+            checks.unreadable("month" if month_text else "day", "a month or day without a year")
         return None
     year = checks.year(year_text, "year")
-    if year is None:
-        return None
-    month = None
-    if month_text:
-        key = re.sub(r"[^a-z0-9]", "", month_text.lower())
-        month = _MONTH_NAMES.get(key) or (int(key) if key.isdigit() and 1 <= int(key) <= 12 else None)
-        if month is None:
-            season = dates.SEASONS.get(key)
-            if season:
-                return {"date-parts": [[year]], "season": season}
-            checks.problem("month", f"{month_text[:40]!r} is not a month")
-    day = whole(day_text) if month else None
+    if year is None:  # "in press", "2019a", "535 BCE", "17.10.2022"
+        read.odd_date = True
+        return checks.date(f"{month_text} {year_text}" if month_text and year_text.isdigit() else year_text, "year")
+    if not month_text:
+        return {"date-parts": [[year]]}
+    read_month = dates.month_and_day(month_text)
+    if read_month is None:
+        season = dates.SEASONS.get(re.sub(r"[^a-z]", "", month_text.lower()))
+        if season:
+            return {"date-parts": [[year]], "season": season}
+        checks.unreadable("month", f"{month_text[:40]!r} is not a month")
+        return {"date-parts": [[year]]}
+    month, day_in_month = read_month
+    if day_in_month is not None:
+        read.odd_date = True  # `dec # "~3"`, `OCT 18`: written back as they came
+    day = day_in_month if day_in_month is not None else whole(day_text)
     try:
         return dates.from_parts(year, month, day)
     except dates.DateError as error:
-        checks.problem("day", str(error))
+        checks.unreadable("day", str(error))
         return dates.from_parts(year, month)
 
 
 def whole(value: str | None) -> int | None:
-    from bibliography.text import whole_number  # noqa: PLC0415
-
-    return whole_number((value or "").strip())
+    return text.whole_number((value or "").strip())
 
 
 FORMAT = Format(

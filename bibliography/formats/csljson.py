@@ -20,7 +20,7 @@ from . import fields as f
 from . import languages
 from .base import Format
 from .errors import DumpError
-from .names import PersonName, join_name
+from .names import PersonName, join_name, split_name
 from .reader import Line
 from .records import UNTITLED_REASON, PaperRecord, Person, VenueRecord
 
@@ -39,7 +39,7 @@ _HANDLED = {
     "id", "type", "title", "abstract", "issued", "accessed", "container-title", "container-title-short",
     "journalAbbreviation", "event", "DOI", "URL", "keyword", "custom", "number", *NAME_VARIABLES, *CSL_COLUMNS,
 }  # fmt: skip
-_FORMAT_KEYS = {"bibtex", "ris", "listing"}  # Paper.extra keys that belong to other formats
+_FORMAT_KEYS = {"bibtex", "ris", "listing", "wos", "endnote", "merged"}  # Paper.extra keys that are no CSL
 # Variables that BibTeX writes in title case and CSL in sentence case (pandoc's reader converts the
 # same ones; a journal's name is a name, left as it is).
 _TITLES = ("title", "title-short", "collection-title", "event-title", "volume-title")
@@ -137,12 +137,20 @@ def csl_item(paper: Paper) -> dict:
     if concepts := f.concept_names(paper):
         custom["concepts"] = concepts
     for variable, value in (paper.extra or {}).items():
-        if variable not in _FORMAT_KEYS and variable not in item:
+        if variable not in _FORMAT_KEYS and (variable not in item or _kept_names(variable, value, item)):
             item[variable] = value
     if _from_bibtex(paper):
         _as_csl_writes_it(paper, item)
     item["custom"] = custom
     return item
+
+
+def _kept_names(variable: str, kept, item: dict) -> bool:
+    """A name list kept as it came because part of it was no name: written back as it came while the
+    paper still has the people read from it."""
+    if variable not in NAME_VARIABLES or not isinstance(kept, list):
+        return False
+    return len(item.get(variable, [])) == sum(isinstance(name, dict | str) and bool(name) for name in kept)
 
 
 def csljson_text(papers: Sequence[Paper]) -> str:
@@ -242,25 +250,41 @@ def parse(reader: Iterable[Line], file_name: str, warnings: list[str]) -> Iterat
         yield item_record(item, line, file_name, warnings)
 
 
-def _string(item: dict, key: str, checks: f.Checks) -> str:
+def _string(item: dict, key: str, checks: f.Checks, kept: dict) -> str:
+    """A variable's text (a number is its digits); anything else is kept as it came, for export."""
     value = item.get(key)
-    if value is None:
+    if value is None or isinstance(value, bool):
+        if isinstance(value, bool):
+            checks.unreadable(key, f"expected a string, found {value!r}")
+            kept[key] = value
         return ""
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return ", ".join(str(v) for v in value)  # some tools write a list where CSL has one string
     if not isinstance(value, str | int | float):
-        checks.problem(key, f"expected a string, found {type(value).__name__}")
+        checks.unreadable(key, f"expected a string, found {type(value).__name__}")
+        kept[key] = value
         return ""
     return str(value)
 
 
-def _people(item: dict, key: str, role: AuthorRole, checks: f.Checks) -> tuple[list[Person], bool]:
+def _people(item: dict, key: str, role: AuthorRole, checks: f.Checks, kept: dict) -> tuple[list[Person], bool]:
     value = item.get(key) or []
+    if isinstance(value, dict | str):
+        value = [value]  # one name where CSL has a list of them
     if not isinstance(value, list):
-        checks.problem(key, "expected a list of names")
+        checks.unreadable(key, "expected a list of names")
+        kept[key] = value
         return [], False
     found, others = [], False
     for number, name in enumerate(value, 1):
+        if isinstance(name, str) and name.strip():
+            checks.warn(f"{key}[{number}]", f"a name as a string, not a name object: read as {name.strip()[:60]!r}")
+            parts = split_name(" ".join(name.split()))
+            found.append(Person(checks.text(parts.full or name, f"{key}[{number}]", 300), role, parts))
+            continue
         if not isinstance(name, dict):
-            checks.problem(f"{key}[{number}]", "expected a name object (family, given or literal)")
+            checks.unreadable(f"{key}[{number}]", "expected a name object (family, given or literal)")
+            kept[key] = value
             continue
         if name.get("literal"):
             literal = " ".join(str(name["literal"]).split())
@@ -288,41 +312,48 @@ def _people(item: dict, key: str, role: AuthorRole, checks: f.Checks) -> tuple[l
 def item_record(item: dict, line: int, file_name: str, warnings: list[str] | None = None) -> PaperRecord:
     checks = f.Checks(file_name, line, warnings)
     raw = json.dumps(item, ensure_ascii=False, sort_keys=True)
+    kept: dict = {}  # variables as they came, where they could not be read: written back as they were
     item_type = str(item.get("type") or "")
     if not item_type:
-        checks.problem("type", "every CSL-JSON item needs a type")
+        checks.warn("type", "an item without a type: read as article")
+        item_type = ItemType.ARTICLE
     elif item_type not in ItemType.values:
         checks.warn("type", f"{item_type!r} is not a CSL type: read as article")
         item_type = ItemType.ARTICLE
     custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
     kind = PaperKind.TALK if item_type == ItemType.SPEECH else PaperKind.ARTICLE
     record = PaperRecord(line=line, raw=raw, kind=kind, item_type=item_type or ItemType.ARTICLE)
-    record.title = checks.text(_string(item, "title", checks), "title", 1000)
-    record.abstract = _string(item, "abstract", checks).strip()
+    record.title = checks.text(_string(item, "title", checks, kept), "title", 1000)
+    record.abstract = _string(item, "abstract", checks, kept).strip()
     for variable in NAME_VARIABLES:
         role = f.writer_role(kind) if variable == "author" else AuthorRole(variable)
-        people, others = _people(item, variable, role, checks)
+        people, others = _people(item, variable, role, checks, kept)
         record.authors += people
         record.authors_truncated |= others
-    record.issued = checks.csl_date(item.get("issued"), "issued")
-    record.accessed = checks.csl_date(item.get("accessed"), "accessed")
+    for variable in ("issued", "accessed"):
+        date = checks.csl_date(item.get(variable), variable)
+        if date is None and item.get(variable) not in (None, "", {}, []):
+            kept[variable] = item[variable]
+        setattr(record, variable, date)
     venue_key = "event" if kind == PaperKind.TALK else "container-title"
-    venue = _string(item, venue_key, checks) or _string(item, "container-title", checks)
+    venue = _string(item, venue_key, checks, kept) or _string(item, "container-title", checks, kept)
     venue = checks.text(venue, venue_key, 500)
     if venue:
-        short = _string(item, "container-title-short", checks) or _string(item, "journalAbbreviation", checks)
+        short = _string(item, "container-title-short", checks, kept) or _string(
+            item, "journalAbbreviation", checks, kept
+        )
         record.venue = VenueRecord(
             name=venue,
             kind=f.container_kind(item_type, venue, custom.get("venue-kind")),
-            short_name=checks.text(short, "container-title-short", 100),
+            short_name=checks.text(short, "container-title-short", f.SHORT_NAME_CHARS),
         )
     for variable in CSL_COLUMNS:
-        if value := _string(item, variable, checks).strip():
+        if value := _string(item, variable, checks, kept).strip():
             record.csl[variable] = value
-    doi = _string(item, "DOI", checks)
+    doi = _string(item, "DOI", checks, kept)
     record.doi = checks.doi(doi, "DOI")
     f.keep_doi_as_written(record, doi)
-    number = _string(item, "number", checks).strip()
+    number = _string(item, "number", checks, kept).strip()
     arxiv = custom.get("arxiv") or (number[6:] if number.lower().startswith("arxiv:") else None)
     record.arxiv_id = checks.arxiv_id(arxiv, "custom.arxiv" if custom.get("arxiv") else "number")
     if number and not (record.arxiv_id and number.lower().startswith("arxiv:")):
@@ -330,11 +361,13 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
     if isinstance(custom.get("links"), list):
         for link in custom["links"]:
             if not isinstance(link, dict) or not isinstance(link.get("url"), str):
-                checks.problem("custom.links", 'each link must be {"url": …, "kind": …}')
+                checks.unreadable("custom.links", 'each link must be {"url": …, "kind": …}')
                 continue
             record.links += [f.link_with_kind(u, link.get("kind")) for u in checks.urls(link["url"], "custom.links")]
-    elif url := _string(item, "URL", checks):
+    elif url := _string(item, "URL", checks, kept):
         record.links += [f.link_with_kind(u, None) for u in checks.urls(url, "URL")]
+        if checks.other_uris:
+            kept["URL"] = url
     keywords = item.get("keyword")
     if isinstance(keywords, list):  # not CSL, but some tools write a list
         keywords = ", ".join(str(k) for k in keywords)
@@ -346,6 +379,7 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
     for variable, value in item.items():
         if variable not in _HANDLED and value not in (None, "", [], {}):
             record.extra[variable] = value
+    record.extra.update(kept)
     key = str(item["id"]) if item.get("id") not in (None, "") else None
     if key and "://" in key:
         record.alias_keys.append(key)  # a Zotero item URL names the item, but is no key to cite by
@@ -354,6 +388,7 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
     if not record.title:
         record.review_reason = UNTITLED_REASON
     record.problems += checks.problems
+    record.unread += checks.unread
     return record
 
 

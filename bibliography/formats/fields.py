@@ -1,16 +1,18 @@
-"""What the three formats share: a paper seen as reference managers see it, and checks on what
+"""What the reference-manager formats share: a paper seen as reference managers see it, and checks on what
 they send back, each failing with the file, the line and the field to blame."""
 
 import re
 from dataclasses import dataclass, field
 
 from bibliography import dates, identifiers
-from bibliography.models import AuthorRole, ItemType, LinkKind, Paper, PaperKind, VenueKind
+from bibliography.models import AuthorRole, ItemType, LinkKind, Paper, PaperKind, Venue, VenueKind
 from bibliography.text import whole_number
 
 from .errors import DumpError
 from .links import link_kind
 from .names import PersonName
+
+SHORT_NAME_CHARS = Venue._meta.get_field("short_name").max_length  # a journal's abbreviation
 
 
 @dataclass(frozen=True)
@@ -57,23 +59,36 @@ def writer_role(kind: str) -> AuthorRole:
 
 @dataclass
 class Checks:
-    """Field checks for one record of one file. A value that cannot be read is a problem of the
-    record (named with the file, the line and the field) and the rest of the file is still read,
-    so that one pass reports them all; a value that can be read with a guess is a warning."""
+    """Field checks for one record of one file. A value that cannot be normalised never refuses the
+    record: it is kept as the file wrote it (each format has its place for that, written back on
+    export) and said in `unread`, one `FILE:LINE: field: what` each, which the loader reports as
+    warnings (or, with --strict, as the record's problems). A value read with a guess is a warning.
+    Only a record that names no work at all is refused (`refuse`)."""
 
     file_name: str
     line: int
     warnings: list[str] | None = None
     problems: list[DumpError] = field(default_factory=list)
-    # URIs of other schemes (a reference manager's own, "papers3://…"): no link, but kept as written
+    unread: list[DumpError] = field(default_factory=list)
+    # URIs of other schemes (a reference manager's own, "papers3://…"), and words of a URL field that
+    # are no address at all: no link, but kept as written
     other_uris: list[str] = field(default_factory=list)
 
     def fail(self, field: str, message: str):
         """A problem the record cannot be read past."""
         raise DumpError(self.file_name, self.line, f"{field}: {message}")
 
-    def problem(self, field: str, message: str) -> None:
+    def refuse(self, field: str, message: str) -> None:
+        """The record names no work: it is not imported."""
         self.problems.append(DumpError(self.file_name, self.line, f"{field}: {message}"))
+
+    def unreadable(self, field: str, message: str) -> None:
+        """A value that cannot be normalised, which the format keeps as written."""
+        self.unread.append(DumpError(self.file_name, self.line, f"{field}: {message}"))
+
+    @property
+    def unread_fields(self) -> set[str]:
+        return {str(problem.message).split(":", 1)[0] for problem in self.unread}
 
     def warn(self, field: str, message: str) -> None:
         if self.warnings is not None:
@@ -95,57 +110,71 @@ class Checks:
             return None
 
     def year(self, value, field: str) -> int | None:
+        """A year as a number between 1400 and 2200 (what the year column holds); else None, and the
+        caller keeps the words."""
         if value in (None, ""):
             return None
         text = str(value).strip()
         if not 1400 <= (whole_number(text) or 0) <= 2200:
-            self.problem(field, f"{text[:40]!r} is not a year between 1400 and 2200")
             return None
         return int(text)
 
     def date(self, value: str | None, field: str) -> dict | None:
-        """A date as reference managers write it (ISO date or date-time, EDTF, a range), as a CSL date."""
+        """A date as reference managers and people write it, as a CSL date; words that are no date
+        the file gives exactly ("in press", "535 BCE") are CSL's literal date, with a warning."""
         if not value or not str(value).strip():
             return None
+        text = " ".join(str(value).split())
         try:
-            return dates.from_iso(str(value))
-        except dates.DateError as error:
-            self.problem(field, str(error))
-            return None
+            return dates.from_text(text)
+        except dates.DateError:
+            self.unreadable(field, f"{text[:60]!r} is not a date: read as words (a literal date)")
+            return {"literal": text}
 
     def csl_date(self, value, field: str) -> dict | None:
         try:
             return dates.from_csl(value)
         except (dates.DateError, TypeError, ValueError) as error:
-            self.problem(field, str(error))
+            self.unreadable(field, str(error))
             return None
 
     def text(self, value: str | None, field: str, limit: int | None = None) -> str:
         value = squeeze(value or "") if limit else (value or "").strip()
         if limit and len(value) > limit:
-            self.problem(field, f"longer than {limit} characters ({len(value)})")
-            return value[:limit]
+            self.unreadable(field, f"longer than {limit:,} characters ({len(value):,}): cut there")
+            return value[: limit - 1].rstrip() + "…"
         return value
 
     def urls(self, value: str | None, field: str) -> list[str]:
-        """Every URL of a field (reference managers put several in one, separated by spaces); one
-        written without a scheme is taken as https, with a warning."""
+        """Every URL of a field: reference managers put several in one, separated by spaces, and also
+        write one URL with spaces in it (a path with "TL tong hop/"), so a field is cut only where a
+        new address begins. One written without a scheme, or protocol-relative (`//host/…`), is taken
+        as https, with a warning; anything else is kept as written, not as a link."""
         found = []
-        for word in (value or "").split():
-            if re.match(r"^https?://\S+$", word, re.IGNORECASE):
-                url = word
-            elif re.match(r"^(www\.|[a-z0-9-]+(\.[a-z0-9-]+)+/)\S*$", word, re.IGNORECASE):
-                url = "https://" + word
+        for piece in _NEW_ADDRESS.split((value or "").strip()):
+            word = piece.strip().rstrip(",;")
+            if not word:
+                continue
+            spaced = " " in word
+            joined = re.sub(r"\s+", "%20", word)
+            if re.match(r"^https?://\S+$", joined, re.IGNORECASE):
+                url = joined
+                if spaced:
+                    self.warn(field, f"{word[:80]!r} has spaces in it: taken as {url[:90]!r}")
+            elif re.match(r"^(//|www\.|[a-z0-9-]+(\.[a-z0-9-]+)+/)\S*$", joined, re.IGNORECASE):
+                url = "https:" + joined if joined.startswith("//") else "https://" + joined
                 self.warn(field, f"{word[:80]!r} has no scheme: taken as {url[:90]!r}")
-            elif re.match(r"^[a-z][a-z0-9+.-]*:\S+$", word, re.IGNORECASE):
+            elif re.match(r"^[a-z][a-z0-9+.-]*:\S+$", joined, re.IGNORECASE):
                 self.warn(field, f"{word[:80]!r} is not a web address: kept as written, not as a link")
                 self.other_uris.append(word)
                 continue
             else:
-                self.problem(field, f"{word[:80]!r} is not an http(s) URL")
+                self.unreadable(field, f"{word[:80]!r} is not a URL, not a link")
+                self.other_uris.append(word)
                 continue
             if len(url) > 2000:
-                self.problem(field, f"a URL longer than 2,000 characters ({len(url)})")
+                self.warn(field, f"a URL longer than 2,000 characters ({len(url):,}): kept as written, not as a link")
+                self.other_uris.append(word)
                 continue
             found.append(url)
         return found
@@ -153,6 +182,9 @@ class Checks:
     def url(self, value: str, field: str) -> str | None:
         urls = self.urls(value, field)
         return urls[0] if urls else None
+
+
+_NEW_ADDRESS = re.compile(r"\s+(?=(?:[a-z][a-z0-9+.-]*:|//|www\.))", re.IGNORECASE)
 
 
 def squeeze(value: str) -> str:

@@ -102,7 +102,8 @@ def work_record(work: dict, raw: str, line: int, file_name: str, warnings, where
     checks = f.Checks(file_name, line, warnings)
     openalex_id = _text(work, "id", checks, where).removeprefix("https://openalex.org/")
     if not re.fullmatch(r"W[0-9]+", openalex_id):
-        checks.problem(f"{where}id", f"{openalex_id[:40]!r} is not an OpenAlex work id (W…)")
+        checks.unreadable(f"{where}id", f"{openalex_id[:40]!r} is not an OpenAlex work id (W…)")
+        openalex_id = ""
     kind = _text(work, "type_crossref", checks, where) or _text(work, "type", checks, where)
     record = PaperRecord(line=line, raw=raw, item_type=TYPES.get(kind, ItemType.ARTICLE))
     record.title = checks.text(_text(work, "display_name", checks, where) or _text(work, "title", checks, where),
@@ -132,9 +133,12 @@ def work_record(work: dict, raw: str, line: int, file_name: str, warnings, where
         "cited_by_count": work.get("cited_by_count") if isinstance(work.get("cited_by_count"), int) else None,
         "referenced_works": [str(w).removeprefix("https://openalex.org/") for w in references],
     }
+    if not (record.title or record.doi or openalex_id):
+        checks.refuse(f"{where}id", "a work with neither an OpenAlex id, a DOI nor a title names no work")
     if not record.title:
         record.review_reason = UNTITLED_REASON
     record.problems += checks.problems
+    record.unread += checks.unread
     return record
 
 
@@ -177,8 +181,10 @@ def _text(work: dict, key: str, checks: f.Checks, where: str) -> str:
     value = work.get(key)
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
     if not isinstance(value, str):
-        checks.problem(f"{where}{key}", f"expected a string, found {type(value).__name__}")
+        checks.unreadable(f"{where}{key}", f"expected a string, found {type(value).__name__}: left out")
         return ""
     return value
 
@@ -228,12 +234,12 @@ def abstract_text(index, checks: f.Checks, field: str) -> str:
     if index is None:
         return ""
     if not isinstance(index, dict):
-        checks.problem(field, "expected a mapping of words to their positions")
+        checks.unreadable(field, "expected a mapping of words to their positions")
         return ""
     placed: dict[int, str] = {}
     for word, positions in index.items():
         if not isinstance(positions, list) or not all(isinstance(p, int) and p >= 0 for p in positions):
-            checks.problem(field, f"{word[:40]!r}: expected a list of positions")
+            checks.unreadable(field, f"{word[:40]!r}: expected a list of positions")
             return ""
         for position in positions:
             placed[position] = word

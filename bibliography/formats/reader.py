@@ -1,7 +1,10 @@
 """Reading a dump line by line in bounded memory, whatever its size, with line numbers for errors."""
 
+import codecs
 import gzip
 import hashlib
+import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +27,10 @@ class Line:
 
 @dataclass
 class DumpReader:
-    """Iterates over a file's lines as text: UTF-8 (a BOM is allowed), any line ending.
+    """Iterates over a file's lines as text, in whatever encoding real files come: UTF-8 (a BOM is
+    allowed), UTF-16 with its BOM, and where a line is not UTF-8, the encoding the file declares
+    (JabRef's `% Encoding: ISO8859_1`) or else Windows-1252, Latin-1's superset (with one warning
+    saying so). Any line ending: LF, CRLF, and a lone CR (classic Mac OS, some exporters' records).
 
     Keeps the SHA-256 of what it read and how many bytes, for provenance and progress bars.
     """
@@ -32,7 +38,10 @@ class DumpReader:
     path: Path
     bytes_read: int = 0
     final_sha256: str = ""  # set when the file was read in another process (batches.made_elsewhere)
+    warnings: list[str] = field(default_factory=list)  # how the file was read, said once each
     _sha256: "hashlib._Hash" = field(default_factory=hashlib.sha256)
+    _fallback: str = "cp1252"
+    _fallback_said: bool = False
 
     @property
     def file_name(self) -> str:
@@ -63,28 +72,104 @@ class DumpReader:
                 if (column := raw.find(b"\x00")) >= 0:  # PostgreSQL text cannot hold it either
                     message = f"a NUL byte at column {column + 1}: this is not a text file"
                     raise DumpError(self.file_name, number, message)
-                yield Line(number, self._decode(raw, number))
+                text = self._decode(raw, number)
+                if "\r" in text:  # a lone CR ends a line too
+                    *before, text = text.split("\r")
+                    for piece in before:
+                        yield Line(number, piece)
+                        number += 1
+                yield Line(number, text)
 
     def _decode(self, raw: bytes, number: int) -> str:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as err:
-            raise DumpError(
-                self.file_name,
-                number,
-                f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at column {err.start + 1}); "
-                "convert the file to UTF-8 first",
-            ) from None
+            if number <= 50 and (declared := _declared_encoding(raw)):
+                self._fallback = declared
+            text = raw.decode(self._fallback, errors="strict" if self._fallback != "cp1252" else "ignore")
+            text = raw.decode("latin-1") if self._fallback == "cp1252" and _undefined_in_cp1252(raw) else text
+            if not self._fallback_said:
+                self._fallback_said = True
+                self.warnings.append(
+                    f"{self.file_name}:{number}: not UTF-8 (byte 0x{raw[err.start]:02x} at column {err.start + 1}): "
+                    f"lines that are not UTF-8 are read as {self._fallback}"
+                )
+        else:
+            if number <= 50 and (declared := _declared_encoding(raw)):
+                self._fallback = declared
         if number == 1 and text.startswith(BOM):
             text = text[1:]
-        return text.rstrip("\r\n").replace("\r", " ")
+        return text.rstrip("\r\n")
+
+
+_DECLARED = re.compile(rb"(?:^%\s*Encoding:|charset=|coding[:=])\s*([-\w.]+)", re.IGNORECASE)
+
+
+def _declared_encoding(raw: bytes) -> str | None:
+    """The encoding a line near the top says the file is in (JabRef's header, a charset), if Python knows it."""
+    match = _DECLARED.search(raw)
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "ignore").lower().replace("_", "-")
+    name = {"iso8859-1": "latin-1", "iso8859-15": "iso8859-15", "cp1252": "cp1252"}.get(name, name)
+    try:
+        codec = codecs.lookup(name)
+    except LookupError:
+        return None
+    return None if codec.name in ("utf-8", "utf-16", "utf-32") else codec.name
+
+
+def _undefined_in_cp1252(raw: bytes) -> bool:
+    return any(byte in raw for byte in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"))
 
 
 def open_dump(path: Path) -> BinaryIO:
-    """The file's content as bytes: a gzip file (OpenAlex's and arXiv's snapshots come so) unzipped."""
+    """The file's content as bytes: a gzip file (OpenAlex's and arXiv's snapshots come so) unzipped,
+    and a UTF-16 file (it begins with its byte-order mark) as UTF-8."""
     with path.open("rb") as probe:
-        zipped = probe.read(2) == GZIP_MAGIC
-    return gzip.open(path, "rb") if zipped else path.open("rb")
+        head = probe.read(4)
+    if head[:2] == GZIP_MAGIC:
+        return gzip.open(path, "rb")
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return _Utf8From(path.open("rb"), "utf-16")
+    return path.open("rb")
+
+
+class _Utf8From(io.RawIOBase):
+    """A text file in another encoding, read as UTF-8 bytes, a line at a time."""
+
+    def __init__(self, stream: BinaryIO, encoding: str):
+        self.stream = stream
+        self.text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readline(self, size: int = -1) -> bytes:
+        if not self.pending:
+            self.pending = self.text.readline().encode("utf-8")
+        if size is None or size < 0 or size >= len(self.pending):
+            line, self.pending = self.pending, b""
+        else:
+            line, self.pending = self.pending[:size], self.pending[size:]
+        return line
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            data, self.pending = self.pending + self.text.read().encode("utf-8"), b""
+            return data
+        while len(self.pending) < size:
+            more = self.text.read(max(size, 4096))
+            if not more:
+                break
+            self.pending += more.encode("utf-8")
+        data, self.pending = self.pending[:size], self.pending[size:]
+        return data
+
+    def close(self) -> None:
+        self.text.close()
+        super().close()
 
 
 def file_sha256(path: Path) -> str:

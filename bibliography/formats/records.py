@@ -99,6 +99,9 @@ class PaperRecord:
     known_as: int | None = None  # the stored paper the record is, when its format could tell (a talk's key points)
     # what makes the record unusable (FILE:LINE: field: reason); such a record is not imported
     problems: list = field(default_factory=list)
+    # values that could not be normalised and were kept as written (FILE:LINE: field: reason): warnings,
+    # or with --strict, problems
+    unread: list = field(default_factory=list)
 
     @cached_property
     def raw_hash(self) -> str:

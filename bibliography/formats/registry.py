@@ -3,7 +3,7 @@ content (names and extensions do not matter), most specific format first."""
 
 from pathlib import Path
 
-from . import abstracts, arxiv, bibtex, csljson, listing, openalex, ris, vault
+from . import abstracts, arxiv, bibtex, csljson, endnote, listing, openalex, ris, vault, wos
 from .base import Format
 from .errors import DumpError
 from .reader import open_dump
@@ -12,7 +12,7 @@ SNIFF_BYTES = 64 * 1024
 
 # Most specific first: a listing's loose layout would also match the start of other files.
 DETECTION_ORDER = [
-    arxiv.FORMAT, openalex.FORMAT, csljson.FORMAT, ris.FORMAT, bibtex.FORMAT,
+    arxiv.FORMAT, openalex.FORMAT, csljson.FORMAT, ris.FORMAT, wos.FORMAT, endnote.FORMAT, bibtex.FORMAT,
     abstracts.FORMAT, vault.FORMAT, listing.FORMAT,
 ]  # fmt: skip
 FORMATS: dict[str, Format] = {format.name: format for format in DETECTION_ORDER}

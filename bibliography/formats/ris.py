@@ -162,32 +162,51 @@ def ris_text(papers: Sequence[Paper]) -> str:
 
 
 def looks_like_ris(lines: list[str]) -> bool:
-    return any(re.match(r"^TY  - ", line.lstrip("\ufeff")) for line in lines)
+    return any(re.match(r"^\s*TY\s{1,3}- ", line.lstrip("\ufeff")) for line in lines)
 
 
-def _records(reader: Iterable[Line], file_name: str) -> Iterator[tuple[int, str]]:
+_TAG_LINE = re.compile(r"^\s*([A-Z][A-Z0-9])\s{1,3}-(?:\s|$)\s?(.*)$")
+# Web of Science writes some tags on the line before: "…SwitzerlandAD  - Univ Paris 01"
+_GLUED_TAG = re.compile(r"(?<=\S)(?=(?:[A-Z][A-Z0-9])  - )")
+
+
+def _records(reader: Iterable[Line], file_name: str, warnings: list[str]) -> Iterator[tuple[int, str]]:
+    """Each record's text from its TY to its ER, each tag line in the specification's shape (`TY  - `)
+    however the file spaced it; text outside records is passed over with a warning, and a record the
+    file does not close ends where the next one begins."""
     lines: list[str] = []
     first = None
+    outside: int | None = None
     for line in reader:
         text = line.text
+        tagged = _TAG_LINE.match(text)
+        if tagged and tagged.group(1) == "TY":
+            if first is not None:
+                said = f"the record is not closed with 'ER  -': it ends at line {line.number - 1}"
+                warnings.append(f"{file_name}:{first}: {said}")
+                yield first, "\n".join(lines) + "\nER  - \n"
+            lines, first = [], line.number
         if first is None:
-            if not text.strip():
-                continue
-            if not text.startswith("TY  - "):
-                raise DumpError(
-                    file_name, line.number, f"expected a record starting with 'TY  - ', found {text[:40]!r}"
-                )
-            first = line.number
-        lines.append(text)
-        if text.startswith("ER  -"):
+            if text.strip() and outside is None:
+                outside = line.number
+                said = f"text outside any record passed over: {text.strip()[:60]!r}"
+                warnings.append(f"{file_name}:{line.number}: {said}")
+            continue
+        if tagged:
+            for piece in _GLUED_TAG.split(f"{tagged.group(1)}  - {tagged.group(2)}"):
+                lines.append(piece)
+        else:
+            lines.append(text)
+        if tagged and tagged.group(1) == "ER":
             yield first, "\n".join(lines) + "\n"
             lines, first = [], None
     if first is not None:
-        raise DumpError(file_name, first, "the record is not closed with 'ER  -'")
+        warnings.append(f"{file_name}:{first}: the record is not closed with 'ER  -' before the file ends")
+        yield first, "\n".join(lines) + "\nER  - \n"
 
 
 def parse(reader: Iterable[Line], file_name: str, warnings: list[str]) -> Iterator[PaperRecord]:
-    for line, raw in _records(reader, file_name):
+    for line, raw in _records(reader, file_name, warnings):
         try:
             (reference,) = rispy.loads(raw, skip_unknown_tags=False)
         except Exception as error:  # noqa: BLE001 — rispy raises bare IOError/ValueError for bad records
@@ -195,7 +214,7 @@ def parse(reader: Iterable[Line], file_name: str, warnings: list[str]) -> Iterat
             broken.problems.append(DumpError(file_name, line, f"not a RIS record: {error}"))
             yield broken
             continue
-        yield _record(reference, raw, line, file_name, warnings)
+        yield reference_record(reference, raw, line, file_name, warnings)
 
 
 def _person(value: str, role: AuthorRole, checks: f.Checks, tag: str) -> Person | None:
@@ -223,7 +242,7 @@ def _date(value: str | None, checks: f.Checks, tag: str) -> dict | None:
     try:
         date = dates.from_parts(numbers[0], numbers[1], numbers[2] if numbers[1] else None)
     except dates.DateError as error:
-        checks.problem(tag, str(error))
+        checks.unreadable(tag, str(error))
         return None
     season = dates.SEASONS.get(parts[3].strip().lower())
     if season and len(date["date-parts"][0]) == 1:
@@ -237,7 +256,11 @@ def whole(value: str) -> int | None:
     return whole_number(value.strip())
 
 
-def _record(reference: dict, raw: str, line: int, file_name: str, warnings: list[str] | None = None) -> PaperRecord:
+def reference_record(
+    reference: dict, raw: str, line: int, file_name: str, warnings: list[str] | None = None
+) -> PaperRecord:
+    """A record from a reference in rispy's names (`title`, `authors`, `secondary_title` …): RIS's own,
+    and the other tagged formats' (Web of Science, EndNote) mapped onto them."""
     checks = f.Checks(file_name, line, warnings)
     ris_type = reference.get("type_of_reference", "GEN")
     item_type = TYPES_IN.get(ris_type, ItemType.ARTICLE)
@@ -260,9 +283,13 @@ def _record(reference: dict, raw: str, line: int, file_name: str, warnings: list
         for value in values if isinstance(values, list) else [values]:
             if person := _person(value, role, checks, tag):
                 record.authors.append(person)
-    record.issued = _date(reference.get("date"), checks, "DA") or _date(
-        reference.get("year") or reference.get("publication_year"), checks, "PY"
-    )
+    said, year_said = reference.get("date"), reference.get("year") or reference.get("publication_year")
+    if said and year_said and not re.search(r"\d{4}", said):  # "DA  - MAY" beside "PY  - 2019" (Web of Science)
+        said = f"{said} {str(year_said).split('/')[0]}"
+    record.issued = _date(said, checks, "DA") or _date(year_said, checks, "PY")
+    for tag, key in (("DA", "date"), ("PY", "year"), ("Y2", "access_date")):
+        if tag in checks.unread_fields:
+            kept[key] = reference[key]
     year = (reference.get("year") or "").split("/")[0].strip()
     if year and record.issued and dates.year_of(record.issued) != whole(year):
         checks.warn("PY", f"the year {year} differs from the date {reference.get('date')}: the date is kept")
@@ -271,7 +298,7 @@ def _record(reference: dict, raw: str, line: int, file_name: str, warnings: list
     if venue := checks.text(venue or "", "T2", 500):
         short = reference.get("alternate_title2") or reference.get("alternate_title1") or ""
         kind_of = f.container_kind(item_type, venue)
-        record.venue = VenueRecord(name=venue, kind=kind_of, short_name=checks.text(short, "JA", 100))
+        record.venue = VenueRecord(name=venue, kind=kind_of, short_name=checks.text(short, "JA", f.SHORT_NAME_CHARS))
     csl = record.csl
     for key, variable in (
         ("short_title", "title-short"),
@@ -305,6 +332,8 @@ def _record(reference: dict, raw: str, line: int, file_name: str, warnings: list
         csl["note"] = "\n".join(notes)
     for url in reference.get("urls", []):
         record.links += [f.link_with_kind(u, None) for u in checks.urls(url, "UR")]
+    if checks.other_uris:
+        kept["urls"] = reference["urls"]
     record.keywords = [checks.text(k, "KW", 300) for k in reference.get("keywords", []) if k.strip()]
     record.citation_key = reference.get("id") or None
     for key, value in reference.items():
@@ -315,6 +344,7 @@ def _record(reference: dict, raw: str, line: int, file_name: str, warnings: list
     if not record.title:
         record.review_reason = UNTITLED_REASON
     record.problems += checks.problems
+    record.unread += checks.unread
     return record
 
 

@@ -10,6 +10,7 @@ helps where both are busy (a reference manager's library: LaTeX, names, dates). 
 import itertools
 import multiprocessing
 import queue
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
@@ -72,6 +73,9 @@ def made_elsewhere(produce: Callable[[], Iterable[T]], depth: int = 2) -> Iterat
 
     def child() -> None:
         _end_with_parent()
+        # The parent's stop is final here: no handler of the parent's (the embedded server's cleanup
+        # turns SIGTERM into SystemExit) may run, nor may the child block handing over its error.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         try:
             for item in produce():
                 ready.put((item, None))
@@ -97,7 +101,10 @@ def made_elsewhere(produce: Callable[[], Iterable[T]], depth: int = 2) -> Iterat
     finally:
         if process.is_alive():
             process.terminate()
-        process.join()
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 def _end_with_parent() -> None:

@@ -13,6 +13,7 @@ appearance (a SourceRecord) unless the same record from the same file is already
 
 import hashlib
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from django.db.models.functions import MD5
 from django.utils import timezone
 from django.utils.text import slugify
 
-from bibliography import dates, text
+from bibliography import dates, identifiers, text
 from bibliography.citation_keys import choose_keys, key_stem, keys_assign, keys_locked, provisional, usable_key
 from bibliography.formats.base import Format
 from bibliography.formats.errors import DumpError, InvalidRecords
@@ -70,6 +71,7 @@ from .copy import CopyRefused, allocate_ids, copy_objects, copy_rows
 from .matching import PAPER_FIELDS, Candidates, existing_candidates, record_facts, same_in_one_file
 
 BATCH_SIZE = 1000
+_WORDS = re.compile(r"\w")
 
 # Imports run one at a time: two imports of the same file at the same moment would otherwise both
 # see "no such paper" and both insert it.
@@ -153,10 +155,14 @@ def import_file(
     year: int | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    strict: bool = False,
     write_rejected: bool = True,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import one dump atomically: everything it holds, or on any error nothing (and every error).
+
+    A value a reader cannot normalise is kept as the file wrote it, and said as a warning; with
+    `strict`, it makes its record invalid instead, as a record that names no work always is.
 
     With `skip_invalid`, the records that cannot be imported are left out instead, and written,
     as they were, to `<file>.rejected<suffix>` beside it, with the reasons in `<file>.rejected.txt`.
@@ -184,6 +190,7 @@ def import_file(
                         for warning in warnings:
                             result.warnings.append(warning)
                         reader.bytes_read = bytes_read
+                        _unread(batch, path.name, result.warnings, strict)
                         rejected = [record for record in batch if record.problems]
                         result.rejected += rejected
                         loader.load_papers([record for record in batch if not record.problems] if rejected else batch)
@@ -221,6 +228,30 @@ def import_file(
     return result
 
 
+def _column_limits() -> dict[str, int]:
+    fields = {variable: Paper._meta.get_field(column) for variable, column in CSL_COLUMNS.items()}
+    return {variable: field.max_length for variable, field in fields.items() if field.max_length}
+
+
+def _unread(batch: list[PaperRecord], file_name: str, warnings: list[str], strict: bool) -> None:
+    """Values no column can hold (a "language" of 60 characters is no language) are kept whole in the
+    record's extra data, where every export finds them; then what could not be read is said, or with
+    --strict, refuses its record."""
+    limits = _column_limits()
+    for record in batch:
+        for variable, value in list(record.csl.items()):
+            if variable in limits and len(value) > limits[variable]:
+                del record.csl[variable]
+                record.extra[variable] = value
+                said = f"{variable}: longer than {limits[variable]} characters ({len(value):,}): not a {variable}"
+                record.unread.append(DumpError(file_name, record.line, said))
+        if record.unread and strict:
+            record.problems += record.unread
+        else:
+            for unread in record.unread:
+                warnings.append(f"{unread}; kept as written")
+
+
 def _write_rejected(path: Path, file_format: Format, rejected: list[PaperRecord]) -> Path:
     """The rejected records as they were, in the file's own format, and why, beside the file."""
     records = path.with_name(f"{path.stem}.rejected{path.suffix}")
@@ -256,9 +287,10 @@ def _parsed(
         warnings: list[str] = []
         records = file_format.parse(reader, file_name, warnings)
         for batch in _with_keys(batched(records, BATCH_SIZE)):
-            yield batch, reader.bytes_read, warnings[:]
+            yield batch, reader.bytes_read, [*reader.warnings, *warnings]
             warnings.clear()
-        yield [], reader.bytes_read, [*warnings, _SHA256 + reader.sha256]
+            reader.warnings.clear()
+        yield [], reader.bytes_read, [*reader.warnings, *warnings, _SHA256 + reader.sha256]
 
     ahead = made_elsewhere(produce) if file_format.parse_elsewhere else read_ahead(produce())
     for batch, bytes_read, warnings in ahead:
@@ -350,7 +382,7 @@ class Loader:
                 landed.append((record, paper, True))
                 continue
             of_this_file = id(paper) in first_record or paper.pk in landed_now or paper.pk in existing.this_run
-            if of_this_file and record.citation_key and not seen_before:
+            if record.citation_key and not seen_before:  # a document citing this file's key finds the paper
                 aliases.append((record.citation_key, paper))
             if paper.pk is not None and not of_this_file and not seen_before:
                 differing.append((paper, record))
@@ -424,7 +456,8 @@ class Loader:
         self.result.proposed += proposals_save(found)
 
     def _add_key_aliases(self, aliases: list[tuple[str, Paper]]) -> None:
-        """A second entry of the file that is the same paper: its key names the paper too."""
+        """An entry that is a paper already there (a second entry of the file, or another file's): its
+        key names the paper too, unless another paper has it."""
         wanted = {key: paper for key, paper in aliases if usable_key(key) and key != paper.citation_key}
         if not wanted:
             return
@@ -745,8 +778,10 @@ class Loader:
         return found
 
     def _add_keywords(self, landed) -> set[int]:
-        """The record's keywords that the paper does not have yet, after the ones it has."""
-        wanted = [(paper, record.keywords) for record, paper, _ in landed if record.keywords]
+        """The record's keywords that the paper does not have yet, after the ones it has; a keyword of
+        punctuation alone (Mendeley writes `()` for an empty one) is none."""
+        wanted = [(paper, [k for k in record.keywords if _WORDS.search(k)]) for record, paper, _ in landed]
+        wanted = [(paper, names) for paper, names in wanted if names]
         if not wanted:
             return set()
         keywords = self._keywords({name for _, names in wanted for name in names})
@@ -770,30 +805,31 @@ class Loader:
         return {paper_id for paper_id, _, _ in rows}
 
     def _add_references(self, landed) -> None:
-        """The works a record says its paper cites (OpenAlex's referenced_works): a citation of each one
-        already here, the others kept until they arrive; and the works this batch brings become the
-        cited papers of references that waited for them."""
-        citing = {paper.pk: refs for record, paper, _ in landed if (refs := _openalex(record).get("referenced_works"))}
-        arrived = {w: paper.pk for record, paper, _ in landed if (w := _openalex(record).get("id"))}
-        wanted = {w for refs in citing.values() for w in refs}
-        if not citing and not arrived:
-            return
-        stored = Paper.objects.annotate(openalex=KT("extra__openalex__id"))  # paper_openalex_id_idx
-        known = dict(stored.filter(openalex__in=wanted - arrived.keys()).values_list("openalex", "id"))
-        # a work merged into another since: its W-id is an alias of the survivor (paperalias_openalex_id_idx)
-        merged = PaperAlias.objects.filter(openalex_id__in=wanted - arrived.keys() - known.keys())
-        known |= dict(merged.values_list("openalex_id", "paper_id"))
-        known |= {w: pk for w, pk in arrived.items() if w in wanted}
-        pairs = {(pk, known[w]) for pk, refs in citing.items() for w in refs if w in known}
-        waiting = [
-            UnresolvedReference(citing_id=pk, scheme=ReferenceScheme.OPENALEX, value=w)
-            for pk, refs in citing.items()
-            for w in refs
-            if w not in known
-        ]
-        resolved = UnresolvedReference.objects.filter(scheme=ReferenceScheme.OPENALEX, value__in=arrived)
-        pairs |= {(pk, arrived[w]) for pk, w in resolved.values_list("citing_id", "value")}
-        resolved.delete()
+        """The works a record says its paper cites (OpenAlex's referenced_works, the DOIs of a Crossref
+        reference list): a citation of each one already here, the others kept until they arrive; and
+        the works this batch brings become the cited papers of references that waited for them."""
+        pairs: set[tuple[int, int]] = set()
+        waiting: list[UnresolvedReference] = []
+        for scheme, cited_of, id_of, stored in (
+            (ReferenceScheme.OPENALEX, _openalex_cited, _openalex_id, _stored_by_openalex),
+            (ReferenceScheme.DOI, _doi_cited, lambda record: record.doi, _stored_by_doi),
+        ):
+            citing = {paper.pk: refs for record, paper, _ in landed if (refs := cited_of(record))}
+            arrived = {w: paper.pk for record, paper, _ in landed if (w := id_of(record))}
+            wanted = {w for refs in citing.values() for w in refs}
+            if not citing and not arrived:
+                continue
+            known = stored(wanted - arrived.keys()) | {w: pk for w, pk in arrived.items() if w in wanted}
+            pairs |= {(pk, known[w]) for pk, refs in citing.items() for w in refs if w in known}
+            waiting += [
+                UnresolvedReference(citing_id=pk, scheme=scheme, value=w)
+                for pk, refs in citing.items()
+                for w in refs
+                if w not in known
+            ]
+            resolved = UnresolvedReference.objects.filter(scheme=scheme, value__in=arrived)
+            pairs |= {(pk, arrived[w]) for pk, w in resolved.values_list("citing_id", "value")}
+            resolved.delete()
         citations = [
             Citation(citing_id=a, cited_id=b, source=Source.IMPORTED, status=ReviewStatus.ACCEPTED)
             for a, b in sorted(pairs)
@@ -1010,6 +1046,43 @@ def _source_url(record: PaperRecord) -> str:
     if work := _openalex(record).get("id"):
         return f"https://openalex.org/{work}"
     return f"https://arxiv.org/abs/{record.arxiv_id}" if "arxiv" in record.extra and record.arxiv_id else ""
+
+
+def _openalex_cited(record: PaperRecord) -> list[str]:
+    return _openalex(record).get("referenced_works") or []
+
+
+def _openalex_id(record: PaperRecord) -> str | None:
+    return _openalex(record).get("id")
+
+
+def _stored_by_openalex(works: set[str]) -> dict[str, int]:
+    stored = Paper.objects.annotate(openalex=KT("extra__openalex__id"))  # paper_openalex_id_idx
+    known = dict(stored.filter(openalex__in=works).values_list("openalex", "id"))
+    # a work merged into another since: its W-id is an alias of the survivor (paperalias_openalex_id_idx)
+    merged = PaperAlias.objects.filter(openalex_id__in=works - known.keys())
+    return known | dict(merged.values_list("openalex_id", "paper_id"))
+
+
+def _doi_cited(record: PaperRecord) -> list[str]:
+    """The DOIs of a Crossref reference list (CSL-JSON from Crossref carries one: `reference`)."""
+    references = record.extra.get("reference")
+    if not isinstance(references, list):
+        return []
+    found = []
+    for reference in references:
+        said = reference.get("DOI") if isinstance(reference, dict) else None
+        try:
+            doi = identifiers.doi(said) if isinstance(said, str) else None
+        except identifiers.NotAnIdentifier:
+            continue
+        if doi and len(doi) <= 300:
+            found.append(doi)
+    return list(dict.fromkeys(found))
+
+
+def _stored_by_doi(dois: set[str]) -> dict[str, int]:
+    return dict(Paper.objects.filter(doi__in=dois).values_list("doi", "id"))  # paper_doi unique index
 
 
 def _openalex(record: PaperRecord) -> dict:

@@ -184,7 +184,7 @@ class Venue(models.Model):
     """Where papers appear: a conference, workshop, journal, or a listing page such as a trending feed."""
 
     name = models.CharField(max_length=500, unique=True)
-    short_name = models.CharField(max_length=100, blank=True)
+    short_name = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=20, choices=VenueKind.choices)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
 
@@ -910,15 +910,17 @@ class Citation(models.Model):
 
 class ReferenceScheme(models.TextChoices):
     OPENALEX = "openalex", "OpenAlex work"
+    DOI = "doi", "DOI"
 
 
 class UnresolvedReference(models.Model):
     """A work a paper cites that is not in the bibliography yet, by its id in a source (an OpenAlex
-    W-id): it becomes a Citation as soon as that work arrives, by any import."""
+    W-id, or a DOI from a Crossref reference list): it becomes a Citation as soon as that work
+    arrives, by any import."""
 
     citing = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="unresolved_references")
     scheme = models.CharField(max_length=20, choices=ReferenceScheme.choices)
-    value = models.CharField(max_length=200)
+    value = models.CharField(max_length=300)
 
     class Meta:
         constraints = [

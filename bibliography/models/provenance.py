@@ -13,6 +13,8 @@ class ImportFormat(models.TextChoices):
     RIS = "ris", "RIS"
     ARXIV = "arxiv", "arXiv metadata snapshot"
     OPENALEX = "openalex", "OpenAlex works"
+    WOS = "wos", "Web of Science plain text"
+    ENDNOTE = "endnote", "EndNote tagged (.enw)"
 
 
 class ImportStatus(models.TextChoices):

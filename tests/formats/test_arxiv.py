@@ -91,14 +91,25 @@ def test_a_broken_line_names_the_file_and_line_and_nothing_of_the_file_is_kept(t
     assert not Paper.objects.exists()
 
 
-def test_an_e_print_without_its_id_is_refused_with_the_field_named(tmp_path):
+def test_an_e_print_with_neither_id_nor_title_is_refused_with_the_field_named(tmp_path):
     item = json.loads(SNAPSHOT.read_text(encoding="utf-8").splitlines()[0])
-    item["id"] = ""
+    item["id"], item["title"] = "", ""
     path = tmp_path / "no-id.jsonl"
     path.write_text(json.dumps(item) + "\n", encoding="utf-8")
     result = import_file(path, format=ImportFormat.ARXIV)
     assert not result.ok and "no-id.jsonl:1" in str(result.error) and "id:" in str(result.error)
     assert not Paper.objects.exists()
+
+
+def test_an_e_print_whose_id_cannot_be_read_is_still_its_title_and_strict_refuses_it(tmp_path):
+    item = json.loads(SNAPSHOT.read_text(encoding="utf-8").splitlines()[0])
+    item["id"] = "not an id"
+    path = tmp_path / "bad-id.jsonl"
+    path.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    assert not import_file(path, format=ImportFormat.ARXIV, strict=True).ok
+    result = import_file(path, format=ImportFormat.ARXIV)
+    assert result.ok and result.created == 1
+    assert any("bad-id.jsonl:1: id:" in warning for warning in result.warnings)
 
 
 def test_a_bare_papers_provisional_key_follows_it_once_the_snapshot_gives_authors_and_a_year(client):

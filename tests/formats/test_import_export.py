@@ -145,36 +145,62 @@ def test_formats_are_told_by_content_not_extension(tmp_path, content, expected):
     assert detect_format(path).name == expected
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        ("bad-year.bib", BIB.replace("year = 2020", "year = {20x0}"), "bad-year.bib:4: year: '20x0' is not a year"),
-        (
-            "broken.json",
-            '[\n {"id": "a", "type": "article", "title": "fine"},\n {"id": "b",\n  "title": oops}\n]\n',
-            "broken.json:4: not valid JSON",
-        ),
-        (
-            "date.json",
-            '[{"id": "a", "type": "article", "issued": {"date-parts": [[2020, 2, 31]]}}]',
-            "date.json:1: issued",
-        ),
-        ("names.json", '[{"id": "a", "type": "article", "author": "Smith"}]', "names.json:1: author: expected a list"),
-        ("open.ris", "TY  - JOUR\nTI  - A\nER  - \n\nTY  - JOUR\nTI  - B\n", "open.ris:5: the record is not closed"),
-        ("url.ris", "TY  - JOUR\nTI  - A\nUR  - not a url\nER  - \n", "url.ris:1: UR: 'not' is not an http(s) URL"),
-    ],
-)
-def test_bad_files_fail_whole_naming_file_line_and_field(db, tmp_path, name, content, message):
+def test_a_file_that_is_not_its_format_fails_whole_naming_file_and_line(db, tmp_path):
     make_paper(title="Already here")
-    path = tmp_path / name
-    path.write_text(content)
+    path = tmp_path / "broken.json"
+    path.write_text('[\n {"id": "a", "type": "article", "title": "fine"},\n {"id": "b",\n  "title": oops}\n]\n')
 
     result = import_file(path)
 
     assert not result.ok
-    assert str(result.error).startswith(message), str(result.error)
+    assert str(result.error).startswith("broken.json:4: not valid JSON"), str(result.error)
     assert list(Paper.objects.values_list("title", flat=True)) == ["Already here"]
     assert ImportRun.objects.get().status == "failed"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message", "exported"),
+    [
+        ("bad-year.bib", BIB.replace("year = 2020", "year = {20x0}"), "bad-year.bib:4: year: '20x0' is not a date",
+         "year = {20x0}"),
+        ("date.json", '[{"id": "a", "type": "article", "title": "T", "issued": {"date-parts": [[2020, 2, 31]]}}]',
+         "date.json:1: issued", '"issued": {\n    "date-parts": [\n      [\n        2020,\n        2,\n        31'),
+        ("names.json", '[{"id": "a", "type": "article", "title": "T", "author": [{"family": "A"}, 7]}]',
+         "names.json:1: author[2]: expected a name object", '"author": [\n    {\n      "family": "A"\n    },\n    7'),
+        ("url.ris", "TY  - JOUR\nTI  - A\nUR  - not a url\nER  - \n", "url.ris:1: UR: 'not a url' is not a URL",
+         "UR  - not a url"),
+    ],
+)  # fmt: skip
+def test_a_value_that_cannot_be_read_is_kept_as_written_and_said_and_strict_refuses_it(
+    db, tmp_path, name, content, message, exported
+):
+    make_paper(title="Already here")
+    path = tmp_path / name
+    path.write_text(content)
+
+    strict = import_file(path, strict=True)
+
+    assert not strict.ok and str(strict.error).startswith(message), str(strict.error)
+    assert list(Paper.objects.values_list("title", flat=True)) == ["Already here"]
+
+    result = import_file(path)
+
+    assert result.ok, result.error
+    assert any(w.startswith(message) and w.endswith("kept as written") for w in result.warnings), result.warnings
+    assert Paper.objects.count() == 2
+    kind = {"bib": "bibtex", "json": "csljson", "ris": "ris"}[name.rsplit(".", 1)[1]]
+    assert exported in export(kind, Paper.objects.exclude(title="Already here")), export(kind)
+
+
+def test_a_record_the_file_does_not_close_ends_where_the_next_begins(db, tmp_path):
+    path = tmp_path / "open.ris"
+    path.write_text("TY  - JOUR\nTI  - A\n\nTY  - JOUR\nTI  - B\n")
+    result = import_file(path)
+    assert result.ok and result.created == 2
+    assert result.warnings[:2] == [
+        "open.ris:1: the record is not closed with 'ER  -': it ends at line 3",
+        "open.ris:4: the record is not closed with 'ER  -' before the file ends",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -224,40 +250,48 @@ def test_what_reference_managers_really_write_is_read(db, tmp_path):
     assert any("is not a web address" in w for w in result.warnings)
 
 
-def test_every_problem_of_a_file_is_told_in_one_pass_and_nothing_is_written(db, tmp_path):
+def test_every_problem_of_a_file_is_told_in_one_pass_and_strict_writes_nothing(db, tmp_path):
     path = tmp_path / "bad.bib"
     path.write_text(
         "@article{a, title = {A}, year = {20x0}}\n@article{b, title = {B}}\n"
         "@article{c, title = {C}, month = {Smarch}, year = {2020}}\n@article{d, title = {D}, url = {not a url}}\n"
     )
+    said = [
+        "bad.bib:1: year: '20x0' is not a date: read as words (a literal date)",
+        "bad.bib:3: month: 'Smarch' is not a month",
+        "bad.bib:4: url: 'not a url' is not a URL, not a link",
+    ]
+
+    strict = import_file(path, strict=True)
+
+    assert not strict.ok
+    assert str(strict.error).splitlines() == said
+    assert not Paper.objects.exists()
 
     result = import_file(path)
 
-    assert not result.ok
-    assert str(result.error).splitlines() == [
-        "bad.bib:1: year: '20x0' is not a year between 1400 and 2200",
-        "bad.bib:3: month: 'Smarch' is not a month",
-        "bad.bib:4: url: 'not' is not an http(s) URL",
-        "bad.bib:4: url: 'a' is not an http(s) URL",
-        "bad.bib:4: url: 'url' is not an http(s) URL",
-    ]
-    assert not Paper.objects.exists()
+    assert result.ok and result.created == 4
+    assert result.warnings == [f"{problem}; kept as written" for problem in said]
+    exported = export("bibtex")
+    for field in ("year = {20x0}", "month = {Smarch}", "url = {not a url}"):
+        assert field in exported
 
 
 def test_skip_invalid_imports_the_rest_and_writes_the_rejected_beside_the_file(db, tmp_path):
     path = tmp_path / "bad.bib"
     path.write_text("@article{a, title = {A}, year = {20x0}}\n@article{b, title = {B}}\n")
 
-    result = import_file(path, skip_invalid=True)
+    result = import_file(path, skip_invalid=True, strict=True)
 
     assert result.ok and result.created == 1
     assert list(Paper.objects.values_list("title", flat=True)) == ["B"]
     assert (tmp_path / "bad.rejected.bib").read_text() == "@article{a, title = {A}, year = {20x0}}\n"
     assert (
         tmp_path / "bad.rejected.txt"
-    ).read_text() == "bad.bib:1: year: '20x0' is not a year between 1400 and 2200\n"
-    rejected = import_file(tmp_path / "bad.rejected.bib")
+    ).read_text() == "bad.bib:1: year: '20x0' is not a date: read as words (a literal date)\n"
+    rejected = import_file(tmp_path / "bad.rejected.bib", strict=True)
     assert not rejected.ok  # the rejected file still says what is wrong
+    assert import_file(tmp_path / "bad.rejected.bib").ok  # and without --strict, it goes in
 
 
 def test_csljson_items_are_read_across_buffer_boundaries(db, tmp_path, monkeypatch):

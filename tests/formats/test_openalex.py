@@ -95,14 +95,17 @@ def test_a_broken_work_names_the_file_and_line_and_nothing_is_kept(tmp_path):
     assert not Paper.objects.exists()
 
 
-def test_an_abstract_index_that_is_no_index_is_refused_by_field(tmp_path):
+def test_an_abstract_index_that_is_no_index_is_said_by_field_and_refused_when_strict(tmp_path):
     page = json.loads(PAGE.read_text(encoding="utf-8"))
     page["results"][1]["abstract_inverted_index"] = {"We": ["x"]}
     path = tmp_path / "page.json"
     path.write_text(json.dumps(page), encoding="utf-8")
-    result = import_file(path, format=ImportFormat.OPENALEX)
-    assert not result.ok and "results[1].abstract_inverted_index" in str(result.error)
+    strict = import_file(path, format=ImportFormat.OPENALEX, strict=True)
+    assert not strict.ok and "results[1].abstract_inverted_index" in str(strict.error)
     assert not Paper.objects.exists()
+    result = import_file(path, format=ImportFormat.OPENALEX)
+    assert result.ok and result.created == 2
+    assert any("results[1].abstract_inverted_index" in warning for warning in result.warnings)
 
 
 def _works() -> dict[str, list[str]]:

@@ -52,6 +52,12 @@ class Command(BaseCommand):
             help="Import the valid records of a file and write the others, as they were, to FILE.rejected.EXT "
             "beside it (the reasons in FILE.rejected.txt), instead of refusing the whole file.",
         )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Refuse a record with a value that cannot be normalised (a date, a URL, a month …) instead of "
+            "keeping the value as written with a warning.",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar, even on a terminal.")
         parser.add_argument(
             "--no-duplicates",
@@ -60,9 +66,19 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, paths, format, year, dry_run, no_progress, skip_invalid=False, no_duplicates=False, **options
+        self,
+        *args,
+        paths,
+        format,
+        year,
+        dry_run,
+        no_progress,
+        skip_invalid=False,
+        strict=False,
+        no_duplicates=False,
+        **options,
     ):
-        self.skip_invalid, self.dry_run = skip_invalid, dry_run
+        self.skip_invalid, self.dry_run, self.strict = skip_invalid, dry_run, strict
         newest_before = Paper.objects.aggregate(newest=Max("id"))["newest"] or 0
         if year is not None and not 1400 <= year <= 2200:
             raise CommandError(f"--year {year} is not a plausible year")
@@ -102,6 +118,7 @@ class Command(BaseCommand):
                 format=format,
                 year=year,
                 skip_invalid=self.skip_invalid,
+                strict=self.strict,
                 write_rejected=not self.dry_run,
                 on_progress=lambda done: bar.update(done - bar.n),
             )
