@@ -315,8 +315,8 @@ class PaperWriteSerializer(ModelSerializer):
             authorship = Authorship(paper=paper, author=author, position=n, role=person["role"])
             authorship.credit_as(person["credited_as"])
             authorships.append(authorship)
-        if len({a.author.pk for a in authorships}) != len(authorships):
-            raise serializers.ValidationError({"authors": "an author appears twice"})
+        if len({(a.author.pk, a.role) for a in authorships}) != len(authorships):
+            raise serializers.ValidationError({"authors": "an author appears twice in one role"})
         paper.authorships.all().delete()
         Authorship.objects.bulk_create(authorships)
 

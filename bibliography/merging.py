@@ -182,16 +182,16 @@ def _merge_extra(survivor: Paper, victims: list[Paper], report: MergeReport) -> 
 
 
 def _move_authorships(survivor: Paper, other_ids: list[int], report: MergeReport, by) -> None:
-    have = set(survivor.authorships.values_list("author_id", flat=True))
+    have = set(survivor.authorships.values_list("author_id", "role"))
     position = max(survivor.authorships.values_list("position", flat=True), default=0)
     for authorship in Authorship.objects.filter(paper_id__in=other_ids).order_by("paper_id", "position"):
         authorship._history_user = by
-        if authorship.author_id in have:
+        if (authorship.author_id, authorship.role) in have:
             authorship.delete()
             report.dropped["authors already listed"] += 1
             continue
         position += 1
-        have.add(authorship.author_id)
+        have.add((authorship.author_id, authorship.role))
         authorship.paper, authorship.position = survivor, position
         authorship.save()
         report.moved["authors"] += 1

@@ -11,6 +11,7 @@ it as it is; `plain` drops the markup for keys, search and display.
 """
 
 import re
+from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -170,7 +171,7 @@ def _rich(nodes, *, top: bool, unknown: list[str]) -> list[str]:
         if isinstance(node, LatexCharsNode):
             out.append(node.chars)
         elif isinstance(node, LatexMathNode):
-            out.append(node.latex_verbatim())
+            out.append(_dollar_math(node))
         elif isinstance(node, LatexSpecialsNode):
             out.append(_SPECIALS.get(node.specials_chars, node.specials_chars))
         elif isinstance(node, LatexGroupNode):
@@ -208,6 +209,14 @@ def _rich(nodes, *, top: bool, unknown: list[str]) -> list[str]:
                 unknown.append(node.macroname)  # known, but written back as the character it makes
                 out.append(_accents().nodelist_to_text([node]))
     return out
+
+
+def _dollar_math(node: LatexMathNode) -> str:
+    """Inline math as the internal form keeps it, between dollars: `\\(\\Sigma\\)` (DBLP's) is `$\\Sigma$`."""
+    verbatim = node.latex_verbatim()
+    if node.displaytype == "inline" and verbatim.startswith("\\(") and verbatim.endswith("\\)"):
+        return "$" + verbatim[2:-2] + "$"
+    return verbatim
 
 
 def _group(node: LatexGroupNode, *, top: bool, unknown: list[str]) -> str:
@@ -266,6 +275,7 @@ def to_latex(value: str) -> str:
     """The internal form as a BibTeX value: UTF-8 text, TeX's special characters escaped."""
     out: list[str] = []
     pos = 0
+    opened = 0  # a closing tag without its opening one (`</span>` of an HTML span in an abstract) is text
     for match in _TOKEN.finditer(value):
         out.append(_escape(value[pos : match.start()]))
         pos = match.end()
@@ -276,14 +286,19 @@ def to_latex(value: str) -> str:
             out.append(r"\$")
         else:
             tag = match.group("tag")
-            if tag.startswith("</"):
+            if tag.startswith("</") and not opened:
+                out.append(_escape(tag))
+            elif tag.startswith("</"):
                 out.append("}")
+                opened -= 1
             elif tag.startswith("<span style"):
                 out.append(r"\textsc{")
+                opened += 1
             else:
                 out.append(_LATEX_STYLE[tag])
+                opened += 1
     out.append(_escape(value[pos:]))
-    return "".join(out)
+    return "".join(out) + "}" * opened  # markup a value left open (`<i>The title` cut short) ends with it
 
 
 # case --------------------------------------------------------------------------------------
@@ -330,23 +345,86 @@ def sentence_case(value: str) -> str:
     "Cs143"), protected words and math stay as written. This is the rule of pandoc's BibTeX reader
     for English titles, the last word included, so that a style renders the result as it renders the
     BibTeX."""
+    out: list[str] = []
+    for chunk, changeable, starts in _words_and_starts(value):
+        if changeable and starts and chunk.islower():
+            chunk = chunk[0].upper() + chunk[1:]
+        elif changeable and not starts and _capitalised(chunk):
+            chunk = chunk.lower()
+        out.append(chunk)
+    return "".join(out)
+
+
+def _words_and_starts(value: str) -> Iterator[tuple[str, bool, bool]]:
+    """Each piece of a title: its text, whether its case may change (a word outside protection and
+    math), and whether it starts the title or a sentence."""
     tokens = _case_tokens(value)
     words = [i for i, (kind, _, _) in enumerate(tokens) if kind == "word"]
-    out: list[str] = []
     between = ""
     for i, (kind, chunk, changeable) in enumerate(tokens):
         if kind == "between":
             between += chunk
-        elif kind == "word":
-            first = i == words[0]
-            starts = first or (_SENTENCE_END.search(between) and i != words[-1])
-            if changeable and starts and chunk.islower():
-                chunk = chunk[0].upper() + chunk[1:]
-            elif changeable and not starts and _capitalised(chunk):
-                chunk = chunk.lower()
-            between = ""
-        out.append(chunk)
-    return "".join(out)
+        if kind != "word":
+            yield chunk, False, False
+            continue
+        yield chunk, changeable, bool(i == words[0] or (_SENTENCE_END.search(between) and i != words[-1]))
+        between = ""
+
+
+# a quotation hugs its words: `" SUPERLEAGUE "` is two quote characters, not a quotation
+_STRAIGHT_QUOTED = re.compile(r'(?<![\w"])"(?=\S)([^"<>]+)(?<=\S)"(?![\w"])')
+_STRAIGHT_SINGLE = re.compile(r"(?<![\w'])'(?=\S)([^'<>]+)(?<=\S)'(?![\w'])")
+
+
+def curly_quotes(value: str) -> str:
+    """Text in straight quotes (CSL's way of nesting a quotation) in typographic ones, which BibTeX's
+    readers take for quotation marks too (a straight quote is a character to them). Markup and math
+    are left as they are (`<span class="nocase">` quotes its class)."""
+    if '"' not in value and "'" not in value:
+        return value
+    kept: list[str] = []
+
+    def aside(match: re.Match) -> str:
+        kept.append(match.group())
+        return f"\x00{len(kept) - 1}\x01"
+
+    value = _TOKEN.sub(aside, value)
+    value = _STRAIGHT_QUOTED.sub("\u201c\\1\u201d", value)
+    value = _STRAIGHT_SINGLE.sub("\u2018\\1\u2019", value)
+    return re.sub("\x00(\\d+)\x01", lambda m: kept[int(m.group(1))], value)
+
+
+def keep_case(value: str) -> str:
+    """A title whose capitals are meant (CSL's and RIS's are written as they should print) for BibTeX,
+    whose readers put titles in sentence case: each word `sentence_case` would lower is protected."""
+    return "".join(
+        f"{NOCASE}{chunk}</span>" if changeable and not starts and _capitalised(chunk) else chunk
+        for chunk, changeable, starts in _words_and_starts(value)
+    )
+
+
+def as_printed(value: str, whole: bool = False) -> str:
+    """A title as it was before `keep_case` protected its capitals (or, `whole`, before it was kept
+    whole in one nocase span): what our own BibTeX export says it wrote that way (`casing`) reads back
+    as the title it was. A title whose protection is not exactly that is left as it is."""
+    if whole:
+        inside = re.fullmatch(r'<span class="nocase">(.*)</span>', value, re.DOTALL)
+        return inside.group(1) if inside and _spans_balanced(inside.group(1)) else value
+    # keep_case protects capitalised words only; other one-word protections are the title's own
+    bare = _ONE_WORD_NOCASE.sub(lambda m: m.group(1) if _capitalised(m.group(1)) else m.group(), value)
+    return bare if bare != value and keep_case(bare) == value else value
+
+
+_ONE_WORD_NOCASE = re.compile(r'<span class="nocase">([^\s<>]+)</span>')
+
+
+def _spans_balanced(value: str) -> bool:
+    depth = 0
+    for match in re.finditer(r"<span\b[^>]*>|</span>", value):
+        depth += -1 if match.group() == "</span>" else 1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def tex_quotes(value: str) -> str:
@@ -363,6 +441,14 @@ def tex_quotes(value: str) -> str:
 
 
 # plain text ----------------------------------------------------------------------------------
+
+_BARE_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def literal_dollars(value: str) -> str:
+    """Text from a format without TeX (CSL-JSON, RIS) in the internal form: its dollars are dollars,
+    not math (`$1[2..-3]` in an abstract must not become a formula that no TeX reader can end)."""
+    return _BARE_DOLLAR.sub(r"\\$", value) if "$" in value else value
 
 
 def plain(value: str) -> str:

@@ -65,7 +65,7 @@ CASES = {
         ),
         "position",
     ),  # fmt: skip
-    "authorship_unique_author": (
+    "authorship_unique_author_role": (
         paper_case(
             rows={
                 "authorships": lambda p, o: [

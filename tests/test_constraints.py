@@ -169,11 +169,12 @@ def test_authors_can_swap_positions_in_one_transaction():
     assert [a.author_id for a in paper.authorships.order_by("position")] == [second.author_id, first.author_id]
 
 
-def test_an_author_appears_once_per_paper():
+def test_an_author_appears_once_per_paper_in_each_role():
     paper, author = make_paper(), make_author()
     make_authorship(paper, author, position=1)
-    with violates("authorship_unique_author"):
-        Authorship.objects.bulk_create([Authorship(paper=paper, author=author, position=2)])
+    Authorship.objects.create(paper=paper, author=author, position=2, role="editor")  # a chapter by its book's editor
+    with violates("authorship_unique_author_role"):
+        Authorship.objects.bulk_create([Authorship(paper=paper, author=author, position=3)])
 
 
 def test_an_author_with_papers_cannot_be_deleted():

@@ -67,7 +67,7 @@ def eprint_record(item: dict, raw: str, line: int, file_name: str, warnings: lis
         checks.unreadable("id", str(error))
         arxiv_id = None
     record.arxiv_id = arxiv_id
-    record.title = checks.text(_read_title(_string(item, "title", checks)), "title", 1000)
+    record.title = checks.text(_read_title(_string(item, "title", checks)), "title", f.READ_TITLE_CHARS)
     if arxiv_id is None and not record.title:
         checks.refuse("id", "an e-print with neither an arXiv id nor a title names no work")
     record.abstract = unwrapped(_string(item, "abstract", checks))

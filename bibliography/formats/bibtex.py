@@ -10,6 +10,7 @@ month, a name that is no name) never refuses its entry: it is read as far as it 
 a name kept whole) and kept as the file wrote it, to be written back exactly.
 """
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 
@@ -19,6 +20,8 @@ from bibliography.models import CSL_COLUMNS, AuthorRole, ImportFormat, ItemType,
 from . import fields as f
 from .base import Format
 from .bibtex_fields import (
+    CASING_AS_PRINTED,
+    CASING_KEPT_WHOLE,
     CONTAINER_IN,
     DATE_FIELDS,
     EDITOR_TYPES,
@@ -76,6 +79,7 @@ class _Reader:
         self.names: dict[str, str] = {}  # the record's field name -> the name this file used
         self.latex: dict[str, str] = {}
         self.odd_date = False  # the date needed more than BibTeX's year and month: its fields are kept
+        self.odd_urldate = False
 
     def raw(self, *names: str) -> str | None:
         """The first of these fields the entry has (the others, if it has them too, are kept as they are)."""
@@ -109,6 +113,17 @@ class _Reader:
         return self.checks.text(rich, self.names.get(names[0], names[0]), limit)
 
 
+def _as_printed(record: PaperRecord, whole: bool) -> None:
+    """Titles our export protected from BibTeX's readers (they came from CSL-JSON or RIS, where
+    capitals are meant) read back as they were."""
+    record.title = richtext.as_printed(record.title, whole)
+    if record.venue:
+        record.venue = dataclasses.replace(record.venue, name=richtext.as_printed(record.venue.name, whole))
+    for variable in ("title-short", "collection-title", "event-title"):
+        if variable in record.csl:
+            record.csl[variable] = richtext.as_printed(record.csl[variable], whole)
+
+
 def entry_record(entry: Entry, file_name: str, warnings: list[str] | None = None) -> PaperRecord:
     line = entry.line
     checks = f.Checks(file_name, line, warnings)
@@ -118,6 +133,10 @@ def entry_record(entry: Entry, file_name: str, warnings: list[str] | None = None
     kind_name = entry.type
     talk = (read.fields.get("type") or "").strip().lower() == "talk"
     item_type = ItemType.SPEECH if talk else TYPES_IN.get(kind_name, ItemType.ARTICLE)
+    subtype = (read.fields.get("entrysubtype") or "").strip().lower()
+    if kind_name == "article" and subtype in ("newspaper", "magazine"):  # biblatex's kinds of @article
+        item_type = ItemType.ARTICLE_NEWSPAPER if subtype == "newspaper" else ItemType.ARTICLE_MAGAZINE
+        read.raw("entrysubtype")
     kind = PaperKind.TALK if talk else PaperKind.ARTICLE
     record = PaperRecord(line=line, raw=entry.raw, kind=kind, item_type=item_type)
     # BibTeX's titles are in title case (styles lower it); CSL's are in sentence case (styles raise it)
@@ -125,7 +144,7 @@ def entry_record(entry: Entry, file_name: str, warnings: list[str] | None = None
     if TYPES_OUT.get(item_type, "misc") != kind_name:
         bibtex["type"] = kind_name
 
-    record.title = read.text("title", limit=1000)
+    record.title = read.text("title", limit=f.READ_TITLE_CHARS)
     record.abstract = read.plain_text("abstract")
     for name, role in PEOPLE.items():
         value = read.raw(name)
@@ -141,10 +160,18 @@ def entry_record(entry: Entry, file_name: str, warnings: list[str] | None = None
             role = EDITOR_TYPES.get((read.raw("editortype") or "").lower())
             found = [Person(p.name, role, p.parts) for p in found] if role else found
         record.authors += found
+    for name in ("editora", "editorb", "editorc"):  # biblatex's editors of a kind (a film's director)
+        role = EDITOR_TYPES.get((read.raw(f"{name}type") or "").lower())
+        if role and (value := read.raw(name)):
+            record.authors += [Person(p.name, role, p.parts) for p in people(value, role, checks, name)[0]]
     record.issued = _issued(read, checks)
     if "date" in read.fields:
         bibtex["date"] = True
-    record.accessed = checks.date(read.raw("urldate"), "urldate")
+    if (origdate := read.raw("origdate")) and _iso(origdate):
+        record.extra["original-date"] = dates.from_iso(origdate)
+    urldate = read.raw("urldate")
+    record.accessed = checks.date(urldate, "urldate")
+    read.odd_urldate = bool(urldate) and not _iso(urldate)  # `2024.03.21` (Citavi) is written back so
 
     container = read.text(*CONTAINER_IN, limit=500)
     howpublished = read.raw("howpublished")
@@ -219,6 +246,9 @@ def entry_record(entry: Entry, file_name: str, warnings: list[str] | None = None
         bibtex["keyword_separator"] = separator.group()
     record.concepts = [checks.text(name, "concepts", 300) for name in keywords_of(read.raw("concepts"))]
     record.citation_key = entry.key or None
+    if (casing := (read.raw("casing") or "").strip()) in (CASING_AS_PRINTED, CASING_KEPT_WHOLE):
+        _as_printed(record, whole=casing == CASING_KEPT_WHOLE)
+        bibtex["title_case"] = False
 
     kept = _kept(entry, read, checks, record)
     if kept:
@@ -250,7 +280,7 @@ def _kept(entry: Entry, read: _Reader, checks: f.Checks, record: PaperRecord) ->
     for name in DATE_FIELDS if odd_date else ():
         if name in entry.sources:
             kept[name] = {"source": entry.sources[name], "as": date_fingerprint(record.issued)}
-    if "urldate" in unread and "urldate" in entry.sources:
+    if ("urldate" in unread or read.odd_urldate) and "urldate" in entry.sources:
         kept["urldate"] = {"source": entry.sources["urldate"], "as": date_fingerprint(record.accessed)}
     for name in unread - set(DATE_FIELDS) - {"urldate"}:
         if name in entry.sources:
@@ -276,7 +306,7 @@ def _issued(read: _Reader, checks: f.Checks) -> dict | None:
     if date:
         issued = checks.date(date, read.names.get("date", "date"))
         read.raw("year", "month", "day")
-        if issued and issued.get("literal"):
+        if issued and issued.get("literal") or not _iso(date):
             read.odd_date = True
         return issued
     year_text, month_text, day_text = read.raw("year"), read.raw("month"), read.raw("day")
@@ -306,6 +336,15 @@ def _issued(read: _Reader, checks: f.Checks) -> dict | None:
     except dates.DateError as error:
         checks.unreadable("day", str(error))
         return dates.from_parts(year, month)
+
+
+def _iso(text: str) -> bool:
+    """Whether a date is written as ISO 8601 or EDTF, which every reader reads (others are kept as written)."""
+    try:
+        dates.from_iso(text)
+    except dates.DateError:
+        return False
+    return True
 
 
 def whole(value: str | None) -> int | None:

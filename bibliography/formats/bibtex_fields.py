@@ -45,6 +45,17 @@ TYPES_IN = {
     "periodical": ItemType.PERIODICAL,
     "standard": ItemType.STANDARD,
     "misc": ItemType.ARTICLE,
+    # biblatex's further types, as pandoc reads them
+    "movie": ItemType.MOTION_PICTURE,
+    "video": ItemType.MOTION_PICTURE,
+    "artwork": ItemType.GRAPHIC,
+    "image": ItemType.GRAPHIC,
+    "audio": ItemType.SONG,
+    "music": ItemType.SONG,
+    "letter": ItemType.PERSONAL_COMMUNICATION,
+    "jurisdiction": ItemType.LEGAL_CASE,
+    "legislation": ItemType.LEGISLATION,
+    "review": ItemType.REVIEW,
 }
 TYPES_OUT = {
     ItemType.ARTICLE_JOURNAL: "article",
@@ -67,6 +78,14 @@ TYPES_OUT = {
     ItemType.PAMPHLET: "booklet",
     ItemType.PERIODICAL: "periodical",
     ItemType.STANDARD: "standard",
+    ItemType.MOTION_PICTURE: "movie",
+    ItemType.BROADCAST: "video",
+    ItemType.GRAPHIC: "artwork",
+    ItemType.SONG: "audio",
+    ItemType.PERSONAL_COMMUNICATION: "letter",
+    ItemType.LEGAL_CASE: "jurisdiction",
+    ItemType.LEGISLATION: "legislation",
+    ItemType.REVIEW: "review",
 }
 CONTAINER_IN = ("journal", "journaltitle", "booktitle", "maintitle")
 # where the container's title goes, by entry type (BibTeX's names)
@@ -200,3 +219,10 @@ def keywords(value: str | None) -> list[str]:
             current.append(char)
     found.append("".join(current))
     return [name for name in (" ".join(richtext.plain(richtext.from_latex(k)).split()) for k in found) if name]
+
+
+# Our export's words for titles a reader is to keep as they are (they came from CSL-JSON or RIS): it
+# protects their capitals (or, for an item CSL takes for no English, the whole title) from BibTeX's
+# readers, and reads the protection back off
+CASING_AS_PRINTED = "as printed"
+CASING_KEPT_WHOLE = "kept whole"

@@ -10,13 +10,16 @@ import re
 from collections.abc import Sequence
 
 from bibliography import dates, richtext, text
-from bibliography.models import CSL_COLUMNS, AuthorRole, Paper, PaperKind
+from bibliography.models import CSL_COLUMNS, AuthorRole, ItemType, Paper, PaperKind, VenueKind
 
 from . import fields as f
 from . import languages
 from .bibtex_fields import (
+    CASING_AS_PRINTED,
+    CASING_KEPT_WHOLE,
     CONTAINER_OUT,
     DATE_FIELDS,
+    EDITOR_TYPES,
     MONTHS,
     ROLE_OUT,
     TEXT_OUT,
@@ -26,21 +29,32 @@ from .bibtex_fields import (
 )
 from .names import PersonName
 
+_GLUED_INITIALS = re.compile(r"^(?:[^\W\d_]\.){2,}$")
 
-def bibtex_name(person: PersonName) -> str:
-    """`von Last, Jr, First`: the one form BibTeX never misreads; braces keep an institution whole."""
+
+def bibtex_name(person: PersonName, as_written: bool = False) -> str:
+    """`von Last, Jr, First`: the one form BibTeX never misreads; braces keep an institution whole,
+    and (`as_written`, for a name that came from elsewhere than BibTeX) initials written together
+    (`A.H.`), which BibTeX's readers would put apart."""
     if person.literal:
         return "{" + richtext.to_latex(person.family) + "}"
+    if as_written and not person.suffix and _GLUED_INITIALS.match(person.given):
+        return bibtex_name(PersonName(**{**vars(person), "given": ""})) + ", {" + person.given + "}"
     family = richtext.to_latex(person.family)
     if "," in person.family or " and " in f" {person.family} " or " " in person.family:
         family = "{" + family + "}"
     last = " ".join(part for part in (richtext.to_latex(person.particle), family) if part)
     parts = [last]
-    if person.suffix:
-        parts.append(richtext.to_latex(person.suffix))
+    if person.suffix:  # a comma or "and" in a part would start another part, or another person
+        parts.append(_braced_if_split(person.suffix))
     if person.given or person.suffix:
-        parts.append(richtext.to_latex(person.given))
+        parts.append(_braced_if_split(person.given))
     return ", ".join(parts)
+
+
+def _braced_if_split(part: str) -> str:
+    latex = richtext.to_latex(part)
+    return "{" + latex + "}" if "," in part or " and " in f" {part} " else latex
 
 
 def _keyword(name: str) -> str:
@@ -52,6 +66,8 @@ def entry_type(paper: Paper) -> str:
     kept = (paper.extra or {}).get("bibtex", {}).get("type")
     if kept and TYPES_IN.get(kept) == paper.item_type:
         return kept
+    if paper.item_type == ItemType.THESIS and not paper.genre:
+        return "thesis"  # biblatex's, which says no more than CSL's thesis does ("phdthesis" prints "PhD thesis")
     return TYPES_OUT.get(paper.item_type, "misc")
 
 
@@ -105,14 +121,24 @@ class _Writer:
 def bibtex_entry(paper: Paper) -> tuple[str, str, list[tuple[str, str, bool]]]:
     kind = entry_type(paper)
     out = _Writer(paper)
-    out.text("title", paper.title)
+    cased = _as_written(paper)
+    out.text("title", cased(f.whole_title(paper)))
+    if cased(paper.title) != paper.title or (paper.venue and cased(paper.venue.name) != paper.venue.name):
+        # our own field: these capitals are meant, read them back so
+        out.raw("casing", CASING_KEPT_WHOLE if _not_english_to_csl(paper) else CASING_AS_PRINTED)
     named: dict[str, list[str]] = {}
+    typed = _typed_editors(paper)
     for person in f.people(paper):
-        role = ROLE_OUT.get(person.role, "editor" if person.role == AuthorRole.ORGANIZER else None)
+        role = ROLE_OUT.get(person.role) or typed.get(person.role)
         if role:
-            named.setdefault(role, []).append(bibtex_name(person.parts))
+            named.setdefault(role, []).append(bibtex_name(person.parts, as_written=not f.from_bibtex(paper)))
     if paper.authors_truncated and "author" in named:
         named["author"].append("others")
+    if not f.from_bibtex(paper):  # a CSL list naming a person twice, as the file wrote it
+        for role, variable in (("author", "author"), ("editor", "editor")):
+            written = f.people_as_written(paper, variable, [p for p in f.people(paper) if ROLE_OUT.get(p.role) == role])
+            if written and role in named:
+                named[role] = [bibtex_name(name, as_written=True) for name in written]
     for role, names in named.items():
         original = out.latex.get(role)
         keys = [text.name_key(p.name) for p in f.people(paper) if ROLE_OUT.get(p.role) == role]
@@ -120,14 +146,18 @@ def bibtex_entry(paper: Paper) -> tuple[str, str, list[tuple[str, str, bool]]]:
             out.raw(role, original)
         else:
             out.raw(role, " and ".join(names))
-    if f.organizers(paper):
-        out.raw("editortype", "organizer")
+    for role, field in typed.items():
+        out.raw(f"{field}type", EDITOR_TYPE_NAMES[role])
     if paper.venue:
-        out.text("journal", paper.venue.name, CONTAINER_OUT.get(kind, "journal"))
+        # a journal's name prints as written, but in an item CSL does not take for English, as it is
+        as_is = paper.venue.kind == VenueKind.JOURNAL and not _not_english_to_csl(paper)
+        out.text("journal", paper.venue.name if as_is else cased(paper.venue.name), CONTAINER_OUT.get(kind, "journal"))
         if paper.venue.short_name:
             out.text("shortjournal", paper.venue.short_name)
         if paper.venue.kind != f.container_kind(paper.item_type, paper.venue.name):
             out.raw("venuekind", paper.venue.kind)  # our own field, only where the entry type would mislead
+    if kind == "article" and (subtype := _SUBTYPES.get(paper.item_type)):
+        out.raw("entrysubtype", subtype)  # biblatex's: a newspaper's article, not a journal's
     if paper.kind == PaperKind.TALK:
         out.raw("type", "talk")
     elif paper.genre:
@@ -149,11 +179,15 @@ def bibtex_entry(paper: Paper) -> tuple[str, str, list[tuple[str, str, bool]]]:
         elif isinstance(value, str) and variable == "language":
             out.raw(name, languages.babel(value) if out.renamed.get(name, name) == "langid" else value, read_as=value)
         elif isinstance(value, str):
-            out.text(name, value)
+            out.text(name, cased(value) if variable in _TITLES else value)
     publisher_field = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}
-    out.text("publisher", paper.publisher, publisher_field.get(kind, "publisher"))
+    # biblatex's publisher is a list ("A and B"): one name with "and" in it is kept whole
+    publisher = paper.publisher if f.from_bibtex(paper) or " and " not in paper.publisher else _whole(paper.publisher)
+    out.text("publisher", publisher, publisher_field.get(kind, "publisher"))
     if paper.accessed and "urldate" not in out.kept:
         out.raw("urldate", dates.edtf(paper.accessed))
+    if isinstance(original := (paper.extra or {}).get("original-date"), dict) and (said := dates.edtf(original)):
+        out.raw("origdate", said)  # biblatex's name for CSL's original-date (a reprint's first year)
     out.raw("doi", f.doi_as_written(paper))
     written = out.bibtex.get("eprint")
     if paper.arxiv_id:
@@ -170,7 +204,7 @@ def bibtex_entry(paper: Paper) -> tuple[str, str, list[tuple[str, str, bool]]]:
         elif out.bibtex.get("url_field") == "url, every one":
             out.raw("url", " ".join(url for url, _ in links))
         else:
-            out.raw("url", links[0][0])
+            out.raw("url", f.url_as_written(paper, links))
         if len(links) > 1 or links[0][1] != f.link_with_kind(links[0][0], None)[1]:
             out.raw("links", " ".join(f"{kind}={url}" for url, kind in links))
     out.text("abstract", paper.abstract)
@@ -182,6 +216,49 @@ def bibtex_entry(paper: Paper) -> tuple[str, str, list[tuple[str, str, bool]]]:
         out.values.append((name, value, False))
     out.rest_as_kept(paper.issued, paper.accessed)
     return kind, paper.export_key, out.values
+
+
+_TITLES = ("title-short", "collection-title", "event-title")
+EDITOR_TYPE_NAMES = {role: name for name, role in EDITOR_TYPES.items()}
+
+
+def _typed_editors(paper: Paper) -> dict[str, str]:
+    """biblatex's editors of a kind (`editortype = {director}`): the field each such role is written
+    in, `editor` when the paper has no plain editor, then `editora`, `editorb`."""
+    roles = {p.role for p in f.people(paper)}
+    slots = ["editora", "editorb", "editorc"] if AuthorRole.EDITOR in roles else ["editor", "editora", "editorb"]
+    typed = [role for role in EDITOR_TYPES.values() if role in roles]
+    return dict(zip(typed, slots, strict=False))
+
+
+_SUBTYPES = {ItemType.ARTICLE_NEWSPAPER: "newspaper", ItemType.ARTICLE_MAGAZINE: "magazine"}
+
+
+def _as_written(paper: Paper):
+    """How a title is written to BibTeX: as it came when it came from BibTeX (in BibTeX's title case);
+    else with the capitals it has kept, for BibTeX's readers lower an English title's words, and its
+    quotation marks as quotation marks (CSL's straight `"` are, BibTeX's are characters)."""
+    if f.from_bibtex(paper):
+        return lambda value: value
+    if _not_english_to_csl(paper):
+        return lambda value: _whole(richtext.curly_quotes(value))
+    english = not paper.language or languages.bcp47(paper.language).lower().split("-")[0] == "en"
+    if english:
+        return lambda value: richtext.keep_case(richtext.curly_quotes(value))
+    return richtext.curly_quotes
+
+
+def _not_english_to_csl(paper: Paper) -> bool:
+    """A language of "English" or "eng" is no English to CSL processors, which print such an item's
+    titles and journal as they are: written for BibTeX (whose `langid` makes it English to every
+    reader) they are protected whole."""
+    said = (paper.language or "").strip()
+    english = languages.bcp47(said).lower().split("-")[0] == "en"
+    return bool(said) and english and not re.match(r"^en(-|$)", said, re.IGNORECASE) and not f.from_bibtex(paper)
+
+
+def _whole(value: str) -> str:
+    return f"{richtext.NOCASE}{value}</span>" if value else value
 
 
 def _squeezed(latex: str) -> str:
@@ -204,7 +281,7 @@ def _write_date(out: _Writer, issued: dict | None, year: int | None) -> None:
             out.raw("year", str(year))
         return
     if issued.get("literal") and not issued.get("date-parts"):
-        out.raw(out.bibtex.get("literal_date", "date"), issued["literal"])
+        out.raw("year", issued["literal"])  # BibTeX's year holds words too ("in press"); biblatex's date does not
         return
     parts = issued.get("date-parts") or []
     simple = len(parts) == 1 and not issued.get("season") and not issued.get("circa")

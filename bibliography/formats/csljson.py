@@ -10,11 +10,11 @@ as an alias key rather than made the citation key. `custom` carries what only th
 """
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Sequence
 
+from bibliography import text
 from bibliography.models import CSL_COLUMNS, AuthorRole, ImportFormat, ItemType, Paper, PaperKind, VenueKind
-from bibliography.richtext import sentence_case, tex_quotes
+from bibliography.richtext import literal_dollars, sentence_case, tex_quotes
 
 from . import fields as f
 from . import languages
@@ -45,12 +45,7 @@ _FORMAT_KEYS = {"bibtex", "ris", "listing", "wos", "endnote", "merged"}  # Paper
 _TITLES = ("title", "title-short", "collection-title", "event-title", "volume-title")
 
 
-_GLUED_INITIALS = re.compile(r"(?<=[A-Z]\.)(?=[A-Z]\b)")
 _TEXT = (*_TITLES, "container-title", "container-title-short", "publisher", "publisher-place", "event-place", "note")
-
-
-def _from_bibtex(paper: Paper) -> bool:
-    return bool((paper.extra or {}).get("bibtex", {}).get("title_case"))
 
 
 def _as_csl_writes_it(paper: Paper, item: dict) -> None:
@@ -68,7 +63,7 @@ def _as_csl_writes_it(paper: Paper, item: dict) -> None:
     for variable in NAME_VARIABLES:
         for name in item.get(variable, ()):
             if "given" in name:
-                name["given"] = _GLUED_INITIALS.sub(" ", name["given"])
+                name["given"] = f.initials_apart(name["given"])
 
 
 # writing --------------------------------------------------------------------------------------
@@ -104,7 +99,7 @@ def csl_item(paper: Paper) -> dict:
     item: dict = {"id": paper.export_key, "type": csl_type(paper)}
     custom: dict = {"id": paper.pk}
     if paper.title:
-        item["title"] = paper.title
+        item["title"] = f.whole_title(paper)
     for person in f.people(paper):
         variable = "author" if person.role == AuthorRole.SPEAKER else str(person.role)
         item.setdefault(variable, []).append(csl_name(person.parts))
@@ -128,7 +123,7 @@ def csl_item(paper: Paper) -> dict:
         item.setdefault("number", f"arXiv:{paper.arxiv_id}")
         custom["arxiv"] = paper.arxiv_id
     if links := f.links(paper):
-        item["URL"] = links[0][0]
+        item["URL"] = f.url_as_written(paper, links)
         custom["links"] = [{"url": url, "kind": kind} for url, kind in links]
     if paper.abstract:
         item["abstract"] = paper.abstract
@@ -139,18 +134,18 @@ def csl_item(paper: Paper) -> dict:
     for variable, value in (paper.extra or {}).items():
         if variable not in _FORMAT_KEYS and (variable not in item or _kept_names(variable, value, item)):
             item[variable] = value
-    if _from_bibtex(paper):
+    if f.from_bibtex(paper):
         _as_csl_writes_it(paper, item)
     item["custom"] = custom
     return item
 
 
 def _kept_names(variable: str, kept, item: dict) -> bool:
-    """A name list kept as it came because part of it was no name: written back as it came while the
-    paper still has the people read from it."""
+    """A name list kept as it came (part of it no name, or a person listed twice): written back as it
+    came while the paper still has the people read from it."""
     if variable not in NAME_VARIABLES or not isinstance(kept, list):
         return False
-    return len(item.get(variable, [])) == sum(isinstance(name, dict | str) and bool(name) for name in kept)
+    return len(item.get(variable, [])) == len(f.distinct_names(kept))
 
 
 def csljson_text(papers: Sequence[Paper]) -> str:
@@ -306,6 +301,8 @@ def _people(item: dict, key: str, role: AuthorRole, checks: f.Checks, kept: dict
                            f"{key}[{number}]", 300)  # fmt: skip
         if full:
             found.append(Person(full, role, parts))
+    if len({text.name_key(person.name) for person in found}) < len(found):
+        kept[key] = value  # a person listed twice (a reference manager's slip): one person, the list as written
     return found, others
 
 
@@ -323,8 +320,10 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
     custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
     kind = PaperKind.TALK if item_type == ItemType.SPEECH else PaperKind.ARTICLE
     record = PaperRecord(line=line, raw=raw, kind=kind, item_type=item_type or ItemType.ARTICLE)
-    record.title = checks.text(_string(item, "title", checks, kept), "title", 1000)
-    record.abstract = _string(item, "abstract", checks, kept).strip()
+    # Dollars in another tool's CSL are dollars; ours carries our internal form, math and all.
+    text_of = (lambda value: value) if "id" in custom else literal_dollars
+    record.title = checks.text(text_of(_string(item, "title", checks, kept)), "title", f.READ_TITLE_CHARS)
+    record.abstract = text_of(_string(item, "abstract", checks, kept).strip())
     for variable in NAME_VARIABLES:
         role = f.writer_role(kind) if variable == "author" else AuthorRole(variable)
         people, others = _people(item, variable, role, checks, kept)
@@ -337,7 +336,7 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
         setattr(record, variable, date)
     venue_key = "event" if kind == PaperKind.TALK else "container-title"
     venue = _string(item, venue_key, checks, kept) or _string(item, "container-title", checks, kept)
-    venue = checks.text(venue, venue_key, 500)
+    venue = checks.text(text_of(venue), venue_key, 500)
     if venue:
         short = _string(item, "container-title-short", checks, kept) or _string(
             item, "journalAbbreviation", checks, kept
@@ -349,7 +348,7 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
         )
     for variable in CSL_COLUMNS:
         if value := _string(item, variable, checks, kept).strip():
-            record.csl[variable] = value
+            record.csl[variable] = text_of(value)
     doi = _string(item, "DOI", checks, kept)
     record.doi = checks.doi(doi, "DOI")
     f.keep_doi_as_written(record, doi)
@@ -366,8 +365,8 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
             record.links += [f.link_with_kind(u, link.get("kind")) for u in checks.urls(link["url"], "custom.links")]
     elif url := _string(item, "URL", checks, kept):
         record.links += [f.link_with_kind(u, None) for u in checks.urls(url, "URL")]
-        if checks.other_uris:
-            kept["URL"] = url
+        if checks.other_uris or (record.links and record.links[0][0] != url.strip()):
+            kept["URL"] = url  # as written (`//host/…`, `www.…`): written back so
     keywords = item.get("keyword")
     if isinstance(keywords, list):  # not CSL, but some tools write a list
         keywords = ", ".join(str(k) for k in keywords)

@@ -4,15 +4,18 @@ they send back, each failing with the file, the line and the field to blame."""
 import re
 from dataclasses import dataclass, field
 
-from bibliography import dates, identifiers
+from bibliography import dates, identifiers, richtext, text
 from bibliography.models import AuthorRole, ItemType, LinkKind, Paper, PaperKind, Venue, VenueKind
 from bibliography.text import whole_number
 
+from . import languages
 from .errors import DumpError
 from .links import link_kind
 from .names import PersonName
 
 SHORT_NAME_CHARS = Venue._meta.get_field("short_name").max_length  # a journal's abbreviation
+# What a reader takes of a title; the loader cuts a longer one than the column holds and keeps it whole
+READ_TITLE_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,53 @@ def doi_as_written(paper: Paper) -> str | None:
     return written if isinstance(written, str) else None
 
 
+def _csl_name_key(name) -> str | None:
+    if isinstance(name, str):
+        return text.name_key(name) or None
+    if not isinstance(name, dict):
+        return None
+    said = name.get("literal") or " ".join(str(name.get(k) or "") for k in ("given", "non-dropping-particle", "family"))
+    return text.name_key(str(said)) or None
+
+
+def distinct_names(names: list) -> list:
+    """A CSL name list's readable names, each person once."""
+    seen, found = set(), []
+    for name in names:
+        if (key := _csl_name_key(name)) and key not in seen:
+            seen.add(key)
+            found.append(name)
+    return found
+
+
+def people_as_written(paper: Paper, variable: str, people: list[Person]) -> list[PersonName] | None:
+    """The people of a CSL name list the paper keeps as it came (a person listed twice), while the
+    paper still has the people read from it."""
+    kept = (paper.extra or {}).get(variable)
+    if not isinstance(kept, list) or len(distinct_names(kept)) != len(people):
+        return None
+    written = []
+    for name in kept:
+        if _csl_name_key(name) is None:
+            continue
+        if isinstance(name, str) or name.get("literal"):
+            said = name if isinstance(name, str) else str(name["literal"])
+            written.append(PersonName(family=said, literal=True))
+        else:
+            particle = " ".join(str(name[k]) for k in ("dropping-particle", "non-dropping-particle") if name.get(k))
+            written.append(PersonName(family=str(name.get("family") or ""), given=str(name.get("given") or ""),
+                                      particle=particle, suffix=str(name.get("suffix") or "")))  # fmt: skip
+    return written
+
+
+def url_as_written(paper: Paper, links: list[tuple[str, str]]) -> str:
+    """The first link as the file wrote it (`www.jstor.org/…`, `//guides…`), while it is still that link."""
+    written = (paper.extra or {}).get("URL")
+    if isinstance(written, str) and Checks("", 0).urls(written, "URL")[:1] == [links[0][0]]:
+        return written
+    return links[0][0]
+
+
 def link_with_kind(url: str, kind: str | None) -> tuple[str, LinkKind]:
     return url, LinkKind(kind) if kind in LinkKind.values else link_kind(url)
 
@@ -235,3 +285,36 @@ def container_kind(item_type: str, name: str, said: str | None = None) -> VenueK
     if kind == VenueKind.CONFERENCE and "workshop" in name.lower():
         kind = VenueKind.WORKSHOP
     return venue_kind(said, kind)
+
+
+def whole_title(paper) -> str:
+    """The title as the file wrote it: one longer than the column was cut there and kept whole in
+    extra (importers/load.py), unless a curator has since written another."""
+    kept = (paper.extra or {}).get("title")
+    if isinstance(kept, str) and paper.title.endswith("…") and kept.startswith(paper.title[:-1]):
+        return kept
+    return paper.title
+
+
+def printed_titles(paper):
+    """How a format whose titles print as written (RIS, like CSL-JSON) takes this paper's titles: a
+    record read from BibTeX has English titles in BibTeX's title case, which styles lower; written
+    for such a format they are in sentence case (pandoc's reading of them), else as they are."""
+    english = not paper.language or languages.bcp47(paper.language).lower().split("-")[0] == "en"
+    if from_bibtex(paper) and english:
+        return lambda value: richtext.sentence_case(richtext.tex_quotes(value)) if value else value
+    return lambda value: value
+
+
+_GLUED_INITIALS = re.compile(r"(?<=[A-Z]\.)(?=[A-Z]\b)")
+
+
+def initials_apart(given: str) -> str:
+    """Initials written together (`J.R.`), which BibTeX's readers take as two, written apart for
+    formats whose readers take them as written (CSL-JSON, RIS)."""
+    return _GLUED_INITIALS.sub(" ", given)
+
+
+def from_bibtex(paper) -> bool:
+    """Read from BibTeX, with its titles in BibTeX's title case."""
+    return bool((paper.extra or {}).get("bibtex", {}).get("title_case"))

@@ -107,7 +107,7 @@ def work_record(work: dict, raw: str, line: int, file_name: str, warnings, where
     kind = _text(work, "type_crossref", checks, where) or _text(work, "type", checks, where)
     record = PaperRecord(line=line, raw=raw, item_type=TYPES.get(kind, ItemType.ARTICLE))
     record.title = checks.text(_text(work, "display_name", checks, where) or _text(work, "title", checks, where),
-                               f"{where}display_name", 1000)  # fmt: skip
+                               f"{where}display_name", f.READ_TITLE_CHARS)  # fmt: skip
     record.doi = checks.doi(_text(work, "doi", checks, where) or None, f"{where}doi")
     record.arxiv_id = _arxiv_id(work, record.doi, checks, where)
     record.issued = _date(work, checks, where)

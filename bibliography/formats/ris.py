@@ -8,6 +8,7 @@ series, `SP`–`EP` the pages, `SN` an ISBN or ISSN by type, `DA`/`PY` the date 
 record has no place for (`DP`, `CN`, `L1`, …) are kept in `Paper.extra["ris"]` and written back.
 """
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -15,12 +16,13 @@ import rispy
 from rispy.writer import RisWriter
 
 from bibliography import dates
-from bibliography.models import AuthorRole, ImportFormat, ItemType, Paper, PaperKind
+from bibliography.models import AuthorRole, ImportFormat, ItemType, Paper, PaperKind, VenueKind
 
 from . import fields as f
+from . import languages
 from .base import Format
 from .errors import DumpError
-from .names import PersonName, split_family
+from .names import PersonName, split_family, split_name
 from .reader import Line
 from .records import UNTITLED_REASON, PaperRecord, Person, VenueRecord
 
@@ -90,8 +92,9 @@ def ris_reference(paper: Paper) -> dict:
     if TYPES_IN.get(ris_type) != paper.item_type:
         ris_type = "SLIDE" if paper.kind == PaperKind.TALK else TYPES_OUT.get(paper.item_type, "GEN")
     reference: dict = {"type_of_reference": ris_type, "id": paper.export_key}
+    printed = f.printed_titles(paper)
     if paper.title:
-        reference["title"] = paper.title
+        reference["title"] = printed(f.whole_title(paper))
     roles = {
         "authors": (AuthorRole.AUTHOR, AuthorRole.SPEAKER),
         "secondary_authors": (AuthorRole.EDITOR,),
@@ -99,6 +102,9 @@ def ris_reference(paper: Paper) -> dict:
         "subsidiary_authors": (AuthorRole.TRANSLATOR,),
     }
     people = f.people(paper)
+    if f.from_bibtex(paper):
+        people = [dataclasses.replace(p, parts=dataclasses.replace(p.parts, given=f.initials_apart(p.parts.given)))
+                  for p in people]  # fmt: skip
     for key, wanted in roles.items():
         if names := [ris_name(p.parts) for p in people if p.role in wanted]:
             reference[key] = names
@@ -109,18 +115,19 @@ def ris_reference(paper: Paper) -> dict:
     if paper.accessed:
         reference["access_date"] = _ris_date(paper.accessed)
     if paper.venue:
-        reference["secondary_title"] = paper.venue.name
+        journal = paper.venue.kind == VenueKind.JOURNAL
+        reference["secondary_title"] = paper.venue.name if journal else printed(paper.venue.name)
         if paper.venue.short_name:
             reference["alternate_title2"] = paper.venue.short_name
     for key, value in (
-        ("short_title", paper.title_short),
-        ("tertiary_title", paper.collection_title),
+        ("short_title", printed(paper.title_short)),
+        ("tertiary_title", printed(paper.collection_title)),
         ("volume", paper.volume),
         ("number", paper.issue or paper.number),
         ("publisher", paper.publisher),
         ("place_published", paper.publisher_place),
         ("edition", paper.edition),
-        ("language", paper.language),
+        ("language", languages.bcp47(paper.language) if f.from_bibtex(paper) else paper.language),
         ("type_of_work", paper.genre),
         ("issn", paper.isbn if paper.item_type in _BOOKISH else paper.issn),
     ):
@@ -217,11 +224,17 @@ def parse(reader: Iterable[Line], file_name: str, warnings: list[str]) -> Iterat
         yield reference_record(reference, raw, line, file_name, warnings)
 
 
+# initials, then a family name of one word (particles aside): a person written given name first
+_INITIALS_FIRST = re.compile(r"^(?:[^\W\d_]\.[\s-]*)+(?:[a-z]+\s+)*[^\W\d_][\w'-]*$")
+
+
 def _person(value: str, role: AuthorRole, checks: f.Checks, tag: str) -> Person | None:
     parts = [part.strip() for part in value.split(",")]
     if not parts[0]:
         return None
-    if len(parts) == 1:  # an institution, or a name given whole
+    if len(parts) == 1 and _INITIALS_FIRST.match(parts[0]):  # IEEE Xplore's `N. Ahmed`, `M. -J. Meurs`
+        name = split_name(parts[0])
+    elif len(parts) == 1:  # an institution, or a name given whole
         name = PersonName(family=parts[0], literal=" " in parts[0])
     else:
         last, given, suffix = (parts + ["", ""])[:3]
@@ -269,7 +282,7 @@ def reference_record(
     kept: dict = {}
     if TYPES_OUT.get(item_type, "GEN") != ris_type:
         kept["type_of_reference"] = ris_type
-    record.title = checks.text(reference.get("title") or reference.get("primary_title") or "", "TI", 1000)
+    record.title = checks.text(reference.get("title") or reference.get("primary_title") or "", "TI", f.READ_TITLE_CHARS)
     record.abstract = (reference.get("abstract") or reference.get("notes_abstract") or "").strip()
     roles = (
         ("authors", f.writer_role(kind), "AU"),

@@ -71,6 +71,7 @@ from .copy import CopyRefused, allocate_ids, copy_objects, copy_rows
 from .matching import PAPER_FIELDS, Candidates, existing_candidates, record_facts, same_in_one_file
 
 BATCH_SIZE = 1000
+TITLE_CHARS = Paper._meta.get_field("title").max_length
 _WORDS = re.compile(r"\w")
 
 # Imports run one at a time: two imports of the same file at the same moment would otherwise both
@@ -286,7 +287,7 @@ def _parsed(
     def produce():
         warnings: list[str] = []
         records = file_format.parse(reader, file_name, warnings)
-        for batch in _with_keys(batched(records, BATCH_SIZE)):
+        for batch in _with_keys(batched(records, BATCH_SIZE), file_name):
             yield batch, reader.bytes_read, [*reader.warnings, *warnings]
             warnings.clear()
             reader.warnings.clear()
@@ -299,12 +300,22 @@ def _parsed(
         yield batch, bytes_read, warnings
 
 
+def _cut_title(record: PaperRecord, file_name: str) -> None:
+    """A title longer than its column is cut there and kept whole in extra, which exports write."""
+    if len(record.title) > TITLE_CHARS:
+        record.extra["title"] = record.title
+        record.title = record.title[: TITLE_CHARS - 1].rstrip() + "…"
+        said = f"title: longer than {TITLE_CHARS:,} characters ({len(record.extra['title']):,}): cut there"
+        record.unread.append(DumpError(file_name, record.line, said))
+
+
 _SHA256 = "\x00sha256:"  # how the parser's process says what it read (no warning starts with a NUL)
 
 
-def _with_keys(batches: Iterable[list[PaperRecord]]) -> Iterator[list[PaperRecord]]:
+def _with_keys(batches: Iterable[list[PaperRecord]], file_name: str) -> Iterator[list[PaperRecord]]:
     for batch in batches:
         for record in batch:
+            _cut_title(record, file_name)
             record.title_key, record.abstract_key, record.isbn_key, record.raw_hash  # noqa: B018 — computed in the reading thread
         yield batch
 
@@ -375,6 +386,7 @@ class Loader:
                     suspects.append(other)
             suspected += [(suspect, record) for suspect in suspects]
             if paper is None:
+                _identifiers_held_elsewhere(record, existing, in_batch)
                 paper = self._new_paper(record, year)
                 created.append(paper)
                 in_batch.add(paper, facts)
@@ -388,6 +400,7 @@ class Loader:
                 differing.append((paper, record))
             if paper.pk is not None:
                 landed_now.setdefault(paper.pk, (record, year))
+            _identifiers_held_elsewhere(record, existing, in_batch, but=paper)
             fields = self._fill_blanks(paper, record, year)  # a paper new in this batch is completed too
             if fields and paper.pk is not None:
                 changed.setdefault(paper.pk, set()).update(fields)
@@ -619,11 +632,11 @@ class Loader:
         rows, lines = [], []
         truncated = []
         for paper_id, (record, paper) in todo.items():
-            seen: set[int] = set()
+            seen: set[tuple[int, str]] = set()  # a person is listed once in each role (author and editor)
             for person in record.authors:
                 author = authors[person_key(person)]
-                if author.pk not in seen:
-                    seen.add(author.pk)
+                if (author.pk, person.role) not in seen:
+                    seen.add((author.pk, person.role))
                     credited = credit(person.name, person.parts, author)
                     rows.append((paper_id, author.pk, len(seen), person.role, credited))
                     lines.append(record.line)
@@ -1046,6 +1059,17 @@ def _source_url(record: PaperRecord) -> str:
     if work := _openalex(record).get("id"):
         return f"https://openalex.org/{work}"
     return f"https://arxiv.org/abs/{record.arxiv_id}" if "arxiv" in record.extra and record.arxiv_id else ""
+
+
+def _identifiers_held_elsewhere(record: PaperRecord, *held: Candidates, but: Paper | None = None) -> None:
+    """A record that is another work than the paper holding its DOI or arXiv id (a chapter given its
+    book's DOI) keeps them as the file wrote them, not as its own: an identifier names one paper."""
+    if record.doi and any(c.by_doi.get(record.doi) not in (None, but) for c in held):
+        record.extra.setdefault("DOI", record.doi)
+        record.doi = None
+    if record.arxiv_id and any(c.by_arxiv.get(record.arxiv_id) not in (None, but) for c in held):
+        record.extra.setdefault("arxiv-id", record.arxiv_id)
+        record.arxiv_id = None
 
 
 def _openalex_cited(record: PaperRecord) -> list[str]:

@@ -95,13 +95,19 @@ def record_facts(record: PaperRecord, year: int | None) -> Facts:
 
 def same_in_one_file(a: PaperRecord, year_a: int | None, b: PaperRecord, year_b: int | None) -> bool:
     """Two entries of one file are one work only if they share an identifier or agree on
-    title, authors and year."""
+    title, authors and year; never a work and a part of it (a chapter given its book's DOI)."""
+    if _part_of(a, b) or _part_of(b, a):
+        return False
     if (a.doi and a.doi == b.doi) or (a.arxiv_id and a.arxiv_id == b.arxiv_id):
         return True
     if (isbn := book_isbn(a.item_type, a.isbn_key)) and isbn == book_isbn(b.item_type, b.isbn_key):
         return True
     names = lambda r: [text.name_key(person.name) for person in r.authors]  # noqa: E731
     return bool(a.title_key) and a.title_key == b.title_key and names(a) == names(b) and year_a == year_b
+
+
+def _part_of(part: PaperRecord, whole: PaperRecord) -> bool:
+    return bool(part.venue and whole.title_key) and text.title_key(part.venue.name) == whole.title_key != part.title_key
 
 
 @dataclass

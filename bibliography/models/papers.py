@@ -692,7 +692,12 @@ class Authorship(models.Model):
                 name="authorship_unique_position",
                 deferrable=models.Deferrable.DEFERRED,
             ),
-            models.UniqueConstraint(fields=["paper", "author"], name="authorship_unique_author"),
+            # a person is listed once in each role: a chapter's author may edit the book too
+            models.UniqueConstraint(
+                fields=["paper", "author", "role"],
+                name="authorship_unique_author_role",
+                violation_error_message="This person is already listed in this role.",
+            ),
             models.CheckConstraint(
                 condition=Q(position__gte=1),
                 name="authorship_position_from_one",

@@ -17,7 +17,7 @@ from bibliography.importers.load import import_file
 from bibliography.models import Concept, ImportRun, Paper, PaperConcept, PaperKeyword, SourceRecord
 from tests.factories import make_author, make_authorship, make_concept, make_paper
 
-from .conftest import export
+from .conftest import export, wipe_bibliography
 
 BIB = """@comment{exported by hand}
 @string{iclr = "International Conference on Learning Representations"}
@@ -158,6 +158,10 @@ def test_a_file_that_is_not_its_format_fails_whole_naming_file_and_line(db, tmp_
     assert ImportRun.objects.get().status == "failed"
 
 
+# a conference's whole programme pasted as one title: more than the column holds
+LONG_TITLE = " ".join(f"Session {number} on things" for number in range(1, 80))
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message", "exported"),
     [
@@ -169,6 +173,12 @@ def test_a_file_that_is_not_its_format_fails_whole_naming_file_and_line(db, tmp_
          "names.json:1: author[2]: expected a name object", '"author": [\n    {\n      "family": "A"\n    },\n    7'),
         ("url.ris", "TY  - JOUR\nTI  - A\nUR  - not a url\nER  - \n", "url.ris:1: UR: 'not a url' is not a URL",
          "UR  - not a url"),
+        ("long.bib", BIB.replace("Deep Things", LONG_TITLE), "long.bib:4: title: longer than 1,000 characters (",
+         f"{LONG_TITLE}, {{Revisited}}"),
+        ("long.json", json.dumps([{"id": "a", "type": "book", "title": LONG_TITLE}]),
+         "long.json:1: title: longer than 1,000 characters (", f'"title": "{LONG_TITLE}"'),
+        ("long.ris", f"TY  - BOOK\nTI  - {LONG_TITLE}\nER  - \n", "long.ris:1: title: longer than 1,000 characters",
+         f"TI  - {LONG_TITLE}"),
     ],
 )  # fmt: skip
 def test_a_value_that_cannot_be_read_is_kept_as_written_and_said_and_strict_refuses_it(
@@ -434,3 +444,48 @@ def test_what_ris_and_csljson_say_is_written_as_biblatex_reads_it(db, tmp_path):
     assert entry["langid"] == "english"  # babel's name: biblatex does not know "eng"
     assert entry["author"] == "de Moura, Leonardo and van der Berg, Jr., Ana"
     assert entry["abstract"].endswith("from a broken export") and not library.failed_blocks  # not ended inside
+
+
+def test_a_chapter_given_its_books_doi_is_another_work_that_keeps_the_doi_as_written(db, tmp_path):
+    """Publishers' exports give each chapter its book's DOI: the two stay apart, the book holds the
+    DOI as its identifier, and the chapter writes it back as the file had it. A second file naming
+    the chapter by that DOI is still the chapter's."""
+    path = tmp_path / "handbook.bib"
+    path.write_text(
+        "@book{handbook, title = {Handbook of Things}, editor = {Roe, Ann}, year = 2020, doi = {10.1000/hb}}\n"
+        "@incollection{chapter, title = {Small Things}, author = {Doe, Jo}, booktitle = {Handbook of Things},"
+        " year = 2020, doi = {10.1000/hb}}\n"
+    )
+
+    result = import_file(path)
+
+    assert result.ok and result.created == 2, result
+    book, chapter = Paper.objects.get(title="Handbook of Things"), Paper.objects.get(title="Small Things")
+    assert (book.doi, chapter.doi, chapter.extra["DOI"]) == ("10.1000/hb", None, "10.1000/hb")
+    assert "doi = {10.1000/hb}" in export("bibtex", Paper.objects.filter(pk=chapter.pk))
+    again = import_file(path)
+    assert again.ok and (again.created, again.updated) == (0, 0), again
+
+
+def test_names_in_the_shapes_exporters_write_are_people_and_stay_whole_through_bibtex(db, tmp_path):
+    """IEEE Xplore's RIS writes `N. Ahmed` (given name first, no comma); a CSL name's part may hold
+    a comma (`Desarrollo de Medios, S. A. de`), which BibTeX would read as the start of another."""
+    ris = tmp_path / "ieee.ris"
+    ris.write_text("TY  - CONF\nTI  - Matching\nAU  - N. Ahmed\nAU  - M. -J. Meurs\nAU  - U.S. Navy Office\nER  - \n")
+    csl = tmp_path / "web.json"
+    name = {"family": "C.V", "given": "DEMOS", "suffix": "Desarrollo de Medios, S. A. de"}
+    csl.write_text(json.dumps([{"id": "w", "type": "webpage", "title": "Caudillos", "author": [name]}]))
+    assert import_file(ris).ok and import_file(csl).ok
+
+    people = [a.credited_parts for a in Paper.objects.get(title="Matching").authorships.order_by("position")]
+    assert [(p.family, p.given, p.literal) for p in people] == [
+        ("Ahmed", "N.", False), ("Meurs", "M. -J.", False), ("U.S. Navy Office", "", True),
+    ]  # fmt: skip
+    written = export("bibtex", Paper.objects.filter(title="Caudillos"))
+    assert "author = {C.V, {Desarrollo de Medios, S. A. de}, DEMOS}" in written, written
+    wipe_bibliography()
+    back = tmp_path / "back.bib"
+    back.write_text(written)
+    assert import_file(back).ok
+    parts = Paper.objects.get(title="Caudillos").authorships.get().credited_parts
+    assert (parts.family, parts.given, parts.suffix) == ("C.V", "DEMOS", "Desarrollo de Medios, S. A. de")

@@ -55,3 +55,26 @@ def test_title_case_becomes_sentence_case_as_pandoc_reads_bibtex():
 
 def test_tex_quotes_are_the_quotes_tex_prints_but_in_math():
     assert richtext.tex_quotes("EURO-DAC '96 and '97: $f'(x)$") == "EURO-DAC \u201996 and \u201997: $f'(x)$"
+
+
+_TITLE_WORDS = st.sampled_from(["Deep", "deep", "GPT", "iPhone", "The", "of", "A", "Laws", "x2", "Ünïcode", "Σ"])
+_TITLE_SEPARATORS = st.sampled_from([" ", ": ", " - ", ", ", "-", ". ", " “", "” "])
+
+
+@given(st.lists(st.tuples(_TITLE_WORDS, _TITLE_SEPARATORS), min_size=1, max_size=12), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_protected_capitals_read_back_as_the_title_they_were(parts, protected_word):
+    """Our BibTeX export protects the capitals of a title that is written as it prints (`keep_case`,
+    with `casing = {as printed}`); reading that export back gives the title it was."""
+    title = "".join(word + separator for word, separator in parts).strip()
+    if protected_word:  # a curator's own protection stays
+        title = title.replace("GPT", f"{NOCASE}GPT</span>", 1)
+
+    assert richtext.as_printed(richtext.keep_case(title)) == title
+    assert richtext.as_printed(f"{NOCASE}{title}</span>", whole=True) == title
+
+
+def test_a_protection_that_is_not_keep_cases_is_left_as_written():
+    title = f"{NOCASE}Deep{'</span>'} learning of {NOCASE}Laws</span>"
+
+    assert richtext.as_printed(title) == title
