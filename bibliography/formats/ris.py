@@ -54,6 +54,12 @@ TYPES_OUT = {
     ItemType.ENTRY_DICTIONARY: "DICT", ItemType.GRAPHIC: "ART", ItemType.SONG: "SOUND",
     ItemType.MUSICAL_SCORE: "MUSIC", ItemType.LEGISLATION: "STAT",
 }  # fmt: skip
+# Types whose M3 is the document type an index gives (Zotero's items of these types have no "type"
+# field to take it): styles print a genre, and "Article." is no information
+_NO_GENRE = {
+    ItemType.ARTICLE_JOURNAL, ItemType.ARTICLE_MAGAZINE, ItemType.ARTICLE_NEWSPAPER, ItemType.PAPER_CONFERENCE,
+    ItemType.CHAPTER, ItemType.BOOK, ItemType.ENTRY_DICTIONARY, ItemType.ENTRY_ENCYCLOPEDIA,
+}  # fmt: skip
 _BOOKISH = {ItemType.BOOK, ItemType.CHAPTER}
 # rispy's names of the tags read into the record; the others are kept as they are
 _READ = {
@@ -336,7 +342,9 @@ def reference_record(
         csl["ISBN" if item_type in _BOOKISH else "ISSN"] = serial
     work = str(reference.get("type_of_work") or "").strip()
     doi = reference.get("doi") or (work if _DOI_LIKE.match(work) else None)
-    if work and not _DOI_LIKE.match(work):
+    if work and not _DOI_LIKE.match(work) and item_type in _NO_GENRE:
+        kept["type_of_work"] = work  # an index's document type (Scopus' `Article`, `Review`): no genre to print
+    elif work and not _DOI_LIKE.match(work):
         csl["genre"] = work
     record.doi = checks.doi(doi, "DO" if reference.get("doi") else "M3")
     f.keep_doi_as_written(record, doi)

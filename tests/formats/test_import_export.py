@@ -489,3 +489,20 @@ def test_names_in_the_shapes_exporters_write_are_people_and_stay_whole_through_b
     assert import_file(back).ok
     parts = Paper.objects.get(title="Caudillos").authorships.get().credited_parts
     assert (parts.family, parts.given, parts.suffix) == ("C.V", "DEMOS", "Desarrollo de Medios, S. A. de")
+
+
+def test_an_indexs_document_type_is_no_genre_to_print_but_is_written_back(db, tmp_path):
+    """Scopus and Web of Science give every record its document type in M3 (`Article`, `Review`);
+    a thesis' M3 is its genre."""
+    path = tmp_path / "scopus.ris"
+    path.write_text("TY  - JOUR\nTI  - Local action\nT2  - Sustainability\nM3  - Review\nER  - \n\n"
+                    "TY  - THES\nTI  - On things\nM3  - PhD thesis\nER  - \n")  # fmt: skip
+
+    assert import_file(path).ok
+
+    review, thesis = Paper.objects.get(title="Local action"), Paper.objects.get(title="On things")
+    assert (review.genre, thesis.genre) == ("", "PhD thesis")
+    assert "M3  - Review" in export("ris", Paper.objects.filter(pk=review.pk))
+    assert "type = {Review}" not in export("bibtex", Paper.objects.filter(pk=review.pk))
+    again = import_file(path)
+    assert again.ok and (again.created, again.updated) == (0, 0), again
