@@ -246,6 +246,13 @@ class PaperWriteSerializer(ModelSerializer):
         ]
         extra_kwargs = {"doi": {"validators": []}, "arxiv_id": {"validators": []}}
 
+    def validate_title(self, value):
+        # the label an untitled paper is served with (`title_is_provisional`) sent back unchanged, as a
+        # script does that PATCHes the document it read, is no title: the paper stays untitled
+        if self.instance is not None and not self.instance.title and value == self.instance.display_title:
+            return ""
+        return value
+
     def validate_citation_key(self, value):
         return value or None  # blank means "keep the key it has" (see the paper_keep_citation_key trigger)
 

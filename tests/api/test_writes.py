@@ -456,3 +456,21 @@ def test_browsers_on_other_sites_may_call_the_api_only_from_origins_named_in_set
     assert "Access-Control-Allow-Origin" not in other
     admin = anon.get("/admin/login/", HTTP_ORIGIN="https://lab.example.org")
     assert "Access-Control-Allow-Origin" not in admin  # the API's paths only
+
+
+def test_an_untitled_papers_document_patched_back_keeps_it_untitled(curator, db):
+    """A script reads a paper, changes one field and sends the document back: the provisional label
+    it was served as the title of an untitled paper is not stored as its title."""
+    paper = make_paper(title="", abstract="Quasiparticle interference in layered materials " * 3,
+                       needs_review=True, review_reason="no title")  # fmt: skip
+    document = curator.get(f"/api/papers/{paper.pk}/").json()
+    assert document["title_is_provisional"] and document["title"].startswith("[untitled] Quasiparticle")
+
+    changed = curator.patch(f"/api/papers/{paper.pk}/", {**document, "volume": "12"}, format="json")
+
+    assert changed.status_code == 200, changed.json()
+    paper.refresh_from_db()
+    assert (paper.title, paper.volume) == ("", "12")
+    assert changed.json()["title_is_provisional"] is True
+    named = curator.patch(f"/api/papers/{paper.pk}/", {"title": "Quasiparticles"}, format="json")
+    assert named.status_code == 200 and Paper.objects.get(pk=paper.pk).title == "Quasiparticles"
