@@ -242,7 +242,7 @@ def _as_written(paper: Paper):
         return lambda value: value
     if _not_english_to_csl(paper):
         return lambda value: _whole(richtext.curly_quotes(value))
-    english = not paper.language or languages.bcp47(paper.language).lower().split("-")[0] == "en"
+    english = f.in_english(paper)
     if english:
         return lambda value: richtext.keep_case(richtext.curly_quotes(value))
     return richtext.curly_quotes

@@ -52,7 +52,7 @@ def _as_csl_writes_it(paper: Paper, item: dict) -> None:
     """A record read from BibTeX in CSL's conventions: English titles in sentence case (CSL styles
     change the case of English titles only), TeX's `'` as the quote it prints, initials apart
     ("J.R." is "J. R." to BibTeX's readers, one name to CSL's)."""
-    english = not paper.language or languages.bcp47(paper.language).lower().split("-")[0] == "en"
+    english = f.in_english(paper)
     journal = paper.venue is not None and paper.venue.kind == VenueKind.JOURNAL
     for variable in (_TITLES if journal else (*_TITLES, "container-title")) if english else ():
         if variable in item:

@@ -300,8 +300,7 @@ def printed_titles(paper):
     """How a format whose titles print as written (RIS, like CSL-JSON) takes this paper's titles: a
     record read from BibTeX has English titles in BibTeX's title case, which styles lower; written
     for such a format they are in sentence case (pandoc's reading of them), else as they are."""
-    english = not paper.language or languages.bcp47(paper.language).lower().split("-")[0] == "en"
-    if from_bibtex(paper) and english:
+    if from_bibtex(paper) and in_english(paper):
         return lambda value: richtext.sentence_case(richtext.tex_quotes(value)) if value else value
     return lambda value: value
 
@@ -318,3 +317,8 @@ def initials_apart(given: str) -> str:
 def from_bibtex(paper) -> bool:
     """Read from BibTeX, with its titles in BibTeX's title case."""
     return bool((paper.extra or {}).get("bibtex", {}).get("title_case"))
+
+
+def in_english(paper) -> bool:
+    """English, or no language said: the items whose titles styles change the case of."""
+    return not paper.language or languages.bcp47(paper.language).lower().split("-")[0] == "en"
