@@ -451,6 +451,11 @@ def literal_dollars(value: str) -> str:
     return _BARE_DOLLAR.sub(r"\\$", value) if "$" in value else value
 
 
+def has_math(value: str) -> bool:
+    """Whether the internal form holds math (a dollar not escaped)."""
+    return bool(_BARE_DOLLAR.search(value))
+
+
 def plain(value: str) -> str:
     """The text without its markup (math stays as written), for keys, search and display."""
     if "<" not in value and "\\$" not in value:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from bibliography import text
 from bibliography.models import CSL_COLUMNS, AuthorRole, ImportFormat, ItemType, Paper, PaperKind, VenueKind
-from bibliography.richtext import literal_dollars, sentence_case, tex_quotes
+from bibliography.richtext import has_math, literal_dollars, sentence_case, tex_quotes
 
 from . import fields as f
 from . import languages
@@ -136,8 +136,21 @@ def csl_item(paper: Paper) -> dict:
             item[variable] = value
     if f.from_bibtex(paper):
         _as_csl_writes_it(paper, item)
+    _dollars_as_dollars(item, custom)
     item["custom"] = custom
     return item
+
+
+def _dollars_as_dollars(item: dict, custom: dict) -> None:
+    """CSL text has no TeX: an escaped dollar is written as the dollar it is. A variable with math in
+    it is kept as we hold it in `custom`, which only our reader reads, so math comes back as math."""
+    for variable in (*_TEXT, "abstract", "event", *CSL_COLUMNS):
+        value = item.get(variable)
+        if not isinstance(value, str) or "$" not in value:
+            continue
+        if has_math(value):
+            custom.setdefault("tex", {})[variable] = value
+        item[variable] = value.replace("\\$", "$")
 
 
 def _kept_names(variable: str, kept, item: dict) -> bool:
@@ -321,9 +334,14 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
     kind = PaperKind.TALK if item_type == ItemType.SPEECH else PaperKind.ARTICLE
     record = PaperRecord(line=line, raw=raw, kind=kind, item_type=item_type or ItemType.ARTICLE)
     # Dollars in another tool's CSL are dollars; ours carries our internal form, math and all.
-    text_of = (lambda value: value) if "id" in custom else literal_dollars
-    record.title = checks.text(text_of(_string(item, "title", checks, kept)), "title", f.READ_TITLE_CHARS)
-    record.abstract = text_of(_string(item, "abstract", checks, kept).strip())
+    tex = custom.get("tex") if isinstance(custom.get("tex"), dict) and "id" in custom else {}
+
+    def text_of(value: str, variable: str) -> str:
+        held = tex.get(variable)
+        return held if isinstance(held, str) and held.replace("\\$", "$") == value else literal_dollars(value)
+
+    record.title = checks.text(text_of(_string(item, "title", checks, kept), "title"), "title", f.READ_TITLE_CHARS)
+    record.abstract = text_of(_string(item, "abstract", checks, kept).strip(), "abstract")
     for variable in NAME_VARIABLES:
         role = f.writer_role(kind) if variable == "author" else AuthorRole(variable)
         people, others = _people(item, variable, role, checks, kept)
@@ -336,7 +354,7 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
         setattr(record, variable, date)
     venue_key = "event" if kind == PaperKind.TALK else "container-title"
     venue = _string(item, venue_key, checks, kept) or _string(item, "container-title", checks, kept)
-    venue = checks.text(text_of(venue), venue_key, 500)
+    venue = checks.text(text_of(venue, venue_key), venue_key, 500)
     if venue:
         short = _string(item, "container-title-short", checks, kept) or _string(
             item, "journalAbbreviation", checks, kept
@@ -348,7 +366,7 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
         )
     for variable in CSL_COLUMNS:
         if value := _string(item, variable, checks, kept).strip():
-            record.csl[variable] = text_of(value)
+            record.csl[variable] = text_of(value, variable)
     doi = _string(item, "DOI", checks, kept)
     record.doi = checks.doi(doi, "DOI")
     f.keep_doi_as_written(record, doi)

@@ -200,9 +200,9 @@ def _undashed(references: dict[str, str]) -> dict[str, str]:
 
 # What stops a file short of the figure, until it is decided (see docs/interchange.md)
 SHORT = {
-    "bbt-csljson-spanish-history.json": "14 items say their language as ISO 639-2 `eng`, which pandoc's "
-    "CSL reader takes for no English (Zotero's for English): our export says `langid = {english}`, so "
-    "pandoc title-cases their journal names in our export and not in the original",
+    "bbt-csljson-spanish-history.json": "decided: 14 items say their language as ISO 639-2 `eng`, English to "
+    "Zotero and to us, no English to pandoc's CSL reader; our exports say English (`langid = {english}`, "
+    "CSL `en`), so pandoc title-cases their journal names from our export and not from the original",
 }
 
 

@@ -14,6 +14,7 @@ from bibliography.models import AuthorRole, LinkKind, Paper, PaperConcept, Paper
 from tests.factories import make_author, make_authorship, make_concept, make_paper, make_venue
 
 from .conftest import export, library_state, wipe_bibliography
+from .pandoc import needs_pandoc, plain, rendered
 
 CSL_SCHEMA = json.loads((Path(__file__).parent.parent / "data" / "csl-data.schema.json").read_text())
 
@@ -188,3 +189,25 @@ def test_the_csl_schema_rejects_what_it_should():
         jsonschema.validate([{"id": "x", "type": "preprint-ish"}], CSL_SCHEMA)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate([{"id": "x", "type": "article", "issued": {"date-parts": [[2020, 1, 2, 3]]}}], CSL_SCHEMA)
+
+
+@needs_pandoc
+def test_csljson_writes_dollars_as_dollars_and_keeps_math_for_its_own_reader(db, tmp_path):
+    """CSL has no TeX: a review's price is "$199.95" to Zotero and pandoc, not "\\$199.95"; math
+    (which only we write between dollars) comes back as math from our own export."""
+    priced = make_paper(title="Holloway (ed.), pp. x+530, \\$199.95; £95.00, hb.", abstract="Costs \\$5 and \\$6.")
+    mixed = make_paper(title="The $n$-body problem for \\$5", abstract="Plain.")
+    keys_assign([priced, mixed])
+    path = tmp_path / "library.json"
+    path.write_text(export("csljson"))
+    items = {item["title"]: item for item in json.loads(path.read_text())}
+    assert set(items) == {"Holloway (ed.), pp. x+530, $199.95; £95.00, hb.", "The $n$-body problem for $5"}
+    assert items["Holloway (ed.), pp. x+530, $199.95; £95.00, hb."]["abstract"] == "Costs $5 and $6."
+    assert "tex" not in items["Holloway (ed.), pp. x+530, $199.95; £95.00, hb."]["custom"]
+    rendering = plain(rendered(path)[priced.export_key])
+    assert "$199.95" in rendering and "\\" not in rendering
+    before = library_state()
+    wipe_bibliography()
+
+    assert import_file(path).ok
+    assert library_state() == before
