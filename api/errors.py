@@ -1,9 +1,14 @@
-"""Every error is JSON with a `detail` that says what to fix; database refusals are 409, never 500."""
+"""Every error is JSON with a `detail` that says what to fix: a broken rule is a 400 naming its fields, a
+record's double a 409, never a 500."""
 
 import difflib
+import functools
 
+from django.apps import apps
 from django.db import IntegrityError
+from django.db.models import CheckConstraint, F, Q
 from django.views.decorators.csrf import csrf_exempt
+from psycopg2.errorcodes import CHECK_VIOLATION
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -53,6 +58,8 @@ def exception_handler(exc, context):
         # An error asked for as BibTeX still comes back as JSON, which says what went wrong.
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
     if isinstance(exc, IntegrityError):
+        if refused := _rule_broken(exc):
+            return Response(refused, status=status.HTTP_400_BAD_REQUEST)
         message = str(exc).splitlines()[0]
         return Response({"detail": f"the database refused this change: {message}"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ValidationError) and not isinstance(exc, BadParameter) and _only_unique(exc.get_codes()):
@@ -86,3 +93,47 @@ def _said(messages) -> str:
     if isinstance(messages, dict):
         return "; ".join(f"{key}: {_said(value)}" for key, value in messages.items())
     return " ".join(_said(message) for message in messages)
+
+
+def _rule_broken(exc: IntegrityError) -> dict | None:
+    """A check constraint's refusal as a 400 naming the fields of its rule, in its own words: a value
+    the serializers did not foresee is the request's fault, not a conflict with another record."""
+    name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+    if getattr(exc.__cause__, "pgcode", None) != CHECK_VIOLATION or name not in _check_constraints():
+        return None
+    constraint = _check_constraints()[name]
+    fields = _fields_of(constraint.condition) or ["non_field_errors"]
+    message = str(constraint.get_violation_error_message())
+    return {"detail": f"{', '.join(fields)}: {message}", "errors": {field: [message] for field in fields}}
+
+
+@functools.cache
+def _check_constraints() -> dict:
+    return {
+        constraint.name: constraint
+        for model in apps.get_models()
+        for constraint in model._meta.constraints
+        if isinstance(constraint, CheckConstraint)
+    }
+
+
+def _fields_of(condition) -> list[str]:
+    """The fields a constraint's condition names, in order: `year__range` and `F("year")` are year."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, Q):
+            for child in node.children:
+                if isinstance(child, tuple):  # (lookup, value)
+                    found.append(child[0].split("__")[0])
+                    walk(child[1])
+                else:
+                    walk(child)
+        elif isinstance(node, F):
+            found.append(node.name.split("__")[0])
+        elif hasattr(node, "get_source_expressions"):
+            for source in node.get_source_expressions():
+                walk(source)
+
+    walk(condition)
+    return list(dict.fromkeys(found))

@@ -8,7 +8,7 @@ from bibliography.formats.registry import EXPORT_FORMATS
 
 # EDTF as dates.parse_edtf reads it, within MIN_YEAR..MAX_YEAR (days to the 28th: a pattern cannot
 # tell which months have 31; the API takes every real day).
-_YEAR = "(1[4-9][0-9]{2}|2[01][0-9]{2})"
+_YEAR = "(1[4-9][0-9]{2}|2[01][0-9]{2}|2200)"
 _POINT = f"{_YEAR}(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8]))?|-2[1-4])?"
 EDTF_PATTERN = f"^{_POINT}(/{_POINT})?[~?]?$"
 
@@ -28,6 +28,13 @@ class CslDateFieldExtension(OpenApiSerializerFieldExtension):
                 "description": "EDTF: 2020, 2020-03, 2020-03-15, 2020-21 (spring), 2020-06-14/2020-06-19, 2020~",
             }
         return {"type": "object", "nullable": True, "example": {"date-parts": [[2020, 3]]}}
+
+
+class PlausibleDateFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = "api.serializers.PlausibleDateField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "format": "date", "nullable": True, "pattern": DATE_PATTERN}
 
 
 _EXPORT_SCHEMAS = {
@@ -84,7 +91,7 @@ _ERRORS = {
     "401": "Writing needs a token (`Authorization: Token …` or `Bearer …`).",
     "403": "This account may not make this change.",
     "404": "No such record.",
-    "409": "The change would make this record another's double, or the database refused it: `detail` names why.",
+    "409": "The change would make this record another's double: `detail` names that record.",
     "412": "If-Match names an older version: fetch the record again and retry with its ETag.",
 }
 
@@ -128,10 +135,15 @@ _TITLED_OR_FLAGGED = {
 
 
 DOI_SUFFIX = f"[^{UNSEEN}]{{1,240}}"  # 255 in all
+_MONTH = "(0[1-9]|1[0-2])"
+ARXIV_ID = f"([0-9]{{2}}{_MONTH}\\.[0-9]{{4,5}}|[a-z][a-z-]*(\\.[A-Z]{{2}})?/[0-9]{{2}}{_MONTH}[0-9]{{3}})"
+# what the database holds (paper_year_plausible, paper_citation_key_format), as the schema says it
+CITATION_KEY_OR_BLANK = "^[A-Za-z0-9_:./+-]*$"
+DATE_PATTERN = f"^{_YEAR}-{_MONTH}-(0[1-9]|[12][0-9]|3[01])$"
 # identifiers.py reads these as pasted: a resolver or scheme before, a version after
 _IDENTIFIER_PATTERNS = {
     "doi": f"^(doi:|https?://(dx\\.)?doi\\.org/)?10\\.[0-9]{{4,9}}/{DOI_SUFFIX}$",
-    "arxiv_id": "^(arXiv:)?([0-9]{4}\\.[0-9]{4,5}|[a-z][a-z-]*(\\.[A-Z]{2})?/[0-9]{7})(v[0-9]+)?$",
+    "arxiv_id": f"^(arXiv:)?{ARXIV_ID}(v[0-9]+)?$",
 }
 
 

@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.validators import RegexValidator
 from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -30,7 +31,7 @@ from bibliography.proposing import ProposalRefused, proposal_decide
 from .errors import BadParameter, Conflict
 from .fields import ModelSerializer, SlugListField
 from .representation import PAPER, RECORD_FIELDS, paper_document
-from .schema import DOI_SUFFIX, UNSEEN
+from .schema import ARXIV_ID, CITATION_KEY_OR_BLANK, DOI_SUFFIX, UNSEEN
 
 
 class SelectableFieldsMixin:
@@ -213,10 +214,24 @@ class ContributorsField(serializers.Field):
         return {"author": known.get(id_), "name": name, "role": role, "credited_as": credited}
 
 
+class PlausibleDateField(serializers.DateField):
+    """A day in the years the database takes (paper_year_plausible; its schema: api/schema.py)."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not dates.MIN_YEAR <= day.year <= dates.MAX_YEAR:
+            raise serializers.ValidationError(f"a day between {dates.MIN_YEAR} and {dates.MAX_YEAR}")
+        return day
+
+
+_KEY_FORMAT = "letters, digits and : - _ . / + only, without spaces (blank keeps the key)"
+
+
 class PaperWriteSerializer(ModelSerializer):
     """Create or update a paper; `authors` (in order) replaces the paper's people when given."""
 
     authors = ContributorsField(required=False)
+    published_on = PlausibleDateField(required=False, allow_null=True)
     issued = CslDateField(
         required=False,
         allow_null=True,
@@ -244,7 +259,12 @@ class PaperWriteSerializer(ModelSerializer):
             "authors_truncated",
             *RECORD_FIELDS,
         ]
-        extra_kwargs = {"doi": {"validators": []}, "arxiv_id": {"validators": []}}
+        extra_kwargs = {
+            "doi": {"validators": []},
+            "arxiv_id": {"validators": []},
+            "year": {"min_value": dates.MIN_YEAR, "max_value": dates.MAX_YEAR},
+            "citation_key": {"validators": [RegexValidator(CITATION_KEY_OR_BLANK, _KEY_FORMAT)]},
+        }
 
     def validate_title(self, value):
         # the label an untitled paper is served with (`title_is_provisional`) sent back unchanged, as a
@@ -492,7 +512,7 @@ class ImportRunSerializer(SelectableFieldsMixin, ModelSerializer):
 
 
 _REFERENCE = (
-    rf"^([1-9][0-9]{{0,17}}|doi:10\.[0-9]{{4,9}}/{DOI_SUFFIX}|arxiv:[0-9]{{4}}\.[0-9]{{4,5}}(v[0-9]+)?"
+    rf"^([1-9][0-9]{{0,17}}|doi:10\.[0-9]{{4,9}}/{DOI_SUFFIX}|arxiv:{ARXIV_ID}(v[0-9]+)?"
     rf"|key:[^{UNSEEN}]+)$"
 )
 

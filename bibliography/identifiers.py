@@ -40,12 +40,15 @@ def doi(value: str | None) -> str | None:
     return match.group(1).lower()
 
 
+_ARXIV_MONTH = re.compile(r"(?:^|/)[0-9]{2}([0-9]{2})")  # YYMM.NNNNN or archive/YYMMNNN
+
+
 def arxiv_id(value: str | None) -> str | None:
     """The arXiv id without `arXiv:`, an abs or pdf address, or a version (versions are one paper)."""
     if not value or not value.strip():
         return None
     ident = _ARXIV.match(value.strip()).group(1)
-    if not re.match(ARXIV_ID_PATTERN, ident):
+    if not re.match(ARXIV_ID_PATTERN, ident) or not 1 <= int(_ARXIV_MONTH.search(ident).group(1)) <= 12:
         raise NotAnIdentifier(f"{value.strip()[:80]!r} is not an arXiv id: one looks like 2401.01234 or hep-th/9901001")
     return ident
 
