@@ -1,5 +1,7 @@
 """Serializer fields that take JSON as it is written: text is a string, a list is a list."""
 
+from collections.abc import Mapping
+
 from django.db import models
 from rest_framework import serializers
 
@@ -22,7 +24,9 @@ class StrictURLField(serializers.URLField, StrictCharField):
 
 
 class ModelSerializer(serializers.ModelSerializer):
-    """Model serializers whose text fields take only strings."""
+    """Model serializers whose text fields take only strings, and whose writes name every field they
+    will not take: a name the record does not have is refused; a read-only field the record serves
+    is taken back unchanged (a document read and sent back) and refused changed."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -31,6 +35,35 @@ class ModelSerializer(serializers.ModelSerializer):
         models.SlugField: StrictSlugField,
         models.URLField: StrictURLField,
     }
+
+    def served_fields(self) -> set[str]:
+        """What a GET of the record carries."""
+        return set(self.fields)
+
+    def served(self) -> dict:
+        """The record as a GET of it answers."""
+        return self.to_representation(self.instance)
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping) and self.parent is None:
+            self._only_writable(data)
+        return super().to_internal_value(data)
+
+    def _only_writable(self, data: Mapping) -> None:
+        writable = {name for name, field in self.fields.items() if not field.read_only}
+        extra = [name for name in data if name not in writable]
+        if not extra:
+            return
+        served_names = self.served_fields()
+        current = self.served() if self.instance is not None and set(extra) & served_names else {}
+        errors = {}
+        for name in extra:
+            if name not in served_names:
+                errors[name] = [f"no such field; the fields a write takes: {', '.join(sorted(writable))}"]
+            elif self.instance is None or current.get(name) != data[name]:
+                errors[name] = ["read-only: it is served, not written (send it unchanged, or leave it out)"]
+        if errors:
+            raise serializers.ValidationError(errors)
 
 
 class StrictManyRelatedField(serializers.ManyRelatedField):

@@ -188,6 +188,8 @@ def describe_errors_and_versions(result, generator, request, public):
     for name, schema in schemas.items():
         if name.endswith("Request"):
             _no_nul(schema)
+            # a name no write takes is refused (a read-only field sent back unchanged is let through)
+            schema.setdefault("additionalProperties", False)
     if "PaperWriteRequest" in schemas:
         schemas["PaperWriteRequest"].update(_TITLED_OR_FLAGGED)
     for name in ("PaperWriteRequest", "PatchedPaperWriteRequest"):

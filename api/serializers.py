@@ -30,7 +30,7 @@ from bibliography.proposing import ProposalRefused, proposal_decide
 
 from .errors import BadParameter, Conflict
 from .fields import ModelSerializer, SlugListField
-from .representation import PAPER, RECORD_FIELDS, paper_document
+from .representation import PAPER, PAPER_DETAIL, RECORD_FIELDS, paper_document
 from .schema import ARXIV_ID, CITATION_KEY_OR_BLANK, DOI_SUFFIX, UNSEEN
 
 
@@ -191,18 +191,27 @@ class ContributorsField(serializers.Field):
         items = [item if isinstance(item, dict) else {"id": item} for item in data]
         ids = [item.get("id") for item in items]
         known = Author.objects.in_bulk([i for i in ids if isinstance(i, int) and not isinstance(i, bool)])
-        return [self._person(item, known, f"authors[{n}]") for n, item in enumerate(items)]
+        return [self._person(item, known, n) for n, item in enumerate(items)]
 
     @staticmethod
-    def _person(item: dict, known: dict, where: str) -> dict:
-        unknown = set(item) - {"id", "name", "role", "credited_as"}
+    def _person(item: dict, known: dict, n: int) -> dict:
+        where = f"authors[{n}]"
+        unknown = set(item) - {"id", "name", "role", "credited_as", "position"}
         if unknown:
             raise serializers.ValidationError(f"{where}: unknown field {sorted(unknown)[0]!r}")
+        if "position" in item and item["position"] != n + 1:
+            raise serializers.ValidationError(f"{where}: position is read-only, the place in this list ({n + 1})")
         id_, name = item.get("id"), item.get("name")
-        if (id_ is None) == (name is None):
+        if id_ is None and name is None:
             raise serializers.ValidationError(f"{where}: give an author's id or a name")
         if id_ is not None and (isinstance(id_, bool) or not isinstance(id_, int) or id_ not in known):
             raise serializers.ValidationError(f"{where}: no author with id {str(id_)[:40]}")
+        if id_ is not None and name is not None:  # as a GET serves it: the id names the author
+            if name != known[id_].name:
+                raise serializers.ValidationError(
+                    f"{where}: author {id_} is {known[id_].name!r}; give the id or a name"
+                )
+            name = None
         if name is not None and (not isinstance(name, str) or not name.strip() or len(name) > 300):
             raise serializers.ValidationError(f"{where}: a name is text of 1 to 300 characters")
         role = item.get("role", AuthorRole.AUTHOR)
@@ -227,10 +236,31 @@ class PlausibleDateField(serializers.DateField):
 _KEY_FORMAT = "letters, digits and : - _ . / + only, without spaces (blank keeps the key)"
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "description": "the venue's id"},
+            {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"],
+             "description": "the venue as a paper's document serves it"},
+        ],
+        "nullable": True,
+    }
+)  # fmt: skip
+class VenueReferenceField(serializers.PrimaryKeyRelatedField):
+    """A venue by its id, or as a paper's document serves it (`{"id": 4, "name": …}`): a document read
+    and sent back is taken as it is."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and set(data) <= {"id", *VenueSerializer.Meta.fields}:
+            data = data.get("id")
+        return super().to_internal_value(data)
+
+
 class PaperWriteSerializer(ModelSerializer):
     """Create or update a paper; `authors` (in order) replaces the paper's people when given."""
 
     authors = ContributorsField(required=False)
+    venue = VenueReferenceField(queryset=Venue.objects.all(), required=False, allow_null=True)
     published_on = PlausibleDateField(required=False, allow_null=True)
     issued = CslDateField(
         required=False,
@@ -324,31 +354,55 @@ class PaperWriteSerializer(ModelSerializer):
 
     @transaction.atomic
     def update(self, paper, validated_data):
+        if not self.partial:
+            validated_data = self._replacing(validated_data)
         authors = validated_data.pop("authors", None)
         if {"year", "published_on"} & set(validated_data) and "issued" not in validated_data:
-            paper.issued = None  # the date is made again from the year or day given
-        for name, value in validated_data.items():
+            validated_data["issued"] = None  # the date is made again from the year or day given
+        changed = {name: value for name, value in validated_data.items() if getattr(paper, name) != value}
+        for name, value in changed.items():
             setattr(paper, name, value)
-        paper.save()
+        if changed:  # a document sent back as it was read changes nothing, not even updated_at
+            paper.save()
         if authors is not None:
             self._set_authors(paper, authors)
         keys_assign([paper])  # a paper from before keys were kept gets one with its first write
         return paper
 
+    def _replacing(self, given: dict) -> dict:
+        """PUT replaces the record: what it leaves out is cleared (blank, none, no authors), except
+        the citation key, which documents cite and which blank keeps."""
+        cleared = {}
+        for name, field in self.fields.items():
+            if field.read_only or name in given or name in ("id", "citation_key"):
+                continue
+            cleared[name] = [] if name == "authors" else Paper._meta.get_field(field.source).get_default()
+        return cleared | given
+
     def _set_authors(self, paper, people):
         authorships = []
+        named = Author.objects.all_named(person["name"] for person in people if person["author"] is None)
         for n, person in enumerate(people, 1):
-            author = person["author"] or Author.objects.named(person["name"])
+            author = person["author"] or named[text.name_key(" ".join(person["name"].split()))]
             authorship = Authorship(paper=paper, author=author, position=n, role=person["role"])
             authorship.credit_as(person["credited_as"])
             authorships.append(authorship)
         if len({(a.author.pk, a.role) for a in authorships}) != len(authorships):
             raise serializers.ValidationError({"authors": "an author appears twice in one role"})
+        if _people_of(paper.authorships.order_by("position")) == _people_of(authorships):
+            return
         paper.authorships.all().delete()
         Authorship.objects.bulk_create(authorships)
 
     def to_representation(self, instance):
         return paper_document(instance.pk, self.context["request"])
+
+    def served_fields(self) -> set[str]:
+        return set(PAPER_DETAIL.fields)
+
+
+def _people_of(authorships) -> list[tuple]:
+    return [(a.author_id, a.role, a.credited) for a in authorships]
 
 
 class AuthorSerializer(SelectableFieldsMixin, ModelSerializer):

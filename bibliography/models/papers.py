@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField, TrigramSimilarity, TrigramWordSimilarity
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import MD5, Cast, ExtractYear, Greatest, Left, Lower
@@ -573,9 +573,31 @@ class PaperLink(models.Model):
 class AuthorQuerySet(models.QuerySet):
     def named(self, name: str) -> "Author":
         """The author of this name (the oldest, when several share it), or a new one."""
-        name = " ".join(name.split())
-        found = self.filter(name_key=text.name_key(name)).order_by("id").first()
-        return found or self.create(name=name)
+        return self.all_named([name])[text.name_key(" ".join(name.split()))]
+
+    def all_named(self, names) -> dict[str, "Author"]:
+        """`named` for many names in three queries, by name key. Writers naming the same new person at
+        once make one author: each name is locked until the transaction ends (in key order, so that
+        two writers never wait on each other)."""
+        wanted = {}
+        for name in names:
+            name = " ".join(name.split())
+            wanted.setdefault(text.name_key(name), name)
+        if not wanted:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended('author name ' || key, 0)) "
+                "FROM unnest(%s::text[]) AS key ORDER BY key",
+                [sorted(wanted)],
+            )
+        found = {}
+        for author in self.filter(name_key__in=list(wanted)).order_by("-id"):
+            found[author.name_key] = author  # the oldest last, so it stays
+        new = [Author(name=name) for key, name in wanted.items() if key not in found]
+        for author in new:
+            author.settle_parts()
+        return found | {author.name_key: author for author in self.bulk_create(new)}
 
 
 class Author(models.Model):

@@ -12,7 +12,18 @@ from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from bibliography.models import Citation, Concept, KeyPoint, Note, Paper, PaperAlias, PaperConcept, Proposal
+from bibliography.citation_keys import keys_assign
+from bibliography.models import (
+    Authorship,
+    Citation,
+    Concept,
+    KeyPoint,
+    Note,
+    Paper,
+    PaperAlias,
+    PaperConcept,
+    Proposal,
+)
 from tests.factories import make_author, make_concept, make_paper, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +204,8 @@ def test_a_papers_people_are_written_with_roles_names_and_credits(curator):
         ([{"id": 999999}], "authors[0]: no author with id 999999"),
         ([{"name": "Y"}, {"name": "X", "role": "ghost"}], "authors[1]: role must be one of"),
         ([{"name": ""}], "authors[0]: a name is text"),
-        ([{"name": "X", "id": 1}], "authors[0]: give an author's id or a name"),
+        ([{"role": "editor"}], "authors[0]: give an author's id or a name"),
+        ([{"name": "X", "position": 2}], "authors[0]: position is read-only"),
         ([{"name": "X", "affiliation": "Y"}], "authors[0]: unknown field 'affiliation'"),
         ("Ada", "a list of author ids"),
         ([{"id": {"nested": 1}}], "authors[0]: no author with id"),
@@ -518,3 +530,70 @@ def test_a_rule_broken_in_the_database_answers_400_with_its_message(db):
     response = exception_handler(refused.value, {"request": request})
     assert response.status_code == 400
     assert response.data["errors"] == {"year": ["The year must be between 1400 and 2200."]}
+
+
+def _rich_paper():
+    paper = make_paper(title="A {Rich} record", year=2021, venue=make_venue("Journal of Round Trips", kind="journal"))
+    paper.issued = {"date-parts": [[2021, 3]]}
+    paper.extra = {"note": "kept", "archive": "/z-wcorg/"}
+    paper.volume = "12"
+    paper.save()
+    ada, alan = make_author("Ada Lovelace"), make_author("Alan Turing")
+    Authorship.objects.create(paper=paper, author=ada, position=1)
+    Authorship.objects.create(paper=paper, author=alan, position=2, role="editor")
+    concept = make_concept("Scaling", slug="scaling")
+    PaperConcept.objects.create(paper=paper, concept=concept, status="accepted", score=0.5)
+    keys_assign([paper])
+    return paper
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_a_document_read_and_sent_back_changes_nothing(curator, method):
+    paper = _rich_paper()
+    read = curator.get(f"/api/papers/{paper.pk}/")
+    versions = paper.history.count()
+
+    sent = getattr(curator, method)(f"/api/papers/{paper.pk}/", read.json(), format="json")
+
+    assert sent.status_code == 200, sent.content
+    again = curator.get(f"/api/papers/{paper.pk}/")
+    assert again.json() == read.json() and again["ETag"] == read["ETag"] == sent["ETag"]
+    assert paper.history.count() == versions
+
+
+def test_put_replaces_the_record_and_patch_merges(curator):
+    paper = _rich_paper()
+    patched = curator.patch(f"/api/papers/{paper.pk}/", {"title": "Renamed"}, format="json").json()
+    assert patched["abstract"] and len(patched["authors"]) == 2 and patched["venue"]["name"]
+
+    put = curator.put(f"/api/papers/{paper.pk}/", {"title": "Only a title"}, format="json")
+
+    assert put.status_code == 200, put.content
+    document = put.json()
+    assert (document["title"], document["abstract"], document["authors"], document["venue"]) == (
+        "Only a title",
+        "",
+        [],
+        None,
+    )
+    assert (document["year"], document["issued"], document["extra"], document["volume"]) == (None, None, {}, "")
+    assert document["citation_key"] == patched["citation_key"]  # documents cite it: a PUT keeps it
+    assert [t["slug"] for t in document["concepts"]] == ["scaling"]  # tags are not the record's fields
+
+
+def test_a_field_a_write_does_not_take_is_refused_by_name(curator):
+    paper = _rich_paper()
+    read = curator.get(f"/api/papers/{paper.pk}/").json()
+
+    unknown = curator.patch(f"/api/papers/{paper.pk}/", {"colour": "red"}, format="json")
+    changed = curator.patch(f"/api/papers/{paper.pk}/", {"keywords": ["new"], "title": "T"}, format="json")
+    unchanged = curator.patch(f"/api/papers/{paper.pk}/", {"keywords": read["keywords"], "title": "T"}, format="json")
+    renamed = curator.patch(
+        f"/api/papers/{paper.pk}/", {"authors": [{**read["authors"][0], "name": "Someone Else"}]}, format="json"
+    )
+
+    assert unknown.status_code == 400 and "no such field" in unknown.json()["errors"]["colour"][0]
+    assert changed.status_code == 400 and "read-only" in changed.json()["errors"]["keywords"][0]
+    assert unchanged.status_code == 200 and unchanged.json()["title"] == "T"
+    assert renamed.status_code == 400 and "authors[0]: author" in renamed.json()["detail"]
+    assert curator.patch("/api/concepts/scaling/", {"paper_count": 7}, format="json").status_code == 400
