@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from bibliography.citation_keys import keys_assign
 from bibliography.models import (
+    Author,
     Authorship,
     Citation,
     Concept,
@@ -597,3 +598,27 @@ def test_a_field_a_write_does_not_take_is_refused_by_name(curator):
     assert unchanged.status_code == 200 and unchanged.json()["title"] == "T"
     assert renamed.status_code == 400 and "authors[0]: author" in renamed.json()["detail"]
     assert curator.patch("/api/concepts/scaling/", {"paper_count": 7}, format="json").status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_naming_the_same_new_person_at_once_make_one_author(curator):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    papers = [make_paper(title=f"Parallel {n}") for n in range(6)]
+    token = curator._credentials["HTTP_AUTHORIZATION"]
+
+    def write(paper):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=token)
+        try:
+            body = {"authors": [{"name": "Grace Brewster Hopper"}, {"name": f"Only on {paper.pk}"}]}
+            return client.patch(f"/api/papers/{paper.pk}/", body, format="json").status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(write, papers)) == [200] * 6
+    assert Author.objects.filter(name="Grace Brewster Hopper").count() == 1
+    assert Authorship.objects.filter(author__name="Grace Brewster Hopper").count() == 6
