@@ -19,6 +19,22 @@ class StrictSlugField(serializers.SlugField, StrictCharField):
     pass
 
 
+class StrictIntegerField(serializers.IntegerField):
+    """A number is a JSON number: `"5"` and `true` are refused, not read as 5 and 1."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictFloatField(serializers.FloatField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictURLField(serializers.URLField, StrictCharField):
     pass
 
@@ -34,6 +50,11 @@ class ModelSerializer(serializers.ModelSerializer):
         models.TextField: StrictCharField,
         models.SlugField: StrictSlugField,
         models.URLField: StrictURLField,
+        **{
+            model_field: StrictIntegerField if field is serializers.IntegerField else StrictFloatField
+            for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+            if field in (serializers.IntegerField, serializers.FloatField)
+        },
     }
 
     def served_fields(self) -> set[str]:

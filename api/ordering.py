@@ -33,7 +33,7 @@ def ordering_of(request) -> list[str]:
     searching = any(request.query_params.get(p, "").strip() for p in ("search", "similar_to"))
     if not raw:
         return ["-relevance", "-id"] if searching else ["-id"]
-    descending, name = raw.startswith("-"), raw.lstrip("-")
+    descending, name = raw.startswith("-"), raw.removeprefix("-")
     if ":" in name:
         name, direction = name.rsplit(":", 1)
         if direction not in ("asc", "desc"):

@@ -67,6 +67,15 @@ class SelectableFieldsMixin:
 _VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ufeff]")
 
 
+class ConceptField(SlugListField):
+    """A concept by its slug, or by a slug it had before a rename or a merge."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and (concept := Concept.objects.find(data)):
+            return concept
+        return super().to_internal_value(data)
+
+
 class VenueSerializer(SelectableFieldsMixin, ModelSerializer):
     class Meta:
         model = Venue
@@ -74,7 +83,7 @@ class VenueSerializer(SelectableFieldsMixin, ModelSerializer):
 
 
 class KeyPointSerializer(SelectableFieldsMixin, ModelSerializer):
-    concepts = SlugListField(slug_field="slug", many=True, queryset=Concept.objects.all(), required=False)
+    concepts = ConceptField(slug_field="slug", many=True, queryset=Concept.objects.all(), required=False)
 
     class Meta:
         model = KeyPoint
@@ -434,7 +443,7 @@ class AuthorSerializer(SelectableFieldsMixin, ModelSerializer):
 
 
 class ConceptSerializer(SelectableFieldsMixin, ModelSerializer):
-    parents = SlugListField(slug_field="slug", many=True, queryset=Concept.objects.all(), required=False)
+    parents = ConceptField(slug_field="slug", many=True, queryset=Concept.objects.all(), required=False)
     children = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     paper_count = serializers.IntegerField(read_only=True, help_text="Papers with an accepted tag of this concept.")
     paper_count_with_descendants = serializers.IntegerField(
@@ -494,7 +503,7 @@ class ConceptSerializer(SelectableFieldsMixin, ModelSerializer):
 
 
 class TagSerializer(SelectableFieldsMixin, ModelSerializer):
-    concept = serializers.SlugRelatedField(slug_field="slug", queryset=Concept.objects.all())
+    concept = ConceptField(slug_field="slug", queryset=Concept.objects.all())
 
     class Meta:
         model = PaperConcept
@@ -513,7 +522,7 @@ class PaperTagSerializer(ModelSerializer):
         extra_kwargs = {"status": {"default": ReviewStatus.ACCEPTED}}
 
     def validate_concept(self, value):
-        concept = Concept.objects.referenced(value).first()
+        concept = Concept.objects.find(value)
         if concept is None:
             raise serializers.ValidationError(f"no concept with slug {value!r} (or give its id as id:12)")
         return concept

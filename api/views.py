@@ -554,7 +554,8 @@ class TagViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         queryset = super().get_queryset()
         concept = self.request.query_params.get("concept")
         if concept:
-            queryset = queryset.filter(concept__in=Concept.objects.referenced(concept))
+            found = Concept.objects.find(concept)
+            queryset = queryset.filter(concept=found) if found else queryset.none()
         return queryset
 
 
@@ -609,6 +610,8 @@ class AutocompleteView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, kind: str):
+        if kind not in ("papers", "authors", "concepts"):  # whatever was typed
+            raise Http404("autocomplete is for papers, authors or concepts")
         unknown = set(request.query_params) - {"q", "format"}
         if unknown:
             raise unknown_parameter(sorted(unknown)[0], ["q"])

@@ -207,7 +207,7 @@ class PaperFilter(IdFilterSet):
         return Q(citation_key=value) | Q(id__in=aliased)  # paper citation_key unique
 
     def concept_q(self, value: str) -> Q:
-        concept = Concept.objects.referenced(value).first()
+        concept = Concept.objects.find(value)
         if concept is None:
             raise BadParameter("concept", f"no concept with slug {value!r} (or give its id as id:12)")
         descendants = self.form.cleaned_data.get("include_descendants") is not False

@@ -69,6 +69,10 @@ class ConceptQuerySet(models.QuerySet):
         """The concept that `value` named before a rename or a merge (by an old slug)."""
         return self.filter(aliases__slug=value)
 
+    def find(self, value: str) -> "Concept | None":
+        """The concept `value` names now, else the one it named before a rename or a merge."""
+        return self.referenced(value).first() or self.formerly(value).first()
+
     def with_paper_counts(self):
         """`paper_count` (accepted tags) and `paper_count_with_descendants` (also below it), per row."""
         direct = (

@@ -246,3 +246,45 @@ def test_an_arxiv_id_with_its_version_finds_the_paper(anon):
     paper = make_paper(title="Versioned", arxiv_id="2401.01234")
     response = anon.get("/api/papers/arxiv:2401.01234v2/")
     assert response.status_code == 200 and response.json()["id"] == paper.pk
+
+
+def test_a_renamed_concepts_old_slug_names_it_wherever_a_slug_is_taken(anon, curator):
+    concept = make_concept("Scaling", slug="scaling")
+    paper = make_paper(title="Tagged")
+    assert curator.post(f"/api/papers/{paper.pk}/concepts/", {"concept": "scaling"}, format="json").status_code == 201
+    assert curator.patch("/api/concepts/scaling/", {"name": "Scaling laws"}, format="json").status_code == 200
+    concept.refresh_from_db()
+    assert concept.slug != "scaling"
+
+    by_filter = anon.get("/api/papers/", {"concept": "scaling"})
+    tags = anon.get("/api/tags/", {"concept": "scaling"})
+    child = curator.post(
+        "/api/concepts/", {"name": "Chinchilla", "slug": "chinchilla", "parents": ["scaling"]}, format="json"
+    )
+
+    assert [p["id"] for p in by_filter.json()["results"]] == [paper.pk]
+    assert [t["paper"] for t in tags.json()["results"]] == [paper.pk]
+    assert child.status_code == 201 and child.json()["parents"] == [concept.slug]
+    assert anon.get("/api/tags/", {"concept": "never-was"}).json()["results"] == []
+
+
+@pytest.mark.parametrize("ordering", ["--title", "---date", "-", "--"])
+def test_an_ordering_with_more_than_one_minus_is_refused(anon, ordering):
+    response = anon.get("/api/papers/", {"ordering": ordering})
+    assert response.status_code == 400 and response.json()["parameter"] == "ordering"
+
+
+@pytest.mark.parametrize("q", ["a", "]", "%", " "])
+def test_autocomplete_of_an_unknown_kind_is_a_404_whatever_was_typed(anon, q):
+    assert anon.get("/api/autocomplete/0/", {"q": q}).status_code == 404
+
+
+@pytest.mark.parametrize("score", [False, True, "0.5", None, [0.5]])
+def test_a_number_is_a_json_number(curator, score):
+    paper = make_paper(title="Scored")
+    concept = make_concept("Scored concept")
+    response = curator.post("/api/tags/", {"paper": paper.pk, "concept": concept.slug, "score": score}, format="json")
+    if score is None:
+        assert response.status_code == 201 and response.json()["score"] is None
+    else:
+        assert response.status_code == 400 and "score" in response.json()["errors"], response.content
