@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import get_conditional_response
+
+from .etags import representation_etag
 
 
 class BodySizeLimitMiddleware:
@@ -34,3 +37,31 @@ class ApiGZipMiddleware(GZipMiddleware):
         if not request.path.startswith("/api/"):
             return response
         return super().process_response(request, response)
+
+
+class RepresentationETagMiddleware:
+    """Every GET of the API carries an ETag (details theirs, lists and exports their body's, each
+    independent of the host name), and If-None-Match naming it is a 304 with the same validator: weak
+    when the client's is (a gzipped answer's), with no body and no body type."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method not in ("GET", "HEAD")
+            or not request.path.startswith("/api/")
+            or response.status_code != 200
+            or response.streaming
+        ):
+            return response
+        if not response.has_header("ETag"):
+            response["ETag"] = representation_etag(response.content, request)
+        etag = response["ETag"]
+        answer = get_conditional_response(request, etag=etag, response=response)
+        if answer.status_code == 304:
+            sent = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+            if f"W/{etag}" in sent and etag not in sent:
+                answer["ETag"] = f"W/{etag}"
+        return answer

@@ -1,6 +1,5 @@
 """The API's resources. Viewsets declare; the domain's functions (tagging, merging) do the writing."""
 
-import hashlib
 import json
 
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -42,6 +41,7 @@ from bibliography.tagging import papers_tag
 
 from . import serializers as s
 from .errors import BadParameter, PreconditionFailed, unknown_parameter
+from .etags import representation_etag, sent_etags
 from .filters import FilterBackend
 from .ordering import ORDERINGS, PaperOrdering, ordering_of
 from .renderers import EXPORT_RENDERERS
@@ -106,11 +106,6 @@ class StrictQueryMixin:
         request._request.META["QUERY_STRING"] = params.urlencode()  # the next page's link says ours
 
 
-def sent_etags(header: str | None) -> list[str]:
-    """The ETags a client sent back; a gzipped answer's is marked weak (W/), and names the same record."""
-    return [tag.strip().removeprefix("W/") for tag in (header or "").split(",") if tag.strip()]
-
-
 class CuratedWritesMixin:
     """Details carry an ETag; PUT, PATCH and DELETE with If-Match must name the current one (else 412),
     so that two curators editing the same record cannot overwrite each other unknowingly.
@@ -119,9 +114,8 @@ class CuratedWritesMixin:
     nothing half-done; history records the user who made it.
     """
 
-    @staticmethod
-    def etag_for(data) -> str:
-        return '"' + hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32] + '"'
+    def etag_for(self, data) -> str:
+        return representation_etag(json.dumps(data, sort_keys=True, default=str), self.request)
 
     def etag_of(self, instance) -> str:
         """The ETag of the whole record, whatever `?fields=` the request has."""
@@ -138,11 +132,9 @@ class CuratedWritesMixin:
         etag = self.etag_of(instance) if "fields" in request.query_params else self.etag_for(data)
         return self.conditional(Response(data), etag)
 
-    def conditional(self, response, etag: str):
-        """The answer with its ETag, or 304 Not Modified when If-None-Match names it."""
-        named = sent_etags(self.request.headers.get("If-None-Match"))
-        if etag in named or "*" in named:
-            response = HttpResponse(status=304)
+    @staticmethod
+    def conditional(response, etag: str):
+        """The answer with its ETag (a 304 when If-None-Match names it: RepresentationETagMiddleware)."""
         response["ETag"] = etag
         return response
 
