@@ -31,6 +31,11 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
+class UnprocessableEntity(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "unprocessable"
+
+
 class Conflict(APIException):
     """The change would make this record another's double: the answer names that other record."""
 

@@ -39,23 +39,10 @@ class StrictURLField(serializers.URLField, StrictCharField):
     pass
 
 
-class ModelSerializer(serializers.ModelSerializer):
-    """Model serializers whose text fields take only strings, and whose writes name every field they
-    will not take: a name the record does not have is refused; a read-only field the record serves
-    is taken back unchanged (a document read and sent back) and refused changed."""
-
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.CharField: StrictCharField,
-        models.TextField: StrictCharField,
-        models.SlugField: StrictSlugField,
-        models.URLField: StrictURLField,
-        **{
-            model_field: StrictIntegerField if field is serializers.IntegerField else StrictFloatField
-            for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
-            if field in (serializers.IntegerField, serializers.FloatField)
-        },
-    }
+class NamedFieldsOnly:
+    """Writes name every field they will not take: a name the record does not have is refused; a
+    read-only field the record serves is taken back unchanged (a document read and sent back) and
+    refused changed."""
 
     def served_fields(self) -> set[str]:
         """What a GET of the record carries."""
@@ -85,6 +72,30 @@ class ModelSerializer(serializers.ModelSerializer):
                 errors[name] = ["read-only: it is served, not written (send it unchanged, or leave it out)"]
         if errors:
             raise serializers.ValidationError(errors)
+
+
+class Serializer(NamedFieldsOnly, serializers.Serializer):
+    """A request body that is no record (a batch, a merge): every field it has is one it takes."""
+
+    def served_fields(self) -> set[str]:
+        return set()
+
+
+class ModelSerializer(NamedFieldsOnly, serializers.ModelSerializer):
+    """Model serializers whose text fields take only strings and numbers only numbers."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.SlugField: StrictSlugField,
+        models.URLField: StrictURLField,
+        **{
+            model_field: StrictIntegerField if field is serializers.IntegerField else StrictFloatField
+            for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+            if field in (serializers.IntegerField, serializers.FloatField)
+        },
+    }
 
 
 class StrictManyRelatedField(serializers.ManyRelatedField):

@@ -289,6 +289,7 @@ PAPER = Shape(
         "citation_key": "citation_key",
         **{name: name for name in RECORD_FIELDS},
         "cited_by_count": "cited_by_count",
+        "version": "version",
         "needs_review": "needs_review",
         "review_reason": "review_reason",
         "created_at": UtcTimestamp("created_at"),

@@ -93,6 +93,7 @@ _ERRORS = {
     "404": "No such record.",
     "409": "The change would make this record another's double: `detail` names that record.",
     "412": "If-Match names an older version: fetch the record again and retry with its ETag.",
+    "422": "This Idempotency-Key was sent with another request.",
 }
 
 
@@ -105,6 +106,27 @@ _IF_MATCH = _header(
 )
 _IF_NONE_MATCH = _header("If-None-Match", "The ETag of the version you have: unchanged, it is a 304 with no body.")
 _ETAG = {"ETag": {"schema": {"type": "string"}, "description": "The version of the whole record."}}
+_IF_UNMODIFIED = {
+    "name": "If-Unmodified-Since-Version",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
+    "description": "The record's `version` this change is based on; a change since then is a 412.",
+}
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]+$"},
+    "description": "Any unique text: the same create sent again with it gets the first answer (kept a day), "
+    "not a second record; sent with another request it is a 422.",
+}
+_LIBRARY_VERSION = {
+    "Last-Modified-Version": {
+        "schema": {"type": "integer"},
+        "description": "The library version to ask `since=` with next time (taken before this read).",
+    }
+}
 
 
 # What a reader cannot see, as an ECMA character class's body: spaces and control characters (the
@@ -238,7 +260,12 @@ def describe_errors_and_versions(result, generator, request, public):
                 codes += ["401", "403", "409"]
             if detail and method in ("put", "patch", "delete"):
                 codes.append("412")
-                operation.setdefault("parameters", []).append(_IF_MATCH)
+                operation.setdefault("parameters", []).extend([_IF_MATCH, _IF_UNMODIFIED])
+            if method == "post" and not detail and "requestBody" in operation and not path.endswith("/batch/"):
+                codes.append("422")
+                operation.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
+            if method == "get" and (path.endswith("/papers/") or path.endswith("/deleted/")) and "200" in responses:
+                responses["200"].setdefault("headers", {}).update(_LIBRARY_VERSION)
             if detail and method == "get":
                 operation.setdefault("parameters", []).append(_IF_NONE_MATCH)
                 responses.setdefault("304", {"description": "Not modified: the ETag sent is the current one."})

@@ -29,7 +29,7 @@ from bibliography.models import (
 from bibliography.proposing import ProposalRefused, proposal_decide
 
 from .errors import BadParameter, Conflict
-from .fields import ModelSerializer, SlugListField
+from .fields import ModelSerializer, Serializer, SlugListField
 from .representation import PAPER, PAPER_DETAIL, RECORD_FIELDS, paper_document
 from .schema import ARXIV_ID, CITATION_KEY_OR_BLANK, DOI_SUFFIX, UNSEEN
 
@@ -301,7 +301,6 @@ class PaperWriteSerializer(ModelSerializer):
         extra_kwargs = {
             "doi": {"validators": []},
             "arxiv_id": {"validators": []},
-            "year": {"min_value": dates.MIN_YEAR, "max_value": dates.MAX_YEAR},
             "citation_key": {"validators": [RegexValidator(CITATION_KEY_OR_BLANK, _KEY_FORMAT)]},
         }
 
@@ -601,7 +600,7 @@ class PaperReferenceField(serializers.Field):
             raise serializers.ValidationError(str(error)) from error
 
 
-class BatchSerializer(serializers.Serializer):
+class BatchSerializer(Serializer):
     ids = serializers.ListField(child=PaperReferenceField(), min_length=1, max_length=500)
 
 
@@ -612,11 +611,11 @@ class PapersOrNullField(serializers.ListField):
     """Papers in the order asked, null where there is no such paper."""
 
 
-class BatchResultSerializer(serializers.Serializer):
+class BatchResultSerializer(Serializer):
     results = PapersOrNullField(child=PAPER.serializer()(allow_null=True))
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(Serializer):
     others = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=100)
     keep = serializers.DictField(
         child=serializers.IntegerField(min_value=1),
@@ -630,3 +629,14 @@ class MergeSerializer(serializers.Serializer):
         if unknown := sorted(set(keep) - set(CHOOSABLE)):
             raise serializers.ValidationError(f"{', '.join(unknown)}: choose among {', '.join(CHOOSABLE)}")
         return keep
+
+
+class DeletedPaperSerializer(Serializer):
+    id = serializers.IntegerField(help_text="The deleted paper's id.")
+    merged_into = serializers.IntegerField(allow_null=True, help_text="The paper it was merged into, if it was.")
+    deletion = serializers.IntegerField(help_text="This deletion's number (the next page starts after it).")
+
+
+class DeletionsSerializer(Serializer):
+    papers = DeletedPaperSerializer(many=True)
+    next = serializers.URLField(allow_null=True)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("autocomplete/<str:kind>/", views.AutocompleteView.as_view(), name="autocomplete"),
+    path("deleted/", views.DeletedView.as_view(), name="deleted"),
     *router.urls,
     re_path(r"^[\s\S]*$", errors.not_found),  # a path with a line break in it too
 ]

@@ -1,6 +1,8 @@
 """The API's resources. Viewsets declare; the domain's functions (tagging, merging) do the writing."""
 
+import hashlib
 import json
+import re
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import transaction
@@ -37,10 +39,11 @@ from bibliography.models import (
     ReviewStatus,
     Venue,
 )
+from bibliography.syncing import deleted_since, idempotent_claim, library_version
 from bibliography.tagging import papers_tag
 
 from . import serializers as s
-from .errors import BadParameter, PreconditionFailed, unknown_parameter
+from .errors import BadParameter, PreconditionFailed, UnprocessableEntity, unknown_parameter
 from .etags import representation_etag, sent_etags
 from .filters import FilterBackend
 from .ordering import ORDERINGS, PaperOrdering, ordering_of
@@ -142,6 +145,14 @@ class CuratedWritesMixin:
         expected = sent_etags(self.request.headers.get("If-Match"))
         if expected and "*" not in expected and self.etag_of(instance) not in expected:
             raise PreconditionFailed()
+        if (since := self.request.headers.get("If-Unmodified-Since-Version")) is not None:
+            if text.whole_number(since.strip()) is None:
+                raise BadParameter("If-Unmodified-Since-Version", "If-Unmodified-Since-Version is a record's version")
+            if getattr(instance, "version", 0) > int(since):
+                raise PreconditionFailed("The record changed since that version: fetch it again, then retry.")
+
+    def _preconditions(self) -> bool:
+        return any(self.request.headers.get(name) for name in ("If-Match", "If-Unmodified-Since-Version"))
 
     def _locked(self, instance):
         """The record again, locked until the write commits: If-Match is checked against what is
@@ -155,7 +166,7 @@ class CuratedWritesMixin:
 
     def perform_update(self, serializer):
         with transaction.atomic():
-            if self.request.headers.get("If-Match"):
+            if self._preconditions():
                 serializer.instance = self._locked(serializer.instance)
                 self.check_if_match(serializer.instance)
             serializer.instance._history_user = self.request.user
@@ -163,7 +174,7 @@ class CuratedWritesMixin:
 
     def perform_destroy(self, instance):
         with transaction.atomic():
-            if self.request.headers.get("If-Match"):
+            if self._preconditions():
                 instance = self._locked(instance)
                 self.check_if_match(instance)
             instance._history_user = self.request.user
@@ -172,6 +183,27 @@ class CuratedWritesMixin:
     def update(self, request, *args, **kwargs):
         response = super().update(request, *args, **kwargs)
         response["ETag"] = self.etag_for(response.data)  # the representation a GET now returns
+        return response
+
+    def create(self, request, *args, **kwargs):
+        """A create sent again with the same `Idempotency-Key` gets the first one's answer, not a
+        second record; the key sent with another request is a 422."""
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return super().create(request, *args, **kwargs)
+        if not re.fullmatch(r"[\x20-\x7e]{1,255}", key):
+            raise BadParameter("Idempotency-Key", "Idempotency-Key is 1 to 255 printable characters")
+        sent = json.dumps([request.path, request.data], sort_keys=True, default=str)
+        fingerprint = hashlib.sha256(sent.encode()).hexdigest()
+        with transaction.atomic():
+            claim = idempotent_claim(request.user, key, fingerprint)
+            if claim.status is not None:
+                if claim.fingerprint != fingerprint:
+                    raise UnprocessableEntity("this Idempotency-Key was sent with another request; use a new key")
+                return Response(claim.answer, status=claim.status, headers={"Idempotent-Replayed": "true"})
+            response = super().create(request, *args, **kwargs)
+            claim.status, claim.answer = response.status_code, response.data
+            claim.save(update_fields=["status", "answer"])
         return response
 
 
@@ -307,6 +339,12 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         return self.conditional(self.answer(document), self.etag_for(whole))
 
     def list(self, request, *args, **kwargs):
+        version = library_version()  # before the read, so that nothing this read misses is before it
+        response = self._list(request)
+        response["Last-Modified-Version"] = str(version)
+        return response
+
+    def _list(self, request):
         group_by = request.query_params.get("group_by")
         if group_by:
             if self.exporting():
@@ -580,6 +618,41 @@ class ImportRunViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveM
                 raise BadParameter("file_format", f"file_format must be one of {', '.join(ImportFormat.values)}")
             queryset = queryset.filter(format=file_format)
         return queryset
+
+
+# sync ----------------------------------------------------------------------------------------------
+
+DELETIONS_PAGE = 5000
+WHOLE = "^[0-9]{1,18}$"
+
+
+class DeletedView(APIView):
+    """Papers deleted or merged away since a library version, for a copy kept in step: ask with the
+    `Last-Modified-Version` of the last papers list (`/api/papers/?since=` gives those changed)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "since", str, required=True, pattern=WHOLE, description="A library version (Last-Modified-Version)."
+            ),
+            OpenApiParameter("after", str, pattern=WHOLE, description="The `next` page: the last deletion's number."),
+        ],
+        responses={200: s.DeletionsSerializer},
+    )
+    def get(self, request):
+        unknown = set(request.query_params) - {"since", "after", "format"}
+        if unknown:
+            raise unknown_parameter(sorted(unknown)[0], ["since", "after"])
+        since = text.whole_number(request.query_params.get("since"))
+        after = text.whole_number(request.query_params.get("after") or "0")  # `after=` is no after
+        if since is None or after is None:
+            raise BadParameter("since", "give since (a library version) and after as whole numbers")
+        version = library_version()
+        rows = list(deleted_since(since).filter(id__gt=after).order_by("id")[:DELETIONS_PAGE])
+        papers = [{"id": row.record_id, "merged_into": row.merged_into, "deletion": row.id} for row in rows]
+        more = len(rows) == DELETIONS_PAGE
+        next_page = f"{request.build_absolute_uri(request.path)}?since={since}&after={rows[-1].id}" if more else None
+        return Response({"papers": papers, "next": next_page}, headers={"Last-Modified-Version": str(version)})
 
 
 # autocomplete ------------------------------------------------------------------------------------

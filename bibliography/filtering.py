@@ -149,6 +149,12 @@ class PaperFilter(IdFilterSet):
     cited_by = WholeNumberFilter(method="by_cited_by", help_text="Papers this paper id cites (accepted).")
     created_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")  # paper_created_at_idx
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")  # paper_updated_at_idx
+    since = WholeNumberFilter(
+        field_name="version",
+        lookup_expr="gte",
+        help_text="Papers changed since this library version (the Last-Modified-Version header of an earlier "
+        "list); /api/deleted/?since= gives those deleted.",
+    )  # paper_version_idx
     search = django_filters.CharFilter(
         method="by_search",
         help_text='Full-text search (web-search syntax: words, "a phrase", -excluded, or), ranked.',

@@ -36,8 +36,11 @@ from .papers import (
 )
 from .proposals import PROPOSED_FIELDS, Proposal
 from .provenance import ImportFormat, ImportRun, ImportStatus, SourceRecord
+from .sync import Deletion, IdempotentRequest
 
 __all__ = [
+    "Deletion",
+    "IdempotentRequest",
     "PROPOSED_FIELDS",
     "Proposal",
     "ARXIV_ID_PATTERN",

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField, TrigramSimilarity, TrigramWordSimilarity
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.fields.json import KT
@@ -18,6 +19,12 @@ NAME_SEARCH_CONFIG = "bibliography_simple"
 
 # New-style (2401.01234) or old-style (hep-th/9901001, math.GT/0309136) ids, without version.
 ARXIV_ID_PATTERN = r"^([0-9]{4}\.[0-9]{4,5}|[a-z][a-z-]*(\.[A-Z]{2})?/[0-9]{7})$"
+
+# the years paper_year_plausible and venue_year_plausible take, said to forms and the API's schema
+PLAUSIBLE_YEAR = [MinValueValidator(dates.MIN_YEAR), MaxValueValidator(dates.MAX_YEAR)]
+
+# Paper columns the database's triggers keep (migrations 0003 and 0046)
+DATABASE_KEPT = {"cited_by_count", "version"}
 
 # What BibTeX, biber and reference managers all accept in a citation key.
 CITATION_KEY_PATTERN = r"^[A-Za-z0-9_:./+-]+$"
@@ -186,7 +193,7 @@ class Venue(models.Model):
     name = models.CharField(max_length=500, unique=True)
     short_name = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=20, choices=VenueKind.choices)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, validators=PLAUSIBLE_YEAR)
 
     class Meta:
         ordering = ["name"]
@@ -327,7 +334,7 @@ class Paper(models.Model):
     kind = models.CharField(max_length=20, choices=PaperKind.choices, default=PaperKind.ARTICLE)
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="papers")
     published_on = models.DateField(null=True, blank=True)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, validators=PLAUSIBLE_YEAR)
     doi = models.CharField("DOI", max_length=255, null=True, blank=True, unique=True)
     arxiv_id = models.CharField("arXiv id", max_length=40, null=True, blank=True, unique=True)
     # Byte order (C collation) so that the unique index also serves prefix searches (LIKE 'stem%').
@@ -393,6 +400,9 @@ class Paper(models.Model):
     cited_by_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by the database (migration 0046) on every change to the paper or to a row its document shows:
+    # the writing transaction's id, which the API's `since=` compares with a client's library version.
+    version = models.BigIntegerField(default=0, editable=False)
 
     authors = models.ManyToManyField("Author", through="Authorship", related_name="papers")
     concepts = models.ManyToManyField("Concept", through="PaperConcept", related_name="papers")
@@ -403,7 +413,7 @@ class Paper(models.Model):
 
     objects = PaperQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_vector", "title_key", "abstract_key", "isbn_key", "cited_by_count"]
+        excluded_fields=["search_vector", "title_key", "abstract_key", "isbn_key", "cited_by_count", "version"]
     )
 
     class Meta:
@@ -421,6 +431,8 @@ class Paper(models.Model):
             models.Index(fields=["year"], name="paper_year_idx"),
             models.Index(fields=["created_at"], name="paper_created_at_idx"),
             models.Index(fields=["updated_at"], name="paper_updated_at_idx"),
+            # what changed since a client's copy (`since=`)
+            models.Index(fields=["version", "id"], name="paper_version_idx"),
             # has_abstract=false
             models.Index(fields=["id"], condition=Q(abstract=""), name="paper_without_abstract_idx"),
             models.Index(fields=["published_on"], name="paper_published_on_idx"),
@@ -497,6 +509,12 @@ class Paper(models.Model):
 
     def save(self, *args, **kwargs):
         self.settle()
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # what the database keeps (a citation's trigger counts, every change sets the version) is
+            # never written back from a copy read before it changed
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in DATABASE_KEPT
+            ]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"title", "abstract", "isbn"} & set(update_fields):
             kwargs["update_fields"] = set(update_fields) | {"title_key", "abstract_key", "isbn_key"}
@@ -862,7 +880,7 @@ class KeyPoint(models.Model):
     """One numbered point of a talk's summary."""
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="keypoints")
-    number = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     text = models.TextField()
     concepts = models.ManyToManyField("Concept", blank=True, related_name="key_points")
 

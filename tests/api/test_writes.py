@@ -600,7 +600,7 @@ def test_a_field_a_write_does_not_take_is_refused_by_name(curator):
     assert curator.patch("/api/concepts/scaling/", {"paper_count": 7}, format="json").status_code == 400
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_writers_naming_the_same_new_person_at_once_make_one_author(curator):
     from concurrent.futures import ThreadPoolExecutor
 

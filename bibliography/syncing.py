@@ -1,0 +1,39 @@
+"""Keeping a copy of the library in step: which papers changed or went since a client's last look.
+
+A paper's `version` is the id of the last transaction that changed it or a row its document shows
+(set by the database's triggers, migration 0046). The library version a client is given is the
+oldest transaction still running when it read: every change it has not seen is made by that one or
+a later one, so `version >= since` misses nothing, whatever order transactions commit in (it may
+repeat a change the client saw, which a copy applies twice harmlessly).
+"""
+
+import datetime
+
+from django.db import connection
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from .models import Deletion, IdempotentRequest, PaperAlias
+
+KEPT = datetime.timedelta(days=1)
+
+
+def library_version() -> int:
+    """The version to ask `since=` with next time: taken before the read it goes with."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        return cursor.fetchone()[0]
+
+
+def deleted_since(version: int):
+    """Papers deleted (or merged into another) since then, oldest first, with what they became."""
+    became = PaperAlias.objects.filter(old_id=OuterRef("record_id")).values("paper_id")[:1]
+    return Deletion.objects.filter(version__gte=version).annotate(merged_into=Subquery(became))
+
+
+def idempotent_claim(user, key: str, fingerprint: str) -> IdempotentRequest:
+    """The request this key names: an earlier one, answered (waiting for it if it is still being
+    answered), or this one, claimed until its transaction ends. Keys are kept for a day."""
+    IdempotentRequest.objects.filter(created_at__lt=timezone.now() - KEPT).delete()
+    claim, _ = IdempotentRequest.objects.get_or_create(user=user, key=key, defaults={"fingerprint": fingerprint})
+    return claim
