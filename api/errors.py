@@ -3,6 +3,7 @@ record's double a 409, never a 500."""
 
 import difflib
 import functools
+from http import HTTPStatus
 
 from django.apps import apps
 from django.db import IntegrityError
@@ -48,7 +49,8 @@ def not_found(request, *args, **kwargs):
     """Paths under /api/ that name nothing answer JSON, as the rest of the API does."""
     from django.http import JsonResponse  # noqa: PLC0415
 
-    return JsonResponse({"detail": f"no such resource: {request.path} (the API's resources: /api/)"}, status=404)
+    said = {"detail": f"no such resource: {request.path} (the API's resources: /api/)"}
+    return JsonResponse(problem(404, said), status=404)
 
 
 def unknown_parameter(name: str, known: list[str]) -> BadParameter:
@@ -64,9 +66,12 @@ def exception_handler(exc, context):
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
     if isinstance(exc, IntegrityError):
         if refused := _rule_broken(exc):
-            return Response(refused, status=status.HTTP_400_BAD_REQUEST)
-        message = str(exc).splitlines()[0]
-        return Response({"detail": f"the database refused this change: {message}"}, status=status.HTTP_409_CONFLICT)
+            response = Response(refused, status=status.HTTP_400_BAD_REQUEST)
+        else:
+            said = f"the database refused this change: {str(exc).splitlines()[0]}"
+            response = Response({"detail": said}, status=status.HTTP_409_CONFLICT)
+        _as_problem(request, response)
+        return response
     if isinstance(exc, ValidationError) and not isinstance(exc, BadParameter) and _only_unique(exc.get_codes()):
         # "already exists" is a conflict with a stored record, not a malformed request
         exc.status_code = status.HTTP_409_CONFLICT
@@ -80,7 +85,21 @@ def exception_handler(exc, context):
     ):
         fields = "; ".join(f"{field}: {_said(msgs)}" for field, msgs in response.data.items())
         response.data = {"detail": fields, "errors": response.data}
+    if response is not None:
+        _as_problem(request, response)
     return response
+
+
+def problem(status_code: int, body: dict) -> dict:
+    """An error body as RFC 9457's problem details: type, title and status, besides our detail."""
+    return {"type": "about:blank", "title": HTTPStatus(status_code).phrase, "status": status_code, **body}
+
+
+def _as_problem(request, response) -> None:
+    if isinstance(response.data, dict) and "detail" in response.data:
+        response.data = problem(response.status_code, response.data)
+    if request is not None and "application/problem+json" in request.headers.get("Accept", ""):
+        response.content_type = "application/problem+json"
 
 
 def _only_unique(codes) -> bool:

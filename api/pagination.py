@@ -57,7 +57,12 @@ class CursorPagination(pagination.CursorPagination):
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         response.data = {"count": self.count, "count_is_estimate": self.count_is_estimate, **response.data}
+        response.data["meta"] = self.meta()
         return response
+
+    def meta(self) -> dict:
+        """The count as OpenAlex's scripts read it (`meta.count`)."""
+        return {"count": self.count, "count_is_estimate": self.count_is_estimate, "per_page": self.page_size}
 
     def get_paginated_response_schema(self, schema):
         described = super().get_paginated_response_schema(schema)
@@ -73,6 +78,15 @@ class CursorPagination(pagination.CursorPagination):
                 "example": False,
             },
             **described["properties"],
+        }
+        described["properties"]["meta"] = {
+            "type": "object",
+            "description": "count, count_is_estimate and per_page again, where OpenAlex's clients read them.",
+            "properties": {
+                "count": {"type": "integer"},
+                "count_is_estimate": {"type": "boolean"},
+                "per_page": {"type": "integer"},
+            },
         }
         described["required"] = ["count", "count_is_estimate", *described.get("required", ["results"])]
         return described

@@ -58,14 +58,19 @@ def describe_export_formats(result, generator, request, public):
 
 _ERROR = {
     "type": "object",
-    "description": "Every error: `detail` says what to fix.",
+    "description": "Every error, as RFC 9457's problem details (`application/problem+json` when the client "
+    "accepts it): `detail` says what to fix.",
     "properties": {
+        "type": {"type": "string", "description": "RFC 9457: about:blank (the status says it all)."},
+        "title": {"type": "string", "description": "RFC 9457: the status's phrase."},
+        "status": {"type": "integer", "description": "RFC 9457: the status code."},
         "detail": {"type": "string"},
         "parameter": {"type": "string", "description": "The query parameter at fault, for a 400 on one."},
         "errors": {"type": "object", "additionalProperties": True, "description": "Each field's messages."},
     },
     "required": ["detail"],
 }
+_PROBLEM = "application/problem+json"
 _GROUPS = {
     "type": "object",
     "description": "With group_by: counts per key of every paper the filters keep, largest first.",
@@ -94,6 +99,7 @@ _ERRORS = {
     "409": "The change would make this record another's double: `detail` names that record.",
     "412": "If-Match names an older version: fetch the record again and retry with its ETag.",
     "422": "This Idempotency-Key was sent with another request.",
+    "429": "Too many requests from this client or account: wait the Retry-After header's seconds.",
 }
 
 
@@ -224,7 +230,7 @@ def describe_errors_and_versions(result, generator, request, public):
         if not name.endswith("Request") and "id" in schema.get("properties", {}) and "required" in schema:
             schema["required"] = ["id"]
     schemas["Error"], schemas["GroupBy"] = _ERROR, _GROUPS
-    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    error = {media: {"schema": {"$ref": "#/components/schemas/Error"}} for media in ("application/json", _PROBLEM)}
     for path, item in result.get("paths", {}).items():
         detail = "{" in path
         for method, operation in item.items():
@@ -255,7 +261,7 @@ def describe_errors_and_versions(result, generator, request, public):
                 security = operation.setdefault("security", [])
                 if {} not in security:
                     security.append({})
-            codes = ["400"] + (["404"] if detail else [])
+            codes = ["400", "429"] + (["404"] if detail else [])
             if method != "get":
                 codes += ["401", "403", "409"]
             if detail and method in ("put", "patch", "delete"):

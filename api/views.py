@@ -62,12 +62,48 @@ PARAMETER_ALIASES = {
     "select": "fields",
     "q": "search",
 }
+# OpenAlex's `filter=name:value,name:value` names, and ours (a name not here is taken as ours)
+FILTER_ALIASES = {
+    "publication_year": "year",
+    "from_publication_date": "published_after",
+    "to_publication_date": "published_before",
+    "from_created_date": "created_since",
+    "from_updated_date": "updated_since",
+    "title.search": "search",
+    "default.search": "search",
+    "display_name.search": "search",
+    "authorships.author.id": "author",
+    "concepts.id": "concept",
+    "topics.id": "concept",
+    "type": "item_type",
+    "ids.openalex": "id",
+}
+# what polite-pool and keyed scripts send on every call, which names no filter here
+IGNORED_PARAMETERS = {"mailto", "api_key", "email"}
+
+
+def _openalex_filters(given: str, known: set[str]) -> list[tuple[str, str]]:
+    """OpenAlex's `filter=publication_year:2023,authorships.author.id:A5023888391` as our parameters;
+    `publication_year:>2020` and `<2020` are year_min and year_max."""
+    found = []
+    for part in filter(None, given.split(",")):
+        name, colon, value = part.partition(":")
+        if not colon or not value:
+            raise BadParameter("filter", f"filter {part!r}: give name:value, as OpenAlex's filter= does")
+        ours = FILTER_ALIASES.get(name, name)
+        if ours == "year" and value[0] in "<>" and (year := text.whole_number(value[1:])) is not None:
+            ours, value = ("year_min", str(year + 1)) if value[0] == ">" else ("year_max", str(year - 1))
+        if ours not in known:
+            raise BadParameter("filter", f"filter {name!r} is no filter here; filters: {', '.join(sorted(known))}")
+        found.append((ours, value))
+    return found
 
 
 class StrictQueryMixin:
     """Unknown query parameters are a 400 that suggests the closest known one (`autor` → `author`);
     so is a parameter given twice, which would otherwise mean its last value and nothing else.
-    Other APIs' names for ours (`per_page`, `sort`, `select`, `q`) are read as ours."""
+    Other APIs' names for ours (`per_page`, `sort`, `select`, `q`, OpenAlex's `filter=`) are read as
+    ours; `mailto=` and `api_key=` are let through."""
 
     def initial(self, request, *args, **kwargs):
         if request.method.lower() not in self.allowed_methods_lower():
@@ -94,9 +130,18 @@ class StrictQueryMixin:
     @staticmethod
     def _read_aliases(request, known: set[str]) -> None:
         aliases = [name for name in request.query_params if name in PARAMETER_ALIASES and name not in known]
-        if not aliases:
+        ignored = [name for name in request.query_params if name in IGNORED_PARAMETERS and name not in known]
+        openalex = "filter" in request.query_params and "filter" not in known
+        if not aliases and not ignored and not openalex:
             return
         params = request._request.GET.copy()
+        for name in ignored:
+            params.pop(name)
+        if openalex:
+            for name, value in _openalex_filters(params.pop("filter")[0], known):
+                if name in params:
+                    raise BadParameter("filter", f"filter gives {name} more than once, or beside ?{name}=")
+                params[name] = value
         for alias in aliases:
             ours = PARAMETER_ALIASES[alias]
             if ours not in known:
@@ -369,7 +414,8 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         return self.answer(
             f'{{"count":{self.paginator.count},"count_is_estimate":{json.dumps(self.paginator.count_is_estimate)},'
             f'"next":{json.dumps(self.paginator.get_next_link())},'
-            f'"previous":{json.dumps(self.paginator.get_previous_link())},"results":[{results}]}}'
+            f'"previous":{json.dumps(self.paginator.get_previous_link())},"results":[{results}],'
+            f'"meta":{json.dumps(self.paginator.meta())}}}'
         )
 
     def export_page(self, fmt: Format) -> Response:

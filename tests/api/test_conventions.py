@@ -2,6 +2,7 @@
 alternatives and negation in a filter, identifiers and parts of names as filters, their parameter names."""
 
 import pytest
+from django.core.cache import cache
 
 from bibliography import searching
 from bibliography.models import CitationKeyAlias, PaperConcept
@@ -186,3 +187,60 @@ def test_an_action_on_a_paper_named_by_doi_or_arxiv_id_reaches_the_action(curato
     merged = curator.post("/api/papers/doi:10.1000/a/b/merge/", {"others": [other.pk]}, format="json")
     assert merged.status_code == 200 and merged.json()["id"] == survivor.pk
     assert curator.get("/api/papers/doi:10.1000/a/b/").json()["id"] == survivor.pk
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [({"filter": "publication_year:2024"}, {"Beta", "Gamma"}),
+     ({"filter": "publication_year:>2023"}, {"Beta", "Gamma"}),
+     ({"filter": "publication_year:<2024"}, {"Alpha"}),
+     ({"filter": "publication_year:2024,concepts.id:scaling"}, {"Gamma"}),
+     ({"filter": "publication_year:2023|2024,kind:!talk"}, {"Alpha", "Gamma"}),
+     ({"filter": "title.search:alpha", "mailto": "me@lab.org"}, {"Alpha"}),
+     ({"api_key": "k", "select": "id,title"}, {"Alpha", "Beta", "Gamma"})],
+)  # fmt: skip
+def test_openalex_scripts_filters_and_polite_pool_parameters_work(anon, library, query, expected):
+    response = anon.get("/api/papers/", query)
+    assert response.status_code == 200, response.content
+    assert {p["title"] for p in response.json()["results"]} == expected
+    assert response.json()["meta"]["count"] == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [({"filter": "colour:red"}, "'colour' is no filter"), ({"filter": "year"}, "give name:value"),
+     ({"filter": "publication_year:2024", "year": "2023"}, "more than once")],
+)  # fmt: skip
+def test_an_openalex_filter_this_api_cannot_read_is_a_400_naming_it(anon, library, query, says):
+    response = anon.get("/api/papers/", query)
+    assert (
+        response.status_code == 400 and response.json()["parameter"] == "filter" and says in response.json()["detail"]
+    )
+
+
+def test_errors_are_problem_details_and_say_so_to_clients_that_ask(anon):
+    plain = anon.get("/api/papers/", {"ordering": "colour"})
+    asked = anon.get("/api/papers/", {"ordering": "colour"}, HTTP_ACCEPT="application/json, application/problem+json")
+    missing = anon.get("/api/nothing/", HTTP_ACCEPT="application/problem+json")
+
+    assert plain["Content-Type"] == "application/json"
+    assert asked["Content-Type"] == "application/problem+json"
+    for response, code in ((plain, 400), (asked, 400), (missing, 404)):
+        body = response.json()
+        assert (body["type"], body["status"], response.status_code) == ("about:blank", code, code)
+        assert body["title"] and body["detail"]
+
+
+def test_clients_with_a_token_are_throttled_too(curator):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import UserRateThrottle
+
+    cache.clear()
+    original = UserRateThrottle.THROTTLE_RATES
+    UserRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "3/minute"}
+    try:
+        codes = [curator.get("/api/venues/").status_code for _ in range(5)]
+    finally:
+        UserRateThrottle.THROTTLE_RATES = original
+        cache.clear()
+    assert codes == [200, 200, 200, 429, 429]
