@@ -58,6 +58,7 @@ class CursorPagination(pagination.CursorPagination):
         response = super().get_paginated_response(data)
         response.data = {"count": self.count, "count_is_estimate": self.count_is_estimate, **response.data}
         response.data["meta"] = self.meta()
+        response["Total-Results"] = str(self.count)  # as Zotero's API says it
         return response
 
     def meta(self) -> dict:
@@ -83,9 +84,9 @@ class CursorPagination(pagination.CursorPagination):
             "type": "object",
             "description": "count, count_is_estimate and per_page again, where OpenAlex's clients read them.",
             "properties": {
-                "count": {"type": "integer"},
-                "count_is_estimate": {"type": "boolean"},
-                "per_page": {"type": "integer"},
+                "count": {"type": "integer", "example": 184},
+                "count_is_estimate": {"type": "boolean", "example": False},
+                "per_page": {"type": "integer", "example": 50},
             },
         }
         described["required"] = ["count", "count_is_estimate", *described.get("required", ["results"])]

@@ -127,6 +127,9 @@ _IDEMPOTENCY_KEY = {
     "description": "Any unique text: the same create sent again with it gets the first answer (kept a day), "
     "not a second record; sent with another request it is a 422.",
 }
+_TOTAL_RESULTS = {
+    "Total-Results": {"schema": {"type": "integer"}, "description": "The count, as Zotero's API gives it."}
+}
 _LIBRARY_VERSION = {
     "Last-Modified-Version": {
         "schema": {"type": "integer"},
@@ -272,6 +275,9 @@ def describe_errors_and_versions(result, generator, request, public):
                 operation.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
             if method == "get" and (path.endswith("/papers/") or path.endswith("/deleted/")) and "200" in responses:
                 responses["200"].setdefault("headers", {}).update(_LIBRARY_VERSION)
+            listing_page = "Paginated" in str(responses.get("200", {}).get("content", {}).get("application/json", {}))
+            if method == "get" and not detail and listing_page:
+                responses["200"].setdefault("headers", {}).update(_TOTAL_RESULTS)
             if detail and method == "get":
                 operation.setdefault("parameters", []).append(_IF_NONE_MATCH)
                 responses.setdefault("304", {"description": "Not modified: the ETag sent is the current one."})

@@ -387,6 +387,8 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         version = library_version()  # before the read, so that nothing this read misses is before it
         response = self._list(request)
         response["Last-Modified-Version"] = str(version)
+        if (count := getattr(self.paginator, "count", None)) is not None:
+            response["Total-Results"] = str(count)  # as Zotero's API says it
         return response
 
     def _list(self, request):

@@ -244,3 +244,10 @@ def test_clients_with_a_token_are_throttled_too(curator):
         UserRateThrottle.THROTTLE_RATES = original
         cache.clear()
     assert codes == [200, 200, 200, 429, 429]
+
+
+@pytest.mark.parametrize("path", ["/api/papers/", "/api/concepts/"])
+def test_lists_say_their_count_as_zotero_and_openalex_clients_read_it(anon, library, path):
+    response = anon.get(path)
+    body = response.json()
+    assert int(response["Total-Results"]) == body["count"] == body["meta"]["count"] == len(body["results"])

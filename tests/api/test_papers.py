@@ -306,7 +306,13 @@ class TestFacets:
 class TestErrors:
     def test_unknown_filter_suggests_the_closest(self, anon):
         body = anon.get("/api/papers/", {"autor": "x"}).json()
-        assert body == {"detail": 'unknown filter "autor"; did you mean "author"?', "parameter": "autor"}
+        assert body == {
+            "type": "about:blank",
+            "title": "Bad Request",
+            "status": 400,
+            "detail": 'unknown filter "autor"; did you mean "author"?',
+            "parameter": "autor",
+        }
 
     def test_bad_values_are_400_naming_the_parameter(self, anon):
         body = anon.get("/api/papers/", {"year": "last"}).json()
