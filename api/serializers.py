@@ -156,9 +156,14 @@ class CslDateField(serializers.Field):
         return date
 
 
+# the longest author lists known (particle physics collaborations) have about 5,200 names
+MAX_PEOPLE = 10_000
+
+
 @extend_schema_field(
     {
         "type": "array",
+        "maxItems": MAX_PEOPLE,
         "items": {
             "oneOf": [
                 {"type": "integer", "description": "an author's id, as an author"},
@@ -197,6 +202,8 @@ class ContributorsField(serializers.Field):
     def to_internal_value(self, data):
         if not isinstance(data, list):
             raise serializers.ValidationError("a list of author ids or {id or name, role, credited_as} objects")
+        if len(data) > MAX_PEOPLE:
+            raise serializers.ValidationError(f"at most {MAX_PEOPLE:,} people on one paper")
         items = [item if isinstance(item, dict) else {"id": item} for item in data]
         ids = [item.get("id") for item in items]
         known = Author.objects.in_bulk([i for i in ids if isinstance(i, int) and not isinstance(i, bool)])

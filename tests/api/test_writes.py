@@ -678,3 +678,16 @@ class TestValidators:
 
     def test_nothing_acceptable_is_a_406(self, anon):
         assert anon.get("/api/papers/", HTTP_ACCEPT="application/json;q=0").status_code == 406
+
+
+def test_a_paper_takes_a_collaborations_author_list_but_not_an_endless_one(curator):
+    from api.serializers import MAX_PEOPLE
+
+    paper = make_paper(title="Observation of a new particle")
+    people = [{"name": f"Physicist {n} Collaborator"} for n in range(MAX_PEOPLE + 1)]
+    too_many = curator.patch(f"/api/papers/{paper.pk}/", {"authors": people}, format="json")
+    collaboration = curator.patch(f"/api/papers/{paper.pk}/", {"authors": people[:3000]}, format="json")
+
+    assert too_many.status_code == 400 and "at most 10,000" in too_many.json()["detail"]
+    assert collaboration.status_code == 200 and len(collaboration.json()["authors"]) == 3000
+    assert Author.objects.filter(name__startswith="Physicist ").count() == 3000
