@@ -251,3 +251,11 @@ def test_lists_say_their_count_as_zotero_and_openalex_clients_read_it(anon, libr
     response = anon.get(path)
     body = response.json()
     assert int(response["Total-Results"]) == body["count"] == body["meta"]["count"] == len(body["results"])
+
+
+def test_the_versioned_path_answers_as_the_plain_one_and_links_stay_plain(anon, library):
+    plain, pinned = anon.get("/api/papers/"), anon.get("/api/v1/papers/")
+    assert pinned.status_code == 200 and pinned.json()["results"] == plain.json()["results"]
+    assert pinned.json()["results"][0]["url"].startswith("http://testserver/api/papers/")
+    assert anon.get("/api/v1/concepts/scaling/").json()["slug"] == "scaling"
+    assert "/api/v1/" not in anon.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
