@@ -203,7 +203,8 @@ def _filter_patterns() -> dict[str, str]:
     def names(values):
         return "|".join(re.escape(v) for v in values)
 
-    text = "[^|\\u0000]*[^|\\s\\u0000][^|\\u0000]*"
+    # a visible character as the server reads one (Python strips \x1c-\x1f as spaces; ECMA's \s keeps them)
+    text = f"[^|\\u0000]*[^|{UNSEEN}][^|\\u0000]*"
     from api.representation import PAPER, RANKING_FIELDS  # noqa: PLC0415
 
     fields = "|".join([*PAPER.fields, *RANKING_FIELDS])
