@@ -463,7 +463,9 @@ def test_the_api_lists_proposals_and_a_curator_decides_one(curator_client):
     assert paper.volume == "21"
     refused = api.patch(f"/api/proposals/{proposal.pk}/", {"status": "suggested"}, format="json")
     assert refused.status_code == 409 and "edit the paper" in refused.json()["detail"]
-    assert api.patch(f"/api/proposals/{proposal.pk}/", {"value": "22"}, format="json").json()["value"] == "21"
+    read_only = api.patch(f"/api/proposals/{proposal.pk}/", {"value": "22"}, format="json")
+    assert read_only.status_code == 400 and "read-only" in read_only.json()["errors"]["value"][0]
+    assert api.get(f"/api/proposals/{proposal.pk}/").json()["value"] == "21"
 
 
 @pytest.mark.django_db

@@ -21,7 +21,8 @@ NAME_SEARCH_CONFIG = "bibliography_simple"
 ARXIV_ID_PATTERN = r"^([0-9]{4}\.[0-9]{4,5}|[a-z][a-z-]*(\.[A-Z]{2})?/[0-9]{7})$"
 
 # the years paper_year_plausible and venue_year_plausible take, said to forms and the API's schema
-PLAUSIBLE_YEAR = [MinValueValidator(dates.MIN_YEAR), MaxValueValidator(dates.MAX_YEAR)]
+_YEAR_SAID = f"The year must be between {dates.MIN_YEAR} and {dates.MAX_YEAR}."
+PLAUSIBLE_YEAR = [MinValueValidator(dates.MIN_YEAR, _YEAR_SAID), MaxValueValidator(dates.MAX_YEAR, _YEAR_SAID)]
 
 # Paper columns the database's triggers keep (migrations 0003 and 0046)
 DATABASE_KEPT = {"cited_by_count", "version"}
@@ -880,7 +881,7 @@ class KeyPoint(models.Model):
     """One numbered point of a talk's summary."""
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="keypoints")
-    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1, "Key points are numbered from 1.")])
     text = models.TextField()
     concepts = models.ManyToManyField("Concept", blank=True, related_name="key_points")
 
