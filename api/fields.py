@@ -19,7 +19,7 @@ class StrictSlugField(serializers.SlugField, StrictCharField):
     pass
 
 
-class StrictIntegerField(serializers.IntegerField):
+class JsonNumber:
     """A number is a JSON number: `"5"` and `true` are refused, not read as 5 and 1."""
 
     def to_internal_value(self, data):
@@ -28,11 +28,12 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class StrictFloatField(serializers.FloatField):
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | float):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+class StrictIntegerField(JsonNumber, serializers.IntegerField):
+    pass
+
+
+class StrictFloatField(JsonNumber, serializers.FloatField):
+    pass
 
 
 class StrictURLField(serializers.URLField, StrictCharField):
