@@ -1,5 +1,5 @@
 """Every error is JSON with a `detail` that says what to fix: a broken rule is a 400 naming its fields, a
-record's double a 409, never a 500."""
+record's double or a cycle of concepts a 409, never a 500."""
 
 import difflib
 import functools
@@ -38,7 +38,8 @@ class UnprocessableEntity(APIException):
 
 
 class Conflict(APIException):
-    """The change would make this record another's double: the answer names that other record."""
+    """The change is well formed but what is stored cannot take it: it would make this record
+    another's double (the answer names that record) or put a concept below itself."""
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"

@@ -1,17 +1,24 @@
 """Serializer fields that take JSON as it is written: text is a string, a list is a list."""
 
+import re
 from collections.abc import Mapping
 
 from django.db import models
 from rest_framework import serializers
 
+# What a reader can see: not spaces (Python's or ECMA's), control characters or a byte-order mark.
+VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ufeff]")
+
 
 class StrictCharField(serializers.CharField):
-    """Text is a JSON string: `"description": 0` is refused, not read as "0"."""
+    """Text is a JSON string: `"description": 0` is refused, not read as "0"; text that may not be
+    blank says something a reader can see (a name of a byte-order mark or a NEL is blank)."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if not self.allow_blank and not VISIBLE.search(data):
+            self.fail("blank")
         return super().to_internal_value(data)
 
 
@@ -97,6 +104,30 @@ class ModelSerializer(NamedFieldsOnly, serializers.ModelSerializer):
             if field in (serializers.IntegerField, serializers.FloatField)
         },
     }
+
+    def update(self, instance, validated_data):
+        if not self.changes(instance, validated_data):
+            return instance  # a document sent back as it was read changes nothing, not even updated_at
+        return super().update(instance, validated_data)
+
+    @staticmethod
+    def changes(instance, validated_data: dict) -> dict:
+        """What the data would change in the record: its own fields' values and its lists' members."""
+        changed = {}
+        for name, value in validated_data.items():
+            field = instance._meta.get_field(name)
+            current = set(getattr(instance, name).all()) if field.many_to_many else getattr(instance, name)
+            if current != (set(value) if field.many_to_many else value):
+                changed[name] = value
+        return changed
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        blank = kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank and kwargs.get("read_only"):
+            # DRF drops it from read-only fields, and the schema would then say a blank choice is never served
+            kwargs["allow_blank"] = True
+        return kwargs
 
 
 class StrictManyRelatedField(serializers.ManyRelatedField):

@@ -4,6 +4,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response
 
 from .etags import representation_etag
+from .throttling import rate_limit_headers
 
 
 class BodySizeLimitMiddleware:
@@ -65,3 +66,17 @@ class RepresentationETagMiddleware:
             if f"W/{etag}" in sent and etag not in sent:
                 answer["ETag"] = f"W/{etag}"
         return answer
+
+
+class RateLimitHeadersMiddleware:
+    """The quotas an API request counted against (api/throttling.py), on its answer, a 429 included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if quotas := request.__dict__.get("rate_limits"):
+            for name, value in rate_limit_headers(quotas).items():
+                response[name] = value
+        return response

@@ -101,7 +101,8 @@ _ERRORS = {
     "401": "Writing needs a token (`Authorization: Token …` or `Bearer …`).",
     "403": "This account may not make this change.",
     "404": "No such record.",
-    "409": "The change would make this record another's double: `detail` names that record.",
+    "409": "What is stored cannot take this change: it would make this record another's double (`detail` "
+    "names that record) or a concept its own ancestor.",
     "412": "If-Match names an older version: fetch the record again and retry with its ETag.",
     "422": "This Idempotency-Key was sent with another request.",
     "429": "Too many requests from this client or account: wait the Retry-After header's seconds.",
@@ -132,6 +133,17 @@ _IDEMPOTENCY_KEY = {
     "description": "Any unique text: the same create sent again with it gets the first answer (kept a day), "
     "not a second record; sent with another request it is a 422.",
 }
+_RATE_LIMIT = {
+    "RateLimit-Policy": {
+        "schema": {"type": "string"},
+        "description": 'The quotas this request counts against: `"user";q=6000;w=60` is 6,000 requests a minute.',
+    },
+    "RateLimit": {
+        "schema": {"type": "string"},
+        "description": 'What is left of each: `"user";r=5999;t=42` is 5,999 more within 42 seconds.',
+    },
+}
+_RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before trying again."}}
 _TOTAL_RESULTS = {
     "Total-Results": {"schema": {"type": "integer"}, "description": "The count, as Zotero's API gives it."}
 }
@@ -140,6 +152,14 @@ _LIBRARY_VERSION = {
         "schema": {"type": "integer"},
         "description": "The library version to ask `since=` with next time (taken before this read).",
     }
+}
+
+
+# Records that live at another address once merged or renamed: the old one answers where.
+_MOVED = {"/api/papers/{id}/", "/api/authors/{id}/", "/api/concepts/{id}/"}
+_MOVED_RESPONSE = {
+    "description": "Merged into another record or renamed: Location is its address (the query string kept).",
+    "headers": {"Location": {"schema": {"type": "string"}, "description": "The record's address now."}},
 }
 
 
@@ -183,13 +203,17 @@ _IDENTIFIER_PATTERNS = {
 }
 
 
+def _text_pattern(prop: dict) -> str:
+    """Text the database can hold (no NUL), and that says something where it may not be blank."""
+    return f"^[^\\u0000]*[^{UNSEEN}][^\\u0000]*$" if prop.get("minLength", 0) >= 1 else "^[^\\u0000]*$"
+
+
 def _no_nul(schema: dict) -> None:
-    """Text the database can hold: no NUL character in any string a request sends."""
     for prop in schema.get("properties", {}).values():
         if prop.get("type") == "string" and not {"format", "enum", "pattern"} & set(prop):
-            prop["pattern"] = "^[^\\u0000]*$"
+            prop["pattern"] = _text_pattern(prop)
         if prop.get("type") == "array" and prop.get("items", {}).get("type") == "string":
-            prop["items"].setdefault("pattern", "^[^\\u0000]*$")
+            prop["items"].setdefault("pattern", _text_pattern(prop["items"]))
 
 
 def _either(value: str) -> str:
@@ -284,6 +308,8 @@ def describe_errors_and_versions(result, generator, request, public):
             listing_page = "Paginated" in str(responses.get("200", {}).get("content", {}).get("application/json", {}))
             if method == "get" and not detail and listing_page:
                 responses["200"].setdefault("headers", {}).update(_TOTAL_RESULTS)
+            if method == "get" and path in _MOVED:
+                responses.setdefault("301", _MOVED_RESPONSE)
             if detail and method == "get":
                 operation.setdefault("parameters", []).append(_IF_NONE_MATCH)
                 responses.setdefault("304", {"description": "Not modified: the ETag sent is the current one."})
@@ -291,7 +317,100 @@ def describe_errors_and_versions(result, generator, request, public):
                     responses["200"].setdefault("headers", {}).update(_ETAG)
             for code in codes:
                 responses.setdefault(code, {"description": _ERRORS[code], "content": error})
+            for code, response in responses.items():
+                if code.startswith("2") or code == "429":
+                    response.setdefault("headers", {}).update(_RATE_LIMIT)
+            responses["429"]["headers"].update(_RETRY_AFTER)
         listing = item.get("get", {}).get("responses", {}).get("200", {}).get("content", {}).get("application/json")
         if path.endswith("/papers/") and listing:
             listing["schema"] = {"oneOf": [listing["schema"], {"$ref": "#/components/schemas/GroupBy"}]}
+    return result
+
+
+# How a record is named in its address: concepts by slug, everything else by id.
+_NAMED_BY = {"concepts": "slug"}
+# Records that name another in their body, by the field that names it.
+_REFERRED_TO_BY = {
+    "papers": [
+        ("keypoints_create", "paper"),
+        ("notes_create", "paper"),
+        ("tags_create", "paper"),
+        ("citations_create", "citing"),
+        ("citations_create", "cited"),
+        ("papers_merge_create", ["others"]),
+    ],
+    "venues": [("papers_create", "venue")],
+    "authors": [("papers_create", ["authors"])],
+    "concepts": [
+        ("tags_create", "concept"),
+        ("papers_concepts_create", "concept"),
+        ("concepts_create", ["parents"]),
+        ("keypoints_create", ["concepts"]),
+    ],
+}
+# A change after a read names the version read, as a careful client does.
+_VERSION_READ = {"header.If-Match": "$response.header.ETag"}
+
+
+def _links_to(resource: str, operations: set[str], pointer: str, read: bool = False) -> dict:
+    """Links from a response that holds one record (its name at `pointer`) to what can be done with it."""
+    value = f"$response.body#{pointer}"
+    links = {}
+    for action, verb in (
+        ("retrieve", "Get"),
+        ("update", "Replace"),
+        ("partial_update", "Update"),
+        ("destroy", "Delete"),
+        ("ancestors_retrieve", "Ancestors"),
+        ("descendants_retrieve", "Descendants"),
+        ("concepts_create", "Tag"),
+        ("merge_create", "MergeInto"),
+    ):
+        if f"{resource}_{action}" in operations:
+            parameters = {"path.id": value}
+            if read and action in ("update", "partial_update", "destroy"):
+                parameters |= _VERSION_READ
+            links[verb] = {"operationId": f"{resource}_{action}", "parameters": parameters}
+    for operation_id, field in _REFERRED_TO_BY.get(resource, []):
+        if operation_id in operations:
+            many = isinstance(field, list)
+            field_name = field[0] if many else field
+            links[f"{operation_id.title().replace('_', '')}With{field_name.title()}"] = {
+                "operationId": operation_id,
+                "requestBody": {field_name: [value] if many else value},
+            }
+    return links
+
+
+def link_records(result, generator, request, public):
+    """OpenAPI links from where a record's id appears (a create, a list, a detail) to what takes it.
+
+    They say how the API is used in sequence: create a paper, then read, change, tag, cite and
+    delete it. Stateful testing (tests/api/test_schema_states.py) follows them.
+    """
+    operations = {
+        operation["operationId"]
+        for item in result.get("paths", {}).values()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            operation_id = operation.get("operationId", "") if isinstance(operation, dict) else ""
+            resource, _, action = operation_id.rpartition("_")
+            if action == "update" and resource.endswith("_partial"):
+                resource, action = resource.removesuffix("_partial"), "partial_update"
+            pointer = "/" + _NAMED_BY.get(resource, "id")
+            status, pointer = {
+                "create": ("201", pointer),
+                "list": ("200", "/results/0" + pointer),
+                "retrieve": ("200", pointer),
+                "update": ("200", pointer),
+                "partial_update": ("200", pointer),
+            }.get(action, (None, None))
+            collection = {f"{resource}_list", f"{resource}_retrieve"} <= operations
+            response = operation.get("responses", {}).get(status) if status and collection else None
+            links = _links_to(resource, operations, pointer, read=action == "retrieve") if response else None
+            if links:
+                response["links"] = links
     return result

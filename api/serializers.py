@@ -1,7 +1,5 @@
 """How records look over HTTP: compact in lists, complete in details, and what writes accept."""
 
-import re
-
 from django.core.validators import RegexValidator
 from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
@@ -29,7 +27,7 @@ from bibliography.models import (
 from bibliography.proposing import ProposalRefused, proposal_decide
 
 from .errors import BadParameter, Conflict
-from .fields import ModelSerializer, Serializer, SlugListField
+from .fields import VISIBLE, ModelSerializer, Serializer, SlugListField
 from .representation import PAPER, PAPER_DETAIL, RECORD_FIELDS, paper_document
 from .schema import ARXIV_ID, CITATION_KEY_OR_BLANK, DOI_SUFFIX, UNSEEN
 
@@ -64,7 +62,6 @@ class SelectableFieldsMixin:
 
 
 # a character a reader can see: not a space, not a control character
-_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ufeff]")
 
 
 class ConceptField(SlugListField):
@@ -175,7 +172,7 @@ MAX_PEOPLE = 10_000
                             "type": "string",
                             "minLength": 1,
                             "maxLength": 300,
-                            "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$",
+                            "pattern": f"^[^\\u0000]*[^{UNSEEN}][^\\u0000]*$",
                             "description": "or a name: that author, else a new one",
                         },
                         "role": {"type": "string", "enum": AuthorRole.values, "default": AuthorRole.AUTHOR},
@@ -228,7 +225,7 @@ class ContributorsField(serializers.Field):
                     f"{where}: author {id_} is {known[id_].name!r}; give the id or a name"
                 )
             name = None
-        if name is not None and (not isinstance(name, str) or not name.strip() or len(name) > 300):
+        if name is not None and (not isinstance(name, str) or not VISIBLE.search(name) or len(name) > 300):
             raise serializers.ValidationError(f"{where}: a name is text of 1 to 300 characters")
         role = item.get("role", AuthorRole.AUTHOR)
         if role not in AuthorRole.values:
@@ -237,6 +234,16 @@ class ContributorsField(serializers.Field):
         if credited is not None and (not isinstance(credited, str) or len(credited) > 300):
             raise serializers.ValidationError(f"{where}: credited_as is a name of at most 300 characters")
         return {"author": known.get(id_), "name": name, "role": role, "credited_as": credited}
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class CslVariablesField(serializers.JSONField):
+    """More CSL variables, by name: an object."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("extra is an object of CSL variables")
+        return super().to_internal_value(data)
 
 
 class PlausibleDateField(serializers.DateField):
@@ -285,6 +292,7 @@ class PaperWriteSerializer(ModelSerializer):
         "2020-06-14/2020-06-19, 2020~) or a CSL date object. Sets year and published_on.",
     )
     accessed = CslDateField(required=False, allow_null=True, help_text="When the URL was read (like issued).")
+    extra = CslVariablesField(required=False, help_text=Paper._meta.get_field("extra").help_text)
 
     class Meta:
         model = Paper
@@ -342,12 +350,12 @@ class PaperWriteSerializer(ModelSerializer):
             raise Conflict(f"{field}: paper {other.pk} ({other.plain_title[:80]!r}) has {field} {value}; merge the two")
 
     def validate(self, data):
-        title = data.get("title", getattr(self.instance, "title", ""))
-        needs_review = data.get("needs_review", getattr(self.instance, "needs_review", False))
-        reason = data.get("review_reason", getattr(self.instance, "review_reason", ""))
-        if not _VISIBLE.search(title or "") and not (needs_review and _VISIBLE.search(reason or "")):
+        title = data.get("title", self._left_as("title", ""))
+        needs_review = data.get("needs_review", self._left_as("needs_review", False))
+        reason = data.get("review_reason", self._left_as("review_reason", ""))
+        if not VISIBLE.search(title or "") and not (needs_review and VISIBLE.search(reason or "")):
             raise serializers.ValidationError({"title": "a paper needs a title, or needs_review with a review_reason"})
-        if needs_review and not _VISIBLE.search(reason or ""):
+        if needs_review and not VISIBLE.search(reason or ""):
             raise serializers.ValidationError({"review_reason": "say why the paper needs review"})
         if not needs_review and reason:
             data["review_reason"] = ""
@@ -362,10 +370,9 @@ class PaperWriteSerializer(ModelSerializer):
         keys_assign([paper])  # once its authors are known: the key is made from the first one's name
         return paper
 
-    def validate_extra(self, value):
-        if not isinstance(value, dict):
-            raise serializers.ValidationError("extra is an object of CSL variables")
-        return value
+    def _left_as(self, name: str, cleared):
+        """A field the request leaves out: as it is for PATCH, cleared for PUT (and for a new paper)."""
+        return getattr(self.instance, name, cleared) if self.partial else cleared
 
     @transaction.atomic
     def update(self, paper, validated_data):
@@ -480,12 +487,16 @@ class ConceptSerializer(SelectableFieldsMixin, ModelSerializer):
     @transaction.atomic
     def update(self, concept, validated_data):
         parents = validated_data.pop("parents", None)
-        if "name" in validated_data and "slug" not in validated_data:
-            concept.rename(validated_data.pop("name"))  # the slug follows; the old one stays an alias
-        for name, value in validated_data.items():
-            setattr(concept, name, value)
-        concept.save()
-        if parents is not None:
+        changed = self.changes(concept, validated_data)
+        renamed = "name" in changed and "slug" not in validated_data
+        for name, value in changed.items():
+            if renamed and name == "name":
+                concept.rename(value)  # the slug follows; the old one stays an alias
+            else:
+                setattr(concept, name, value)
+        if changed:
+            concept.save()
+        if parents is not None and set(parents) != set(concept.parents.all()):
             self._set_parents(concept, parents)
         return concept
 
@@ -499,7 +510,9 @@ class ConceptSerializer(SelectableFieldsMixin, ModelSerializer):
             try:
                 relation.clean()
             except Exception as error:
-                raise serializers.ValidationError({"parents": getattr(error, "messages", [str(error)])}) from error
+                # a well-formed request that the graph as it stands cannot take, as a double is
+                said = getattr(error, "messages", [str(error)])
+                raise Conflict({"detail": f"parents: {' '.join(said)}", "errors": {"parents": said}}) from error
             relation.save()
 
     def to_representation(self, concept):
@@ -622,9 +635,20 @@ class BatchResultSerializer(Serializer):
     results = PapersOrNullField(child=PAPER.serializer()(allow_null=True))
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {name: {"type": "integer", "minimum": 1} for name in CHOOSABLE},
+        "additionalProperties": False,
+    }
+)
+class KeptValuesField(serializers.DictField):
+    """Whose value each choosable field keeps: {field: paper id}."""
+
+
 class MergeSerializer(Serializer):
     others = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=100)
-    keep = serializers.DictField(
+    keep = KeptValuesField(
         child=serializers.IntegerField(min_value=1),
         required=False,
         help_text=f"Whose value each field keeps, by paper id (this paper or one of `others`): "

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -187,17 +187,24 @@ class CuratedWritesMixin:
         return response
 
     def check_if_match(self, instance) -> None:
+        since = self._version_sent()
         expected = sent_etags(self.request.headers.get("If-Match"))
         if expected and "*" not in expected and self.etag_of(instance) not in expected:
             raise PreconditionFailed()
-        if (since := self.request.headers.get("If-Unmodified-Since-Version")) is not None:
-            if text.whole_number(since.strip()) is None:
-                raise BadParameter("If-Unmodified-Since-Version", "If-Unmodified-Since-Version is a record's version")
-            if getattr(instance, "version", 0) > int(since):
-                raise PreconditionFailed("The record changed since that version: fetch it again, then retry.")
+        if since is not None and getattr(instance, "version", 0) > since:
+            raise PreconditionFailed("The record changed since that version: fetch it again, then retry.")
+
+    def _version_sent(self) -> int | None:
+        """If-Unmodified-Since-Version's number; a malformed one is a 400 whatever else was sent."""
+        since = self.request.headers.get("If-Unmodified-Since-Version")
+        if since is None:
+            return None
+        if (version := text.whole_number(since.strip())) is None:
+            raise BadParameter("If-Unmodified-Since-Version", "If-Unmodified-Since-Version is a record's version")
+        return version
 
     def _preconditions(self) -> bool:
-        return any(self.request.headers.get(name) for name in ("If-Match", "If-Unmodified-Since-Version"))
+        return bool(self.request.headers.get("If-Match")) or "If-Unmodified-Since-Version" in self.request.headers
 
     def _locked(self, instance):
         """The record again, locked until the write commits: If-Match is checked against what is
@@ -546,6 +553,10 @@ class VenueViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
+# every concept above or below one: a few, so not paginated
+_CONCEPT_WALK = inline_serializer("ConceptWalk", {"results": s.ConceptSerializer(many=True)})
+
+
 class ConceptViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     """Concepts of the graph; look one up by slug, or by id as `id:12`."""
 
@@ -557,13 +568,13 @@ class ConceptViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet
     def get_queryset(self):
         return super().get_queryset().for_display()
 
-    @extend_schema(responses={200: s.ConceptSerializer(many=True)})
+    @extend_schema(responses={200: _CONCEPT_WALK})
     @action(detail=True)
     def ancestors(self, request, pk=None):
         """Every concept above this one, in one recursive query."""
         return self._walk(Concept.objects.ancestors_of([self.get_object().pk], include_self=False))
 
-    @extend_schema(responses={200: s.ConceptSerializer(many=True)})
+    @extend_schema(responses={200: _CONCEPT_WALK})
     @action(detail=True)
     def descendants(self, request, pk=None):
         """Every concept below this one, in one recursive query."""

@@ -6,6 +6,7 @@ take alternatives and negation as OpenAlex does: `concept=scaling|diffusion` is 
 `concept=!diffusion` is neither (`!a|b`: neither a nor b).
 """
 
+import datetime
 import operator
 import re
 from functools import reduce
@@ -16,6 +17,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import models
 from django.db.models import Q
 from django_filters import FilterSet
+from django_filters.fields import IsoDateTimeField
 
 from bibliography import identifiers, text
 from bibliography.models import (
@@ -76,6 +78,23 @@ class WholeNumberFilter(django_filters.NumberFilter):
     """A number that is whole: `year=0.5` is a 400, not year 0."""
 
     field_class = WholeNumberField
+
+
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 moment, read in UTC: PostgreSQL takes offsets up to 15:59 and Python up to 23:59."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError("Enter a moment from year 1 to 9999 in UTC.", code="invalid") from None
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = MomentField
 
 
 class IdFilterSet(FilterSet):
@@ -147,8 +166,8 @@ class PaperFilter(IdFilterSet):
     has_abstract = StrictBooleanFilter(method="by_has_abstract")  # paper_without_abstract_idx
     cites = WholeNumberFilter(method="by_cites", help_text="Papers that cite this paper id (accepted).")
     cited_by = WholeNumberFilter(method="by_cited_by", help_text="Papers this paper id cites (accepted).")
-    created_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")  # paper_created_at_idx
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")  # paper_updated_at_idx
+    created_since = MomentFilter(field_name="created_at", lookup_expr="gte")  # paper_created_at_idx
+    updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")  # paper_updated_at_idx
     since = WholeNumberFilter(
         field_name="version",
         lookup_expr="gte",

@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "api.middleware.RepresentationETagMiddleware",  # of the body before gzip, as clients see it unpacked
     "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware, as django-cors-headers asks
     "api.middleware.BodySizeLimitMiddleware",
+    "api.middleware.RateLimitHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,8 +142,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # a runaway script with a token is throttled too, at a rate no person clicking reaches
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "api.throttling.AnonThrottle",
+        "api.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_ANON_RATE", "300/minute"),
@@ -166,6 +167,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.describe_export_formats",
         "api.schema.describe_errors_and_versions",
+        "api.schema.link_records",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ReviewStatusEnum": "bibliography.models.ReviewStatus",
@@ -182,4 +184,13 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS", [])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = (*default_headers, "if-match", "if-none-match")
-CORS_EXPOSE_HEADERS = ["ETag", "Link"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Link",
+    "Location",
+    "Last-Modified-Version",
+    "Total-Results",
+    "RateLimit",
+    "RateLimit-Policy",
+    "Retry-After",
+]

@@ -41,6 +41,9 @@ HOSTILE = [
     "\t",
     "³",
     "id:³",
+    "0173-10-14T19:28:08.259-17:48",  # an offset Python reads and PostgreSQL does not
+    "0001-01-01T00:00:00+05:00",
+    "9999-12-31T23:59:59-05:00",
 ]
 
 
@@ -288,3 +291,13 @@ def test_a_number_is_a_json_number(curator, score):
         assert response.status_code == 201 and response.json()["score"] is None
     else:
         assert response.status_code == 400 and "score" in response.json()["errors"], response.content
+
+
+def test_a_moment_is_read_in_utc_whatever_its_offset(anon):
+    paper = make_paper(title="Created now")
+    found = anon.get("/api/papers/", {"created_since": "2000-01-01T00:00:00-17:48"})
+    assert found.status_code == 200 and [row["id"] for row in found.json()["results"]] == [paper.pk]
+    later = anon.get("/api/papers/", {"updated_since": "9000-01-01T00:00:00+23:59"})
+    assert later.status_code == 200 and later.json()["results"] == []
+    before_year_one = anon.get("/api/papers/", {"created_since": "0001-01-01T00:00:00+05:00"})
+    assert before_year_one.status_code == 400 and "created_since" in before_year_one.json()["detail"]

@@ -1,6 +1,8 @@
 """What scripts written for OpenAlex, Semantic Scholar or Zotero's web API expect of a list: a total,
 alternatives and negation in a filter, identifiers and parts of names as filters, their parameter names."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -239,11 +241,17 @@ def test_clients_with_a_token_are_throttled_too(curator):
     original = UserRateThrottle.THROTTLE_RATES
     UserRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "3/minute"}
     try:
-        codes = [curator.get("/api/venues/").status_code for _ in range(5)]
+        responses = [curator.get("/api/venues/") for _ in range(5)]
     finally:
         UserRateThrottle.THROTTLE_RATES = original
         cache.clear()
-    assert codes == [200, 200, 200, 429, 429]
+    assert [response.status_code for response in responses] == [200, 200, 200, 429, 429]
+    # each answer says the quota and what is left of it (draft-ietf-httpapi-ratelimit-headers)
+    assert all(r["RateLimit-Policy"] == '"user";q=3;w=60' for r in responses)
+    left = [re.fullmatch(r'"user";r=(\d+);t=(\d+)', r["RateLimit"]).groups() for r in responses]
+    assert [int(r) for r, _ in left] == [2, 1, 0, 0, 0]
+    assert all(0 < int(t) <= 60 for _, t in left)
+    assert 0 < int(responses[3]["Retry-After"]) <= 60
 
 
 @pytest.mark.parametrize("path", ["/api/papers/", "/api/concepts/"])

@@ -190,6 +190,18 @@ def test_a_write_conditional_on_a_version_is_refused_once_the_paper_changed(cura
     assert current > version
 
 
+@pytest.mark.parametrize("sent", ["", " ", "v3", "-1", "1" * 19, "³"])
+def test_a_malformed_version_is_a_400_whatever_else_the_write_says(curator, sent):
+    paper = make_paper(title="Versioned")
+    for extra in ({}, {"HTTP_IF_MATCH": 'W/"stale"'}):
+        response = curator.patch(
+            f"/api/papers/{paper.pk}/", {"title": "Mine"}, format="json", HTTP_IF_UNMODIFIED_SINCE_VERSION=sent, **extra
+        )
+        assert response.status_code == 400 and response.json()["parameter"] == "If-Unmodified-Since-Version"
+    paper.refresh_from_db()
+    assert paper.title == "Versioned"
+
+
 def test_a_create_retried_with_its_idempotency_key_makes_one_record(curator):
     body = {"title": "Sent twice", "authors": [{"name": "Ada Lovelace"}]}
     first = curator.post("/api/papers/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")

@@ -2,6 +2,7 @@
 
 import io
 import json
+from unittest.mock import ANY
 
 import pytest
 from django.apps import apps
@@ -55,7 +56,7 @@ def write_requests():
         ("merge papers", "post", P + ID + "merge/", f"{P}{paper.pk}/merge/", {"others": [duplicate.pk]}),
         ("create tag", "post", "/api/tags/", "/api/tags/", {"paper": other.pk, "concept": "perm-concept"}),
         ("replace tag", "put", "/api/tags/{id}/", f"/api/tags/{tag.pk}/",
-         {"paper": paper.pk, "concept": tag.concept.slug, "status": "accepted", "source": "manual"}),
+         {"paper": paper.pk, "concept": tag.concept.slug, "status": "rejected", "source": "manual"}),
         ("accept tag", "patch", "/api/tags/{id}/", f"/api/tags/{tag.pk}/", {"status": "accepted"}),
         ("delete tag", "delete", "/api/tags/{id}/", f"/api/tags/{doomed_tag.pk}/", None),
         ("create citation", "post", "/api/citations/", "/api/citations/", {"citing": third.pk, "cited": paper.pk}),
@@ -268,7 +269,10 @@ def test_concept_parents_and_cycles(curator):
     child = curator.post("/api/concepts/", {"name": "Child", "slug": "child", "parents": ["top"]}, format="json")
     assert child.status_code == 201 and child.json()["parents"] == ["top"]
     cycle = curator.patch("/api/concepts/top/", {"parents": ["child"]}, format="json")
-    assert cycle.status_code == 400 and "would create a cycle" in cycle.json()["detail"]
+    assert cycle.status_code == 409 and "would create a cycle" in cycle.json()["detail"]
+    assert cycle.json()["errors"] == {"parents": [ANY]}
+    itself = curator.patch("/api/concepts/top/", {"parents": ["top"]}, format="json")
+    assert itself.status_code == 409 and itself.json()["errors"] == {"parents": ["A concept cannot be its own parent."]}
     assert not top.parents.exists()
     counts = curator.get("/api/concepts/top/").json()
     assert counts["children"] == ["child"] and counts["paper_count_with_descendants"] == 0
@@ -562,6 +566,36 @@ def test_a_document_read_and_sent_back_changes_nothing(curator, method):
     assert paper.history.count() == versions
 
 
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_every_record_read_and_sent_back_is_left_as_it_was(curator, method):
+    paper = _rich_paper()
+    parent = make_concept("Learning", slug="learning")
+    child = curator.post("/api/concepts/", {"name": "Deep", "slug": "deep", "parents": ["learning"]}, format="json")
+    other = make_paper(title="Cited")
+    created = {
+        "notes": curator.post("/api/notes/", {"paper": paper.pk, "text": "Read it."}, format="json"),
+        "tags": curator.post("/api/tags/", {"paper": paper.pk, "concept": parent.slug}, format="json"),
+        "citations": curator.post("/api/citations/", {"citing": paper.pk, "cited": other.pk}, format="json"),
+        "keypoints": curator.post(
+            "/api/keypoints/",
+            {"paper": paper.pk, "number": 1, "text": "A point.", "concepts": ["learning"]},
+            format="json",
+        ),
+    }
+    addresses = [f"/api/{kind}/{response.json()['id']}/" for kind, response in created.items()]
+    addresses += [
+        f"/api/concepts/{child.json()['slug']}/",
+        f"/api/venues/{paper.venue_id}/",
+        f"/api/authors/{paper.authorships.first().author_id}/",
+    ]
+    for address in addresses:
+        read = curator.get(address)
+        sent = getattr(curator, method)(address, read.json(), format="json", HTTP_IF_MATCH=read["ETag"])
+        again = curator.get(address)
+        assert sent.status_code == 200, (address, sent.content)
+        assert again.json() == read.json() and again["ETag"] == read["ETag"] == sent["ETag"], address
+
+
 def test_put_replaces_the_record_and_patch_merges(curator):
     paper = _rich_paper()
     patched = curator.patch(f"/api/papers/{paper.pk}/", {"title": "Renamed"}, format="json").json()
@@ -580,6 +614,19 @@ def test_put_replaces_the_record_and_patch_merges(curator):
     assert (document["year"], document["issued"], document["extra"], document["volume"]) == (None, None, {}, "")
     assert document["citation_key"] == patched["citation_key"]  # documents cite it: a PUT keeps it
     assert [t["slug"] for t in document["concepts"]] == ["scaling"]  # tags are not the record's fields
+
+
+def test_put_judges_a_record_by_what_it_replaces_it_with(curator):
+    flagged = make_paper(title="Flagged", needs_review=True, review_reason="check the year")
+    untitled = make_paper(title="", needs_review=True, review_reason="no title in the listing")
+
+    reason_alone = curator.put(f"/api/papers/{flagged.pk}/", {"title": "T", "review_reason": "why"}, format="json")
+    no_title = curator.put(f"/api/papers/{untitled.pk}/", {"abstract": "Only an abstract."}, format="json")
+
+    # a reason without needs_review is cleared, as in a create; PUT leaves needs_review false
+    assert reason_alone.status_code == 200, reason_alone.content
+    assert (reason_alone.json()["needs_review"], reason_alone.json()["review_reason"]) == (False, "")
+    assert no_title.status_code == 400 and "title" in no_title.json()["errors"]
 
 
 def test_a_field_a_write_does_not_take_is_refused_by_name(curator):
