@@ -19,11 +19,13 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections, router
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     Expression,
     ExpressionWrapper,
     F,
     Func,
+    IntegerField,
     JSONField,
     Model,
     OuterRef,
@@ -34,7 +36,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -137,7 +139,8 @@ class Shape:
         return _schema_serializer(self)
 
     def but(self, name: str, **more) -> "Shape":
-        """This shape under another name, with more fields after its own."""
+        """This shape under another name, with more fields after its own (or, named as one of its own,
+        in that one's place)."""
         fields = {**self.fields, **{key: value for key, (value, _) in more.items()}}
         schema = {**self.schema, **{key: schema for key, (_, schema) in more.items() if schema is not None}}
         return Shape(name, self.model, fields, schema)
@@ -254,9 +257,22 @@ def _tags(status: str) -> Func:
     return json_list(tags.order_by(F("score").desc(), "concept__name", "concept_id").values(json=TAG.expression()))
 
 
-def _rows(model, shape: Shape, *ordering, **match) -> Func:
-    rows = model.objects.filter(**{key: OuterRef("pk") for key in match.values()})
-    return json_list(rows.order_by(*ordering).values(json=shape.expression()))
+def _rows(model, shape: Shape, *ordering, limit: int | None = None, **match) -> Func:
+    rows = model.objects.filter(**{key: OuterRef("pk") for key in match.values()}).order_by(*ordering)
+    return json_list(rows[:limit].values(json=shape.expression()))
+
+
+# A list's row names the first authors, as OpenAlex's lists do: a paper of a physics collaboration
+# (thousands of names) would otherwise make every page that lists it megabytes long. Its detail
+# names all, and `author_count` says how many there are.
+LISTED_AUTHORS = 100
+_AUTHOR_COUNT = Coalesce(
+    Subquery(
+        Authorship.objects.filter(paper=OuterRef("pk")).order_by().values("paper").annotate(n=Count("pk")).values("n")
+    ),
+    0,
+    output_field=IntegerField(),
+)
 
 
 # The complete record: CSL's variables, in lists and details alike.
@@ -277,7 +293,8 @@ PAPER = Shape(
         "year": "year",
         "published_on": "published_on",
         "venue": Subquery(Venue.objects.filter(pk=OuterRef("venue_id")).values(json=VENUE.expression())),
-        "authors": _rows(Authorship, AUTHORSHIP, "position", paper="paper"),
+        "authors": _rows(Authorship, AUTHORSHIP, "position", limit=LISTED_AUTHORS, paper="paper"),
+        "author_count": _AUTHOR_COUNT,
         "authors_truncated": "authors_truncated",
         "concepts": _tags(ReviewStatus.ACCEPTED),
         "keywords": json_list(
@@ -300,7 +317,8 @@ PAPER = Shape(
         "title": serializers.CharField(help_text="The title, or a provisional label if untitled."),
         "title_is_provisional": serializers.BooleanField(),
         "venue": VENUE.serializer()(read_only=True, allow_null=True),
-        "authors": _many(AUTHORSHIP),
+        "authors": _many(AUTHORSHIP, help_text=f"In order; a list's row names the first {LISTED_AUTHORS}."),
+        "author_count": serializers.IntegerField(help_text="How many people the paper names (authors, editors …)."),
         "concepts": _many(TAG),
         "keywords": serializers.ListField(
             child=serializers.CharField(), help_text="The paper's keywords, in order (not concepts)."
@@ -320,6 +338,7 @@ def _citing(this: str, other: str) -> Func:
 
 PAPER_DETAIL = PAPER.but(
     "PaperDetail",
+    authors=(_rows(Authorship, AUTHORSHIP, "position", paper="paper"), _many(AUTHORSHIP, help_text="All, in order.")),
     references=(_citing("citing", "cited"), _many(_citations("cited"))),
     cited_by=(_citing("cited", "citing"), _many(_citations("citing"))),
     key_points=(_rows(KeyPoint, KEY_POINT, "number", paper="paper"), _many(KEY_POINT)),

@@ -28,7 +28,7 @@ from bibliography.proposing import ProposalRefused, proposal_decide
 
 from .errors import BadParameter, Conflict
 from .fields import VISIBLE, ModelSerializer, Serializer, SlugListField
-from .representation import PAPER, PAPER_DETAIL, RECORD_FIELDS, paper_document
+from .representation import LISTED_AUTHORS, PAPER, PAPER_DETAIL, RECORD_FIELDS, paper_document
 from .schema import ARXIV_ID, CITATION_KEY_OR_BLANK, DOI_SUFFIX, UNSEEN
 
 
@@ -350,6 +350,8 @@ class PaperWriteSerializer(ModelSerializer):
             raise Conflict(f"{field}: paper {other.pk} ({other.plain_title[:80]!r}) has {field} {value}; merge the two")
 
     def validate(self, data):
+        if "authors" in data and self._a_lists_first_authors(data["authors"]):
+            data["authors"] = None  # a list's row sent back names the first of them: they all stay
         title = data.get("title", self._left_as("title", ""))
         needs_review = data.get("needs_review", self._left_as("needs_review", False))
         reason = data.get("review_reason", self._left_as("review_reason", ""))
@@ -369,6 +371,27 @@ class PaperWriteSerializer(ModelSerializer):
             self._set_authors(paper, authors)
         keys_assign([paper])  # once its authors are known: the key is made from the first one's name
         return paper
+
+    def _a_lists_first_authors(self, people: list) -> bool:
+        """Whether the authors sent are the first of the paper's, as a list's row serves them (its
+        `author_count` sent back says there are more); other authors with such a count are a 400."""
+        sent = self.initial_data if isinstance(self.initial_data, dict) else {}
+        count = sent.get("author_count")
+        if self.instance is None or not isinstance(count, int) or count <= len(people):
+            return False
+        current = [
+            (a.author_id, a.role, (a.credited or {}).get("name"))
+            for a in self.instance.authorships.order_by("position")
+        ]
+        given = [(p["author"].pk if p["author"] else None, p["role"], p["credited_as"]) for p in people]
+        if len(current) == count and current[: len(given)] == given:
+            return True
+        raise serializers.ValidationError(
+            {
+                "authors": f"{len(people)} people given of the {count} the paper names (a list's row names "
+                f"the first {LISTED_AUTHORS}): send all of them, as the paper's detail does, or leave out author_count"
+            }
+        )
 
     def _left_as(self, name: str, cleared):
         """A field the request leaves out: as it is for PATCH, cleared for PUT (and for a new paper)."""

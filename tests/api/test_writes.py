@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from api.representation import LISTED_AUTHORS
 from bibliography.citation_keys import keys_assign
 from bibliography.models import (
     Author,
@@ -738,3 +739,27 @@ def test_a_paper_takes_a_collaborations_author_list_but_not_an_endless_one(curat
     assert too_many.status_code == 400 and "at most 10,000" in too_many.json()["detail"]
     assert collaboration.status_code == 200 and len(collaboration.json()["authors"]) == 3000
     assert Author.objects.filter(name__startswith="Physicist ").count() == 3000
+
+
+def test_a_list_names_a_papers_first_authors_and_its_row_sent_back_keeps_them_all(anon, curator):
+    paper = make_paper(title="A collaboration")
+    people = [make_author(f"Member Number{n}") for n in range(LISTED_AUTHORS + 5)]
+    Authorship.objects.bulk_create(Authorship(paper=paper, author=a, position=n) for n, a in enumerate(people, 1))
+
+    row = anon.get("/api/papers/").json()["results"][0]
+    detail = anon.get(f"/api/papers/{paper.pk}/").json()
+    assert (len(row["authors"]), row["author_count"]) == (LISTED_AUTHORS, LISTED_AUTHORS + 5)
+    assert row["authors"] == detail["authors"][:LISTED_AUTHORS] and len(detail["authors"]) == detail["author_count"]
+
+    for method in ("put", "patch"):
+        sent = getattr(curator, method)(f"/api/papers/{paper.pk}/", row, format="json")
+        assert sent.status_code == 200, sent.content
+        assert paper.authorships.count() == LISTED_AUTHORS + 5
+    edited = curator.patch(
+        f"/api/papers/{paper.pk}/",
+        {"authors": [a["id"] for a in row["authors"][1:]], "author_count": row["author_count"]},
+        format="json",
+    )
+    assert edited.status_code == 400 and "author_count" in edited.json()["errors"]["authors"][0]
+    fewer = curator.patch(f"/api/papers/{paper.pk}/", {"authors": detail["authors"][:3]}, format="json")
+    assert fewer.status_code == 200 and paper.authorships.count() == 3
