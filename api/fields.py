@@ -140,6 +140,13 @@ class StrictManyRelatedField(serializers.ManyRelatedField):
 
 
 class SlugListField(serializers.SlugRelatedField):
+    """A record named by its slug, which is text: `0` is refused, not read as the slug "0"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
     @classmethod
     def many_init(cls, *args, **kwargs):
         field = super().many_init(*args, **kwargs)

@@ -299,7 +299,9 @@ def describe_errors_and_versions(result, generator, request, public):
                 codes += ["401", "403", "409"]
             if detail and method in ("put", "patch", "delete"):
                 codes.append("412")
-                operation.setdefault("parameters", []).extend([_IF_MATCH, _IF_UNMODIFIED])
+                operation.setdefault("parameters", []).extend(
+                    [_IF_MATCH, _IF_UNMODIFIED] if path.startswith("/api/papers/") else [_IF_MATCH]
+                )
             if method == "post" and not detail and "requestBody" in operation and not path.endswith("/batch/"):
                 codes.append("422")
                 operation.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)

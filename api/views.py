@@ -199,6 +199,9 @@ class CuratedWritesMixin:
         since = self.request.headers.get("If-Unmodified-Since-Version")
         if since is None:
             return None
+        if not any(field.name == "version" for field in self.get_queryset().model._meta.fields):
+            # silently passing it would promise a check that is not made
+            raise BadParameter("If-Unmodified-Since-Version", "only papers have versions: send If-Match with the ETag")
         if (version := text.whole_number(since.strip())) is None:
             raise BadParameter("If-Unmodified-Since-Version", "If-Unmodified-Since-Version is a record's version")
         return version

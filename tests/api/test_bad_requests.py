@@ -301,3 +301,15 @@ def test_a_moment_is_read_in_utc_whatever_its_offset(anon):
     assert later.status_code == 200 and later.json()["results"] == []
     before_year_one = anon.get("/api/papers/", {"created_since": "0001-01-01T00:00:00+05:00"})
     assert before_year_one.status_code == 400 and "created_since" in before_year_one.json()["detail"]
+
+
+def test_a_slug_is_text_not_a_number_that_reads_as_one(curator):
+    make_concept("Zero", slug="0")
+    paper = make_paper(title="Tagged")
+    tag = curator.post("/api/tags/", {"paper": paper.pk, "concept": 0}, format="json")
+    point = curator.post(
+        "/api/keypoints/", {"paper": paper.pk, "number": 1, "text": "A point.", "concepts": [0]}, format="json"
+    )
+    assert tag.status_code == 400 and "concept" in tag.json()["errors"]
+    assert point.status_code == 400 and "concepts" in point.json()["errors"]
+    assert curator.post("/api/tags/", {"paper": paper.pk, "concept": "0"}, format="json").status_code == 201

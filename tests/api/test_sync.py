@@ -202,6 +202,15 @@ def test_a_malformed_version_is_a_400_whatever_else_the_write_says(curator, sent
     assert paper.title == "Versioned"
 
 
+def test_a_record_without_versions_refuses_a_version_precondition_rather_than_ignore_it(curator):
+    tag = curator.post("/api/tags/", {"paper": make_paper().pk, "concept": make_concept().slug}, format="json").json()
+    response = curator.patch(
+        f"/api/tags/{tag['id']}/", {"status": "accepted"}, format="json", HTTP_IF_UNMODIFIED_SINCE_VERSION="0"
+    )
+    assert response.status_code == 400 and response.json()["parameter"] == "If-Unmodified-Since-Version"
+    assert curator.get(f"/api/tags/{tag['id']}/").json()["status"] == "suggested"
+
+
 def test_a_create_retried_with_its_idempotency_key_makes_one_record(curator):
     body = {"title": "Sent twice", "authors": [{"name": "Ada Lovelace"}]}
     first = curator.post("/api/papers/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
