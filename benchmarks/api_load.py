@@ -51,8 +51,8 @@ def concept_dag(url: str) -> None:
         )
         cursor.execute(
             "INSERT INTO bibliography_paperconcept "
-            "(paper_id, concept_id, score, source, status, created_at, updated_at) "
-            "SELECT p.id, c.id, 0.9, 'manual', 'accepted', now(), now() FROM bibliography_paper p "
+            "(paper_id, concept_id, score, source, status, reason, created_at, updated_at) "
+            "SELECT p.id, c.id, 0.9, 'manual', 'accepted', '', now(), now() FROM bibliography_paper p "
             "JOIN bibliography_concept c ON c.slug = 'bench-' || (16 + p.id % 48) WHERE p.id % 10 = 0"
         )
         cursor.execute("ANALYZE")
@@ -78,6 +78,7 @@ def serve(url: str) -> subprocess.Popen:
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_CONN_MAX_AGE="600",
         API_ANON_RATE="100000000/minute",
+        API_USER_RATE="100000000/minute",  # anonymous clients count against it too, by address
     )
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}"],
