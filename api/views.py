@@ -132,11 +132,19 @@ class StrictQueryMixin:
         aliases = [name for name in request.query_params if name in PARAMETER_ALIASES and name not in known]
         ignored = [name for name in request.query_params if name in IGNORED_PARAMETERS and name not in known]
         openalex = "filter" in request.query_params and "filter" not in known
-        if not aliases and not ignored and not openalex:
+        # OpenAlex's paging: `page=1` is the first page, as `cursor=*` starts its cursor paging
+        page = request.query_params.get("page")
+        if page is not None and page.strip() != "1":
+            raise BadParameter("page", "pages are not numbered: follow each answer's `next` link (page=1 is the first)")
+        first_page = page is not None or request.query_params.get("cursor") == "*"
+        if not aliases and not ignored and not openalex and not first_page:
             return
         params = request._request.GET.copy()
         for name in ignored:
             params.pop(name)
+        if first_page:
+            params.pop("page", None)
+            params.pop("cursor", None)
         if openalex:
             for name, value in _openalex_filters(params.pop("filter")[0], known):
                 if name in params:
@@ -241,20 +249,21 @@ class CuratedWritesMixin:
         return response
 
     def create(self, request, *args, **kwargs):
-        """A create sent again with the same `Idempotency-Key` gets the first one's answer, not a
-        second record; the key sent with another request is a 422."""
-        key = request.headers.get("Idempotency-Key")
-        if key is None:
+        """A create sent again with the same `Idempotency-Key` (or Zotero's `Zotero-Write-Token`) gets
+        the first one's answer, not a second record; the key sent with another request is a 422."""
+        header = next((name for name in ("Idempotency-Key", "Zotero-Write-Token") if name in request.headers), None)
+        if header is None:
             return super().create(request, *args, **kwargs)
+        key = request.headers[header]
         if not re.fullmatch(r"[\x20-\x7e]{1,255}", key):
-            raise BadParameter("Idempotency-Key", "Idempotency-Key is 1 to 255 printable characters")
+            raise BadParameter(header, f"{header} is 1 to 255 printable characters")
         sent = json.dumps([request.path, request.data], sort_keys=True, default=str)
         fingerprint = hashlib.sha256(sent.encode()).hexdigest()
         with transaction.atomic():
             claim = idempotent_claim(request.user, key, fingerprint)
             if claim.status is not None:
                 if claim.fingerprint != fingerprint:
-                    raise UnprocessableEntity("this Idempotency-Key was sent with another request; use a new key")
+                    raise UnprocessableEntity(f"this {header} was sent with another request; use a new key")
                 return Response(claim.answer, status=claim.status, headers={"Idempotent-Replayed": "true"})
             response = super().create(request, *args, **kwargs)
             claim.status, claim.answer = response.status_code, response.data

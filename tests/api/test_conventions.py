@@ -267,3 +267,22 @@ def test_the_versioned_path_answers_as_the_plain_one_and_links_stay_plain(anon, 
     assert pinned.json()["results"][0]["url"].startswith("http://testserver/api/papers/")
     assert anon.get("/api/v1/concepts/scaling/").json()["slug"] == "scaling"
     assert "/api/v1/" not in anon.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+
+
+def test_openalex_paging_starts_at_page_1_or_cursor_star_and_goes_on_by_next_links(anon):
+    for n in range(3):
+        make_paper(title=f"Paged {n}")
+    first = anon.get("/api/papers/", {"per_page": 2}).json()
+    assert anon.get("/api/papers/", {"per_page": 2, "page": 1}).json()["results"] == first["results"]
+    assert anon.get("/api/papers/", {"per_page": 2, "cursor": "*"}).json()["results"] == first["results"]
+    assert "page=" not in first["next"] and "cursor=" in first["next"]
+    numbered = anon.get("/api/papers/", {"per_page": 2, "page": 2})
+    assert numbered.status_code == 400 and numbered.json()["parameter"] == "page"
+
+
+def test_zoteros_write_token_makes_a_retried_create_one_record(curator):
+    body = {"title": "Sent by a Zotero script"}
+    first = curator.post("/api/papers/", body, format="json", HTTP_ZOTERO_WRITE_TOKEN="a" * 32)
+    again = curator.post("/api/papers/", body, format="json", HTTP_ZOTERO_WRITE_TOKEN="a" * 32)
+    assert first.status_code == again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert again["Idempotent-Replayed"] == "true"
