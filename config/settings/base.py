@@ -36,11 +36,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "api.middleware.RateLimitHeadersMiddleware",  # outside the ETags' 304, which keeps few headers
     "api.middleware.ApiGZipMiddleware",  # before anything that changes the body
     "api.middleware.RepresentationETagMiddleware",  # of the body before gzip, as clients see it unpacked
     "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware, as django-cors-headers asks
     "api.middleware.BodySizeLimitMiddleware",
-    "api.middleware.RateLimitHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

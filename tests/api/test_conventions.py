@@ -286,3 +286,11 @@ def test_zoteros_write_token_makes_a_retried_create_one_record(curator):
     again = curator.post("/api/papers/", body, format="json", HTTP_ZOTERO_WRITE_TOKEN="a" * 32)
     assert first.status_code == again.status_code == 201 and again.json()["id"] == first.json()["id"]
     assert again["Idempotent-Replayed"] == "true"
+
+
+def test_a_not_modified_answer_says_the_quota_too(anon):
+    cache.clear()
+    first = anon.get("/api/venues/")
+    again = anon.get("/api/venues/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again["RateLimit-Policy"] == first["RateLimit-Policy"] and re.search(r'"anon";r=\d+', again["RateLimit"])
