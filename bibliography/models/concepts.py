@@ -257,7 +257,7 @@ class PaperConcept(models.Model):
 
     class Meta:
         verbose_name = "tag"
-        ordering = ["paper", "-score", "concept"]
+        ordering = ["-paper_id", "-score", "concept"]
         constraints = [
             models.UniqueConstraint(fields=["paper", "concept"], name="paperconcept_unique_pair"),
             models.CheckConstraint(

@@ -578,7 +578,7 @@ class PaperLink(models.Model):
     kind = models.CharField(max_length=20, choices=LinkKind.choices, default=LinkKind.OTHER)
 
     class Meta:
-        ordering = ["paper", "id"]
+        ordering = ["-paper_id", "id"]
         constraints = [models.UniqueConstraint(fields=["paper", "url"], name="paperlink_unique_url_per_paper")]
         indexes = [
             # papers that share a code or project URL
@@ -725,7 +725,7 @@ class Authorship(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["paper", "position"]
+        ordering = ["-paper_id", "position"]
         constraints = [
             # deferred so that a curator can swap two positions in one save
             models.UniqueConstraint(
@@ -831,7 +831,7 @@ class PaperKeyword(models.Model):
     position = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
-        ordering = ["paper", "position"]
+        ordering = ["-paper_id", "position"]
         constraints = [models.UniqueConstraint(fields=["paper", "keyword"], name="paperkeyword_unique")]
         indexes = [
             # papers with a keyword (filter and facet)
@@ -862,7 +862,7 @@ class Note(models.Model):
     history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
-        ordering = ["paper", "created_at", "id"]
+        ordering = ["-paper_id", "created_at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(text=""), name="note_text_not_blank", violation_error_message="A note needs some text."
@@ -888,7 +888,7 @@ class KeyPoint(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["paper", "number"]
+        ordering = ["-paper_id", "number"]
         constraints = [
             # deferred so that a curator can swap or renumber points in one save
             models.UniqueConstraint(

@@ -59,7 +59,7 @@ class SourceRecord(models.Model):
     listed_on = models.DateField(null=True, blank=True, help_text="The full listing date, once its year is known.")
 
     class Meta:
-        ordering = ["paper", "file_name", "line_number"]
+        ordering = ["-paper_id", "file_name", "line_number"]
         constraints = [
             models.UniqueConstraint(fields=["paper", "file_name", "raw_hash"], name="sourcerecord_unique_appearance"),
             models.CheckConstraint(
