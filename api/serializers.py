@@ -404,7 +404,7 @@ class PaperWriteSerializer(ModelSerializer):
         authors = validated_data.pop("authors", None)
         if {"year", "published_on"} & set(validated_data) and "issued" not in validated_data:
             validated_data["issued"] = None  # the date is made again from the year or day given
-        changed = {name: value for name, value in validated_data.items() if getattr(paper, name) != value}
+        changed = self.changes(paper, validated_data)
         for name, value in changed.items():
             setattr(paper, name, value)
         if changed:  # a document sent back as it was read changes nothing, not even updated_at
