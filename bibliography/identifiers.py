@@ -3,7 +3,7 @@ read one way for imports, the admin and the API alike."""
 
 import re
 
-from bibliography.models import ARXIV_ID_PATTERN
+from bibliography.vocabulary import ARXIV_ID_PATTERN
 
 # A suffix is printable: no space, no control character (the API's schema says the same, in its terms).
 DOI_SUFFIX = r"[^\s\x00-\x1f\x7f-\x9f\ufeff]+"

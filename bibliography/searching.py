@@ -28,6 +28,7 @@ from django.db.models import Case, F, FloatField, Max, Min, Q, QuerySet, Value, 
 from django.db.models.functions import Replace
 
 from bibliography import identifiers, text
+from bibliography.vocabulary import NAME_SEARCH_CONFIG, SEARCH_CONFIG
 
 RANK_WINDOW = 2000
 # Above this share of papers matching, walking newest first fills the window fastest.
@@ -50,8 +51,6 @@ class Search:
     """What a search text asks for, read once."""
 
     def __init__(self, terms: str, *, prefix: bool = False):
-        from bibliography.models import NAME_SEARCH_CONFIG, SEARCH_CONFIG  # noqa: PLC0415 — models use this module
-
         self.terms = terms.strip()
         words = SearchQuery(self.terms, search_type="websearch", config=SEARCH_CONFIG)
         last = _LAST_WORD.search(self.terms)
@@ -111,8 +110,6 @@ class Search:
         )
 
     def snippet(self) -> SearchHeadline:
-        from bibliography.models import SEARCH_CONFIG  # noqa: PLC0415
-
         return SearchHeadline(
             html_escaped("abstract"),
             self.words,

@@ -21,7 +21,7 @@ from defusedxml import ElementTree
 from bibliography.formats import arxiv as arxiv_format
 from bibliography.formats import csljson, openalex
 from bibliography.formats.records import PaperRecord
-from bibliography.models import ImportFormat, Paper
+from bibliography.models import Paper
 
 from .http import LookupFailed, PoliteClient, Service
 
@@ -62,7 +62,7 @@ def _words(text: str, at_most: int | None = None) -> str:
 
 
 class OpenAlex(Source):
-    name, format = "OpenAlex", ImportFormat.OPENALEX
+    name, format = "OpenAlex", openalex.FORMAT.name
 
     def __init__(self, client: PoliteClient, *, contact: str = "", api_key: str = ""):
         super().__init__(client)
@@ -102,7 +102,7 @@ _JATS = re.compile(r"<[^>]+>")
 
 
 class Crossref(Source):
-    name, format = "Crossref", ImportFormat.CSLJSON
+    name, format = "Crossref", csljson.FORMAT.name
 
     def __init__(self, client: PoliteClient, *, contact: str = ""):
         super().__init__(client)
@@ -169,7 +169,7 @@ _ABS = re.compile(r"arxiv\.org/abs/(.+?)(v[0-9]+)?$")
 
 
 class ArxivApi(Source):
-    name, format = "arXiv", ImportFormat.ARXIV
+    name, format = "arXiv", arxiv_format.FORMAT.name
 
     def __init__(self, client: PoliteClient):
         super().__init__(client)
@@ -225,7 +225,7 @@ def atom_records(feed: str) -> list[tuple[PaperRecord, str]]:
 
 def _name_parts(name: str) -> list[str]:
     """[family, given, suffix], as the snapshot's authors_parsed writes a name."""
-    from bibliography.formats.names import split_name  # noqa: PLC0415
+    from bibliography.names import split_name  # noqa: PLC0415
 
     parts = split_name(" ".join(name.split()))
     family = " ".join(filter(None, (parts.particle, parts.family)))

@@ -7,7 +7,7 @@ line separates them; anywhere else it stops the import with its line number.
 import re
 from collections.abc import Iterable, Iterator
 
-from bibliography.models import ImportFormat, PaperKind
+from bibliography.vocabulary import PaperKind
 
 from .base import Format
 from .errors import DumpError
@@ -55,4 +55,4 @@ def _finish(record: PaperRecord, file_name: str) -> PaperRecord:
     return record
 
 
-FORMAT = Format(ImportFormat.ABSTRACTS, looks_like_abstracts, parse)
+FORMAT = Format("abstracts", "bare abstracts", looks_like_abstracts, parse)

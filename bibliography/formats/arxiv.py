@@ -19,12 +19,12 @@ import re
 from collections.abc import Iterable, Iterator
 
 from bibliography import identifiers
-from bibliography.models import AuthorRole, ImportFormat, ItemType, LinkKind
+from bibliography.names import PersonName, join_name
+from bibliography.vocabulary import AuthorRole, ItemType, LinkKind
 
 from . import fields as f
 from .base import Format
 from .errors import DumpError
-from .names import PersonName, join_name
 from .reader import Line
 from .records import UNTITLED_REASON, PaperRecord, Person
 
@@ -156,4 +156,4 @@ def _first_version(versions, checks: f.Checks) -> dict | None:
     return {"date-parts": [[when.year, when.month, when.day]]}
 
 
-FORMAT = Format(ImportFormat.ARXIV, looks_like_arxiv, parse, parse_elsewhere=True)
+FORMAT = Format("arxiv", "arXiv metadata snapshot", looks_like_arxiv, parse, parse_elsewhere=True)

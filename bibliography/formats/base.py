@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Format:
-    name: str  # as ImportFormat names it
+    name: str  # as `import_dumps --format`, the API and an import run name it
+    label: str  # as people call it
     looks_like: Callable[[list[str]], bool]  # from a file's first lines
     # (lines, file name, warnings) -> the file's records, one at a time, or the one talk of a page
     parse: Callable

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from bibliography import dates, richtext, text
-from bibliography.models import CSL_COLUMNS, AuthorRole, ImportFormat, ItemType, LinkKind, PaperKind
+from bibliography.vocabulary import CSL_COLUMNS, AuthorRole, ItemType, LinkKind, PaperKind
 
 from . import fields as f
 from .base import Format
@@ -352,6 +352,6 @@ def whole(value: str | None) -> int | None:
 
 
 FORMAT = Format(
-    ImportFormat.BIBTEX, looks_like_bibtex, parse, parse_elsewhere=True,
+    "bibtex", "BibTeX", looks_like_bibtex, parse, parse_elsewhere=True,
     media_type=MEDIA_TYPE, media_aliases=("text/x-bibtex",), extension="bib", render=bibtex_text,
 )  # fmt: skip

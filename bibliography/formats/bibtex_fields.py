@@ -4,10 +4,10 @@ both dialects (BibTeX and biblatex), and the name lists of `author`, `editor` an
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from bibliography import richtext
-from bibliography.models import AuthorRole, ItemType
+from bibliography.names import PersonName
+from bibliography.vocabulary import AuthorRole, ItemType
 
 from . import fields as f
-from .names import PersonName
 from .records import Person
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]

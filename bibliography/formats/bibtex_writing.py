@@ -6,11 +6,15 @@ Our own additions for a lossless round trip of what only this bibliography has: 
 with its kind), `venuekind`, `concepts`.
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bibliography import dates, richtext, text
-from bibliography.models import CSL_COLUMNS, AuthorRole, ItemType, Paper, PaperKind, VenueKind
+from bibliography.names import PersonName
+from bibliography.vocabulary import CSL_COLUMNS, AuthorRole, ItemType, PaperKind, VenueKind
 
 from . import fields as f
 from . import languages
@@ -27,7 +31,9 @@ from .bibtex_fields import (
     TYPES_OUT,
     people,
 )
-from .names import PersonName
+
+if TYPE_CHECKING:  # writers read any object shaped like a paper
+    from bibliography.models import Paper
 
 _GLUED_INITIALS = re.compile(r"^(?:[^\W\d_]\.){2,}$")
 

@@ -9,20 +9,26 @@ as an alias key rather than made the citation key. `custom` carries what only th
 (links with their kinds, the venue's kind, accepted concepts, the arXiv id).
 """
 
+from __future__ import annotations
+
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from bibliography import text
-from bibliography.models import CSL_COLUMNS, AuthorRole, ImportFormat, ItemType, Paper, PaperKind, VenueKind
+from bibliography.names import PersonName, join_name, split_name
 from bibliography.richtext import has_math, literal_dollars, sentence_case, tex_quotes
+from bibliography.vocabulary import CSL_COLUMNS, AuthorRole, ItemType, PaperKind, VenueKind
 
 from . import fields as f
 from . import languages
 from .base import Format
 from .errors import DumpError
-from .names import PersonName, join_name, split_name
 from .reader import Line
 from .records import UNTITLED_REASON, PaperRecord, Person, VenueRecord
+
+if TYPE_CHECKING:  # writers read any object shaped like a paper
+    from bibliography.models import Paper
 
 MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
 # A JSON item longer than this is not a reference: refuse it rather than buffer without bound.
@@ -410,6 +416,6 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
 
 
 FORMAT = Format(
-    ImportFormat.CSLJSON, looks_like_csljson, parse, parse_elsewhere=True,
+    "csljson", "CSL-JSON", looks_like_csljson, parse, parse_elsewhere=True,
     media_type=MEDIA_TYPE, extension="json", render=csljson_text, head="[\n", tail="\n]\n", between=",\n",
 )  # fmt: skip

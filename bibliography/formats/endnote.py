@@ -7,8 +7,6 @@ mapping (ris.reference_record); tags the record has no place for are kept in
 import re
 from collections.abc import Iterable, Iterator
 
-from bibliography.models import ImportFormat
-
 from .base import Format
 from .reader import Line
 from .records import PaperRecord
@@ -88,4 +86,4 @@ def parse(reader: Iterable[Line], file_name: str, warnings: list[str]) -> Iterat
         yield record
 
 
-FORMAT = Format(ImportFormat.ENDNOTE, looks_like_endnote, parse)
+FORMAT = Format("endnote", "EndNote tagged (.enw)", looks_like_endnote, parse)

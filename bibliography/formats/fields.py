@@ -1,19 +1,25 @@
 """What the reference-manager formats share: a paper seen as reference managers see it, and checks on what
 they send back, each failing with the file, the line and the field to blame."""
 
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bibliography import dates, identifiers, richtext, text
-from bibliography.models import AuthorRole, ItemType, LinkKind, Paper, PaperKind, Venue, VenueKind
+from bibliography.names import PersonName
 from bibliography.text import whole_number
+from bibliography.vocabulary import VENUE_SHORT_NAME_CHARS, AuthorRole, ItemType, LinkKind, PaperKind, VenueKind
 
 from . import languages
 from .errors import DumpError
 from .links import link_kind
-from .names import PersonName
 
-SHORT_NAME_CHARS = Venue._meta.get_field("short_name").max_length  # a journal's abbreviation
+if TYPE_CHECKING:  # writers read any object shaped like a paper
+    from bibliography.models import Paper
+
+SHORT_NAME_CHARS = VENUE_SHORT_NAME_CHARS
 # What a reader takes of a title; the loader cuts a longer one than the column holds and keeps it whole
 READ_TITLE_CHARS = 100_000
 

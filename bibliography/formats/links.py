@@ -3,7 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
-from bibliography.models import LinkKind
+from bibliography.vocabulary import LinkKind
 
 _URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+", re.IGNORECASE)
 # Sentence punctuation that ends a URL written at the end of a sentence or inside brackets.

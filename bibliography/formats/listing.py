@@ -32,8 +32,8 @@ stops the import with its line number.
 import re
 from collections.abc import Iterable, Iterator
 
-from bibliography.models import ImportFormat, PaperKind
 from bibliography.text import ends_a_sentence
+from bibliography.vocabulary import PaperKind
 
 from .base import Format
 from .errors import DumpError
@@ -291,4 +291,4 @@ def _cut_metadata(text: str) -> bool:
     return bool(_MONTH_START.match(text)) or any(s.startswith(lowered) or lowered.startswith(s) for s in starts)
 
 
-FORMAT = Format(ImportFormat.LISTING, looks_like_listing, parse)
+FORMAT = Format("listing", "trending-papers listing", looks_like_listing, parse)

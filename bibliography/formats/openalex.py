@@ -20,12 +20,12 @@ import re
 from collections.abc import Iterable, Iterator
 
 from bibliography import identifiers
-from bibliography.models import ImportFormat, ItemType, VenueKind
+from bibliography.names import split_name
+from bibliography.vocabulary import ItemType, VenueKind
 
 from . import fields as f
 from .base import Format
 from .errors import DumpError
-from .names import split_name
 from .reader import Line
 from .records import UNTITLED_REASON, PaperRecord, Person, ScoredTopic, VenueRecord
 
@@ -246,4 +246,4 @@ def abstract_text(index, checks: f.Checks, field: str) -> str:
     return " ".join(placed[position] for position in sorted(placed))
 
 
-FORMAT = Format(ImportFormat.OPENALEX, looks_like_openalex, parse, parse_elsewhere=True)
+FORMAT = Format("openalex", "OpenAlex works", looks_like_openalex, parse, parse_elsewhere=True)

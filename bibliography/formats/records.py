@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bibliography import text
-from bibliography.formats.names import PersonName
-from bibliography.models import AuthorRole, LinkKind, PaperKind, VenueKind
+from bibliography.names import PersonName
+from bibliography.vocabulary import AuthorRole, LinkKind, PaperKind, VenueKind
 
 # Why an imported paper waits for a curator when it came without a title; merging a titled paper
 # into it, or a later import that brings the title, clears either.

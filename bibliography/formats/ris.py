@@ -8,23 +8,29 @@ series, `SP`–`EP` the pages, `SN` an ISBN or ISSN by type, `DA`/`PY` the date 
 record has no place for (`DP`, `CN`, `L1`, …) are kept in `Paper.extra["ris"]` and written back.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import rispy
 from rispy.writer import RisWriter
 
 from bibliography import dates
-from bibliography.models import AuthorRole, ImportFormat, ItemType, Paper, PaperKind, VenueKind
+from bibliography.names import PersonName, split_family, split_name
+from bibliography.vocabulary import AuthorRole, ItemType, PaperKind, VenueKind
 
 from . import fields as f
 from . import languages
 from .base import Format
 from .errors import DumpError
-from .names import PersonName, split_family, split_name
 from .reader import Line
 from .records import UNTITLED_REASON, PaperRecord, Person, VenueRecord
+
+if TYPE_CHECKING:  # writers read any object shaped like a paper
+    from bibliography.models import Paper
 
 MEDIA_TYPE = "application/x-research-info-systems"
 
@@ -370,6 +376,6 @@ def reference_record(
 
 
 FORMAT = Format(
-    ImportFormat.RIS, looks_like_ris, parse, parse_elsewhere=True,
+    "ris", "RIS", looks_like_ris, parse, parse_elsewhere=True,
     media_type=MEDIA_TYPE, extension="ris", render=ris_text,
 )  # fmt: skip

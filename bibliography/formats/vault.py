@@ -34,8 +34,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bibliography.models import AuthorRole, ConceptKind, ImportFormat, PaperKind, VenueKind
 from bibliography.text import ends_a_sentence
+from bibliography.vocabulary import AuthorRole, ConceptKind, PaperKind, VenueKind
 
 from .base import Format
 from .errors import DumpError
@@ -478,4 +478,4 @@ def _dedupe(cycle: list[str]) -> list[str]:
     return out
 
 
-FORMAT = Format(ImportFormat.VAULT, looks_like_vault, parse, one_record=True)
+FORMAT = Format("vault", "knowledge-vault page", looks_like_vault, parse, one_record=True)

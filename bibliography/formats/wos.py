@@ -8,8 +8,6 @@ Import only: Web of Science reads no file back.
 import re
 from collections.abc import Iterable, Iterator
 
-from bibliography.models import ImportFormat
-
 from .base import Format
 from .reader import Line
 from .records import PaperRecord
@@ -94,4 +92,4 @@ def _reference(tags: dict[str, list[str]]) -> tuple[dict, dict]:
     return reference, kept
 
 
-FORMAT = Format(ImportFormat.WOS, looks_like_wos, parse)
+FORMAT = Format("wos", "Web of Science plain text", looks_like_wos, parse)

@@ -12,7 +12,7 @@ from django.db import migrations, models
 def fill_the_record(apps, schema_editor):
     """Types from what a paper was (a talk, a journal or conference paper), dates from the year and
     day already known, and authors' names split into parts the usual way."""
-    from bibliography.formats.names import split_name
+    from bibliography.names import split_name
 
     Paper = apps.get_model("bibliography", "Paper")
     Author = apps.get_model("bibliography", "Author")

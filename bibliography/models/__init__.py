@@ -1,52 +1,44 @@
-from .concepts import Concept, ConceptAlias, ConceptKind, ConceptRelation, PaperConcept
-from .papers import (
+"""The data model, one module per aggregate; the values its fields take are in bibliography/vocabulary.py
+and are named here too, so that `from bibliography.models import ItemType` keeps working."""
+
+from bibliography.vocabulary import (
     ARXIV_ID_PATTERN,
     CITATION_KEY_PATTERN,
     CSL_COLUMNS,
     NAME_SEARCH_CONFIG,
     SEARCH_CONFIG,
-    Author,
-    AuthorAlias,
     AuthorRole,
-    Authorship,
-    Citation,
     CitationIntent,
-    CitationKeyAlias,
-    CitationKeyStem,
-    DuplicateCandidate,
+    ConceptKind,
     DuplicateReason,
     DuplicateStatus,
+    ImportStatus,
     ItemType,
-    KeyPoint,
-    Keyword,
     LinkKind,
-    Note,
-    Paper,
-    PaperAlias,
-    PaperKeyword,
     PaperKind,
-    PaperLink,
     ReferenceScheme,
     ReviewStatus,
     Source,
-    UnresolvedReference,
-    Venue,
     VenueKind,
-    credit,
 )
+
+from .citations import Citation, UnresolvedReference
+from .concepts import Concept, ConceptAlias, ConceptRelation, PaperConcept
+from .duplicates import DuplicateCandidate
+from .notes import KeyPoint, Note
+from .papers import CitationKeyAlias, CitationKeyStem, Keyword, Paper, PaperAlias, PaperKeyword, PaperLink
+from .people import Author, AuthorAlias, Authorship, credit
 from .proposals import PROPOSED_FIELDS, Proposal
-from .provenance import ImportFormat, ImportRun, ImportStatus, SourceRecord
+from .provenance import ImportFormat, ImportRun, SourceRecord
 from .sync import Deletion, IdempotentRequest
+from .venues import Venue
 
 __all__ = [
-    "Deletion",
-    "IdempotentRequest",
-    "PROPOSED_FIELDS",
-    "Proposal",
     "ARXIV_ID_PATTERN",
     "CITATION_KEY_PATTERN",
     "CSL_COLUMNS",
     "NAME_SEARCH_CONFIG",
+    "PROPOSED_FIELDS",
     "SEARCH_CONFIG",
     "Author",
     "AuthorAlias",
@@ -60,28 +52,31 @@ __all__ = [
     "ConceptAlias",
     "ConceptKind",
     "ConceptRelation",
+    "Deletion",
     "DuplicateCandidate",
     "DuplicateReason",
     "DuplicateStatus",
-    "ItemType",
+    "IdempotentRequest",
     "ImportFormat",
     "ImportRun",
     "ImportStatus",
+    "ItemType",
     "KeyPoint",
     "Keyword",
     "LinkKind",
     "Note",
     "Paper",
     "PaperAlias",
-    "ReferenceScheme",
-    "UnresolvedReference",
-    "PaperKeyword",
     "PaperConcept",
+    "PaperKeyword",
     "PaperKind",
     "PaperLink",
+    "Proposal",
+    "ReferenceScheme",
     "ReviewStatus",
     "Source",
     "SourceRecord",
+    "UnresolvedReference",
     "Venue",
     "VenueKind",
     "credit",

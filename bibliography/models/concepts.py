@@ -10,13 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from .papers import ReviewStatus, Source
-
-
-class ConceptKind(models.TextChoices):
-    CATEGORY = "category"
-    TOPIC = "topic"
-
+from bibliography.vocabulary import ConceptKind, ReviewStatus, Source
 
 _DESCENDANTS = """
     WITH RECURSIVE walk(id) AS (

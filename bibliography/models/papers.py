@@ -1,58 +1,33 @@
+"""Papers: the record itself, its queries, links, keywords, and the ids and keys it was known by before."""
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField, TrigramSimilarity, TrigramWordSimilarity
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
-from django.db.models import F, Q
+from django.db import models
+from django.db.models import Q
 from django.db.models.fields.json import KT
-from django.db.models.functions import MD5, Cast, ExtractYear, Greatest, Left, Lower
+from django.db.models.functions import Cast, ExtractYear, Greatest, Left, Lower
 from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
 from bibliography import dates, richtext, text
+from bibliography.vocabulary import (
+    ARXIV_ID_PATTERN,
+    CITATION_KEY_PATTERN,
+    SEARCH_CONFIG,
+    SEARCHED_ABSTRACT_CHARS,
+    ItemType,
+    LinkKind,
+    PaperKind,
+    ReviewStatus,
+)
 
-# A text search configuration made by migration 0001: English stemming over unaccented words,
-# so "Gödel" and "Godel" find each other.
-SEARCH_CONFIG = "bibliography_english"
-# The same without stemming, for people's names.
-NAME_SEARCH_CONFIG = "bibliography_simple"
-
-# New-style (2401.01234) or old-style (hep-th/9901001, math.GT/0309136) ids, without version.
-ARXIV_ID_PATTERN = r"^([0-9]{4}\.[0-9]{4,5}|[a-z][a-z-]*(\.[A-Z]{2})?/[0-9]{7})$"
-
-# the years paper_year_plausible and venue_year_plausible take, said to forms and the API's schema
-_YEAR_SAID = f"The year must be between {dates.MIN_YEAR} and {dates.MAX_YEAR}."
-PLAUSIBLE_YEAR = [MinValueValidator(dates.MIN_YEAR, _YEAR_SAID), MaxValueValidator(dates.MAX_YEAR, _YEAR_SAID)]
+from .concepts import Concept, PaperConcept
+from .people import Authorship
+from .venues import PLAUSIBLE_YEAR, Venue
 
 # Paper columns the database's triggers keep (migrations 0003 and 0046)
 DATABASE_KEPT = {"cited_by_count", "version"}
-
-# What BibTeX, biber and reference managers all accept in a citation key.
-CITATION_KEY_PATTERN = r"^[A-Za-z0-9_:./+-]+$"
-
-# CSL's text variables that have a column of their own: the rest of a record goes in `extra`.
-CSL_COLUMNS = {
-    "title-short": "title_short",
-    "collection-title": "collection_title",
-    "collection-number": "collection_number",
-    "volume": "volume",
-    "issue": "issue",
-    "page": "page",
-    "number": "number",
-    "edition": "edition",
-    "publisher": "publisher",
-    "publisher-place": "publisher_place",
-    "genre": "genre",
-    "event-title": "event_title",
-    "event-place": "event_place",
-    "ISBN": "isbn",
-    "ISSN": "issn",
-    "language": "language",
-    "note": "note",
-}
-
-# Enough of an abstract or a note to find it by; tsvector itself stops at 1 MB.
-SEARCHED_ABSTRACT_CHARS = 100_000
 
 
 class JsonType(models.Func):
@@ -60,162 +35,8 @@ class JsonType(models.Func):
     output_field = models.CharField()
 
 
-class VenueKind(models.TextChoices):
-    """What a paper's container is: where it was published (never a page that merely listed it)."""
-
-    CONFERENCE = "conference"
-    WORKSHOP = "workshop"
-    JOURNAL = "journal"
-    BOOK = "book", "book (a chapter's)"
-    WEBSITE = "website"
-    REPOSITORY = "repository", "repository or archive"
-    OTHER = "other"
-
-
-class PaperKind(models.TextChoices):
-    ARTICLE = "article"
-    TALK = "talk"
-
-
-class ItemType(models.TextChoices):
-    """CSL 1.0.2's item types, the vocabulary every reference manager maps to."""
-
-    ARTICLE = "article", "article (preprint, working paper)"
-    ARTICLE_JOURNAL = "article-journal", "journal article"
-    ARTICLE_MAGAZINE = "article-magazine", "magazine article"
-    ARTICLE_NEWSPAPER = "article-newspaper", "newspaper article"
-    BILL = "bill"
-    BOOK = "book"
-    BROADCAST = "broadcast"
-    CHAPTER = "chapter", "book chapter"
-    CLASSIC = "classic"
-    COLLECTION = "collection"
-    DATASET = "dataset"
-    DOCUMENT = "document"
-    ENTRY = "entry"
-    ENTRY_DICTIONARY = "entry-dictionary", "dictionary entry"
-    ENTRY_ENCYCLOPEDIA = "entry-encyclopedia", "encyclopedia entry"
-    EVENT = "event"
-    FIGURE = "figure"
-    GRAPHIC = "graphic"
-    HEARING = "hearing"
-    INTERVIEW = "interview"
-    LEGAL_CASE = "legal_case", "legal case"
-    LEGISLATION = "legislation"
-    MANUSCRIPT = "manuscript"
-    MAP = "map"
-    MOTION_PICTURE = "motion_picture", "motion picture"
-    MUSICAL_SCORE = "musical_score", "musical score"
-    PAMPHLET = "pamphlet"
-    PAPER_CONFERENCE = "paper-conference", "conference paper"
-    PATENT = "patent"
-    PERFORMANCE = "performance"
-    PERIODICAL = "periodical"
-    PERSONAL_COMMUNICATION = "personal_communication", "personal communication"
-    POST = "post"
-    POST_WEBLOG = "post-weblog", "blog post"
-    REGULATION = "regulation"
-    REPORT = "report"
-    REVIEW = "review"
-    REVIEW_BOOK = "review-book", "book review"
-    SOFTWARE = "software"
-    SONG = "song"
-    SPEECH = "speech", "speech or talk"
-    STANDARD = "standard"
-    THESIS = "thesis"
-    TREATY = "treaty"
-    WEBPAGE = "webpage"
-
-
-class LinkKind(models.TextChoices):
-    CODE = "code"
-    PROJECT = "project"
-    DATASET = "dataset"
-    DOI = "doi", "DOI"
-    OTHER = "other"
-
-
-class AuthorRole(models.TextChoices):
-    """How a person contributed: CSL's name variables, and "speaker" for a talk's."""
-
-    AUTHOR = "author"
-    SPEAKER = "speaker"
-    ORGANIZER = "organizer"
-    EDITOR = "editor"
-    TRANSLATOR = "translator"
-    CONTAINER_AUTHOR = "container-author", "author of the container"
-    COLLECTION_EDITOR = "collection-editor", "series editor"
-    EDITORIAL_DIRECTOR = "editorial-director", "editorial director"
-    CHAIR = "chair"
-    COMPILER = "compiler"
-    COMPOSER = "composer"
-    CONTRIBUTOR = "contributor"
-    CURATOR = "curator"
-    DIRECTOR = "director"
-    EXECUTIVE_PRODUCER = "executive-producer", "executive producer"
-    GUEST = "guest"
-    HOST = "host"
-    ILLUSTRATOR = "illustrator"
-    INTERVIEWER = "interviewer"
-    NARRATOR = "narrator"
-    ORIGINAL_AUTHOR = "original-author", "original author"
-    PERFORMER = "performer"
-    PRODUCER = "producer"
-    RECIPIENT = "recipient"
-    REVIEWED_AUTHOR = "reviewed-author", "reviewed author"
-    SCRIPT_WRITER = "script-writer", "script writer"
-    SERIES_CREATOR = "series-creator", "series creator"
-
-
-class Source(models.TextChoices):
-    """Where a tag or a citation came from."""
-
-    IMPORTED = "imported"
-    AUTOMATIC = "automatic"
-    MANUAL = "manual"
-
-
-class ReviewStatus(models.TextChoices):
-    SUGGESTED = "suggested"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-
-
-class CitationIntent(models.TextChoices):
-    BACKGROUND = "background"
-    USES = "uses"
-    EXTENDS = "extends"
-    COMPARES = "compares"
-
-
-class Venue(models.Model):
-    """Where papers appear: a conference, workshop, journal, or a listing page such as a trending feed."""
-
-    name = models.CharField(max_length=500, unique=True)
-    short_name = models.CharField(max_length=300, blank=True)
-    kind = models.CharField(max_length=20, choices=VenueKind.choices)
-    year = models.PositiveSmallIntegerField(null=True, blank=True, validators=PLAUSIBLE_YEAR)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(name=""), name="venue_name_not_blank", violation_error_message="A venue needs a name."
-            ),
-            models.CheckConstraint(
-                condition=Q(year__isnull=True) | Q(year__range=(1400, 2200)),
-                name="venue_year_plausible",
-                violation_error_message="The year must be between 1400 and 2200.",
-            ),
-        ]
-
-    def __str__(self):
-        return richtext.plain(self.name)
-
-
 def tagged_paper_ids(concept_ids, *, descendants: bool = True, statuses=(ReviewStatus.ACCEPTED,)):
     """The ids of papers tagged with these concepts (or any below them) in these statuses, as a subquery."""
-    from .concepts import Concept, PaperConcept  # noqa: PLC0415 — concepts imports this module
 
     if descendants:
         concept_ids = Concept.objects.descendants_of(list(concept_ids)).values("id")
@@ -232,7 +53,6 @@ class PaperQuerySet(models.QuerySet):
 
     def for_listing(self):
         """With what a list of papers shows: venue, authors in order, links and accepted concepts."""
-        from .concepts import PaperConcept  # noqa: PLC0415 — concepts imports this module
 
         return self.select_related("venue").prefetch_related(
             models.Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position")),
@@ -589,210 +409,6 @@ class PaperLink(models.Model):
         return self.url
 
 
-class AuthorQuerySet(models.QuerySet):
-    def named(self, name: str) -> "Author":
-        """The author of this name (the oldest, when several share it), or a new one."""
-        return self.all_named([name])[text.name_key(" ".join(name.split()))]
-
-    def all_named(self, names) -> dict[str, "Author"]:
-        """`named` for many names in three queries, by name key. Writers naming the same new person at
-        once make one author: each name is locked until the transaction ends (in key order, so that
-        two writers never wait on each other)."""
-        wanted = {}
-        for name in names:
-            name = " ".join(name.split())
-            wanted.setdefault(text.name_key(name), name)
-        if not wanted:
-            return {}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended('author name ' || key, 0)) "
-                "FROM unnest(%s::text[]) AS key ORDER BY key",
-                [sorted(wanted)],
-            )
-        found = {}
-        for author in self.filter(name_key__in=list(wanted)).order_by("-id"):
-            found[author.name_key] = author  # the oldest last, so it stays
-        new = [Author(name=name) for key, name in wanted.items() if key not in found]
-        for author in new:
-            author.settle_parts()
-        return found | {author.name_key: author for author in self.bulk_create(new)}
-
-
-class Author(models.Model):
-    """A person who wrote, gave or organised papers and talks."""
-
-    name = models.CharField(max_length=300, help_text="The name as it is written.")
-    # The parts a bibliography sorts and abbreviates by, as the name's source gave them.
-    family = models.CharField("family name", max_length=300, blank=True)
-    given = models.CharField("given names", max_length=300, blank=True)
-    particle = models.CharField(max_length=100, blank=True, help_text='"van", "de la", kept with the family name.')
-    suffix = models.CharField(max_length=50, blank=True, help_text='"Jr.", "III".')
-    literal = models.BooleanField(
-        "institution", default=False, help_text="An organisation's name, kept whole, never split into parts."
-    )
-    name_key = models.CharField(max_length=300, editable=False)
-    orcid = models.CharField("ORCID", max_length=19, null=True, blank=True, unique=True)
-    openalex_id = models.CharField(
-        "OpenAlex id", max_length=20, null=True, blank=True, unique=True, help_text="The author's OpenAlex id (A…)."
-    )
-    search_vector = models.GeneratedField(
-        expression=SearchVector("name", config=NAME_SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
-
-    history = HistoricalRecords(excluded_fields=["search_vector", "name_key"])
-    objects = AuthorQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name", "id"]
-        indexes = [
-            # import matching and lookups by name
-            models.Index(fields=["name_key"], name="author_name_key_idx"),
-            # full-text search of papers by their authors' names
-            GinIndex(fields=["search_vector"], name="author_search_vector_idx"),
-            # autocomplete of names as they are typed
-            GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="author_name_key_trgm_idx"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(name=""), name="author_name_not_blank", violation_error_message="An author needs a name."
-            ),
-            models.CheckConstraint(
-                condition=Q(literal=True, family="", given="", particle="", suffix="")
-                | Q(literal=False) & ~Q(family=""),
-                name="author_parts_or_literal",
-                violation_error_message="A person needs a family name; an institution's name is kept whole.",
-            ),
-            models.CheckConstraint(
-                condition=Q(orcid__isnull=True) | Q(orcid__regex=r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"),
-                name="author_orcid_format",
-                violation_error_message="An ORCID looks like 0000-0002-1825-0097 (the last may be X).",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.settle_parts()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"name", "literal"} & set(update_fields):
-            kwargs["update_fields"] = set(update_fields) | {"name_key", "family", "given", "particle", "suffix"}
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        self.settle_parts()
-
-    def settle_parts(self, parts=None) -> None:
-        """Fill the name's key and parts: the given parts, else the name split the usual way."""
-        from bibliography.formats.names import split_name  # noqa: PLC0415 — names needs no models
-
-        self.name_key = text.name_key(self.name)
-        if self.literal:
-            self.family = self.given = self.particle = self.suffix = ""
-            return
-        if parts is None and self.family and text.name_key(self.parts.full) == self.name_key:
-            return  # parts already given for this very name
-        parts = parts or split_name(self.name)
-        self.family, self.given, self.particle, self.suffix = parts.family, parts.given, parts.particle, parts.suffix
-
-    @property
-    def parts(self):
-        from bibliography.formats.names import PersonName  # noqa: PLC0415
-
-        if self.literal:
-            return PersonName(family=self.name, literal=True)
-        return PersonName(family=self.family, given=self.given, particle=self.particle, suffix=self.suffix)
-
-
-class Authorship(models.Model):
-    """An author's place in a paper's ordered author list, and the name the paper credits them by."""
-
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
-    position = models.PositiveSmallIntegerField()
-    role = models.CharField(max_length=20, choices=AuthorRole.choices, default=AuthorRole.AUTHOR)
-    credited = models.JSONField(
-        "credited as",
-        null=True,
-        blank=True,
-        help_text="The name as this paper gives it, when it differs from the author's own spelling "
-        "(name, family, given, particle, suffix, literal).",
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-paper_id", "position"]
-        constraints = [
-            # deferred so that a curator can swap two positions in one save
-            models.UniqueConstraint(
-                fields=["paper", "position"],
-                name="authorship_unique_position",
-                deferrable=models.Deferrable.DEFERRED,
-            ),
-            # a person is listed once in each role: a chapter's author may edit the book too
-            models.UniqueConstraint(
-                fields=["paper", "author", "role"],
-                name="authorship_unique_author_role",
-                violation_error_message="This person is already listed in this role.",
-            ),
-            models.CheckConstraint(
-                condition=Q(position__gte=1),
-                name="authorship_position_from_one",
-                violation_error_message="Positions start at 1.",
-            ),
-        ]
-        indexes = [
-            # an author's papers
-            models.Index(fields=["author", "paper"], name="authorship_author_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.position}. {self.author}"
-
-    @property
-    def credited_parts(self):
-        """The name's parts as this paper gives them."""
-        from bibliography.formats.names import PersonName  # noqa: PLC0415
-
-        if not self.credited:
-            return self.author.parts
-        return PersonName(
-            family=self.credited.get("family", ""),
-            given=self.credited.get("given", ""),
-            particle=self.credited.get("particle", ""),
-            suffix=self.credited.get("suffix", ""),
-            literal=bool(self.credited.get("literal")),
-        )
-
-    @property
-    def credited_name(self) -> str:
-        return (self.credited or {}).get("name") or self.author.name
-
-    def credit_as(self, name: str | None, parts=None) -> None:
-        """Credit the author on this paper under this name (its parts as given, else split the usual
-        way); no name, or the author's own, credits them as their record names them."""
-        self.credited = credit(name, parts, self.author)
-
-
-def credit(name: str | None, parts, author: Author) -> dict | None:
-    """`Authorship.credited` for a name a paper gives an author: None when it is the author's own."""
-    from bibliography.formats.names import split_name  # noqa: PLC0415
-
-    name = " ".join((name or "").split())
-    if not name:
-        return None
-    parts = parts or split_name(name)
-    if name == author.name and parts == author.parts:
-        return None
-    credited = {"name": name, "family": parts.family, "given": parts.given}
-    credited |= {k: v for k, v in (("particle", parts.particle), ("suffix", parts.suffix)) if v}
-    return credited | ({"literal": True} if parts.literal else {})
-
-
 class Keyword(models.Model):
     """A word a reference manager tags papers with (Zotero's tags, BibTeX's keywords): flat, per paper,
     and never a concept of the graph on its own (a curator may map one to a concept)."""
@@ -842,144 +458,6 @@ class PaperKeyword(models.Model):
         return f"{self.paper_id}: {self.keyword_id}"
 
 
-class Note(models.Model):
-    """A curator's note on a paper (why it matters, what to check): searchable with the papers, kept
-    with its history and its writer."""
-
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="notes")
-    text = models.TextField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    search_vector = models.GeneratedField(
-        expression=SearchVector(Left("text", SEARCHED_ABSTRACT_CHARS), config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
-
-    history = HistoricalRecords(excluded_fields=["search_vector"])
-
-    class Meta:
-        ordering = ["-paper_id", "created_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(text=""), name="note_text_not_blank", violation_error_message="A note needs some text."
-            )
-        ]
-        indexes = [
-            models.Index(fields=["paper"], name="note_paper_idx"),
-            GinIndex(fields=["search_vector"], name="note_search_vector_idx"),
-        ]
-
-    def __str__(self):
-        return self.text if len(self.text) <= 60 else self.text[:59] + "…"
-
-
-class KeyPoint(models.Model):
-    """One numbered point of a talk's summary."""
-
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="keypoints")
-    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1, "Key points are numbered from 1.")])
-    text = models.TextField()
-    concepts = models.ManyToManyField("Concept", blank=True, related_name="key_points")
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-paper_id", "number"]
-        constraints = [
-            # deferred so that a curator can swap or renumber points in one save
-            models.UniqueConstraint(
-                fields=["paper", "number"], name="keypoint_unique_number", deferrable=models.Deferrable.DEFERRED
-            ),
-            models.CheckConstraint(
-                condition=Q(number__gte=1),
-                name="keypoint_number_from_one",
-                violation_error_message="Key points are numbered from 1.",
-            ),
-            models.CheckConstraint(
-                condition=~Q(text=""),
-                name="keypoint_text_not_blank",
-                violation_error_message="A key point needs some text.",
-            ),
-        ]
-        indexes = [
-            # a page of a talk seen before without its talk line is known by a key point's text
-            models.Index(MD5("text"), "number", name="keypoint_text_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.number}. {self.text[:80]}"
-
-
-class Citation(models.Model):
-    """One paper citing another, found in the text or entered by a curator."""
-
-    citing = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="citations_made")
-    cited = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="citations_received")
-    context = models.TextField(blank=True, help_text="The sentence where the citation was found.")
-    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
-    status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SUGGESTED)
-    intent = models.CharField(max_length=20, choices=CitationIntent.choices, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["citing", "cited"], name="citation_unique_pair"),
-            models.CheckConstraint(
-                condition=~Q(citing=F("cited")),
-                name="citation_not_self",
-                violation_error_message="A paper cannot cite itself.",
-            ),
-        ]
-        indexes = [
-            # a paper's cited-by list, accepted first
-            models.Index(fields=["cited", "status"], name="citation_cited_status_idx"),
-            # the review queue of suggested citations
-            models.Index(fields=["id"], condition=Q(status="suggested"), name="citation_suggested_idx"),
-            # the review queue's papers with suggested references, in id order
-            models.Index(fields=["citing"], condition=Q(status="suggested"), name="citation_suggested_citing_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.citing_id} cites {self.cited_id}"
-
-
-class ReferenceScheme(models.TextChoices):
-    OPENALEX = "openalex", "OpenAlex work"
-    DOI = "doi", "DOI"
-
-
-class UnresolvedReference(models.Model):
-    """A work a paper cites that is not in the bibliography yet, by its id in a source (an OpenAlex
-    W-id, or a DOI from a Crossref reference list): it becomes a Citation as soon as that work
-    arrives, by any import."""
-
-    citing = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="unresolved_references")
-    scheme = models.CharField(max_length=20, choices=ReferenceScheme.choices)
-    value = models.CharField(max_length=300)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["citing", "scheme", "value"], name="unresolvedreference_unique"),
-            models.CheckConstraint(condition=~Q(value=""), name="unresolvedreference_value_not_blank"),
-        ]
-        # the works an import brings: which references waited for them
-        indexes = [models.Index(fields=["scheme", "value"], name="unresolvedreference_value_idx")]
-
-    def __str__(self):
-        return f"{self.citing_id} cites {self.scheme}:{self.value}"
-
-
 class PaperAlias(models.Model):
     """What a merged-away paper was known by, pointing at the paper it was merged into.
 
@@ -1015,27 +493,6 @@ class PaperAlias(models.Model):
         return f"#{self.old_id} → #{self.paper_id}"
 
 
-class AuthorAlias(models.Model):
-    """An author merged into another: its old id (which links and scripts may hold) and name lead to
-    the author it became."""
-
-    old_id = models.BigIntegerField(unique=True)
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=300)
-    merged_at = models.DateTimeField(auto_now_add=True)
-    merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name_plural = "author aliases"
-        ordering = ["-merged_at"]
-        indexes = [models.Index(fields=["author"], name="authoralias_author_idx")]
-
-    def __str__(self):
-        return f"#{self.old_id} {self.name} → {self.author}"
-
-
 class CitationKeyAlias(models.Model):
     """A citation key a paper is also known by, so that documents citing it keep working: the key of
     a paper merged into this one, or of a second entry of an imported file that was this paper."""
@@ -1054,45 +511,3 @@ class CitationKeyAlias(models.Model):
 
     def __str__(self):
         return f"{self.key} → #{self.paper_id}"
-
-
-class DuplicateReason(models.TextChoices):
-    IDENTIFIER = "identifier", "same DOI or arXiv id"
-    TITLE = "title", "near-identical titles"
-    ABSTRACT = "abstract", "same abstract"
-
-
-class DuplicateStatus(models.TextChoices):
-    OPEN = "open"
-    DISMISSED = "dismissed", "not a duplicate"
-
-
-class DuplicateCandidate(models.Model):
-    """Two papers that may be one. A dismissed pair is remembered and never proposed again."""
-
-    paper_a = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
-    paper_b = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(max_length=20, choices=DuplicateReason.choices)
-    similarity = models.FloatField()
-    status = models.CharField(max_length=20, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    found_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-similarity", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["paper_a", "paper_b"], name="duplicatecandidate_unique_pair"),
-            models.CheckConstraint(condition=Q(paper_a__lt=F("paper_b")), name="duplicatecandidate_ordered_pair"),
-            models.CheckConstraint(condition=Q(similarity__gte=0, similarity__lte=1), name="duplicatecandidate_0_1"),
-        ]
-        indexes = [
-            # the open queue
-            models.Index(fields=["-similarity"], condition=Q(status="open"), name="duplicatecandidate_open_idx"),
-            models.Index(fields=["paper_b"], name="duplicatecandidate_b_idx"),
-        ]
-
-    def __str__(self):
-        return f"#{self.paper_a_id} ~ #{self.paper_b_id} ({self.get_reason_display()})"

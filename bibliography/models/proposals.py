@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .papers import CSL_COLUMNS, Paper, ReviewStatus
-from .provenance import ImportRun
+from bibliography.dates import edtf
+from bibliography.vocabulary import CSL_COLUMNS, ReviewStatus
 
 # The fields a source may propose a value for, and how curators call them.
 PROPOSED_FIELDS = [
@@ -26,14 +26,14 @@ class Proposal(models.Model):
     `value` is the field's value as the paper would hold it: text; a CSL date for `issued`; for
     `venue`, {name, kind, short_name}; for `authors`, [{name, orcid, openalex_id}] in order."""
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="proposals")
+    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="proposals")
     field = models.CharField(max_length=40, choices=PROPOSED_FIELDS)
     value = models.JSONField()
     value_digest = models.CharField(max_length=32, editable=False)
     source = models.CharField(max_length=100, help_text="The service or file that holds the value.")
     source_url = models.URLField(max_length=500, blank=True, help_text="The work at the source.")
     import_run = models.ForeignKey(
-        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+        "ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
     )
     reason = models.TextField(blank=True, help_text="Why it is proposed rather than taken.")
     status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SUGGESTED)
@@ -82,7 +82,5 @@ class Proposal(models.Model):
         if self.field == "venue":
             return value.get("name", "")
         if self.field == "issued":
-            from bibliography.dates import edtf  # noqa: PLC0415
-
             return edtf(value)
         return str(value)

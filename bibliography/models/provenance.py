@@ -3,6 +3,8 @@ import calendar
 from django.db import models
 from django.db.models import Q
 
+from bibliography.vocabulary import ImportStatus
+
 
 class ImportFormat(models.TextChoices):
     LISTING = "listing", "trending-papers listing"
@@ -17,17 +19,14 @@ class ImportFormat(models.TextChoices):
     ENDNOTE = "endnote", "EndNote tagged (.enw)"
 
 
-class ImportStatus(models.TextChoices):
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-
-
 class ImportRun(models.Model):
     """One file imported once: what it was, how it went, what it changed."""
 
     file_name = models.CharField(max_length=500)
     sha256 = models.CharField(max_length=64)
-    format = models.CharField(max_length=20, choices=ImportFormat.choices, blank=True)
+    # the format's name in bibliography/formats/registry.py, the only list of formats: no choices here, so
+    # that a new format needs no migration
+    format = models.CharField(max_length=20, blank=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=ImportStatus.choices)

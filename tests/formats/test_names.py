@@ -2,7 +2,7 @@
 
 import pytest
 
-from bibliography.formats.names import PersonName, split_family, split_name
+from bibliography.names import PersonName, split_family, split_name
 
 
 @pytest.mark.parametrize(

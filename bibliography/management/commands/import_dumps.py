@@ -7,8 +7,9 @@ from django.db.models import Max
 from tqdm import tqdm
 
 from bibliography.duplicates import duplicates_find
+from bibliography.formats.registry import FORMATS
 from bibliography.importers.load import ImportResult, import_file
-from bibliography.models import ImportFormat, Paper
+from bibliography.models import Paper
 
 # Each new paper's near-identical titles are one trigram-index probe: after a bulk import of more
 # papers than this, the search is left to `find_duplicates`, which the command's output names.
@@ -43,7 +44,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
-        parser.add_argument("--format", choices=ImportFormat.values, help="Skip detection: every file is this format.")
+        parser.add_argument("--format", choices=list(FORMATS), help="Skip detection: every file is this format.")
         parser.add_argument("--year", type=int, help="The year of listing dates that do not give one (e.g. 'Mar 20').")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change, and write nothing.")
         parser.add_argument(
