@@ -44,7 +44,6 @@ from .autocomplete import LabelledChoicesFormSet, LabelledChoicesInline
 from .filters import ConceptFilter, KeywordFilter, MonthFilter, SourceFileFilter, TagStatusFilter, YearFilter
 from .merge import merge_page
 from .pagination import EstimatedCountPaginator
-from .queue import CONFIRM_AT_MOST
 
 
 def papers_as_typed(queryset, term: str):
@@ -573,14 +572,14 @@ class PaperAdmin(SimpleHistoryAdmin):
         """The tags are listed on a confirmation page first (the review queue's): a decision applies
         to what the curator saw."""
         tags = PaperConcept.objects.filter(paper__in=queryset, status=ReviewStatus.SUGGESTED).order_by("id")
-        ids = list(tags.values_list("id", flat=True)[: CONFIRM_AT_MOST + 1])
+        ids = list(tags.values_list("id", flat=True)[: reviewing.CONFIRM_AT_MOST + 1])
         if not ids:
             self.message_user(request, "None of these papers has a suggested tag.", messages.INFO)
             return None
-        if len(ids) > CONFIRM_AT_MOST:
+        if len(ids) > reviewing.CONFIRM_AT_MOST:
             self.message_user(
                 request,
-                f"These papers have over {CONFIRM_AT_MOST} suggested tags: choose fewer papers.",
+                f"These papers have over {reviewing.CONFIRM_AT_MOST} suggested tags: choose fewer papers.",
                 messages.WARNING,
             )
             return None
