@@ -1,5 +1,5 @@
-"""The curation admin's site: Django's, with autocomplete answers that say what a choice is, and the
-review queues."""
+"""The curation admin's site: Django's, with autocomplete answers that say what a choice is, and pages
+of its own (the review queues) that admin modules register as they register their ModelAdmins."""
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -22,13 +22,20 @@ class CurationSite(admin.AdminSite):
     site_title = "Bibliography"
     index_title = "Curation"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages = []
+
+    def register_pages(self, pages_class) -> None:
+        """Serve the URLs of `pages_class(site).urls()` beside the ModelAdmins'. This module is loaded
+        with the app configs, before any model can be imported, so the pages come to the site."""
+        self._pages.append(pages_class)
+
     def autocomplete_view(self, request):
         return LabelledAutocompleteView.as_view(admin_site=self)(request)
 
     def get_urls(self):
-        from bibliography.admin.queue import ReviewQueues  # noqa: PLC0415 — the admin modules import this site
-
-        return ReviewQueues(self).urls() + super().get_urls()
+        return [url for pages_class in self._pages for url in pages_class(self).urls()] + super().get_urls()
 
 
 class CurationAdminConfig(AdminConfig):

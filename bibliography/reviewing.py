@@ -1,7 +1,8 @@
 """The curators' review queues, a page at a time: papers with suggested tags, papers with suggested
-citations, papers with values sources propose, and pairs that may be duplicates. Each page is a
-handful of queries whatever its size, and pages follow each other by key (the last paper shown),
-never by OFFSET, so the millionth is as quick as the first."""
+citations, papers with values sources propose, and pairs that may be duplicates; and the decisions
+taken on them, one at a time or in bulk. Each page is a handful of queries whatever its size, and
+pages follow each other by key (the last paper shown), never by OFFSET, so the millionth is as quick
+as the first."""
 
 from contextlib import suppress
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.expressions import RawSQL
 
 from . import dates
+from .duplicates import duplicate_dismiss
 from .models import (
     SEARCH_CONFIG,
     Authorship,
@@ -23,10 +25,17 @@ from .models import (
     Proposal,
     ReviewStatus,
 )
+from .proposing import proposal_decide
 from .searching import html_escaped
+from .tagging import decisions_set_status
 
 PAGE_SIZE = 10
 AUTHORS_SHOWN = 3
+
+# What a decision sets, by the button's value; "undo" takes a decision back.
+DECISIONS = {"accept": ReviewStatus.ACCEPTED, "reject": ReviewStatus.REJECTED, "undo": ReviewStatus.SUGGESTED}
+KINDS = {"tag": PaperConcept, "citation": Citation}  # decided in bulk as well as one at a time
+CONFIRM_AT_MOST = 500  # suggestions a bulk decision lists on its confirmation page
 
 # The words of the paper's suggested concepts, as one query whose every match the excerpt marks:
 # the curator sees in the text why each concept was suggested.
@@ -164,3 +173,62 @@ def duplicate_candidates_page(*, after: str | None = None) -> Page:
     )
     last = items[-1] if len(items) == PAGE_SIZE else None
     return Page(items, f"{last.similarity!r}:{last.pk}" if last else None)
+
+
+class Gone(LookupError):
+    """What a curator decided on was deleted or merged away since the page showed it."""
+
+
+@dataclass
+class Decided:
+    status: str
+    label: str
+    undoable: bool
+
+
+def decided_model(kind: str | None, decision: str | None):
+    """The model a decision from a queue changes, None when the kind and the decision do not go
+    together: tags, citations and proposals are accepted, rejected or taken back, pairs dismissed."""
+    if kind == "duplicate":
+        return DuplicateCandidate if decision == "dismiss" else None
+    if decision not in DECISIONS:
+        return None
+    return {**KINDS, "proposal": Proposal}.get(kind or "")
+
+
+def suggestion_decide(*, kind: str, pk: int, decision: str, by=None) -> Decided:
+    """One suggestion accepted, rejected or taken back, one candidate pair dismissed: what it is now.
+    Raises Gone when it no longer exists, ProposalRefused when a proposal cannot be accepted as it
+    stands; `decided_model` tells which kinds and decisions there are."""
+    if kind == "duplicate":
+        candidate = DuplicateCandidate.objects.filter(pk=pk).first()
+        if candidate is None:
+            raise Gone(f"No duplicate candidate {pk}.")
+        if candidate.status == DuplicateStatus.OPEN:
+            duplicate_dismiss(candidate=candidate, by=by)
+        return Decided(candidate.status, "Not duplicates: never proposed again", undoable=False)
+    if kind == "proposal":
+        proposal = Proposal.objects.filter(pk=pk).first()
+        if proposal is None:
+            raise Gone(f"No proposal {pk}: its paper was deleted or merged.")
+        proposal_decide(proposal, decision, by=by)
+        proposal.refresh_from_db()
+        # an accepted value is the paper's: the paper is edited to change it
+        return Decided(proposal.status, ReviewStatus(proposal.status).label, proposal.status == ReviewStatus.REJECTED)
+    rows = KINDS[kind].objects.filter(pk=pk)
+    if not rows.exists():
+        raise Gone(f"No {kind} {pk}: deleted or merged meanwhile.")
+    decisions_set_status(rows=rows, status=DECISIONS[decision], by=by)
+    status = rows.values_list("status", flat=True).get()
+    return Decided(status, ReviewStatus(status).label, undoable=True)
+
+
+def still_suggested(kind: str, ids: list[int]):
+    """The suggestions of a bulk decision still undecided: it changes what the curator saw, and
+    nothing decided or added since."""
+    return KINDS[kind].objects.filter(pk__in=ids, status=ReviewStatus.SUGGESTED)
+
+
+def suggestions_decide(*, kind: str, ids: list[int], decision: str, by=None) -> int:
+    """A bulk decision on tags or citations; returns how many it changed."""
+    return decisions_set_status(rows=still_suggested(kind, ids), status=DECISIONS[decision], by=by)

@@ -1,3 +1,4 @@
-"""The curation admin: one module per area (papers, concepts, review queues, other records)."""
+"""The curation admin: one module per area (papers, concepts, the records papers point to, provenance,
+the review lists and queues)."""
 
-from . import concepts, papers, records, review  # noqa: F401  (registers the ModelAdmins)
+from . import catalogue, concepts, papers, provenance, review_lists, review_queues  # noqa: F401  (registers them)

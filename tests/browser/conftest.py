@@ -1,10 +1,12 @@
-"""Browser tests drive Debian's Chromium through Playwright; no browser is downloaded."""
+"""Browser tests drive Debian's Chromium through Playwright; no browser is downloaded. `log_in` opens
+the admin as a curator (or a superuser) in a window of a chosen size."""
 
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, User
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -52,3 +54,33 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def log_in(browser, live_server):
+    """Logs in through the admin's login page in a new window and follows it to `path`, once `ready`
+    shows: (user, page). The user is a curator (staff in the curator group), or a superuser. Every
+    window opened is closed after the test."""
+    contexts = []
+
+    def log_in(path: str, ready: str, *, width: int = 1280, height: int = 900, superuser: bool = False):
+        password = os.urandom(12).hex()
+        if superuser:
+            user = User.objects.create_superuser("admin-browser", password=password)
+        else:
+            user = User.objects.create_user("curator-browser", password=password, is_staff=True)
+            user.groups.add(Group.objects.get(name="curator"))
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/admin/login/?next={path}")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.click("input[type=submit]")
+        page.wait_for_selector(ready)
+        return user, page
+
+    yield log_in
+    for context in contexts:
+        context.close()

@@ -3,11 +3,9 @@ duplicates on the confirmation page, and read the history. Screenshots of each s
 `screenshots/curation/` (git-ignored) for a person to look at."""
 
 import io
-import os
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from bibliography.models import Concept, Paper, PaperAlias, PaperConcept
@@ -17,32 +15,19 @@ from tests.test_importers import DUMPS
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-@pytest.fixture
-def curator_login():
-    password = os.urandom(12).hex()
-    user = User.objects.create_user("curator-browser", password=password, is_staff=True)
-    user.groups.add(Group.objects.get(name="curator"))
-    return user.username, password
-
-
 def shot(page, name: str) -> None:
     folder = SCREENSHOTS / "curation"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
-def test_a_curators_day(page, live_server, curator_login):
+def test_a_curators_day(live_server, log_in):
     call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
     first = Paper.objects.create(title="Attention Is All You Need", abstract="Transformers, first listing.")
     second = Paper.objects.create(title="Attention is all you need!", abstract="")
-    username, password = curator_login
 
     # 1. log in and see the review queue
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#review-queue")
+    curator, page = log_in("/admin/", "#review-queue")
     assert page.inner_text("#review-queue").count("Papers that need review") == 1
     shot(page, "01-index-review-queue")
 
@@ -94,5 +79,5 @@ def test_a_curators_day(page, live_server, curator_login):
     page.click("a.historylink")
     page.wait_for_selector("#change-history")
     history = page.inner_text("#change-history")
-    assert username in history and f"merged #{first.pk} into this paper" in history
+    assert curator.username in history and f"merged #{first.pk} into this paper" in history
     shot(page, "07-history")

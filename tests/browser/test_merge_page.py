@@ -2,10 +2,7 @@
 side, a title and a date chosen from the other record, previewed, then merged; nothing to scroll
 sideways and every control inside the window when scrolled to."""
 
-import os
-
 import pytest
-from django.contrib.auth.models import Group, User
 
 from bibliography.models import Paper
 from tests.browser.conftest import SCREENSHOTS
@@ -16,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
-def test_a_merge_keeps_the_values_chosen_side_by_side(browser, live_server, width, height):
+def test_a_merge_keeps_the_values_chosen_side_by_side(log_in, width, height):
     listed = Paper.objects.create(
         title="Tinystories: how small can language models be and still speak coherent english?",
         abstract="Language models (LMs) are powerful tools for natural language processing, but they often "
@@ -32,17 +29,8 @@ def test_a_merge_keeps_the_values_chosen_side_by_side(browser, live_server, widt
     )
     make_authorship(published, make_author("Ronen Eldan"), 1)
     make_authorship(published, make_author("Yuanzhi Li"), 2)
-    password = os.urandom(12).hex()
-    user = User.objects.create_user("merge-browser", password=password, is_staff=True)
-    user.groups.add(Group.objects.get(name="curator"))
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/bibliography/paper/merge/?ids={listed.pk},{published.pk}")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#merge-compare")
+    merge_page = f"/admin/bibliography/paper/merge/?ids={listed.pk},{published.pk}"
+    _, page = log_in(merge_page, "#merge-compare", width=width, height=height)
 
     for name in ("title", "date"):
         choice = page.locator(f"input[name=keep_{name}][value='{published.pk}']")
@@ -67,4 +55,3 @@ def test_a_merge_keeps_the_values_chosen_side_by_side(browser, live_server, widt
     assert survivor.title.startswith("TinyStories: How Small") and survivor.published_on.isoformat() == "2023-05-12"
     assert (survivor.arxiv_id, survivor.doi) == ("2305.07759", "10.48550/arxiv.2305.07759")
     assert [a.author.name for a in survivor.authorships.order_by("position")] == ["Ronen Eldan", "Yuanzhi Li"]
-    context.close()

@@ -2,10 +2,8 @@
 narrows as one types; at a desktop's width nothing scrolls sideways."""
 
 import io
-import os
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from tests.browser.conftest import SCREENSHOTS
@@ -15,19 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
-def test_the_paper_list_at_a_desktops_and_a_phones_width(browser, live_server, width, height):
+def test_the_paper_list_at_a_desktops_and_a_phones_width(log_in, width, height):
     call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
-    password = os.urandom(12).hex()
-    user = User.objects.create_user("list-browser", password=password, is_staff=True)
-    user.groups.add(Group.objects.get(name="curator"))
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/bibliography/paper/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#result_list")
+    _, page = log_in("/admin/bibliography/paper/", "#result_list", width=width, height=height)
 
     filters, rows = page.locator("#changelist-filter").bounding_box(), page.locator("#result_list").bounding_box()
     if width == 390:
@@ -44,4 +32,3 @@ def test_the_paper_list_at_a_desktops_and_a_phones_width(browser, live_server, w
     folder = SCREENSHOTS / "curation"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"paper-list-{width}.png"))
-    context.close()

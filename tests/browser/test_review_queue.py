@@ -3,10 +3,8 @@ suggester's own suggestions: ten tags decided in ten clicks, every decision cont
 nothing to scroll sideways, and the keyboard deciding the next one."""
 
 import io
-import os
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from bibliography.models import PaperConcept
@@ -25,29 +23,13 @@ def inside(box, viewport) -> bool:
     )
 
 
-def curator_at(browser, live_server, path: str, width: int, height: int):
-    """A curator logged in, in a window of this size, on a queue's page: (user, context, page)."""
-    password = os.urandom(12).hex()
-    user = User.objects.create_user(f"queue-browser-{width}", password=password, is_staff=True)
-    user.groups.add(Group.objects.get(name="curator"))
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/admin/login/?next={path}")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_selector(".review-paper")
-    return user, context, page
-
-
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
-def test_ten_suggested_tags_in_ten_clicks(browser, live_server, width, height):
+def test_ten_suggested_tags_in_ten_clicks(log_in, width, height):
     call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
     call_command("suggest_tags", stdout=io.StringIO())
     waiting = PaperConcept.objects.filter(status="suggested")
     assert waiting.count() >= 11
-    user, context, page = curator_at(browser, live_server, "/admin/review/tags/", width, height)
+    user, page = log_in("/admin/review/tags/", ".review-paper", width=width, height=height)
     folder = SCREENSHOTS / "curation"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"review-queue-{width}.png"))
@@ -75,11 +57,10 @@ def test_ten_suggested_tags_in_ten_clicks(browser, live_server, width, height):
     page.keyboard.press("r")
     page.wait_for_selector(f'.decision:has(input[name=id][value="{focused}"])[data-status="rejected"]')
     assert PaperConcept.objects.get(pk=int(focused)).status == "rejected"
-    context.close()
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
-def test_proposals_are_decided_one_click_each_beside_what_the_paper_holds(browser, live_server, width, height):
+def test_proposals_are_decided_one_click_each_beside_what_the_paper_holds(log_in, width, height):
     import json
 
     from bibliography.formats import openalex
@@ -96,7 +77,7 @@ def test_proposals_are_decided_one_click_each_beside_what_the_paper_holds(browse
         found += proposals(paper, offered(paper, record, [], "", blanks=True), source="OpenAlex", reason=why,
                            url="https://openalex.org/W2741809807")  # fmt: skip
     assert proposals_save(found) >= 12
-    _, context, page = curator_at(browser, live_server, "/admin/review/proposals/", width, height)
+    _, page = log_in("/admin/review/proposals/", ".review-paper", width=width, height=height)
     folder = SCREENSHOTS / "curation"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"review-proposals-{width}.png"))
@@ -118,4 +99,3 @@ def test_proposals_are_decided_one_click_each_beside_what_the_paper_holds(browse
     page.wait_for_selector(f'.decision:has(input[name=id][value="{venue_id}"])[data-status="rejected"] button.undo')
     assert Proposal.objects.get(pk=int(venue_id)).status == "rejected"
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing to scroll sideways
-    context.close()

@@ -2,10 +2,8 @@
 each key point's box as tall as its text, nothing wider than the window at 1280 px."""
 
 import io
-import os
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from bibliography.models import Paper
@@ -16,18 +14,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_talk_page_fits_its_key_points(browser, live_server, width):
+def test_the_talk_page_fits_its_key_points(log_in, width):
     call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
     talk = Paper.objects.get(kind="talk")
-    password = os.urandom(12).hex()
-    User.objects.create_superuser("talk-browser", password=password)
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/bibliography/paper/{talk.pk}/change/")
-    page.fill("#id_username", "talk-browser")
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#keypoints-group")
+    _, page = log_in(f"/admin/bibliography/paper/{talk.pk}/change/", "#keypoints-group", width=width, superuser=True)
     boxes = page.eval_on_selector_all(
         "#keypoints-group textarea.fits-content",
         "els => els.filter(e => e.offsetParent)"
@@ -47,4 +37,3 @@ def test_the_talk_page_fits_its_key_points(browser, live_server, width):
     page.screenshot(path=str(folder / f"talk-{width}-key-points.png"))
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < 23_000  # the page was 23,000 px tall with a ten-row box per key point
-    context.close()

@@ -1,3 +1,6 @@
+"""The records papers point to, edited and merged here: venues, authors (merged when they are one
+person), key points, and keywords as files brought them (mapped to a concept by tagging their papers)."""
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -7,23 +10,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from bibliography import text
 from bibliography.merging import author_merge
-from bibliography.models import (
-    Author,
-    AuthorAlias,
-    CitationKeyAlias,
-    Concept,
-    ConceptAlias,
-    ImportRun,
-    KeyPoint,
-    Keyword,
-    Paper,
-    PaperAlias,
-    PaperConcept,
-    Proposal,
-    SourceRecord,
-    Venue,
-)
+from bibliography.models import Author, Concept, KeyPoint, Keyword, Paper, PaperConcept, Venue
 from bibliography.tagging import papers_tag
 
 from .merge import records_merge_action
@@ -52,12 +41,23 @@ class AuthorAdmin(SimpleHistoryAdmin):
         return records_merge_action(self, request, queryset, merge=author_merge, describe=_brings, noun="author")
 
     def get_search_results(self, request, queryset, search_term):
-        from bibliography import text
-
         key = text.name_key(search_term)
         if not key:
             return queryset, False
         return queryset.filter(name_key__trigram_word_similar=key) | queryset.filter(name_key__startswith=key), False
+
+
+def _brings(author: Author) -> list[str]:
+    """What an author carries into a merge, in words."""
+    papers = author.authorships.select_related("paper").order_by("paper__title")
+    titles = "; ".join(a.paper.plain_title for a in papers[:3])
+    count = papers.count()
+    lines = [f"{count} papers" + (f": {titles}" + ("…" if count > 3 else "") if count else "")]
+    if author.orcid:
+        lines.append(f"ORCID {author.orcid}")
+    if aliases := ", ".join(author.aliases.values_list("name", flat=True)[:10]):
+        lines.append(f"also known as {aliases}")
+    return lines
 
 
 @admin.register(KeyPoint)
@@ -66,40 +66,6 @@ class KeyPointAdmin(admin.ModelAdmin):
     list_select_related = ["paper"]
     search_fields = ["text"]
     autocomplete_fields = ["paper", "concepts"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ["file_name", "format", "status", "started_at", "records", "created", "updated", "unchanged"]
-    list_filter = ["status", "format"]
-    search_fields = ["file_name", "sha256"]
-
-
-@admin.register(SourceRecord)
-class SourceRecordAdmin(ReadOnlyAdmin):
-    list_display = ["file_name", "line_number", "paper", "listed", "import_run"]
-    list_filter = ["file_name"]
-    list_select_related = ["paper", "import_run"]
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-
-
-@admin.register(PaperAlias)
-class PaperAliasAdmin(ReadOnlyAdmin):
-    list_display = ["old_id", "paper", "doi", "arxiv_id", "merged_at", "merged_by"]
-    list_select_related = ["paper", "merged_by"]
-    search_fields = ["=old_id", "doi", "arxiv_id"]
 
 
 class KeywordConceptForm(forms.Form):
@@ -148,51 +114,3 @@ class KeywordAdmin(admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
-
-
-@admin.register(AuthorAlias)
-class AuthorAliasAdmin(ReadOnlyAdmin):
-    list_display = ["old_id", "name", "author", "merged_at", "merged_by"]
-    list_select_related = ["author", "merged_by"]
-    search_fields = ["=old_id", "name"]
-
-
-@admin.register(ConceptAlias)
-class ConceptAliasAdmin(ReadOnlyAdmin):
-    list_display = ["slug", "concept", "created_at"]
-    list_select_related = ["concept"]
-    search_fields = ["=slug"]
-
-
-@admin.register(CitationKeyAlias)
-class CitationKeyAliasAdmin(ReadOnlyAdmin):
-    list_display = ["key", "paper", "created_at"]
-    list_select_related = ["paper"]
-    search_fields = ["=key"]
-
-
-def _brings(author: Author) -> list[str]:
-    """What an author carries into a merge, in words."""
-    papers = author.authorships.select_related("paper").order_by("paper__title")
-    titles = "; ".join(a.paper.plain_title for a in papers[:3])
-    count = papers.count()
-    lines = [f"{count} papers" + (f": {titles}" + ("…" if count > 3 else "") if count else "")]
-    if author.orcid:
-        lines.append(f"ORCID {author.orcid}")
-    if aliases := ", ".join(author.aliases.values_list("name", flat=True)[:10]):
-        lines.append(f"also known as {aliases}")
-    return lines
-
-
-@admin.register(Proposal)
-class ProposalAdmin(ReadOnlyAdmin):
-    """Every proposal with its outcome; they are decided in the review queue (/admin/review/proposals/)."""
-
-    list_display = ["paper", "field", "shown", "source", "status", "created_at", "decided_by"]
-    list_filter = ["status"]  # proposal_suggested_idx serves the undecided
-    list_select_related = ["paper", "decided_by"]
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("bibliography.view_proposal")

@@ -1,4 +1,6 @@
-"""The curators' queues: tags and citations to decide on, and duplicate candidates."""
+"""What curators decide on, as Django's lists of every row, decided or not: tags and citations
+(accepted or rejected in bulk), duplicate candidates (dismissed), proposals (read here, decided in
+the review queues of review_queues.py, which show the undecided a paper at a time)."""
 
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
@@ -8,10 +10,11 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from bibliography.duplicates import duplicate_dismiss
-from bibliography.models import Citation, DuplicateCandidate, DuplicateStatus, PaperConcept, ReviewStatus
+from bibliography.models import Citation, DuplicateCandidate, DuplicateStatus, PaperConcept, Proposal, ReviewStatus
 from bibliography.tagging import decisions_set_status
 
 from .pagination import EstimatedCountPaginator
+from .provenance import ReadOnlyAdmin
 
 
 class DecisionAdmin(SimpleHistoryAdmin):
@@ -118,3 +121,17 @@ class DuplicateCandidateAdmin(admin.ModelAdmin):
         for candidate in queryset.filter(status=DuplicateStatus.OPEN):
             duplicate_dismiss(candidate=candidate, by=request.user)
         self.message_user(request, "Dismissed.", messages.SUCCESS)
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    """Every proposal with its outcome; they are decided in the review queue (/admin/review/proposals/)."""
+
+    list_display = ["paper", "field", "shown", "source", "status", "created_at", "decided_by"]
+    list_filter = ["status"]  # proposal_suggested_idx serves the undecided
+    list_select_related = ["paper", "decided_by"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("bibliography.view_proposal")

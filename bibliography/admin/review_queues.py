@@ -1,32 +1,17 @@
 """The review queues' pages: a paper at a time with what was suggested for it, each suggestion decided
 in one click (or one key), bulk decisions after a page that lists what they change."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from bibliography import reviewing
-from bibliography.duplicates import duplicate_dismiss
-from bibliography.models import (
-    Citation,
-    Concept,
-    DuplicateCandidate,
-    DuplicateStatus,
-    PaperConcept,
-    Proposal,
-    ReviewStatus,
-)
-from bibliography.proposing import ProposalRefused, proposal_decide
-from bibliography.tagging import decisions_set_status
-
-# What a decision sets, by the button's value; "suggested" takes a decision back.
-DECISIONS = {"accept": ReviewStatus.ACCEPTED, "reject": ReviewStatus.REJECTED, "undo": ReviewStatus.SUGGESTED}
-KINDS = {"tag": PaperConcept, "citation": Citation}
-CONFIRM_AT_MOST = 500
+from bibliography.models import Citation, Concept, DuplicateCandidate, PaperConcept, Proposal
+from bibliography.proposing import ProposalRefused
 
 
 class ReviewQueues:
@@ -114,44 +99,28 @@ class ReviewQueues:
             pk = int(request.POST.get("id", ""))
         except ValueError:
             return HttpResponseBadRequest("id: a number")
-        undoable = True
-        if kind == "duplicate" and decision == "dismiss":
-            _require(request, "change", DuplicateCandidate)
-            candidate = get_object_or_404(DuplicateCandidate, pk=pk)
-            if candidate.status == DuplicateStatus.OPEN:
-                duplicate_dismiss(candidate=candidate, by=request.user)
-            status, label, undoable = candidate.status, "Not duplicates: never proposed again", False
-        elif kind == "proposal" and decision in DECISIONS:
-            _require(request, "change", Proposal)
-            proposal = Proposal.objects.filter(pk=pk).first()
-            if proposal is None:
-                return JsonResponse({"detail": f"No proposal {pk}: its paper was deleted or merged."}, status=404)
-            try:
-                proposal_decide(proposal, decision, by=request.user)
-            except ProposalRefused as refused:
-                if request.accepts("application/json") and not request.accepts("text/html"):
-                    return JsonResponse({"detail": str(refused)}, status=409)
-                messages.error(request, str(refused))
-                return HttpResponseRedirect(_back(request, request.POST.get("anchor", "")))
-            proposal.refresh_from_db()
-            status, label = proposal.status, ReviewStatus(proposal.status).label
-            undoable = status == ReviewStatus.REJECTED  # an accepted value is the paper's: edit the paper to change it
-        elif kind in KINDS and decision in DECISIONS:
-            model = KINDS[kind]
-            _require(request, "change", model)
-            rows = model.objects.filter(pk=pk)
-            if not rows.exists():
-                return JsonResponse({"detail": f"No {kind} {pk}: deleted or merged meanwhile."}, status=404)
-            decisions_set_status(rows=rows, status=DECISIONS[decision], by=request.user)
-            status = rows.values_list("status", flat=True).get()
-            label = ReviewStatus(status).label
-        else:
+        model = reviewing.decided_model(kind, decision)
+        if model is None:
             return HttpResponseBadRequest(
                 "kind and decision: tag, citation or proposal with accept, reject or undo; duplicate with dismiss"
             )
-        if request.accepts("application/json") and not request.accepts("text/html"):
-            return JsonResponse({"kind": kind, "id": pk, "status": status, "label": label, "undoable": undoable})
-        messages.success(request, f"{kind.capitalize()} {pk}: {label.lower()}.")
+        _require(request, "change", model)
+        wants_json = request.accepts("application/json") and not request.accepts("text/html")
+        try:
+            decided = reviewing.suggestion_decide(kind=kind, pk=pk, decision=decision, by=request.user)
+        except reviewing.Gone as gone:
+            if model is DuplicateCandidate:  # Django's 404 page, as a pair always had; the others say why in JSON
+                raise Http404(str(gone)) from gone
+            return JsonResponse({"detail": str(gone)}, status=404)
+        except ProposalRefused as refused:
+            if wants_json:
+                return JsonResponse({"detail": str(refused)}, status=409)
+            messages.error(request, str(refused))
+            return HttpResponseRedirect(_back(request, request.POST.get("anchor", "")))
+        if wants_json:
+            answer = {"kind": kind, "id": pk, "status": decided.status, "label": decided.label}
+            return JsonResponse({**answer, "undoable": decided.undoable})
+        messages.success(request, f"{kind.capitalize()} {pk}: {decided.label.lower()}.")
         return HttpResponseRedirect(_back(request, request.POST.get("anchor", "")))
 
     def confirm(self, request):
@@ -159,27 +128,25 @@ class ReviewQueues:
         and only those still undecided (what the page showed, nothing added since)."""
         data = request.POST if request.method == "POST" else request.GET
         kind, decision = data.get("kind"), data.get("decision")
-        if kind not in KINDS or decision not in ("accept", "reject"):
+        if kind not in reviewing.KINDS or decision not in ("accept", "reject"):
             return HttpResponseBadRequest("kind: tag or citation; decision: accept or reject")
-        model = KINDS[kind]
-        _require(request, "change", model)
+        _require(request, "change", reviewing.KINDS[kind])
         try:
             ids = sorted({int(pk) for pk in data.get("ids", "").split(",") if pk})
         except ValueError:
             return HttpResponseBadRequest("ids: numbers separated by commas")
-        if len(ids) > CONFIRM_AT_MOST:
-            messages.warning(request, f"At most {CONFIRM_AT_MOST} at once: narrow the selection.")
+        if len(ids) > reviewing.CONFIRM_AT_MOST:
+            messages.warning(request, f"At most {reviewing.CONFIRM_AT_MOST} at once: narrow the selection.")
             return HttpResponseRedirect(_back(request))
-        rows = model.objects.filter(pk__in=ids, status=ReviewStatus.SUGGESTED)
         if request.method == "POST" and "confirm" in request.POST:
-            changed = decisions_set_status(rows=rows, status=DECISIONS[decision], by=request.user)
+            changed = reviewing.suggestions_decide(kind=kind, ids=ids, decision=decision, by=request.user)
             verb = "Accepted" if decision == "accept" else "Rejected"
             messages.success(request, f"{verb} {changed} suggested {kind}s.")
             if changed < len(ids):
                 messages.info(request, f"{len(ids) - changed} had been decided meanwhile and were left as they were.")
             return HttpResponseRedirect(_back(request))
         related = ("paper", "concept") if kind == "tag" else ("citing", "cited")
-        listed = list(rows.select_related(*related).order_by(related[0], "id"))
+        listed = list(reviewing.still_suggested(kind, ids).select_related(*related).order_by(related[0], "id"))
         return self._render(
             request,
             "confirm.html",
@@ -210,3 +177,6 @@ def _back(request, anchor: str = "") -> str:
     ):
         target = reverse("admin:review_tags")
     return f"{target}#{anchor}" if anchor.replace("-", "").isalnum() else target
+
+
+admin.site.register_pages(ReviewQueues)

@@ -1,0 +1,157 @@
+"""The rows shown under a paper in its change form: authors, keywords, tags, references both ways,
+key points, notes, links and where the paper was imported from."""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+
+from bibliography.models import (
+    Authorship,
+    Citation,
+    KeyPoint,
+    Note,
+    PaperConcept,
+    PaperKeyword,
+    PaperLink,
+    ReviewStatus,
+    Source,
+    SourceRecord,
+)
+
+from .autocomplete import LabelledChoicesFormSet, LabelledChoicesInline
+from .paper_forms import AuthorshipForm
+
+
+class AuthorshipInline(LabelledChoicesInline):
+    model = Authorship
+    form = AuthorshipForm
+    fields = ["author", "position", "role", "credited_as"]
+    autocomplete_fields = ["author"]
+    extra = 0
+    ordering = ["position"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")  # each row's title names its author
+
+
+class KeywordInline(LabelledChoicesInline):
+    model = PaperKeyword
+    fields = ["keyword", "position"]
+    autocomplete_fields = ["keyword"]
+    extra = 0
+    ordering = ["position"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("keyword")
+
+
+class CuratorsDecisionInline(LabelledChoicesInline):
+    """Tags and citations a curator adds by hand: accepted and manual unless they say otherwise, and
+    attributed to them (PaperAdmin.save_formset)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        initial = {"status": ReviewStatus.ACCEPTED, "source": Source.MANUAL}
+        if db_field.name in initial:
+            kwargs["initial"] = initial[db_field.name]
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class TagInline(CuratorsDecisionInline):
+    model = PaperConcept
+    fk_name = "paper"
+    fields = ["concept", "score", "source", "status", "created_by"]
+    autocomplete_fields = ["concept"]
+    readonly_fields = ["created_by"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("concept", "created_by")
+
+
+class CitationInlineFormSet(LabelledChoicesFormSet):
+    """Refuses a paper citing itself on the row, in words: the database's check would be a 500 here,
+    since the form never sees the paper it is inlined under."""
+
+    def clean(self):
+        super().clean()
+        other = "cited" if self.fk.name == "citing" else "citing"
+        for form in self.forms:
+            chosen = form.cleaned_data.get(other) if form.cleaned_data else None
+            if chosen is not None and self.instance.pk is not None and chosen.pk == self.instance.pk:
+                form.add_error(other, "A paper cannot cite itself: choose another paper.")
+
+
+class ReferenceInline(CuratorsDecisionInline):
+    model = Citation
+    formset = CitationInlineFormSet
+    fk_name = "citing"
+    verbose_name, verbose_name_plural = "reference", "references (papers this one cites)"
+    fields = ["cited", "status", "source", "intent", "context"]
+    autocomplete_fields = ["cited"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("cited")
+
+
+class CitedByInline(CuratorsDecisionInline):
+    model = Citation
+    formset = CitationInlineFormSet
+    fk_name = "cited"
+    verbose_name, verbose_name_plural = "citing paper", "cited by"
+    fields = ["citing", "status", "source", "intent", "context"]
+    autocomplete_fields = ["citing"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("citing")
+
+
+class PaperLinkInline(admin.TabularInline):
+    model = PaperLink
+    extra = 0
+    # a link typed without a scheme is https (Django 6's default, chosen now)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class KeyPointInline(LabelledChoicesInline):
+    model = KeyPoint
+    extra = 0
+    autocomplete_fields = ["concepts"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "class": "fits-content"})}}
+
+    class Media:
+        css = {"all": ["bibliography/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("concepts")
+
+
+class NoteInline(admin.StackedInline):
+    """Curators' notes: written here, signed and dated by the admin, found by the paper search."""
+
+    model = Note
+    fields = ["text", "created_by", "updated_at"]
+    readonly_fields = ["created_by", "updated_at"]
+    extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "class": "fits-content note"})}
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
+class SourceRecordInline(admin.TabularInline):
+    model = SourceRecord
+    verbose_name_plural = "provenance (where this paper was imported from)"
+    fields = ["file_name", "line_number", "listed", "import_run"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("import_run")
