@@ -7,7 +7,7 @@ from rest_framework.filters import BaseFilterBackend
 
 from bibliography.searching import counted
 
-from .errors import BadParameter
+from .exceptions import BadParameter
 
 # our names for the orderings, and the columns (or annotations) they order by
 ORDERINGS = {

@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from bibliography.searching import EXACT_COUNT_LIMIT, counted
 from bibliography.text import whole_number
 
-from .errors import BadParameter
+from .exceptions import BadParameter
 
 MAX_PAGE_SIZE = 200
 

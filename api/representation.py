@@ -55,7 +55,7 @@ from bibliography.models import (
     Venue,
 )
 
-from .errors import BadParameter
+from .exceptions import BadParameter
 from .fields import ModelSerializer
 
 

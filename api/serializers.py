@@ -26,7 +26,7 @@ from bibliography.models import (
 )
 from bibliography.proposing import ProposalRefused, proposal_decide
 
-from .errors import BadParameter, Conflict
+from .exceptions import BadParameter, Conflict
 from .fields import VISIBLE, ModelSerializer, Serializer, SlugListField
 from .representation import LISTED_AUTHORS, PAPER, PAPER_DETAIL, RECORD_FIELDS, paper_document
 from .schema import ARXIV_ID, CITATION_KEY_OR_BLANK, DOI_SUFFIX, UNSEEN

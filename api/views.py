@@ -43,8 +43,8 @@ from bibliography.syncing import deleted_since, idempotent_claim, library_versio
 from bibliography.tagging import papers_tag
 
 from . import serializers as s
-from .errors import BadParameter, PreconditionFailed, UnprocessableEntity, unknown_parameter
 from .etags import representation_etag, sent_etags
+from .exceptions import BadParameter, PreconditionFailed, UnprocessableEntity, unknown_parameter
 from .filters import FilterBackend
 from .ordering import ORDERINGS, PaperOrdering, ordering_of
 from .renderers import EXPORT_RENDERERS
