@@ -46,9 +46,9 @@ from . import serializers as s
 from .etags import representation_etag, sent_etags
 from .exceptions import BadParameter, PreconditionFailed, UnprocessableEntity, unknown_parameter
 from .filters import FilterBackend
-from .ordering import ORDERINGS, PaperOrdering, ordering_of
+from .ordering import ORDERINGS, in_list_order, ordering_of
 from .renderers import EXPORT_RENDERERS
-from .representation import PAPER, PAPER_DETAIL, RANKING_FIELDS, paper_document, paper_documents, selected_fields
+from .representation import PAPER, PAPER_DETAIL, paper_document, paper_documents, ranking_of, selected_fields
 
 COMMON_PARAMETERS = {"cursor", "page_size", "fields", "format"}
 
@@ -316,7 +316,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     """Papers and talks. Read by anyone; written by curators."""
 
     queryset = Paper.objects.all()
-    filter_backends = [FilterBackend, PaperOrdering]
+    filter_backends = [FilterBackend]  # then the list's order: listed()
     filterset_class = PaperFilter
     # a DOI holds slashes; a last segment that names an action (…/merge/) is the action's
     lookup_value_regex = r"[0-9]+|(?:doi|arxiv):[^/]+(?:/(?!(?:merge|concepts)/$)[^/]+)*|key:[^/]+"
@@ -352,15 +352,16 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             return HttpResponse(body, content_type="application/json")
         return Response(json.loads(body))
 
-    def documents(self, ids, *, detail: bool = False) -> dict[int, str]:
+    def documents(self, ids, *, detail: bool = False, ranking=None) -> dict[int, str]:
         fields = selected_fields(self.request.query_params.get("fields"), detail=detail)
         base_url = self.request.build_absolute_uri(reverse("paper-list"))
-        return paper_documents(ids, base_url=base_url, detail=detail, fields=fields)
+        return paper_documents(ids, base_url=base_url, detail=detail, fields=fields, ranking=ranking)
 
-    def filter_queryset(self, queryset):
-        if self.action != "list" or self.request.query_params.get("group_by"):
-            return FilterBackend().filter_queryset(self.request, queryset, self)  # no ranking, no order
-        return super().filter_queryset(queryset)
+    def listed(self):
+        """The papers the list pages, in its order. The paginator counts them first: a search ranked by
+        relevance pages the ranked window of its matches, and its count is of every match."""
+        matches = self.filter_queryset(Paper.objects.all())
+        return in_list_order(self.request, matches, count=self.paginator.count_matches(matches))
 
     def cursor_ordering(self, request) -> list[str]:
         return ordering_of(request)
@@ -428,10 +429,9 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         """One cursor page, each paper's JSON built by PostgreSQL; the page query reads only ids."""
         columns = {"id"} | {name.lstrip("-") for name in self.cursor_ordering(self.request)}
         columns -= {"relevance", "date_key"}  # annotations, not columns
-        page = self.paginate_queryset(self.filter_queryset(Paper.objects.all()).only(*columns))
-        documents = self.documents([paper.pk for paper in page])
-        wanted = selected_fields(self.request.query_params.get("fields"), detail=False) or RANKING_FIELDS
-        results = ",".join(_with_ranking(documents[p.pk], p, wanted) for p in page if p.pk in documents)
+        page = self.paginate_queryset(self.listed().only(*columns))
+        documents = self.documents([paper.pk for paper in page], ranking=ranking_of(page))
+        results = ",".join(documents[paper.pk] for paper in page if paper.pk in documents)
         return self.answer(
             f'{{"count":{self.paginator.count},"count_is_estimate":{json.dumps(self.paginator.count_is_estimate)},'
             f'"next":{json.dumps(self.paginator.get_next_link())},'
@@ -441,7 +441,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
 
     def export_page(self, fmt: Format) -> Response:
         """One page of papers in a reference-manager format; the next page is in the Link header."""
-        page = self.paginate_queryset(self.filter_queryset(Paper.objects.all()).for_listing())
+        page = self.paginate_queryset(self.listed().for_listing())
         response = Response(export_document(fmt, page))
         links = [(self.paginator.get_next_link(), "next"), (self.paginator.get_previous_link(), "prev")]
         header = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)
@@ -512,21 +512,6 @@ def _lookup(value) -> str:
     if "\x00" in lookup:
         raise Http404("no such record")
     return lookup
-
-
-def _with_ranking(document: str, paper: Paper, wanted) -> str:
-    """A search result's relevance and snippet, added at the end of its JSON."""
-    extra = ""
-    relevance = getattr(paper, "relevance", None)
-    if relevance is not None and "relevance" in wanted:
-        extra += f',"relevance":{json.dumps(round(relevance, 6))}'
-    snippet = getattr(paper, "snippet", None)
-    if snippet is not None and "snippet" in wanted:
-        extra += f',"snippet":{json.dumps(snippet, ensure_ascii=False)}'
-    if not extra:
-        return document
-    body = document.rstrip()[:-1].rstrip()  # without its closing brace
-    return body + (extra[1:] if body.endswith("{") else extra) + "}"
 
 
 # the other resources ----------------------------------------------------------------------------
