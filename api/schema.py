@@ -21,7 +21,7 @@ def one_version_of_each_path(endpoints):
 class CslDateFieldExtension(OpenApiSerializerFieldExtension):
     """A date is written as EDTF text (a CSL date object is taken too) and read as a CSL date object."""
 
-    target_class = "api.serializers.CslDateField"
+    target_class = "api.serializers.paper_fields.CslDateField"
 
     def map_serializer_field(self, auto_schema, direction):
         if direction == "request":
@@ -36,7 +36,7 @@ class CslDateFieldExtension(OpenApiSerializerFieldExtension):
 
 
 class PlausibleDateFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = "api.serializers.PlausibleDateField"
+    target_class = "api.serializers.paper_fields.PlausibleDateField"
 
     def map_serializer_field(self, auto_schema, direction):
         return {"type": "string", "format": "date", "nullable": True, "pattern": DATE_PATTERN}
