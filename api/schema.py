@@ -5,6 +5,9 @@ import re
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
 from bibliography.formats.registry import EXPORT_FORMATS
+from bibliography.models import ItemType, PaperKind
+
+from .representation import PAPER, RANKING_FIELDS
 
 # EDTF as dates.parse_edtf reads it, within MIN_YEAR..MAX_YEAR (days to the 28th: a pattern cannot
 # tell which months have 31; the API takes every real day).
@@ -222,15 +225,11 @@ def _either(value: str) -> str:
 
 
 def _filter_patterns() -> dict[str, str]:
-    from bibliography.models import ItemType, PaperKind  # noqa: PLC0415 — models load after the settings
-
     def names(values):
         return "|".join(re.escape(v) for v in values)
 
     # a visible character as the server reads one (Python strips \x1c-\x1f as spaces; ECMA's \s keeps them)
     text = f"[^|\\u0000]*[^|{UNSEEN}][^|\\u0000]*"
-    from api.representation import PAPER, RANKING_FIELDS  # noqa: PLC0415
-
     fields = "|".join([*PAPER.fields, *RANKING_FIELDS])
     return {
         "fields": f"^({fields})(,({fields}))*$",
