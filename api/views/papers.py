@@ -114,7 +114,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
             return HttpResponse(body, content_type="application/json")
         return Response(json.loads(body))
 
-    def documents(self, ids, *, detail: bool = False, ranking=None) -> dict[int, str]:
+    def documents(self, ids, *, detail: bool = False, ranking: dict | None = None) -> dict[int, str]:
         fields = selected_fields(self.request.query_params.get("fields"), detail=detail)
         base_url = self.request.build_absolute_uri(reverse("paper-list"))
         return paper_documents(ids, base_url=base_url, detail=detail, fields=fields, ranking=ranking)
@@ -169,8 +169,8 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         version = library_version()  # before the read, so that nothing this read misses is before it
         response = self._list(request)
         response["Last-Modified-Version"] = str(version)
-        if (count := getattr(self.paginator, "count", None)) is not None:
-            response["Total-Results"] = str(count)  # as Zotero's API says it
+        if self.paginator.count is not None:  # a page's, not group_by's
+            response["Total-Results"] = str(self.paginator.count)  # as Zotero's API says it
         return response
 
     def _list(self, request):
