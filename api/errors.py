@@ -1,63 +1,30 @@
 """Every error is JSON with a `detail` that says what to fix: a broken rule is a 400 naming its fields, a
 record's double or a cycle of concepts a 409, never a 500."""
 
-import difflib
 import functools
 from http import HTTPStatus
 
 from django.apps import apps
 from django.db import IntegrityError
 from django.db.models import CheckConstraint, F, Q
+from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from psycopg2.errorcodes import CHECK_VIOLATION
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .exceptions import BadParameter
 from .renderers import ExportRenderer
-
-
-class BadParameter(ValidationError):
-    """A query parameter the API does not know or cannot use."""
-
-    def __init__(self, parameter: str, message: str):
-        super().__init__({"detail": message, "parameter": parameter})
-
-
-class PreconditionFailed(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The resource changed since you read it: fetch it again, then retry with its new ETag."
-    default_code = "precondition_failed"
-
-
-class UnprocessableEntity(APIException):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_code = "unprocessable"
-
-
-class Conflict(APIException):
-    """The change is well formed but what is stored cannot take it: it would make this record
-    another's double (the answer names that record) or put a concept below itself."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 @csrf_exempt  # it changes nothing; a POST to a wrong path is a JSON 404, not the CSRF page's HTML 403
 def not_found(request, *args, **kwargs):
     """Paths under /api/ that name nothing answer JSON, as the rest of the API does."""
-    from django.http import JsonResponse  # noqa: PLC0415
-
     said = {"detail": f"no such resource: {request.path} (the API's resources: /api/)"}
     return JsonResponse(problem(404, said), status=404)
-
-
-def unknown_parameter(name: str, known: list[str]) -> BadParameter:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)  # a typo, not another word
-    hint = f'; did you mean "{close[0]}"?' if close else f"; known parameters: {', '.join(sorted(known))}"
-    return BadParameter(name, f'unknown filter "{name}"{hint}')
 
 
 def exception_handler(exc, context):

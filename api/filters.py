@@ -5,7 +5,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from bibliography import filtering
 
-from .errors import BadParameter
+from .exceptions import BadParameter
 
 
 class FilterBackend(DjangoFilterBackend):

@@ -1,13 +1,10 @@
-"""How a list of papers is ordered (`ordering=`), and a search ranked: a filter backend that the
-cursor pagination reads its ordering from."""
+"""How a list of papers is ordered (`ordering=`), and a search ranked: the columns the cursor pagination
+pages by, and the queryset that has them."""
 
 from django.db.models import DateField, Func, Value
 from django.db.models.functions import Coalesce
-from rest_framework.filters import BaseFilterBackend
 
-from bibliography.searching import counted
-
-from .errors import BadParameter
+from .exceptions import BadParameter
 
 # our names for the orderings, and the columns (or annotations) they order by
 ORDERINGS = {
@@ -47,18 +44,16 @@ def ordering_of(request) -> list[str]:
     return [f"-{field}" if descending else field, "-id" if descending else "id"]
 
 
-class PaperOrdering(BaseFilterBackend):
-    """Gives a list what its ordering needs: the date key to order by date, and for a search ranked
-    by relevance, the ranked window of its matches (the view keeps the count of every match)."""
-
-    def filter_queryset(self, request, queryset, view):
-        ordering = ordering_of(request)
-        if ordering[0].lstrip("-") == "date_key":
-            when = Coalesce("published_on", MakeDate(Coalesce("year", Value(1)), Value(1), Value(1)))
-            queryset = queryset.annotate(date_key=when)
-        if queryset._search is None:
-            return queryset
-        if ordering[0].lstrip("-") == "relevance":
-            view.counted_total = counted(queryset)  # every match, not only the ranked ones
-            return queryset.ranked(expected=view.counted_total[0])
-        return queryset.with_relevance()
+def in_list_order(request, matches, *, count: int):
+    """These papers as their list orders them: with the date key to order by date; a search's matches
+    with their relevance and snippet, or ranked by relevance, narrowed to the ranked window of them
+    (`count`: how many matches there are, counted before the narrowing)."""
+    ordering = ordering_of(request)
+    if ordering[0].lstrip("-") == "date_key":
+        when = Coalesce("published_on", MakeDate(Coalesce("year", Value(1)), Value(1), Value(1)))
+        matches = matches.annotate(date_key=when)
+    if matches._search is None:
+        return matches
+    if ordering[0].lstrip("-") == "relevance":
+        return matches.ranked(expected=count)
+    return matches.with_relevance()

@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from bibliography.searching import EXACT_COUNT_LIMIT, counted
 from bibliography.text import whole_number
 
-from .errors import BadParameter
+from .exceptions import BadParameter
 
 MAX_PAGE_SIZE = 200
 
@@ -48,10 +48,18 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = MAX_PAGE_SIZE
     ordering = ("-id",)
 
+    count: int | None = None
+
+    def count_matches(self, queryset) -> int:
+        """Count what a list holds before the view narrows it to what it pages (a search ranked by
+        relevance pages the ranked window of its matches, and says how many match); the pages say this
+        count. Returned for the narrowing, which needs it."""
+        self.count, self.count_is_estimate = counted(queryset)
+        return self.count
+
     def paginate_queryset(self, queryset, request, view=None):
-        # a view that narrows what it pages (a ranked search's window) counts what it was given first
-        total = getattr(view, "counted_total", None)
-        self.count, self.count_is_estimate = total if total is not None else counted(queryset)
+        if self.count is None:  # not counted before the view narrowed it
+            self.count_matches(queryset)
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):

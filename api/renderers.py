@@ -12,6 +12,8 @@ from rest_framework.utils.mediatypes import media_type_matches
 
 from bibliography.formats.registry import EXPORT_FORMATS
 
+from .exceptions import BadParameter
+
 
 class ExportRenderer(BaseRenderer):
     charset = "utf-8"
@@ -36,8 +38,6 @@ class ContentNegotiation(DefaultContentNegotiation):
                 return super().select_renderer(request, renderers, format_suffix)
             return self._by_quality(request, renderers)
         except Http404:
-            from .errors import BadParameter  # errors imports this module
-
             known = ", ".join(sorted({renderer.format for renderer in renderers}))
             raise BadParameter("format", f"format must be one of {known}") from None
 

@@ -10,12 +10,9 @@ those few documents after the query.
 """
 
 import json
-import re
-import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections, router
 from django.db.models import (
     BooleanField,
@@ -26,11 +23,9 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    JSONField,
     Model,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     TextField,
     Value,
@@ -55,68 +50,10 @@ from bibliography.models import (
     Venue,
 )
 
-from .errors import BadParameter
+from .exceptions import BadParameter
+from .expressions import IsAnyOf, JsonMember, JsonObject, ListedOn, UtcTimestamp, json_list
 from .fields import ModelSerializer
-
-
-class JsonObject(Func):
-    """`json_build_object`, which keeps the keys in the order given (Django's JSONObject builds jsonb,
-    which sorts them)."""
-
-    function = "JSON_BUILD_OBJECT"
-    output_field = JSONField()
-
-    def __init__(self, fields: dict[str, Expression]):
-        super().__init__(*[part for key, value in fields.items() for part in (Value(key), value)])
-
-
-def json_list(queryset: QuerySet) -> Func:
-    """The JSON array of the one value each row of the queryset gives (`[]` for no rows)."""
-    return Func(ArraySubquery(queryset), function="ARRAY_TO_JSON", output_field=JSONField())
-
-
-class UtcTimestamp(Func):
-    """A time as DRF writes one: UTC, ISO 8601 with a Z, no zero fraction of a second."""
-
-    template = """(CASE WHEN date_trunc('second', %(expressions)s) = %(expressions)s
-        THEN to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-        ELSE to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END)"""
-    output_field = TextField()
-
-
-class ListedOn(Func):
-    """A listing's date as the listing gave it: 'Mar 20, 2024', or 'Mar 20' when its year is unknown."""
-
-    template = """CASE
-        WHEN listed_on IS NOT NULL THEN to_char(listed_on, 'Mon FMDD, YYYY')
-        WHEN listed_month IS NOT NULL AND listed_day IS NOT NULL
-            THEN to_char(make_date(2000, listed_month, 1), 'Mon') || ' ' || listed_day
-        ELSE '' END"""
-    output_field = TextField()
-
-    def __init__(self):
-        super().__init__()
-
-
-class Parameter(Expression):
-    """A parameter of a prepared statement (`$1`), given at each execution."""
-
-    def __init__(self, number: int, db_type: str, output_field):
-        super().__init__(output_field)
-        self.number, self.db_type = number, db_type
-
-    def as_sql(self, compiler, connection):
-        return f"${self.number}::{self.db_type}", []
-
-
-class IsAnyOf(Func):
-    """`value = ANY(array)`."""
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra):
-        (value, value_params), (array, array_params) = (compiler.compile(e) for e in self.source_expressions)
-        return f"{value} = ANY({array})", [*value_params, *array_params]
+from .prepared import Parameter, PreparedQuery
 
 
 @dataclass
@@ -131,8 +68,10 @@ class Shape:
     fields: dict[str, Expression | str]
     schema: dict[str, serializers.Field] = field(default_factory=dict)
 
-    def expression(self, names=None) -> JsonObject:
+    def expression(self, names=None, *, more: dict[str, Expression] | None = None) -> JsonObject:
+        """The object of these fields (all: None), and `more` after them."""
         chosen = self.fields if names is None else {name: self.fields[name] for name in names}
+        chosen = {**chosen, **(more or {})}
         return JsonObject({name: F(value) if isinstance(value, str) else value for name, value in chosen.items()})
 
     def serializer(self) -> type[serializers.Serializer]:
@@ -349,6 +288,22 @@ PAPER_DETAIL = PAPER.but(
 # added to a search's results, from its ranking (selectable with ?fields= all the same)
 RANKING_FIELDS = ("relevance", "snippet")
 
+# A page's ranking, by id as text: `{"12": {"relevance": 0.42, "snippet": "…"}}`. As `json` (not
+# `jsonb`) its members come out as Python wrote them, so the document says what the search said.
+_RANKING = Parameter(3, "json", TextField())
+
+
+def ranking_of(papers) -> dict[int, dict[str, float | str]]:
+    """What the search that found these papers says of each: its relevance (to six places) and the
+    snippet of its abstract, those it gives (a search by title similarity gives no snippet)."""
+    ranking = {}
+    for paper in papers:
+        said = {"relevance": getattr(paper, "relevance", None), "snippet": getattr(paper, "snippet", None)}
+        if said["relevance"] is not None:
+            said["relevance"] = round(said["relevance"], 6)
+        ranking[paper.pk] = {name: value for name, value in said.items() if value is not None}
+    return ranking
+
 
 def selected_fields(raw: str | None, *, detail: bool) -> tuple[str, ...] | None:
     """The fields `?fields=` asks for, in the shape's order, and the id, which every record carries
@@ -370,15 +325,28 @@ _UNTITLED_NEIGHBOUR = Exists(Citation.objects.filter(citing=OuterRef("pk"), cite
 
 
 def paper_documents(
-    ids, *, base_url: str, detail: bool = False, fields: tuple[str, ...] | None = None
+    ids,
+    *,
+    base_url: str,
+    detail: bool = False,
+    fields: tuple[str, ...] | None = None,
+    ranking: dict[int, dict[str, float | str]] | None = None,
 ) -> dict[int, str]:
     """The JSON of each of these papers that exists, by id: list fields, or with `detail` every field;
-    `fields` keeps only those."""
+    `fields` keeps only those. A search's results end with their `ranking` (`ranking_of`)."""
     if not ids:
         return {}
-    statement = _statement(detail, fields)
+    ranked = tuple(
+        name
+        for name in RANKING_FIELDS
+        if any(name in said for said in (ranking or {}).values()) and (fields is None or name in fields)
+    )
+    statement = _statement(detail, fields, ranked)
+    parameters = [list(ids), base_url]
+    if ranked:
+        parameters.append(json.dumps({str(pk): said for pk, said in ranking.items()}, ensure_ascii=False))
     with connections[router.db_for_read(Paper)].cursor() as cursor:
-        statement.execute(cursor, [list(ids), base_url])
+        statement.execute(cursor, parameters)
         rows = cursor.fetchall()
     documents = {pk: document for pk, document, _ in rows}
     unlabelled = {pk: documents[pk] for pk, _, needs_label in rows if needs_label}
@@ -394,66 +362,24 @@ def paper_document(pk: int, request, *, detail: bool = True) -> dict | None:
 
 
 @lru_cache(maxsize=64)
-def _statement(detail: bool, fields: tuple[str, ...] | None) -> "PreparedQuery":
+def _statement(detail: bool, fields: tuple[str, ...] | None, ranked: tuple[str, ...] = ()) -> PreparedQuery:
     shape = PAPER_DETAIL if detail else PAPER
     names = None if fields is None else [name for name in fields if name in shape.fields]
+    ranking = {name: JsonMember(_RANKING, Cast("id", TextField()), Value(name)) for name in ranked}
     needs_label = Q(title="") | _UNTITLED_NEIGHBOUR if detail else Q(title="")
     if names is not None and not {"title", "references", "cited_by"} & set(names):
         needs_label = Q(pk__in=[])
     queryset = (
         Paper.objects.filter(IsAnyOf(F("id"), Parameter(1, "bigint[]", TextField())))
-        .annotate(document=Cast(shape.expression(names), TextField()))
+        .annotate(document=Cast(shape.expression(names, more=ranking), TextField()))
         .annotate(needs_label=ExpressionWrapper(needs_label, output_field=BooleanField()))
         .order_by()
         .values_list("id", "document", "needs_label")
     )
-    name = f"paper_documents_{'detail' if detail else 'summary'}"
+    name = "_".join(["paper_documents", "detail" if detail else "summary", *ranked])
     # A client choosing fields may make many variants: those run as plain statements.
-    return PreparedQuery(name if fields is None else None, "bigint[], text", queryset)
-
-
-class PreparedQuery:
-    """A queryset compiled once per process and, when named, planned once per connection: planning a
-    paper's dozen subqueries takes four times as long as running them for one paper (1.2 ms against
-    0.3 ms).
-
-    PostgreSQL would re-plan a statement with parameters at every execution while it judges a
-    custom plan worth it, which for `id = ANY($1)` it may do forever; connections are opened with
-    `plan_cache_mode = force_generic_plan` (config/database.py). Django itself prepares nothing, so
-    only these statements and PL/pgSQL trigger functions see the setting.
-    """
-
-    def __init__(self, name: str | None, parameter_types: str, queryset: QuerySet):
-        self.name, self.parameter_types, self.queryset = name, parameter_types, queryset
-        self._sql: str | None = None
-        self._prepared_on: weakref.WeakSet = weakref.WeakSet()
-
-    def sql(self, cursor) -> str:
-        """The statement with its constants written in and `$n` for its parameters."""
-        if self._sql is None:
-            sql, params = self.queryset.query.get_compiler(connection=cursor.db).as_sql()
-            self._sql = cursor.cursor.mogrify(sql, params).decode()
-        return self._sql
-
-    def execute(self, cursor, parameters: list) -> None:
-        sql = self.sql(cursor)
-        if self.name is None:
-            cursor.execute(_inline(sql), {f"p{n}": value for n, value in enumerate(parameters, 1)})
-            return
-        raw = cursor.connection
-        if raw not in self._prepared_on:
-            cursor.execute(f"PREPARE {self.name} ({self.parameter_types}) AS {sql}")
-            self._prepared_on.add(raw)
-        placeholders = ", ".join(["%s"] * len(parameters))
-        cursor.execute(f"EXECUTE {self.name} ({placeholders})", parameters)
-
-
-_PARAMETER = re.compile(r"\$([0-9]+)(?![0-9])")
-
-
-def _inline(sql: str) -> str:
-    """The statement with `%(pn)s` in place of each `$n`, for psycopg2 to fill in."""
-    return _PARAMETER.sub(r"%(p\1)s", sql.replace("%", "%%"))
+    types = "bigint[], text, json" if ranked else "bigint[], text"
+    return PreparedQuery(name if fields is None else None, types, queryset)
 
 
 def _with_labels(documents: dict[int, str], *, nested: bool) -> dict[int, str]:

@@ -5,6 +5,9 @@ import re
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
 from bibliography.formats.registry import EXPORT_FORMATS
+from bibliography.models import ItemType, PaperKind
+
+from .representation import PAPER, RANKING_FIELDS
 
 # EDTF as dates.parse_edtf reads it, within MIN_YEAR..MAX_YEAR (days to the 28th: a pattern cannot
 # tell which months have 31; the API takes every real day).
@@ -21,7 +24,7 @@ def one_version_of_each_path(endpoints):
 class CslDateFieldExtension(OpenApiSerializerFieldExtension):
     """A date is written as EDTF text (a CSL date object is taken too) and read as a CSL date object."""
 
-    target_class = "api.serializers.CslDateField"
+    target_class = "api.serializers.paper_fields.CslDateField"
 
     def map_serializer_field(self, auto_schema, direction):
         if direction == "request":
@@ -36,7 +39,7 @@ class CslDateFieldExtension(OpenApiSerializerFieldExtension):
 
 
 class PlausibleDateFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = "api.serializers.PlausibleDateField"
+    target_class = "api.serializers.paper_fields.PlausibleDateField"
 
     def map_serializer_field(self, auto_schema, direction):
         return {"type": "string", "format": "date", "nullable": True, "pattern": DATE_PATTERN}
@@ -222,15 +225,11 @@ def _either(value: str) -> str:
 
 
 def _filter_patterns() -> dict[str, str]:
-    from bibliography.models import ItemType, PaperKind  # noqa: PLC0415 — models load after the settings
-
     def names(values):
         return "|".join(re.escape(v) for v in values)
 
     # a visible character as the server reads one (Python strips \x1c-\x1f as spaces; ECMA's \s keeps them)
     text = f"[^|\\u0000]*[^|{UNSEEN}][^|\\u0000]*"
-    from api.representation import PAPER, RANKING_FIELDS  # noqa: PLC0415
-
     fields = "|".join([*PAPER.fields, *RANKING_FIELDS])
     return {
         "fields": f"^({fields})(,({fields}))*$",

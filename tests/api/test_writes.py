@@ -729,7 +729,7 @@ class TestValidators:
 
 
 def test_a_paper_takes_a_collaborations_author_list_but_not_an_endless_one(curator):
-    from api.serializers import MAX_PEOPLE
+    from api.serializers.paper_fields import MAX_PEOPLE
 
     paper = make_paper(title="Observation of a new particle")
     people = [{"name": f"Physicist {n} Collaborator"} for n in range(MAX_PEOPLE + 1)]
