@@ -1,8 +1,10 @@
 """How a list of papers is ordered (`ordering=`), and a search ranked: the columns the cursor pagination
 pages by, and the queryset that has them."""
 
-from django.db.models import DateField, Func, Value
+from django.db.models import DateField, Func, QuerySet, Value
 from django.db.models.functions import Coalesce
+
+from bibliography.searching import Search
 
 from .exceptions import BadParameter
 
@@ -44,7 +46,7 @@ def ordering_of(request) -> list[str]:
     return [f"-{field}" if descending else field, "-id" if descending else "id"]
 
 
-def in_list_order(request, matches, *, count: int):
+def in_list_order(request, matches: QuerySet, search: Search | None, *, count: int) -> QuerySet:
     """These papers as their list orders them: with the date key to order by date; a search's matches
     with their relevance and snippet, or ranked by relevance, narrowed to the ranked window of them
     (`count`: how many matches there are, counted before the narrowing)."""
@@ -52,8 +54,8 @@ def in_list_order(request, matches, *, count: int):
     if ordering[0].lstrip("-") == "date_key":
         when = Coalesce("published_on", MakeDate(Coalesce("year", Value(1)), Value(1), Value(1)))
         matches = matches.annotate(date_key=when)
-    if matches._search is None:
+    if search is None:
         return matches
     if ordering[0].lstrip("-") == "relevance":
-        return matches.ranked(expected=count)
-    return matches.with_relevance()
+        return search.ranked(matches, expected=count)
+    return search.with_relevance(matches)

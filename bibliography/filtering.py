@@ -19,7 +19,7 @@ from django.db.models import Q
 from django_filters import FilterSet
 from django_filters.fields import IsoDateTimeField
 
-from bibliography import identifiers, text
+from bibliography import identifiers, searching, text
 from bibliography.models import (
     NAME_SEARCH_CONFIG,
     Author,
@@ -174,7 +174,7 @@ class PaperFilter(IdFilterSet):
         help_text="Papers changed since this library version (the Last-Modified-Version header of an earlier "
         "list); /api/deleted/?since= gives those deleted.",
     )  # paper_version_idx
-    search = django_filters.CharFilter(
+    search = django_filters.CharFilter(  # the search ranks the papers it chose: self.text_search
         method="by_search",
         help_text='Full-text search (web-search syntax: words, "a phrase", -excluded, or), ranked.',
     )
@@ -183,6 +183,10 @@ class PaperFilter(IdFilterSet):
     class Meta:
         model = Paper
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.text_search: searching.Search | None = None  # the search= that chose the papers, to rank them by
 
     def noop(self, queryset, name, value):
         return queryset
@@ -256,7 +260,8 @@ class PaperFilter(IdFilterSet):
         return queryset.filter(id__in=rows.values("cited_id"))
 
     def by_search(self, queryset, name, value):
-        return queryset.search(value)  # bibliography/searching.py: the admin's search too
+        papers, self.text_search = searching.found(queryset, value)  # the admin's search too
+        return papers
 
     def by_similar_title(self, queryset, name, value):
         return queryset.similar_to(value)

@@ -28,6 +28,7 @@ from django.db.models import Case, F, FloatField, Max, Min, Q, QuerySet, Value, 
 from django.db.models.functions import Replace
 
 from bibliography import identifiers, text
+from bibliography.models import Authorship, Note
 from bibliography.vocabulary import NAME_SEARCH_CONFIG, SEARCH_CONFIG
 
 RANK_WINDOW = 2000
@@ -85,8 +86,6 @@ class Search:
     def by_author_or_note(self) -> Q:
         """Papers found outside their own text: by their authors' names or by curators' notes, read in
         one query (ids listed inline when few; a semi-join when many)."""
-        from bibliography.models import Authorship, Note  # noqa: PLC0415
-
         authorships = Authorship.objects.filter(author__search_vector=self.names)  # author_search_vector_idx
         notes = Note.objects.filter(search_vector=self.words)  # note_search_vector_idx
         both = authorships.values_list("paper_id", flat=True).union(notes.values_list("paper_id", flat=True))
@@ -121,11 +120,38 @@ class Search:
             max_fragments=2,
         )
 
+    def ranked(self, matches: QuerySet, *, expected: float | None = None) -> QuerySet:
+        """These matches as a ranked list shows them, with their relevance and snippet: the newest
+        RANK_WINDOW of them and those found exactly (rank_window); most relevant first.
+        `expected`: how many matches there are, when counted already."""
+        ids = rank_window(matches, self, expected=expected)
+        # the ids passed every filter already: testing them again would rebuild the full-text index's
+        # bitmap of every match (15 ms for a word in 6% of a million papers)
+        ranked = self.with_relevance(matches.model.objects.filter(id__in=ids))
+        return ranked.order_by("-relevance", "-id")
+
+    def with_relevance(self, matches: QuerySet) -> QuerySet:
+        """These matches with their relevance and snippet, in whatever order they are listed."""
+        return matches.annotate(relevance=self.relevance(), snippet=self.snippet())
+
     @property
     def _elsewhere_q(self) -> Q:
         if not hasattr(self, "_elsewhere"):
             self._elsewhere = self.by_author_or_note()
         return self._elsewhere
+
+
+def found(papers: QuerySet, terms: str) -> tuple[QuerySet, Search | None]:
+    """The papers a search finds, and the search that found them, which ranks them; for a search
+    without words, all the papers and no search."""
+    if not terms.strip():
+        return papers, None
+    search = Search(terms)
+    matches = papers.filter(search.matches())
+    if search.can_be_prefix and matches[:PREFIX_BELOW].count() < PREFIX_BELOW:
+        search = search.as_prefix()
+        matches = papers.filter(search.matches())
+    return matches, search
 
 
 def html_escaped(field: str):

@@ -127,10 +127,10 @@ def test_the_rank_window_holds_the_newest_matches_however_they_are_spread(monkey
     Paper.objects.bulk_create([Paper(title=f"Filler {n}", title_key=f"filler {n}") for n in range(100)])
     clustered = [make_paper(title=f"Protein folding {n}").pk for n in range(10)]  # all among the oldest
     Paper.objects.bulk_create([Paper(title=f"Later {n}", title_key=f"later {n}") for n in range(300)])
-    found = Paper.objects.search("protein")
+    found, search = searching.found(Paper.objects.all(), "protein")
     with CaptureQueriesContext(connection) as queries:
         # the count as the list view gives it (no ANALYZE here: its statistics would outlive the test)
-        window = searching.rank_window(found, found._search, expected=10)
+        window = searching.rank_window(found, search, expected=10)
     assert window == sorted(clustered, reverse=True)[:2]
     slices = [q for q in queries.captured_queries if '"id" + 0' in q["sql"]]
     assert len(slices) >= 2  # the first slice, sized from the estimate, held none of them: it was widened

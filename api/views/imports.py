@@ -3,7 +3,8 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from bibliography.models import ImportFormat, ImportRun
+from bibliography.formats.registry import FORMATS
+from bibliography.models import ImportRun
 
 from ..exceptions import BadParameter
 from ..serializers.imports import ImportRunSerializer
@@ -12,9 +13,7 @@ from .parameters import StrictQueryMixin
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[
-            OpenApiParameter("file_format", str, enum=list(ImportFormat.values), description="The import's format.")
-        ]
+        parameters=[OpenApiParameter("file_format", str, enum=list(FORMATS), description="The import's format.")]
     )
 )
 class ImportRunViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -27,7 +26,7 @@ class ImportRunViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveM
         # the import's format: `format` is the answer's (json, api), as on every resource
         queryset = super().get_queryset()
         if file_format := self.request.query_params.get("file_format"):
-            if file_format not in ImportFormat.values:
-                raise BadParameter("file_format", f"file_format must be one of {', '.join(ImportFormat.values)}")
+            if file_format not in FORMATS:
+                raise BadParameter("file_format", f"file_format must be one of {', '.join(FORMATS)}")
             queryset = queryset.filter(format=file_format)
         return queryset

@@ -3,6 +3,7 @@ writes, tagging and merging."""
 
 import json
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,12 +14,13 @@ from rest_framework.response import Response
 
 from bibliography import identifiers
 from bibliography.exporting import export_document
-from bibliography.facets import GROUPS
+from bibliography.facets import GROUPS, paper_counts
 from bibliography.filtering import PaperFilter
 from bibliography.formats.base import Format
 from bibliography.formats.registry import EXPORT_FORMATS
 from bibliography.merging import MergeError, paper_merge
 from bibliography.models import Paper, PaperConcept, ReviewStatus
+from bibliography.searching import Search
 from bibliography.syncing import library_version
 from bibliography.tagging import papers_tag
 
@@ -122,8 +124,13 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
     def listed(self):
         """The papers the list pages, in its order. The paginator counts them first: a search ranked by
         relevance pages the ranked window of its matches, and its count is of every match."""
-        matches = self.filter_queryset(Paper.objects.all())
-        return in_list_order(self.request, matches, count=self.paginator.count_matches(matches))
+        matches, search = self.matching()
+        return in_list_order(self.request, matches, search, count=self.paginator.count_matches(matches))
+
+    def matching(self) -> tuple[QuerySet, Search | None]:
+        """The papers the filters choose, and the search among them, if any, that ranks them."""
+        filterset = self.filter_backends[0]().filtered(self.request, Paper.objects.all(), self)
+        return filterset.qs, filterset.text_search
 
     def cursor_ordering(self, request) -> list[str]:
         return ordering_of(request)
@@ -180,9 +187,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
                 raise BadParameter("group_by", "group_by gives counts, as JSON: leave out format")
             if group_by not in GROUPS:
                 raise BadParameter("group_by", f"group_by must be one of {', '.join(GROUPS)}")
-            return Response(
-                {"group_by": group_by, "groups": self.filter_queryset(Paper.objects.all()).counts_by(group_by)}
-            )
+            return Response({"group_by": group_by, "groups": paper_counts(self.matching()[0], group_by)})
         if fmt := self.exporting():
             return self.export_page(fmt)
         return self.document_page()

@@ -12,7 +12,7 @@ from bibliography import reviewing
 from bibliography.editing import AT_MOST, TooMany, papers_set
 from bibliography.exporting import export_chunks
 from bibliography.formats.registry import EXPORT_FORMATS
-from bibliography.models import ImportFormat, PaperConcept, ReviewStatus
+from bibliography.models import PaperConcept, ReviewStatus
 from bibliography.tagging import papers_mark_reviewed, papers_tag, papers_untag
 
 from .paper_forms import ConceptChoiceForm, VenueOrDateForm
@@ -29,7 +29,7 @@ def export_action(format_name: str):
         return response
 
     export.__name__ = f"export_{format_name}"
-    return admin.action(description=f"Export as {ImportFormat(format_name).label}", permissions=["view"])(export)
+    return admin.action(description=f"Export as {fmt.label}", permissions=["view"])(export)
 
 
 class PaperActions:

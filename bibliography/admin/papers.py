@@ -203,12 +203,12 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         if request.path.endswith("/autocomplete/"):
             return papers_as_typed(queryset, search_term), False
-        found = queryset.search(search_term)  # the API's search (bibliography/searching.py)
-        if found._search is None:
+        found, search = searching.found(queryset, search_term)  # the API's search
+        if search is None:
             return found, False
         matching, _ = searching.counted(found)
         if matching <= searching.RANK_WINDOW:
-            return found.ranked(expected=matching), False
+            return search.ranked(found, expected=matching), False
         self.message_user(
             request,
             f"About {matching:,} papers match, listed newest first; a search with at most {searching.RANK_WINDOW:,} "

@@ -4,6 +4,7 @@ ids, slugs and keys still lead somewhere."""
 
 from django.contrib import admin
 
+from bibliography.formats.registry import FORMATS
 from bibliography.models import AuthorAlias, CitationKeyAlias, ConceptAlias, ImportRun, PaperAlias, SourceRecord
 
 from .pagination import EstimatedCountPaginator
@@ -20,11 +21,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class FormatFilter(admin.SimpleListFilter):
+    """The formats of the registry, by the names people call them."""
+
+    title = parameter_name = "format"
+
+    def lookups(self, request, model_admin):
+        return [(format.name, format.label) for format in FORMATS.values()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(format=self.value()) if self.value() else queryset
+
+
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ["file_name", "format", "status", "started_at", "records", "created", "updated", "unchanged"]
-    list_filter = ["status", "format"]
+    list_display = ["file_name", "format_label", "status", "started_at", "records", "created", "updated", "unchanged"]
+    list_filter = ["status", FormatFilter]
     search_fields = ["file_name", "sha256"]
+
+    @admin.display(description="format", ordering="format")
+    def format_label(self, run):
+        return FORMATS[run.format].label if run.format in FORMATS else run.format
 
 
 @admin.register(SourceRecord)

@@ -29,7 +29,7 @@ from .notes import KeyPoint, Note
 from .papers import CitationKeyAlias, CitationKeyStem, Keyword, Paper, PaperAlias, PaperKeyword, PaperLink
 from .people import Author, AuthorAlias, Authorship, credit
 from .proposals import PROPOSED_FIELDS, Proposal
-from .provenance import ImportFormat, ImportRun, SourceRecord
+from .provenance import ImportRun, SourceRecord
 from .sync import Deletion, IdempotentRequest
 from .venues import Venue
 
@@ -57,7 +57,6 @@ __all__ = [
     "DuplicateReason",
     "DuplicateStatus",
     "IdempotentRequest",
-    "ImportFormat",
     "ImportRun",
     "ImportStatus",
     "ItemType",

@@ -65,46 +65,6 @@ class PaperQuerySet(models.QuerySet):
             models.Prefetch("paper_keywords", queryset=PaperKeyword.objects.select_related("keyword")),
         )
 
-    _search = None  # the Search of .search(), which .ranked() and .with_relevance() rank by
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._search = self._search
-        return clone
-
-    def search(self, terms: str):
-        """The papers a search finds (bibliography/searching.py); all of them for one without words."""
-        from bibliography.searching import PREFIX_BELOW, Search  # noqa: PLC0415 — it reads identifiers, which import models
-
-        if not terms.strip():
-            return self
-        search = Search(terms)
-        found = self.filter(search.matches())
-        if search.can_be_prefix and found[:PREFIX_BELOW].count() < PREFIX_BELOW:
-            search = search.as_prefix()
-            found = self.filter(search.matches())
-        found._search = search
-        return found
-
-    def ranked(self, *, expected: float | None = None):
-        """These matches of a search as a ranked list shows them, with their relevance and snippet: the
-        newest RANK_WINDOW of them and those found exactly (searching.rank_window); most relevant first.
-        `expected`: how many matches there are, when counted already."""
-        from bibliography.searching import rank_window  # noqa: PLC0415
-
-        ids = rank_window(self, self._search, expected=expected)
-        # the ids passed every filter already: testing them again would rebuild the full-text index's
-        # bitmap of every match (15 ms for a word in 6% of a million papers)
-        ranked = self.model.objects.filter(id__in=ids).annotate(
-            relevance=self._search.relevance(), snippet=self._search.snippet()
-        )
-        ranked._search = self._search
-        return ranked.order_by("-relevance", "-id")
-
-    def with_relevance(self):
-        """These matches of a search with their relevance and snippet, in whatever order they are listed."""
-        return self.annotate(relevance=self._search.relevance(), snippet=self._search.snippet())
-
     def similar_to(self, title: str):
         """Papers titled like this, most alike first (trigrams of the folded titles)."""
         key = text.title_key(title)
@@ -113,12 +73,6 @@ class PaperQuerySet(models.QuerySet):
         return self.filter(title_key__trigram_similar=key).annotate(  # paper_title_key_trgm_idx
             relevance=Greatest(TrigramSimilarity("title_key", key), TrigramWordSimilarity(key, "title_key"))
         )
-
-    def counts_by(self, key: str) -> list[dict]:
-        """How many of these papers have each value of a key (bibliography/facets.py)."""
-        from bibliography.facets import paper_counts  # noqa: PLC0415 — facets imports the models
-
-        return paper_counts(self, key)
 
     def tagged_with(self, concept_ids, *, descendants: bool = True, statuses=(ReviewStatus.ACCEPTED,)):
         """Papers with a tag of these concepts, or of any concept below them, in one of these statuses."""

@@ -6,19 +6,6 @@ from django.db.models import Q
 from bibliography.vocabulary import ImportStatus
 
 
-class ImportFormat(models.TextChoices):
-    LISTING = "listing", "trending-papers listing"
-    ABSTRACTS = "abstracts", "bare abstracts"
-    VAULT = "vault", "knowledge-vault page"
-    BIBTEX = "bibtex", "BibTeX"
-    CSLJSON = "csljson", "CSL-JSON"
-    RIS = "ris", "RIS"
-    ARXIV = "arxiv", "arXiv metadata snapshot"
-    OPENALEX = "openalex", "OpenAlex works"
-    WOS = "wos", "Web of Science plain text"
-    ENDNOTE = "endnote", "EndNote tagged (.enw)"
-
-
 class ImportRun(models.Model):
     """One file imported once: what it was, how it went, what it changed."""
 

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 
 from bibliography.citation_keys import choose_keys, keys_assign, keys_locked, suffix
 from bibliography.formats import csljson
-from bibliography.names import PersonName
 from bibliography.formats.registry import detect_format
 from bibliography.importers.load import import_file
 from bibliography.models import Concept, ImportRun, Paper, PaperConcept, PaperKeyword, SourceRecord
+from bibliography.names import PersonName
 from tests.factories import make_author, make_authorship, make_concept, make_paper
 
 from .conftest import export, wipe_bibliography

@@ -45,7 +45,7 @@ def test_every_format_names_itself_once():
 
 
 @pytest.mark.django_db
-def test_a_new_format_is_its_module_and_the_registry(toy_registered, tmp_path):
+def test_a_new_format_is_its_module_and_the_registry(toy_registered, tmp_path, admin_client):
     dump = tmp_path / "papers.toy"
     dump.write_text("TOY\t2021\tA toy paper\nTOY\t2022\tAnother toy paper\n")
 
@@ -54,6 +54,10 @@ def test_a_new_format_is_its_module_and_the_registry(toy_registered, tmp_path):
 
     assert set(Paper.objects.values_list("title", "year")) == {("A toy paper", 2021), ("Another toy paper", 2022)}
     assert list(ImportRun.objects.values_list("format", flat=True)) == ["toy", "toy"]
+    runs = admin_client.get("/api/import-runs/", {"file_format": "toy"})
+    assert runs.status_code == 200, runs.content
+    assert [run["format"] for run in runs.json()["results"]] == ["toy", "toy"]
+    assert "toy lines" in admin_client.get("/admin/bibliography/importrun/").text  # by the name people call it
 
 
 @pytest.mark.django_db
