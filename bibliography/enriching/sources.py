@@ -22,6 +22,7 @@ from bibliography.formats import arxiv as arxiv_format
 from bibliography.formats import csljson, openalex
 from bibliography.formats.records import PaperRecord
 from bibliography.models import Paper
+from bibliography.names import split_name
 
 from .http import LookupFailed, PoliteClient, Service
 
@@ -225,8 +226,6 @@ def atom_records(feed: str) -> list[tuple[PaperRecord, str]]:
 
 def _name_parts(name: str) -> list[str]:
     """[family, given, suffix], as the snapshot's authors_parsed writes a name."""
-    from bibliography.names import split_name  # noqa: PLC0415
-
     parts = split_name(" ".join(name.split()))
     family = " ".join(filter(None, (parts.particle, parts.family)))
     return [family, parts.given, parts.suffix]

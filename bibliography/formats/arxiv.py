@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from bibliography import identifiers
 from bibliography.names import PersonName, join_name
+from bibliography.richtext import from_latex
 from bibliography.vocabulary import AuthorRole, ItemType, LinkKind
 
 from . import fields as f
@@ -109,8 +110,6 @@ def _string(item: dict, key: str, checks: f.Checks) -> str:
 
 
 def _read_title(value: str) -> str:
-    from bibliography.richtext import from_latex  # noqa: PLC0415 — pylatexenc loads on first use
-
     return from_latex(f.squeeze(value))
 
 

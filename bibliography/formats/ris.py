@@ -20,6 +20,7 @@ from rispy.writer import RisWriter
 
 from bibliography import dates
 from bibliography.names import PersonName, split_family, split_name
+from bibliography.text import whole_number
 from bibliography.vocabulary import AuthorRole, ItemType, PaperKind, VenueKind
 
 from . import fields as f
@@ -276,8 +277,6 @@ def _date(value: str | None, checks: f.Checks, tag: str) -> dict | None:
 
 
 def whole(value: str) -> int | None:
-    from bibliography.text import whole_number  # noqa: PLC0415
-
     return whole_number(value.strip())
 
 
