@@ -4,9 +4,14 @@ A file is imported atomically, under the import lock (lock.py): everything it ho
 error nothing (and every error). Its records arrive from the parser as a stream of batches
 (parsing.py) and are written batch by batch (papers.py), so memory and round trips stay bounded on
 files of any length; a talk page is one record, with its concept graph (talks.py).
+
+A dry run is one path whoever asks for it (`nothing_written`): the imports happen as always, in a
+transaction that is rolled back at the end, and no rejected records are written beside the file.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.db import DataError, IntegrityError, transaction
@@ -27,6 +32,25 @@ from .talks import talk_load
 
 BATCH_SIZE = 1000
 
+_in_dry_run: ContextVar[bool] = ContextVar("importers_in_dry_run", default=False)
+
+
+@contextmanager
+def nothing_written(dry_run: bool = True) -> Iterator[None]:
+    """Imports inside (with `dry_run`) keep nothing: they run in one transaction, rolled back at the
+    end, so that a later file sees what an earlier one would have added; they report as dry runs and
+    write no rejected records beside their files. Inside another, it is part of that one."""
+    if not dry_run or _in_dry_run.get():
+        yield
+        return
+    said = _in_dry_run.set(True)
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        _in_dry_run.reset(said)
+
 
 def import_file(
     path: Path,
@@ -36,7 +60,6 @@ def import_file(
     dry_run: bool = False,
     skip_invalid: bool = False,
     strict: bool = False,
-    write_rejected: bool = True,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import one dump atomically: everything it holds, or on any error nothing (and every error).
@@ -47,52 +70,51 @@ def import_file(
     With `skip_invalid`, the records that cannot be imported are left out instead, and written,
     as they were, to `<file>.rejected<suffix>` beside it, with the reasons in `<file>.rejected.txt`.
 
-    With `dry_run`, nothing is kept, and no rejected records written.
+    With `dry_run` (or inside `nothing_written`), nothing is kept, and no rejected records written.
     `on_progress` is told how many bytes of the file were read, after each batch.
     """
-    result = ImportResult(file_name=path.name, dry_run=dry_run)
-    started = timezone.now()
-    try:
-        file_format = _format(path, format)
-        result.format = file_format.name
-        with holding_import_lock():
-            run = ImportRun.objects.create(
-                file_name=path.name,
-                sha256="",
-                format=result.format,
-                started_at=started,
-                status=ImportStatus.SUCCEEDED,
-            )
-            papers = PaperLoader(run=run, year=year, result=result)
-            try:
-                if file_format.one_record:
-                    reader = DumpReader(path)
-                    talk_load(file_format.parse(reader, path.name, result.warnings), papers)
-                    end = EndOfFile(reader.sha256, reader.bytes_read, [])
-                else:
-                    end = _batches_load(path, file_format, papers, strict, on_progress)
-            except (IntegrityError, DataError) as error:
-                said = f"the database refused it: {str(error).splitlines()[0]}"
-                raise DumpError(path.name, None, said) from error
-            if result.rejected and not skip_invalid:
-                raise InvalidRecords(path.name, [p for record in result.rejected for p in record.problems])
-            if result.rejected and write_rejected and not dry_run:
-                result.rejected_to = _write_rejected(path, file_format, result.rejected)
-            if on_progress:
-                on_progress(end.bytes_read)
-            _run_finished(run, end.sha256, result)
-            if dry_run:
-                transaction.set_rollback(True)
-    except DumpError as error:
-        result.error = error
-        result.rejected_to = None
-        result.records = result.created = result.updated = result.unchanged = 0
-        result.also_created.clear()
-        if not dry_run:
-            _record_failure(path, result.format, started, error)
-    except OSError as error:
-        result.error = DumpError(path.name, None, f"cannot read the file: {error.strerror or error}")
-    return result
+    with nothing_written(dry_run):
+        result = ImportResult(file_name=path.name, dry_run=_in_dry_run.get())
+        started = timezone.now()
+        try:
+            file_format = _format(path, format)
+            result.format = file_format.name
+            with holding_import_lock():
+                run = ImportRun.objects.create(
+                    file_name=path.name,
+                    sha256="",
+                    format=result.format,
+                    started_at=started,
+                    status=ImportStatus.SUCCEEDED,
+                )
+                papers = PaperLoader(run=run, year=year, result=result)
+                try:
+                    if file_format.one_record:
+                        reader = DumpReader(path)
+                        talk_load(file_format.parse(reader, path.name, result.warnings), papers)
+                        end = EndOfFile(reader.sha256, reader.bytes_read, [])
+                    else:
+                        end = _batches_load(path, file_format, papers, strict, on_progress)
+                except (IntegrityError, DataError) as error:
+                    said = f"the database refused it: {str(error).splitlines()[0]}"
+                    raise DumpError(path.name, None, said) from error
+                if result.rejected and not skip_invalid:
+                    raise InvalidRecords(path.name, [p for record in result.rejected for p in record.problems])
+                if result.rejected and not result.dry_run:
+                    result.rejected_to = _write_rejected(path, file_format, result.rejected)
+                if on_progress:
+                    on_progress(end.bytes_read)
+                _run_finished(run, end.sha256, result)
+        except DumpError as error:
+            result.error = error
+            result.rejected_to = None
+            result.records = result.created = result.updated = result.unchanged = 0
+            result.also_created.clear()
+            if not result.dry_run:
+                _record_failure(path, result.format, started, error)
+        except OSError as error:
+            result.error = DumpError(path.name, None, f"cannot read the file: {error.strerror or error}")
+        return result
 
 
 def _format(path: Path, name: str | None) -> Format:
