@@ -51,7 +51,7 @@ def authors_of(people: list[Person], file_name: str) -> dict[str, Author]:
         if author is None:
             author = next(
                 (a for a in by_name.get(text.name_key(person.name), []) if not (a.orcid and person.orcid)), None
-            )
+            )  # the same name with another ORCID is another person
         if author is None:
             author = Author(name=person.name, literal=bool(person.parts and person.parts.literal))
             author.settle_parts(person.parts if person.parts and not person.parts.literal else None)
