@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from bibliography.importers.load import _IMPORT_LOCK
+from bibliography.importers.lock import IMPORT_LOCK_KEY
 from bibliography.models import ImportRun, Paper, SourceRecord
 from tests.test_importers import ABSTRACT, HEADER, write
 
@@ -73,7 +73,7 @@ def import_lock_held() -> bool:
     return (
         scalar(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = %s AND objid = %s",
-            [_IMPORT_LOCK >> 32, _IMPORT_LOCK & 0xFFFFFFFF],
+            [IMPORT_LOCK_KEY >> 32, IMPORT_LOCK_KEY & 0xFFFFFFFF],
         )
         > 0
     )

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import islice
 
-from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bibliography import dates, text
-from bibliography.importers.load import _IMPORT_LOCK, ImportResult, Loader
+from bibliography.importers.lock import holding_import_lock
+from bibliography.importers.papers import PaperLoader
+from bibliography.importers.results import ImportResult
 from bibliography.models import Authorship, ImportRun, ImportStatus, Paper, PaperKind
 from bibliography.proposing import authors_named, offered, proposals, proposals_save, same_abstract, venue_names
 
@@ -135,9 +136,7 @@ def enrich(
             result.not_found += reached and not answered  # asked, and no service knew it
             if on_progress:
                 on_progress(1)
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
+        with holding_import_lock():
             result.proposed += proposals_save(found)
             for source in sources:
                 if records := taken[source.name]:
@@ -146,7 +145,7 @@ def enrich(
                     for number, record in enumerate(records, run.records + 1):
                         record.line = number  # the lookup's place in the run, as a file's line
                     loaded = ImportResult(file_name=run.file_name, format=run.format)
-                    Loader(run=run, year=None, result=loaded).load_papers(records)
+                    PaperLoader(run=run, year=None, result=loaded).load_papers(records)
                     result.completed += loaded.records
                     result.proposed += loaded.proposed
                     ImportRun.objects.filter(pk=run.pk).update(

@@ -16,6 +16,8 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from bibliography.formats.errors import DumpError
+
 _COPY_LINE = re.compile(r", line (\d+)")
 
 
@@ -76,6 +78,18 @@ def copy_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence
             cursor.copy_expert(statement, buffer)
         except Exception as error:
             raise CopyRefused(_failed_row(error), str(error).splitlines()[0]) from error
+
+
+def copy_from_file(
+    file_name: str, model: type[Model] | None, fields: Sequence[str], rows, lines: Sequence[int]
+) -> None:
+    """COPY new model instances (model None) or rows of values that a file's records gave; a refusal is
+    the file's error, naming the line of the record whose row it was (`lines`, one per row)."""
+    try:
+        copy_objects(rows, fields) if model is None else copy_rows(model, fields, rows)
+    except CopyRefused as refused:
+        line = lines[refused.row] if refused.row is not None and refused.row < len(lines) else None
+        raise DumpError(file_name, line or None, f"the database refused it: {refused}") from refused
 
 
 def _failed_row(error: Exception) -> int | None:

@@ -2,13 +2,13 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.db.models import Max
 from tqdm import tqdm
 
 from bibliography.duplicates import duplicates_find
 from bibliography.formats.registry import FORMATS
-from bibliography.importers.load import ImportResult, import_file
+from bibliography.importers.load import import_file, nothing_written
+from bibliography.importers.results import ImportResult
 from bibliography.models import Paper
 
 # Each new paper's near-identical titles are one trigram-index probe: after a bulk import of more
@@ -84,12 +84,7 @@ class Command(BaseCommand):
         if year is not None and not 1400 <= year <= 2200:
             raise CommandError(f"--year {year} is not a plausible year")
         files = expand(paths)
-        if dry_run:
-            # One transaction for all files, rolled back: later files see what earlier ones would add.
-            with transaction.atomic():
-                results = [self._import(path, format, year, no_progress) for path in files]
-                transaction.set_rollback(True)
-        else:
+        with nothing_written(dry_run):  # one for all files: later files see what earlier ones would add
             results = [self._import(path, format, year, no_progress) for path in files]
         failed = [r for r in results if not r.ok]
         created = sum(r.created for r in results)
@@ -118,9 +113,9 @@ class Command(BaseCommand):
                 path,
                 format=format,
                 year=year,
+                dry_run=self.dry_run,
                 skip_invalid=self.skip_invalid,
                 strict=self.strict,
-                write_rejected=not self.dry_run,
                 on_progress=lambda done: bar.update(done - bar.n),
             )
         if result.ok:

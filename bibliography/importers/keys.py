@@ -1,0 +1,51 @@
+"""The citation keys of imported papers: a new paper's own, the real key that follows a provisional
+one once authors or a year arrive, and the other keys files name a paper by (aliases)."""
+
+from django.db.models import Prefetch
+
+from bibliography.citation_keys import choose_keys, key_stem, keys_assign, keys_locked, provisional, usable_key
+from bibliography.formats.names import split_name
+from bibliography.formats.records import PaperRecord
+from bibliography.models import Authorship, CitationKeyAlias, Paper
+
+
+def keys_choose(new: list[tuple[PaperRecord, Paper]]) -> None:
+    """Citation keys for new papers: the file's own key when free, else one made like an export's."""
+    if not new:
+        return
+    keys_locked()
+    wanted = [(usable_key(record.citation_key), key_stem(paper, _first_family(record))) for record, paper in new]
+    for (record, paper), (preferred, _), key in zip(new, wanted, choose_keys(wanted), strict=True):
+        paper.citation_key = key
+        paper.citation_key_provisional = key != preferred and provisional(_first_family(record), paper)
+        if record.citation_key and record.citation_key != key:
+            paper.extra = {**paper.extra, "citation-key": record.citation_key}  # the file's own, taken or unusable
+
+
+def keys_follow(touched: set[int]) -> None:
+    """Papers this file gave authors or a year trade a provisional key for a real one."""
+    if not touched:
+        return
+    authorships = Authorship.objects.select_related("author").order_by("position")
+    completed = Paper.objects.filter(pk__in=touched, citation_key_provisional=True, year__isnull=False)
+    keys_assign(list(completed.prefetch_related(Prefetch("authorships", authorships))))
+
+
+def key_aliases_add(aliases: list[tuple[str, Paper]]) -> None:
+    """An entry that is a paper already there (a second entry of the file, or another file's): its
+    key names the paper too, unless another paper has it."""
+    wanted = {key: paper for key, paper in aliases if usable_key(key) and key != paper.citation_key}
+    if not wanted:
+        return
+    taken = set(Paper.objects.filter(citation_key__in=wanted).values_list("citation_key", flat=True))
+    CitationKeyAlias.objects.bulk_create(
+        [CitationKeyAlias(key=key, paper=paper) for key, paper in wanted.items() if key not in taken],
+        ignore_conflicts=True,
+    )
+
+
+def _first_family(record: PaperRecord) -> str | None:
+    if not record.authors:
+        return None
+    first = record.authors[0]
+    return first.parts.family if first.parts else split_name(first.name).family
