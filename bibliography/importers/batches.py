@@ -7,6 +7,8 @@ helps where both are busy (a reference manager's library: LaTeX, names, dates). 
 `depth` batches wait in memory.
 """
 
+import contextlib
+import ctypes
 import itertools
 import multiprocessing
 import queue
@@ -109,10 +111,6 @@ def made_elsewhere(produce: Callable[[], Iterable[T]], depth: int = 2) -> Iterat
 
 def _end_with_parent() -> None:
     """A killed import (kill -9) leaves no parser behind: Linux ends this process with its parent."""
-    try:
-        import ctypes  # noqa: PLC0415
-        import signal  # noqa: PLC0415
-
+    # not Linux: the child still ends when the queue's reader is gone and it exits
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: the child still ends when the queue's reader is gone and it exits

@@ -4,9 +4,9 @@ one once authors or a year arrive, and the other keys files name a paper by (ali
 from django.db.models import Prefetch
 
 from bibliography.citation_keys import choose_keys, key_stem, keys_assign, keys_locked, provisional, usable_key
-from bibliography.formats.names import split_name
 from bibliography.formats.records import PaperRecord
 from bibliography.models import Authorship, CitationKeyAlias, Paper
+from bibliography.names import split_name
 
 
 def keys_choose(new: list[tuple[PaperRecord, Paper]]) -> None:

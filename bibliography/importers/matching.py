@@ -27,10 +27,10 @@ from django.db.models import Q
 from django.db.models.fields.json import KT
 
 from bibliography import text
-from bibliography.formats.names import split_name
 from bibliography.formats.records import PaperRecord
 from bibliography.identifiers import openalex_work
 from bibliography.models import CSL_COLUMNS, Authorship, CitationKeyAlias, ItemType, Paper, PaperAlias, SourceRecord
+from bibliography.names import split_name
 
 PAPER_FIELDS = [
     "id",
