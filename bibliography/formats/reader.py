@@ -37,7 +37,6 @@ class DumpReader:
 
     path: Path
     bytes_read: int = 0
-    final_sha256: str = ""  # set when the file was read in another process (batches.made_elsewhere)
     warnings: list[str] = field(default_factory=list)  # how the file was read, said once each
     _sha256: "hashlib._Hash" = field(default_factory=hashlib.sha256)
     _fallback: str = "cp1252"

@@ -214,7 +214,7 @@ class Paper(models.Model):
             models.Index(fields=["item_type"], name="paper_item_type_idx"),
             # import matching of books by ISBN
             models.Index(fields=["isbn_key"], condition=~Q(isbn_key=""), name="paper_isbn_key_idx"),
-            # the works OpenAlex references name (bibliography/importers/load.py, _add_references)
+            # the works OpenAlex references name (bibliography/importers/citations.py, references_add)
             models.Index(KT("extra__openalex__id"), name="paper_openalex_id_idx"),
         ]
         constraints = [
