@@ -58,6 +58,8 @@ _ORCID = re.compile(r"^(?:https?://orcid\.org/)?([0-9]{4})-?([0-9]{4})-?([0-9]{4
 
 # What the API's schema says an ORCID iD looks like (its check digit is verified by `orcid` alone).
 ORCID_PATTERN = r"^(?:[Hh][Tt][Tt][Pp][Ss]?://orcid\.org/)?[0-9]{4}-?[0-9]{4}-?[0-9]{4}-?[0-9]{3}[0-9Xx]$"
+# An OpenAlex author, as its id ends (https://openalex.org/A5023888391).
+OPENALEX_AUTHOR_PATTERN = r"^A[0-9]{1,18}$"
 
 
 def orcid(value: str | None, *, check_digit: bool = True) -> str | None:

@@ -7,15 +7,15 @@ import json
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from bibliography import dates, text
+from bibliography.authors import Contribution, authors_for, authorships_replace
 from bibliography.citation_keys import keys_assign
-from bibliography.formats.records import UNTITLED_REASONS, PaperRecord
+from bibliography.formats.records import UNTITLED_REASONS, PaperRecord, Person
 from bibliography.models import (
     CSL_COLUMNS,
-    Author,
+    AuthorRole,
     Authorship,
     ImportRun,
     Paper,
@@ -182,16 +182,10 @@ def _decide(proposal: Proposal, status: str, by) -> None:
 
 
 def _replace_authors(paper: Paper, people: list[dict]) -> None:
-    authorships, seen = [], set()
-    for person in people:
-        ids = Q(orcid=person["orcid"]) if person.get("orcid") else Q(pk__in=[])
-        ids |= Q(openalex_id=person["openalex_id"]) if person.get("openalex_id") else Q(pk__in=[])
-        author = Author.objects.filter(ids).order_by("id").first() or Author.objects.named(person["name"])
-        if author.pk in seen:
-            continue
-        seen.add(author.pk)
-        authorship = Authorship(paper=paper, author=author, position=len(seen))
-        authorship.credit_as(person["name"])
-        authorships.append(authorship)
-    paper.authorships.all().delete()
-    Authorship.objects.bulk_create(authorships)
+    named = [Person(p["name"], orcid=p.get("orcid"), openalex_id=p.get("openalex_id")) for p in people]
+    contributions, seen = [], set()
+    for person, author in zip(named, authors_for(named), strict=True):
+        if author.pk not in seen:  # a source listing one person twice
+            seen.add(author.pk)
+            contributions.append(Contribution(author, AuthorRole.AUTHOR, person.name))
+    authorships_replace(paper, contributions)

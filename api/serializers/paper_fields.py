@@ -1,10 +1,13 @@
 """The fields a paper's write takes that DRF has no field for: its people in order, a CSL date,
 CSL variables, a day in plausible years, and its venue as a document serves it."""
 
+import re
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bibliography import dates
+from bibliography import dates, identifiers
+from bibliography.identifiers import OPENALEX_AUTHOR_PATTERN, ORCID_PATTERN
 from bibliography.models import Author, AuthorRole
 
 from ..fields import VISIBLE
@@ -55,6 +58,18 @@ MAX_PEOPLE = 10_000
                             "pattern": f"^[^\\u0000]*[^{UNSEEN}][^\\u0000]*$",
                             "description": "or a name: that author, else a new one",
                         },
+                        "orcid": {
+                            "type": "string",
+                            "pattern": ORCID_PATTERN,
+                            "nullable": True,
+                            "description": "with a name: the person's ORCID iD, which finds them first",
+                        },
+                        "openalex_id": {
+                            "type": "string",
+                            "pattern": OPENALEX_AUTHOR_PATTERN,
+                            "nullable": True,
+                            "description": "with a name: the person's OpenAlex id (A…), which finds them next",
+                        },
                         "role": {"type": "string", "enum": AuthorRole.values, "default": AuthorRole.AUTHOR},
                         "credited_as": {
                             "type": "string",
@@ -67,11 +82,18 @@ MAX_PEOPLE = 10_000
                 },
             ]
         },
-        "example": [12, {"name": "Lovelace, Ada", "role": "editor"}, {"id": 7, "credited_as": "A. Turing"}],
+        "example": [
+            12,
+            {"name": "Ada Lovelace", "role": "editor"},
+            {"id": 7, "credited_as": "A. Turing"},
+            {"name": "Josiah Carberry", "orcid": "0000-0002-1825-0097"},
+        ],
     }
 )
 class ContributorsField(serializers.Field):
-    """The paper's people in order: an author's id, or `{"id" or "name", "role", "credited_as"}`."""
+    """The paper's people in order: an author's id, or `{"id" or "name", "role", "credited_as"}`; a
+    name may come with the person's ORCID iD and OpenAlex id, and is then the author they name
+    (bibliography/authors.py: who an author is)."""
 
     def to_representation(self, value):
         return value
@@ -89,7 +111,7 @@ class ContributorsField(serializers.Field):
     @staticmethod
     def _person(item: dict, known: dict, n: int) -> dict:
         where = f"authors[{n}]"
-        unknown = set(item) - {"id", "name", "role", "credited_as", "position"}
+        unknown = set(item) - {"id", "name", "role", "credited_as", "position", "orcid", "openalex_id"}
         if unknown:
             raise serializers.ValidationError(f"{where}: unknown field {sorted(unknown)[0]!r}")
         if "position" in item and item["position"] != n + 1:
@@ -113,7 +135,23 @@ class ContributorsField(serializers.Field):
         credited = item.get("credited_as")
         if credited is not None and (not isinstance(credited, str) or len(credited) > 300):
             raise serializers.ValidationError(f"{where}: credited_as is a name of at most 300 characters")
-        return {"author": known.get(id_), "name": name, "role": role, "credited_as": credited}
+        orcid, openalex_id = item.get("orcid"), item.get("openalex_id")
+        if (orcid is not None or openalex_id is not None) and id_ is not None:
+            raise serializers.ValidationError(f"{where}: an id names the author; identifiers go with a name")
+        if orcid is not None and (not isinstance(orcid, str) or not re.fullmatch(ORCID_PATTERN, orcid)):
+            raise serializers.ValidationError(f"{where}: orcid is an ORCID iD, 0000-0002-1825-0097")
+        if openalex_id is not None and (
+            not isinstance(openalex_id, str) or not re.fullmatch(OPENALEX_AUTHOR_PATTERN, openalex_id)
+        ):
+            raise serializers.ValidationError(f"{where}: openalex_id is an OpenAlex author id, A…")
+        return {
+            "author": known.get(id_),
+            "name": name,
+            "role": role,
+            "credited_as": credited,
+            "orcid": identifiers.orcid(orcid, check_digit=False),
+            "openalex_id": openalex_id,
+        }
 
 
 @extend_schema_field({"type": "object", "additionalProperties": True})

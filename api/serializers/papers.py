@@ -4,9 +4,11 @@ from django.core.validators import RegexValidator
 from django.db import transaction
 from rest_framework import serializers
 
-from bibliography import identifiers, text
+from bibliography import identifiers
+from bibliography.authors import Contribution, authors_for, authorships_replace
 from bibliography.citation_keys import keys_assign
-from bibliography.models import Author, Authorship, Paper, Venue
+from bibliography.formats.records import Person
+from bibliography.models import Paper, Venue
 
 from ..exceptions import Conflict
 from ..fields import VISIBLE, ModelSerializer
@@ -163,26 +165,24 @@ class PaperWriteSerializer(ModelSerializer):
         return cleared | given
 
     def _set_authors(self, paper, people):
-        authorships = []
-        named = Author.objects.all_named(person["name"] for person in people if person["author"] is None)
-        for n, person in enumerate(people, 1):
-            author = person["author"] or named[text.name_key(" ".join(person["name"].split()))]
-            authorship = Authorship(paper=paper, author=author, position=n, role=person["role"])
-            authorship.credit_as(person["credited_as"])
-            authorships.append(authorship)
-        if len({(a.author.pk, a.role) for a in authorships}) != len(authorships):
+        named = iter(
+            authors_for(
+                [
+                    Person(person["name"], orcid=person["orcid"], openalex_id=person["openalex_id"])
+                    for person in people
+                    if person["author"] is None
+                ]
+            )
+        )
+        contributions = [
+            Contribution(person["author"] or next(named), person["role"], person["credited_as"]) for person in people
+        ]
+        if len({(c.author.pk, c.role) for c in contributions}) != len(contributions):
             raise serializers.ValidationError({"authors": "an author appears twice in one role"})
-        if _people_of(paper.authorships.order_by("position")) == _people_of(authorships):
-            return
-        paper.authorships.all().delete()
-        Authorship.objects.bulk_create(authorships)
+        authorships_replace(paper, contributions)
 
     def to_representation(self, instance):
         return paper_document(instance.pk, self.context["request"])
 
     def served_fields(self) -> set[str]:
         return set(PAPER_DETAIL.fields)
-
-
-def _people_of(authorships) -> list[tuple]:
-    return [(a.author_id, a.role, a.credited) for a in authorships]

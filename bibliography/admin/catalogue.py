@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from bibliography import text
+from bibliography.authors import Directory
+from bibliography.formats.records import Person
 from bibliography.merging import author_merge
 from bibliography.models import Author, Concept, KeyPoint, Keyword, Paper, PaperConcept, Venue
 from bibliography.tagging import papers_tag
@@ -26,8 +28,37 @@ class VenueAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name"]
 
 
+class AuthorForm(forms.ModelForm):
+    """An author's form that knows who the library's authors are (bibliography/authors.py): a person
+    it already has is pointed to, not made a second time."""
+
+    class Meta:
+        model = Author
+        fields = ["name", "literal", "given", "particle", "family", "suffix", "orcid", "openalex_id"]
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = {"name", "orcid", "openalex_id"} & set(self.changed_data)
+        if cleaned.get("name") and changed and not self.errors:
+            person = Person(cleaned["name"], orcid=cleaned.get("orcid"), openalex_id=cleaned.get("openalex_id"))
+            known = Directory([person]).find(person)
+            if known is not None and known.pk != self.instance.pk:
+                url = reverse("admin:bibliography_author_change", args=[known.pk])
+                raise forms.ValidationError(
+                    format_html(
+                        'This person is already <a href="{}">{}</a> (author #{}): choose that author{}.',
+                        url,
+                        known.name,
+                        known.pk,
+                        ", or merge the two" if self.instance.pk else "",
+                    )
+                )
+        return cleaned
+
+
 @admin.register(Author)
 class AuthorAdmin(SimpleHistoryAdmin):
+    form = AuthorForm
     list_display = ["name", "family", "given", "literal", "orcid"]
     fields = ["name", "literal", ("given", "particle", "family", "suffix"), ("orcid", "openalex_id")]
     search_fields = ["name_key", "orcid"]

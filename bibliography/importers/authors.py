@@ -1,15 +1,7 @@
-"""Who a record's people are, and their authorships of the papers the records landed on.
+"""A file's people as authors (by the one rule of bibliography/authors.py), and their authorships of the
+papers the records landed on, written by COPY."""
 
-The rule, in one place (`authors_of`): a person is the author with their ORCID; else the author
-with their OpenAlex id; else the oldest author of their name, unless both have an ORCID and the
-two differ: a namesake with another ORCID is another person. A person no author is becomes a new
-author, with the name parts and ids the file gave; an author found by name or OpenAlex id learns
-the ids it lacked.
-"""
-
-from django.db.models import Q
-
-from bibliography import text
+from bibliography.authors import Directory, new_author, person_key
 from bibliography.formats.records import PaperRecord, Person
 from bibliography.models import Author, Authorship, Paper, credit
 
@@ -19,51 +11,24 @@ from .results import Landed
 _AUTHOR_FIELDS = ["id", "name", "name_key", "family", "given", "particle", "suffix", "literal", "orcid", "openalex_id"]
 
 
-def person_key(person: Person) -> str:
-    """Who a record's person is: their ORCID, else their OpenAlex id, else their name."""
-    if person.orcid:
-        return f"orcid:{person.orcid}"
-    if person.openalex_id:
-        return f"openalex:{person.openalex_id}"
-    return f"name:{text.name_key(person.name)}"
-
-
 def authors_of(people: list[Person], file_name: str) -> dict[str, Author]:
-    """The author of each person, by `person_key`, by the rule of this module; new ones written,
-    found ones given the ids the people add. A few queries whatever the number of people."""
+    """The author of each person, by `person_key`, by bibliography/authors.py's rule; new ones written
+    by COPY, found ones given the ids the people add. A few queries whatever the number of people.
+    (No name locks, as the API's writes take: the import lock already keeps imports one at a time.)"""
     by_key: dict[str, Person] = {}
     for person in people:
         by_key.setdefault(person_key(person), person)
-    orcids = {p.orcid for p in by_key.values() if p.orcid}
-    openalex_ids = {p.openalex_id for p in by_key.values() if p.openalex_id}
-    names = {text.name_key(p.name) for p in by_key.values()}
-    known = Author.objects.filter(Q(orcid__in=orcids) | Q(openalex_id__in=openalex_ids) | Q(name_key__in=names))
-    by_orcid, by_openalex, by_name = {}, {}, {}
-    for author in known.order_by("id").defer("search_vector"):
-        by_orcid.setdefault(author.orcid, author)
-        by_openalex.setdefault(author.openalex_id, author)
-        by_name.setdefault(author.name_key, []).append(author)
+    directory = Directory(by_key.values())
     found: dict[str, Author] = {}
     completed, missing = [], []
     for key, person in by_key.items():
-        author = by_orcid.get(person.orcid) if person.orcid else None
-        author = author or (by_openalex.get(person.openalex_id) if person.openalex_id else None)
+        author = directory.find(person)
         if author is None:
-            author = next(
-                (a for a in by_name.get(text.name_key(person.name), []) if not (a.orcid and person.orcid)), None
-            )  # the same name with another ORCID is another person
-        if author is None:
-            author = Author(name=person.name, literal=bool(person.parts and person.parts.literal))
-            author.settle_parts(person.parts if person.parts and not person.parts.literal else None)
+            author = new_author(person)
             missing.append(author)
-            by_name.setdefault(author.name_key, []).append(author)
-        if (person.orcid and not author.orcid) or (person.openalex_id and not author.openalex_id):
-            author.orcid = author.orcid or person.orcid
-            author.openalex_id = author.openalex_id or person.openalex_id
-            by_orcid.setdefault(author.orcid, author)
-            by_openalex.setdefault(author.openalex_id, author)
-            if author.pk is not None:
-                completed.append(author)
+            directory.add(author)
+        elif directory.learn(author, person) and author.pk is not None:
+            completed.append(author)
         found[key] = author
     for author, pk in zip(missing, allocate_ids(Author, len(missing)), strict=True):
         author.pk = author.id = pk

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
@@ -13,36 +13,6 @@ from bibliography.vocabulary import (
     NAME_SEARCH_CONFIG,
     AuthorRole,
 )
-
-
-class AuthorQuerySet(models.QuerySet):
-    def named(self, name: str) -> "Author":
-        """The author of this name (the oldest, when several share it), or a new one."""
-        return self.all_named([name])[text.name_key(" ".join(name.split()))]
-
-    def all_named(self, names) -> dict[str, "Author"]:
-        """`named` for many names in three queries, by name key. Writers naming the same new person at
-        once make one author: each name is locked until the transaction ends (in key order, so that
-        two writers never wait on each other)."""
-        wanted = {}
-        for name in names:
-            name = " ".join(name.split())
-            wanted.setdefault(text.name_key(name), name)
-        if not wanted:
-            return {}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended('author name ' || key, 0)) "
-                "FROM unnest(%s::text[]) AS key ORDER BY key",
-                [sorted(wanted)],
-            )
-        found = {}
-        for author in self.filter(name_key__in=list(wanted)).order_by("-id"):
-            found[author.name_key] = author  # the oldest last, so it stays
-        new = [Author(name=name) for key, name in wanted.items() if key not in found]
-        for author in new:
-            author.settle_parts()
-        return found | {author.name_key: author for author in self.bulk_create(new)}
 
 
 class Author(models.Model):
@@ -69,7 +39,6 @@ class Author(models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=["search_vector", "name_key"])
-    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -113,7 +82,6 @@ class Author(models.Model):
 
     def settle_parts(self, parts=None) -> None:
         """Fill the name's key and parts: the given parts, else the name split the usual way."""
-
         self.name_key = text.name_key(self.name)
         if self.literal:
             self.family = self.given = self.particle = self.suffix = ""
@@ -125,7 +93,6 @@ class Author(models.Model):
 
     @property
     def parts(self):
-
         if self.literal:
             return PersonName(family=self.name, literal=True)
         return PersonName(family=self.family, given=self.given, particle=self.particle, suffix=self.suffix)
@@ -203,7 +170,6 @@ class Authorship(models.Model):
 
 def credit(name: str | None, parts, author: Author) -> dict | None:
     """`Authorship.credited` for a name a paper gives an author: None when it is the author's own."""
-
     name = " ".join((name or "").split())
     if not name:
         return None
