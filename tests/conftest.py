@@ -1,7 +1,14 @@
+"""What every test shares: no network, and for the admin's tests the seed dumps and a curator."""
+
+import io
 import ipaddress
 import socket
 
 import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from tests.test_importers import DUMPS
 
 _connect = socket.socket.connect
 _getaddrinfo = socket.getaddrinfo
@@ -43,3 +50,18 @@ def no_network():
     socket.socket.connect, socket.getaddrinfo = _guarded_connect, _guarded_getaddrinfo
     yield
     socket.socket.connect, socket.getaddrinfo = _connect, _getaddrinfo
+
+
+@pytest.fixture
+def seed():
+    """The sample dumps of fixtures/dumps, imported."""
+    call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
+
+
+@pytest.fixture
+def curator(client):
+    """A member of the curator group, logged into the admin with the test client."""
+    user = User.objects.create_user("cur", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="curator"))
+    client.force_login(user)
+    return user
