@@ -7,13 +7,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from bibliography.models import KeyPoint, PaperConcept
-from tests.admin_pages import CHANGELIST, _change_form_data, merge_form
-from tests.conftest import curator
+from tests.admin_pages import CHANGELIST
 from tests.factories import make_author, make_authorship, make_concept, make_paper
-
-# test_admin_permissions, test_constraint_messages and test_review_queue import these from here, where
-# they were first written; the helpers live in tests.admin_pages now, the fixture in the conftest
-__all__ = ["CHANGELIST", "_change_form_data", "curator", "merge_form"]
 
 pytestmark = pytest.mark.django_db
 

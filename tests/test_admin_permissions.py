@@ -34,8 +34,8 @@ from bibliography.models import (
     SourceRecord,
     Venue,
 )
+from tests.admin_pages import merge_form
 from tests.factories import make_author, make_concept, make_paper, make_venue
-from tests.test_admin import merge_form
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,8 @@ import pytest
 from django.db import connection
 
 from bibliography.models import ConceptRelation, Keyword
+from tests.admin_pages import CHANGELIST, _change_form_data
 from tests.factories import make_author, make_concept, make_paper
-from tests.test_admin import (
-    CHANGELIST,
-    _change_form_data,
-    curator,  # noqa: F401 — the fixture, used by name
-)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("curator")]
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from bibliography.models import Citation, DuplicateCandidate, Paper, PaperConcept
 from bibliography.suggesting import tags_suggest
+from tests.admin_pages import CHANGELIST, _change_form_data
 from tests.factories import make_author, make_authorship, make_concept, make_paper
-from tests.test_admin import CHANGELIST, _change_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -52,7 +52,7 @@ def with_known_records(case, linked: frozenset = frozenset()) -> None:
 
 
 # The WSGI transport asks for gzip and does not unpack it as HTTP clients do (compression has its
-# own test in test_writes.py).
+# own test in test_writes_preconditions.py).
 PLAIN = {"Accept-Encoding": "identity"}
 
 

@@ -53,7 +53,7 @@ def write_requests():
         ("reject citation", "patch", "/api/citations/{id}/", f"/api/citations/{citation.pk}/", {"status": "rejected"}),
         ("delete citation", "delete", "/api/citations/{id}/", f"/api/citations/{doomed_citation.pk}/", None),
         ("create author", "post", "/api/authors/", "/api/authors/", {"name": "Grace Hopper"}),
-        ("replace author", "put", "/api/authors/{id}/", f"/api/authors/{author.pk}/", {"name": "Grace Hopper"}),
+        ("replace author", "put", "/api/authors/{id}/", f"/api/authors/{author.pk}/", {"name": "Grace M. Hopper"}),
         ("update author", "patch", "/api/authors/{id}/", f"/api/authors/{author.pk}/", {"name": "Grace B. Hopper"}),
         ("create venue", "post", "/api/venues/", "/api/venues/", {"name": "ICML", "kind": "conference"}),
         ("replace venue", "put", "/api/venues/{id}/", f"/api/venues/{venue.pk}/",
