@@ -1,3 +1,6 @@
+"""What wraps every API answer: a bound on the body read, gzip, ETags from the representation, and
+the RateLimit fields."""
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware

@@ -1,3 +1,6 @@
+"""How the API pages a list: cursors in a stable order, and a count of what the list holds that the
+paginator owns (exact up to a bound, the planner's estimate above it)."""
+
 import datetime
 import math
 

@@ -1,3 +1,5 @@
+"""Who may do what through the API: everyone reads, writes need the model permission the admin grants."""
+
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
 
 

@@ -1,3 +1,6 @@
+"""Concepts in the admin: the DAG's parents and children edited on a concept's page (a cycle refused
+with its path), and concepts merged when they are one."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError

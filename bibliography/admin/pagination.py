@@ -1,3 +1,5 @@
+"""A change list's count that never counts a million rows: exact when small, the estimate above."""
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 

@@ -1,3 +1,6 @@
+"""Why a file cannot be read: the error names the file, the line and, where one is to blame, the field."""
+
+
 class DumpError(Exception):
     """Bad input, told as `FILE:LINE: what is wrong` (LINE is left out when no line is to blame)."""
 

@@ -1,3 +1,6 @@
+"""Concepts: a DAG of categories and topics (its relations, the walks up and down it, former slugs),
+and the tags that put papers under them with a score, a source and a review status."""
+
 import re
 
 from django.conf import settings

@@ -1,3 +1,5 @@
+"""Proposed changes to a paper from a scholarly source, field by field, waiting for a curator."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

@@ -1,3 +1,6 @@
+"""Where every record came from: one import run per file imported, and one source record per
+appearance of a paper in a file (its line, its hash, the listing's date)."""
+
 import calendar
 
 from django.db import models

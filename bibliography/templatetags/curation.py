@@ -1,3 +1,5 @@
+"""Template helpers of the curation pages: the review queue's counts, a paper's first authors, pairs."""
+
 from django import template
 from django.urls import reverse
 
