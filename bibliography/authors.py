@@ -41,9 +41,12 @@ def contradicts(author: Author, person: Person) -> bool:
 
 
 class Directory:
-    """The authors some people may be, read in one query, and the rule that says which each one is."""
+    """The authors some people may be, read in one query, and the rule that says which each one is;
+    it keeps the authors it made (`new`, not saved yet) and those that learnt an identifier (`learnt`)."""
 
     def __init__(self, people: Iterable[Person]):
+        self.new: list[Author] = []
+        self.learnt: list[Author] = []
         people = list(people)
         orcids = {p.orcid for p in people if p.orcid}
         openalex_ids = {p.openalex_id for p in people if p.openalex_id}
@@ -73,14 +76,20 @@ class Directory:
             return author
         return next((a for a in self.by_name.get(name_key(person), []) if not contradicts(a, person)), None)
 
-    def learn(self, author: Author, person: Person) -> bool:
-        """Give the author the identifiers the person has and it lacks; whether it learnt any."""
-        learnt = (person.orcid and not author.orcid) or (person.openalex_id and not author.openalex_id)
-        if learnt:
+    def author_of(self, person: Person) -> Author:
+        """The author the person is: one found, given the identifiers the person has and it lacks, or a
+        new one."""
+        author = self.find(person)
+        if author is None:
+            author = new_author(person)
+            self.new.append(author)
+        elif (person.orcid and not author.orcid) or (person.openalex_id and not author.openalex_id):
             author.orcid = author.orcid or person.orcid
             author.openalex_id = author.openalex_id or person.openalex_id
-            self.add(author)
-        return bool(learnt)
+            if author.pk is not None and author not in self.learnt:
+                self.learnt.append(author)
+        self.add(author)
+        return author
 
 
 def new_author(person: Person) -> Author:
@@ -114,18 +123,9 @@ def authors_for(people: Sequence[Person]) -> list[Author]:
                 [keys],
             )
     directory = Directory(people)
-    found, new, completed = [], [], []
-    for person in people:
-        author = directory.find(person)
-        if author is None:
-            author = new_author(person)
-            new.append(author)
-            directory.add(author)
-        elif directory.learn(author, person) and author.pk is not None:
-            completed.append(author)
-        found.append(author)
-    Author.objects.bulk_create(new)
-    Author.objects.bulk_update(completed, ["orcid", "openalex_id"])
+    found = [directory.author_of(person) for person in people]
+    Author.objects.bulk_create(directory.new)
+    Author.objects.bulk_update(directory.learnt, ["orcid", "openalex_id"])
     return found
 
 

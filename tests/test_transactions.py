@@ -10,21 +10,12 @@ import ast
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from bibliography.models import Paper, PaperConcept
 from tests.factories import make_concept, make_paper
 
 ROOT = Path(__file__).resolve().parent.parent
 CHANGELIST = "/admin/bibliography/paper/"
-
-
-@pytest.fixture
-def curator(client):
-    user = User.objects.create_user("cur", password="unused", is_staff=True)
-    user.groups.add(Group.objects.get(name="curator"))
-    client.force_login(user)
-    return user
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -1,7 +1,7 @@
 """A file's people as authors (by the one rule of bibliography/authors.py), and their authorships of the
 papers the records landed on, written by COPY."""
 
-from bibliography.authors import Directory, new_author, person_key
+from bibliography.authors import Directory, person_key
 from bibliography.formats.records import PaperRecord, Person
 from bibliography.models import Author, Authorship, Paper, credit
 
@@ -19,21 +19,11 @@ def authors_of(people: list[Person], file_name: str) -> dict[str, Author]:
     for person in people:
         by_key.setdefault(person_key(person), person)
     directory = Directory(by_key.values())
-    found: dict[str, Author] = {}
-    completed, missing = [], []
-    for key, person in by_key.items():
-        author = directory.find(person)
-        if author is None:
-            author = new_author(person)
-            missing.append(author)
-            directory.add(author)
-        elif directory.learn(author, person) and author.pk is not None:
-            completed.append(author)
-        found[key] = author
-    for author, pk in zip(missing, allocate_ids(Author, len(missing)), strict=True):
+    found = {key: directory.author_of(person) for key, person in by_key.items()}
+    for author, pk in zip(directory.new, allocate_ids(Author, len(directory.new)), strict=True):
         author.pk = author.id = pk
-    copy_from_file(file_name, None, _AUTHOR_FIELDS, missing, [0] * len(missing))
-    Author.objects.bulk_update(completed, ["orcid", "openalex_id"])
+    copy_from_file(file_name, None, _AUTHOR_FIELDS, directory.new, [0] * len(directory.new))
+    Author.objects.bulk_update(directory.learnt, ["orcid", "openalex_id"])
     return found
 
 
