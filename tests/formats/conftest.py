@@ -90,9 +90,10 @@ def read(format: str, source: str | bytes | Path, tmp_path: Path, file_name: str
 
 
 def value(record, field: str):
-    """A record's field by its dotted path; people by their names, a graph's concepts by theirs."""
+    """A record's field by its dotted path (into the dictionaries of `extra` too); people by their
+    names, a graph's concepts by theirs."""
     for part in field.split("."):
-        record = getattr(record, part)
+        record = record[part] if isinstance(record, dict) else getattr(record, part)
     if isinstance(record, list) and record and isinstance(record[0], Person):
         return [person.name for person in record]
     if field.endswith("graph.concepts"):
