@@ -1,4 +1,5 @@
-"""The seed bibliography leaves as BibTeX or CSL-JSON and comes back into an empty database the same."""
+"""The seed bibliography leaves as BibTeX or CSL-JSON and comes back into an empty database the same;
+hard names and titles go through every format, and what RIS says is written as biblatex reads it."""
 
 import datetime
 import json
