@@ -15,7 +15,7 @@ from bibliography.formats.reader import DumpReader
 from bibliography.formats.registry import detect_format
 from bibliography.importers.load import import_file
 from bibliography.models import ImportRun, ImportStatus, Paper
-from tests.formats.test_import_export import BIB
+from tests.formats.test_bibtex import BIB
 from tests.test_importers import DUMPS
 
 CSL = """[

@@ -3,7 +3,6 @@ snapshot (tests/data/real/arxiv-snapshot.jsonl; its source is named in the READM
 
 import datetime
 import json
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,33 @@ from bibliography.importers.load import import_file
 from bibliography.models import Paper, SourceRecord
 from tests.factories import make_paper
 
-pytestmark = pytest.mark.django_db
+from .conftest import REAL, check_case
 
-SNAPSHOT = Path(__file__).resolve().parent.parent / "data" / "real" / "arxiv-snapshot.jsonl"
+SNAPSHOT = REAL / "arxiv-snapshot.jsonl"
+
+pytestmark = pytest.mark.django_db  # all but the table import into the database
+
+CASES = [
+    (SNAPSHOT, {
+        "count": 200,
+        "problems": [],
+        "first": {
+            "line": 1,
+            "arxiv_id": "0704.0001",
+            "title": "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies",
+            "authors": ["C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C. -P. Yuan"],
+            "issued": {"date-parts": [[2007, 4, 2]]},  # the first version's day
+            "doi": "10.1103/physrevd.76.013009",
+            "item_type": "article",
+            "keywords": ["hep-ph"],
+        },
+    }),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "expected"), CASES)
+def test_an_e_print_reads_as_its_case_says(tmp_path, source, expected):
+    check_case("arxiv", source, expected, tmp_path)
 
 
 def paper(arxiv_id: str) -> Paper:

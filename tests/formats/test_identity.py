@@ -174,3 +174,24 @@ def test_two_books_of_one_title_with_different_isbns_stay_apart_for_the_curators
 
     assert Paper.objects.filter(title="Numerical Recipes").count() == 2
     assert DuplicateCandidate.objects.count() == 1
+
+
+def test_a_chapter_given_its_books_doi_is_another_work_that_keeps_the_doi_as_written(db, tmp_path):
+    """Publishers' exports give each chapter its book's DOI: the two stay apart, the book holds the
+    DOI as its identifier, and the chapter writes it back as the file had it. A second file naming
+    the chapter by that DOI is still the chapter's."""
+    path = tmp_path / "handbook.bib"
+    path.write_text(
+        "@book{handbook, title = {Handbook of Things}, editor = {Roe, Ann}, year = 2020, doi = {10.1000/hb}}\n"
+        "@incollection{chapter, title = {Small Things}, author = {Doe, Jo}, booktitle = {Handbook of Things},"
+        " year = 2020, doi = {10.1000/hb}}\n"
+    )
+
+    result = import_file(path)
+
+    assert result.ok and result.created == 2, result
+    book, chapter = Paper.objects.get(title="Handbook of Things"), Paper.objects.get(title="Small Things")
+    assert (book.doi, chapter.doi, chapter.extra["DOI"]) == ("10.1000/hb", None, "10.1000/hb")
+    assert "doi = {10.1000/hb}" in export("bibtex", Paper.objects.filter(pk=chapter.pk))
+    again = import_file(path)
+    assert again.ok and (again.created, again.updated) == (0, 0), again

@@ -4,7 +4,6 @@ cite, as JSON lines, and a page of the API with those two papers and their abstr
 
 import datetime
 import json
-from pathlib import Path
 
 import pytest
 
@@ -14,10 +13,38 @@ from bibliography.importers.load import import_file
 from bibliography.models import Paper
 from tests.factories import make_paper
 
-pytestmark = pytest.mark.django_db
+from .conftest import REAL, Starts, check_case
 
-REAL = Path(__file__).resolve().parent.parent / "data" / "real"
 WORKS, PAGE = REAL / "openalex-works.jsonl", REAL / "openalex-page.json"
+
+pytestmark = pytest.mark.django_db  # all but the table import into the database
+
+CASES = [
+    (WORKS, {
+        "count": 41,
+        "problems": [],
+        "first": {
+            "extra.openalex.id": "W2250539671",
+            "title": "Glove: Global Vectors for Word Representation",
+            "authors": ["Jeffrey Pennington", "Richard Socher", "Christopher D. Manning"],
+            "doi": "10.3115/v1/d14-1162",
+            "item_type": "paper-conference",
+            "issued": {"date-parts": [[2014]]},  # OpenAlex's 1 January: the year alone
+        },
+    }),
+    (PAGE, {"problems": [], "records": [
+        {
+            "extra.openalex.id": "W3046863325",
+            "abstract": Starts("This paper analyzes trends of citation and altmetrics with respect to different OA"),
+        },
+        {"extra.openalex.id": "W3045921891", "arxiv_id": "2007.14454"},
+    ]}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "expected"), CASES)
+def test_a_work_reads_as_its_case_says(tmp_path, source, expected):
+    check_case("openalex", source, expected, tmp_path)
 
 
 def work(openalex_id: str) -> Paper:

@@ -1,4 +1,5 @@
-"""The seed bibliography leaves as BibTeX or CSL-JSON and comes back into an empty database the same."""
+"""The seed bibliography leaves as BibTeX or CSL-JSON and comes back into an empty database the same;
+hard names and titles go through every format, and what RIS says is written as biblatex reads it."""
 
 import datetime
 import json
@@ -11,6 +12,7 @@ import pytest
 from bibliography.citation_keys import keys_assign
 from bibliography.importers.load import import_file
 from bibliography.models import AuthorRole, LinkKind, Paper, PaperConcept, PaperKind, PaperLink, ReviewStatus, Source
+from bibliography.names import PersonName
 from tests.factories import make_author, make_authorship, make_concept, make_paper, make_venue
 
 from .conftest import export, library_state, wipe_bibliography
@@ -211,3 +213,23 @@ def test_csljson_writes_dollars_as_dollars_and_keeps_math_for_its_own_reader(db,
 
     assert import_file(path).ok
     assert library_state() == before
+
+
+def test_what_ris_and_csljson_say_is_written_as_biblatex_reads_it(db, tmp_path):
+    (tmp_path / "a.ris").write_text(
+        "TY  - JOUR\nID  - moura\nTI  - Programming Z3\nAU  - de Moura, Leonardo\nAU  - van der Berg, Ana, Jr.\n"
+        "LA  - eng\nPY  - 2019\nAB  - Unbalanced math $\\sqrt{x}}$ from a broken export\nER  - \n"
+    )
+    assert import_file(tmp_path / "a.ris").ok
+    paper = Paper.objects.get()
+    assert [a.author.parts for a in paper.authorships.order_by("position")] == [
+        PersonName(family="Moura", given="Leonardo", particle="de"),
+        PersonName(family="Berg", given="Ana", particle="van der", suffix="Jr."),
+    ]
+
+    library = bibtexparser.parse_string(export("bibtex"))
+    entry = library.entries[0]
+
+    assert entry["langid"] == "english"  # babel's name: biblatex does not know "eng"
+    assert entry["author"] == "de Moura, Leonardo and van der Berg, Jr., Ana"
+    assert entry["abstract"].endswith("from a broken export") and not library.failed_blocks  # not ended inside

@@ -1,0 +1,88 @@
+"""Citation keys (bibliography/citation_keys.py): author, year and word, a suffix for the next, stable
+once given, an imported key kept unless taken, and guarded by the database."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from bibliography.citation_keys import choose_keys, keys_assign, keys_locked, suffix
+from bibliography.importers.load import import_file
+from bibliography.models import Paper
+from tests.factories import make_author, make_authorship, make_paper
+
+from .conftest import export
+from .test_bibtex import BIB
+
+
+def test_keys_are_author_year_word_disambiguated_and_stable(db):
+    papers = [make_paper(title="The Attention Mechanism", year=2017) for _ in range(3)]
+    for paper in papers:
+        make_authorship(paper, make_author("Ashish Vaswani"))
+
+    keys_assign(list(Paper.objects.order_by("id")))  # as the admin and the API do when a paper is made
+    keys = list(Paper.objects.order_by("id").values_list("citation_key", flat=True))
+
+    assert keys == ["vaswani2017attention", "vaswani2017attentionb", "vaswani2017attentionc"]
+    papers[0].title = "Renamed by a curator"
+    papers[0].save()  # a stale copy, without the key: the database keeps the key all the same
+    export("csljson")
+    assert list(Paper.objects.order_by("id").values_list("citation_key", flat=True)) == keys
+
+
+def test_suffixes_run_b_to_z_then_two_and_three_letters():
+    positions = (0, 1, 2, 25, 26, 27, 51, 701, 702)
+    assert [suffix(n) for n in positions] == ["", "b", "c", "z", "aa", "ab", "az", "zz", "aaa"]
+
+
+def test_a_crowded_stem_costs_a_few_lookups_not_a_scan(db):
+    """Thousands of keys share `anon2024learning` in a listing with no authors; the next one must not read them all."""
+    Paper.objects.bulk_create(
+        [
+            Paper(title=f"Learning {n}", citation_key=f"anon2024learning{suffix(n)}", title_key=f"learning {n}")
+            for n in range(3000)
+        ]
+    )
+    Paper.objects.bulk_create([Paper(title="Typed by a curator", citation_key="anon2024vision", title_key="x")])
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        keys_locked()
+        keys = choose_keys([(None, "anon2024learning")] * 3 + [(None, "anon2024vision"), (None, "anon2024new")])
+        again = choose_keys([(None, "anon2024learning"), (None, "anon2024new")])
+
+    assert len(set(keys + again)) == 7
+    assert not Paper.objects.filter(citation_key__in=keys + again).exists()
+    assert keys[3] == "anon2024visionb" and keys[4] == "anon2024new" and again[1] == "anon2024newb"
+    assert len(queries) <= 30, [q["sql"][:80] for q in queries]
+    assert max(len(q["sql"]) for q in queries) < 2000  # exact lookups of the candidates, never the 3,000 keys
+
+
+def test_keys_from_one_stem_never_meet_another_stems_keys(db):
+    """`smith2020dee` + `p` is `smith2020deep`: a stem's suffix can spell another stem."""
+    with transaction.atomic():
+        keys_locked()
+        keys = choose_keys([(None, "smith2020deep")] + [(None, "smith2020dee")] * 16)
+    assert len(set(keys)) == 17
+
+
+def test_an_imported_key_is_kept_unless_taken(db, tmp_path):
+    make_paper(title="Something else", citation_key="smith2020deep")
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB)
+
+    result = import_file(path)
+
+    assert result.ok, result.error
+    paper = Paper.objects.get(title_key="deep things revisited")
+    assert paper.citation_key == "smith2020deepb"
+    assert paper.extra["citation-key"] == "smith2020deep"  # the file's own, kept beside the one given
+
+
+def test_the_database_guards_citation_keys(db):
+    paper = make_paper(citation_key="taken2020")
+    other = make_paper()
+    for bad in ("taken2020", "has space", "brace{", ""):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Paper.objects.filter(pk=other.pk).update(citation_key=bad)
+    Paper.objects.filter(pk=paper.pk).update(citation_key=None)
+    paper.refresh_from_db()
+    assert paper.citation_key == "taken2020"
