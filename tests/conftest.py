@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from tests.test_importers import DUMPS
+from tests.dumps import DUMPS
 
 _connect = socket.socket.connect
 _getaddrinfo = socket.getaddrinfo

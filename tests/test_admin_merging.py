@@ -25,8 +25,8 @@ from bibliography.models import (
     SourceRecord,
 )
 from tests.admin_pages import CHANGELIST, _change_form_data, merge_form
+from tests.dumps import ABSTRACT, HEADER, write
 from tests.factories import make_author, make_authorship, make_concept, make_paper, make_venue
-from tests.test_importers import ABSTRACT, HEADER, write
 
 pytestmark = pytest.mark.django_db
 

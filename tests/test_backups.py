@@ -14,8 +14,8 @@ from bibliography.models import (
     PaperConcept,
     SourceRecord,
 )
+from tests.dumps import DUMPS
 from tests.factories import make_paper
-from tests.test_importers import DUMPS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

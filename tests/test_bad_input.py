@@ -15,8 +15,8 @@ from bibliography.formats.reader import DumpReader
 from bibliography.formats.registry import detect_format
 from bibliography.importers.load import import_file
 from bibliography.models import ImportRun, ImportStatus, Paper
+from tests.dumps import DUMPS
 from tests.formats.test_bibtex import BIB
-from tests.test_importers import DUMPS
 
 CSL = """[
   {"id": "a", "type": "article-journal", "title": "Deep Things", "issued": {"date-parts": [[2020, 5]]},

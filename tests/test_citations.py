@@ -89,7 +89,7 @@ def test_cited_by_count_counts_only_accepted_citations(library):
 
 
 def test_the_seed_dumps_cite_one_paper_by_its_short_title():
-    from tests.test_importers import DUMPS
+    from tests.dumps import DUMPS
 
     call_command("import_dumps", str(DUMPS), "--no-progress", stdout=io.StringIO())
     assert find().strip() == "Read 183 abstracts: 1 mentions, 1 new suggested citations."  # the talk has none

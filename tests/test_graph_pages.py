@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from bibliography.models import Citation, Concept, Paper
+from tests.dumps import DUMPS
 from tests.factories import make_paper
-from tests.test_importers import DUMPS
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from bibliography.models import (
     SourceRecord,
     Venue,
 )
-from tests.test_importers import ABSTRACT, DUMPS, HEADER, LISTING_003, LISTING_004, VAULT, write
+from tests.dumps import ABSTRACT, DUMPS, HEADER, LISTING_003, LISTING_004, VAULT, write
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.db import connection
 
 from bibliography.importers.lock import IMPORT_LOCK_KEY
 from bibliography.models import ImportRun, Paper, SourceRecord
-from tests.test_importers import ABSTRACT, HEADER, write
+from tests.dumps import ABSTRACT, HEADER, write
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from bibliography.models import Concept, Paper, PaperConcept
 from bibliography.suggesting import Settings, evaluate
-from tests.test_importers import DUMPS
+from tests.dumps import DUMPS
 
 pytestmark = pytest.mark.django_db
 

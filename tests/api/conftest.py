@@ -9,8 +9,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from bibliography.models import Author, Citation, KeyPoint, PaperConcept
+from tests.dumps import DUMPS
 from tests.factories import make_author, make_authorship, make_concept, make_paper
-from tests.test_importers import DUMPS
 
 from .fuzzing import REFERENCES
 

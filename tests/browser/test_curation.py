@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from bibliography.models import Concept, Paper, PaperAlias, PaperConcept
 from tests.browser.conftest import SCREENSHOTS
-from tests.test_importers import DUMPS
+from tests.dumps import DUMPS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

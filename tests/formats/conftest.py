@@ -15,7 +15,7 @@ from bibliography.formats.reader import DumpReader
 from bibliography.formats.records import Person
 from bibliography.formats.registry import EXPORT_FORMATS, FORMATS
 from bibliography.models import Paper
-from tests.test_importers import DUMPS
+from tests.dumps import DUMPS
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "real"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.test_importers import ABSTRACTS
+from tests.dumps import ABSTRACTS
 
 from .conftest import Starts, check_case, read
 

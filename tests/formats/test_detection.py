@@ -5,7 +5,7 @@ import pytest
 
 from bibliography.formats.errors import DumpError
 from bibliography.formats.registry import detect_format
-from tests.test_importers import ABSTRACTS, LISTING_003, LISTING_004, VAULT, write
+from tests.dumps import ABSTRACTS, LISTING_003, LISTING_004, VAULT, write
 
 from .test_bibtex import BIB
 

@@ -6,7 +6,7 @@ import pytest
 from bibliography.formats.errors import DumpError
 from bibliography.formats.reader import MAX_LINE_BYTES
 from bibliography.formats.records import ListingDate
-from tests.test_importers import ABSTRACT, HEADER, LISTING_003, LISTING_004
+from tests.dumps import ABSTRACT, HEADER, LISTING_003, LISTING_004
 
 from .conftest import Ends, Starts, check_case, read
 

@@ -7,7 +7,7 @@ from bibliography.formats.reader import DumpReader
 from bibliography.formats.registry import detect_format
 from bibliography.importers.load import import_file
 from bibliography.models import Paper
-from tests.test_importers import ABSTRACT, HEADER, write
+from tests.dumps import ABSTRACT, HEADER, write
 
 from .conftest import read
 

@@ -3,7 +3,7 @@ graph and the numbered key points, on hand-made pages and the bundled one."""
 
 import pytest
 
-from tests.test_importers import VAULT
+from tests.dumps import VAULT
 
 from .conftest import Starts, check_case, read
 
