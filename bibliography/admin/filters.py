@@ -70,8 +70,7 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        years = Paper.objects.order_by("-year").values_list("year", flat=True).distinct()
-        return [(year, year) for year in years if year is not None] + [("none", "unknown")]
+        return [(year, year) for year in Paper.objects.years()] + [("none", "unknown")]
 
     def queryset(self, request, queryset):
         if self.value() == "none":

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField, TrigramSimilarity, TrigramWordSimilarity
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, ExtractYear, Greatest, Left, Lower
@@ -47,6 +47,17 @@ def tagged_paper_ids(concept_ids, *, descendants: bool = True, statuses=(ReviewS
 SCHEMES = ("id", "doi", "arxiv", "key")  # how a paper is named: identifiers.paper_reference
 
 
+_YEARS = """
+    WITH RECURSIVE years(year) AS (
+        (SELECT year FROM bibliography_paper WHERE year IS NOT NULL ORDER BY year DESC LIMIT 1)
+        UNION ALL
+        SELECT (SELECT p.year FROM bibliography_paper p WHERE p.year < years.year ORDER BY p.year DESC LIMIT 1)
+        FROM years WHERE years.year IS NOT NULL
+    )
+    SELECT year FROM years WHERE year IS NOT NULL
+"""
+
+
 class PaperQuerySet(models.QuerySet):
     def needing_review(self):
         return self.filter(needs_review=True)
@@ -73,6 +84,14 @@ class PaperQuerySet(models.QuerySet):
         return self.filter(title_key__trigram_similar=key).annotate(  # paper_title_key_trgm_idx
             relevance=Greatest(TrigramSimilarity("title_key", key), TrigramWordSimilarity(key, "title_key"))
         )
+
+    def years(self) -> list[int]:
+        """The years the library's papers have, newest first, read by skipping from one year to the next
+        down paper_year_idx (a loose index scan): one probe per year, where DISTINCT reads every
+        paper's year (a million index entries at a million papers). Of the whole table."""
+        with connection.cursor() as cursor:
+            cursor.execute(_YEARS)
+            return [year for (year,) in cursor.fetchall()]
 
     def tagged_with(self, concept_ids, *, descendants: bool = True, statuses=(ReviewStatus.ACCEPTED,)):
         """Papers with a tag of these concepts, or of any concept below them, in one of these statuses."""
