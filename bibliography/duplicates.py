@@ -4,53 +4,131 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from psycopg2.extras import execute_values
 
 from . import text
-from .models import Authorship, DuplicateCandidate, DuplicateReason, DuplicateStatus, Paper
+from .models import Authorship, DuplicateCandidate, DuplicateReason, DuplicateStatus, Paper, TitleSketch
+from .title_bands import title_bands
 
 # pg_trgm similarity of normalised titles above which two titles are "near-identical".
 TITLE_SIMILARITY = 0.8
 
+# How many waiting papers one transaction bands and compares: a killed search loses at most this many.
+BATCH = 2_000
+
 _INSERT = """
 INSERT INTO bibliography_duplicatecandidate (paper_a_id, paper_b_id, reason, similarity, status, found_at)
-{select}
+SELECT DISTINCT ON (1, 2) * FROM ({select}) found
 ON CONFLICT (paper_a_id, paper_b_id) DO NOTHING
 """
 
-# An arXiv paper's DOI is 10.48550/arxiv.<id>: the same paper under its two identifiers.
-_SAME_IDENTIFIER = """
-SELECT LEAST(a.id, b.id), GREATEST(a.id, b.id), 'identifier', 1.0, 'open', now()
-FROM bibliography_paper a
-JOIN bibliography_paper b ON a.doi = '10.48550/arxiv.' || lower(b.arxiv_id)
-WHERE a.id <> b.id AND (a.id > %(since)s OR b.id > %(since)s)
+# Two records of one work may differ in their year by a preprint's delay, and in how a first author's
+# family name is written ("van der Berg", "Berg"); beyond that they are two works, however alike
+# their titles ("Introduction", "Editorial").
+_AGREE = """
+    NOT (n.year IS NOT NULL AND o.year IS NOT NULL AND abs(n.year - o.year) > 2)
+    AND NOT EXISTS (
+        SELECT FROM bibliography_first_family(n.id) nf, bibliography_first_family(o.id) ofa
+        WHERE nf <> '' AND ofa <> '' AND strpos(nf, ofa) = 0 AND strpos(ofa, nf) = 0
+    )
 """
 
-# Driven from the new papers (n), each probing the trigram index for older or other new papers (o);
-# a pair of two new papers is found once (o.id < n.id).
-_SIMILAR_TITLES = """
-SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'title', similarity(n.title_key, o.title_key), 'open', now()
-FROM bibliography_paper n
-JOIN bibliography_paper o ON o.title_key %% n.title_key AND o.id <> n.id AND (o.id < n.id OR o.id <= %(since)s)
-WHERE n.id > %(since)s AND n.title_key <> '' AND o.title_key <> ''
+# With every paper compared (`everything`), a pair is looked for from its newer paper only.
+_OLDER = "AND o.id < n.id"
+
+# An arXiv paper's DOI is 10.48550/arxiv.<id>: the same paper under its two identifiers.
+_SAME_IDENTIFIER = """
+SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'identifier', 1.0::float, 'open', now()
+FROM bibliography_paper n JOIN bibliography_paper o ON o.doi = '10.48550/arxiv.' || lower(n.arxiv_id)
+WHERE n.id = ANY(%(ids)s) AND o.id <> n.id {older}
+UNION ALL
+SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'identifier', 1.0::float, 'open', now()
+FROM bibliography_paper n JOIN bibliography_paper o ON lower(o.arxiv_id) = substr(n.doi, 16)
+WHERE n.id = ANY(%(ids)s) AND n.doi LIKE '10.48550/arxiv.%%' AND o.id <> n.id {older}
 """
 
 _SAME_ABSTRACT = """
-SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'abstract', 1.0, 'open', now()
-FROM bibliography_paper n
-JOIN bibliography_paper o ON o.abstract_key = n.abstract_key AND o.id <> n.id AND (o.id < n.id OR o.id <= %(since)s)
-WHERE n.id > %(since)s
+SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'abstract', 1.0::float, 'open', now()
+FROM bibliography_paper n JOIN bibliography_paper o ON o.abstract_key = n.abstract_key AND o.id <> n.id
+WHERE n.id = ANY(%(ids)s) {older} AND {agree}
+"""
+
+# Only papers that share a band key are compared (bibliography/title_bands.py): an index lookup per
+# paper instead of a trigram probe, which on common words reads a large part of the library.
+_SIMILAR_TITLE = """
+SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'title', similarity(n.title_key, o.title_key), 'open', now()
+FROM bibliography_titlesketch ns
+JOIN bibliography_titlesketch os ON os.bands && ns.bands AND os.paper_id <> ns.paper_id
+JOIN bibliography_paper n ON n.id = ns.paper_id
+JOIN bibliography_paper o ON o.id = os.paper_id
+WHERE ns.paper_id = ANY(%(ids)s) {older}
+    AND similarity(n.title_key, o.title_key) >= %(similarity)s AND {agree}
+"""
+
+_WAITING = """
+SELECT s.paper_id, p.title_key FROM bibliography_titlesketch s JOIN bibliography_paper p ON p.id = s.paper_id
+WHERE s.bands IS NULL ORDER BY s.paper_id LIMIT %s FOR UPDATE OF s SKIP LOCKED
+"""
+
+_SET_BANDS = """
+UPDATE bibliography_titlesketch s SET bands = v.bands FROM (VALUES %s) AS v(paper_id, bands)
+WHERE s.paper_id = v.paper_id
 """
 
 
+def duplicates_find(
+    *, everything: bool = False, title_similarity: float = TITLE_SIMILARITY, on_progress=lambda done: None
+) -> int:
+    """Record candidate pairs for the papers waiting for the search (new or changed since it last
+    ran), or with `everything`, among all papers. Pairs already known, open or dismissed, are left as
+    they are. Each batch of papers commits on its own, so a stopped search resumes where it stopped.
+    Returns how many pairs were added."""
+    added = done = 0
+    while True:
+        with transaction.atomic():  # a batch's keys are kept only with its comparisons
+            ids = _band_waiting()
+            if ids and not everything:
+                added += _compare(ids, title_similarity, older="")
+        if not ids:
+            break
+        done += len(ids)
+        on_progress(done)
+    if everything:
+        last = 0
+        while ids := list(
+            TitleSketch.objects.filter(paper_id__gt=last)
+            .order_by("paper_id")
+            .values_list("paper_id", flat=True)[:BATCH]
+        ):
+            added += _compare(ids, title_similarity, older=_OLDER)
+            last, done = ids[-1], done + len(ids)
+            on_progress(done)
+    return added
+
+
+def duplicates_waiting() -> int:
+    """How many papers wait for the search (read from the index of waiting papers only)."""
+    return TitleSketch.objects.filter(bands__isnull=True).count()
+
+
+def _band_waiting() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(_WAITING, [BATCH])
+        rows = cursor.fetchall()
+        if rows:
+            bands = title_bands([key for _, key in rows])
+            execute_values(cursor, _SET_BANDS, list(zip((pk for pk, _ in rows), bands, strict=True)),
+                           template="(%s, %s::bigint[])", page_size=BATCH)  # fmt: skip
+    return [pk for pk, _ in rows]
+
+
 @transaction.atomic
-def duplicates_find(*, since_id: int = 0, title_similarity: float = TITLE_SIMILARITY) -> int:
-    """Record new candidate pairs among papers (only pairs involving a paper with id > since_id).
-    Pairs already known, open or dismissed, are left as they are. Returns how many were added."""
+def _compare(ids: list[int], title_similarity: float, *, older: str) -> int:
     added = 0
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(title_similarity)])
-        for select in (_SAME_IDENTIFIER, _SIMILAR_TITLES, _SAME_ABSTRACT):
-            cursor.execute(_INSERT.format(select=select), {"since": since_id})
+        for select in (_SAME_IDENTIFIER, _SAME_ABSTRACT, _SIMILAR_TITLE):
+            query = _INSERT.format(select=select.format(older=older, agree=_AGREE))
+            cursor.execute(query, {"ids": ids, "similarity": title_similarity})
             added += cursor.rowcount
     return added
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from bibliography.management.commands import import_dumps
+from bibliography import duplicates
 from bibliography.models import (
     Author,
     AuthorAlias,
@@ -293,14 +293,26 @@ class TestLookalikes:
         assert "1 possible duplicates of the new papers found" in out.getvalue()
         assert DuplicateCandidate.objects.get().reason == "title"
 
-    def test_a_bulk_import_leaves_its_duplicates_to_a_later_run_and_says_so(self, tmp_path, monkeypatch):
-        monkeypatch.setattr(import_dumps, "DUPLICATES_AT_MOST", 1)
-        newest = make_paper(title="Scaling Laws for Neural Language Models").pk
+    def test_every_import_searches_its_new_papers_and_a_stopped_search_resumes(self, tmp_path, monkeypatch):
+        make_paper(title="Scaling Laws for Neural Language Models")
         other = "\nAnother paper entirely\n\nIts own abstract, which is long enough to be read.\n"
         listing = write(tmp_path, HEADER + f"Scaling Laws for Neural Language Model\n\n{ABSTRACT}\n{other}")
-        out = io.StringIO()
-        call_command("import_dumps", str(listing), "--no-progress", stdout=out)
-        assert f"run `manage.py find_duplicates --since-id {newest}`" in out.getvalue()
-        assert not DuplicateCandidate.objects.exists()
-        call_command("find_duplicates", "--since-id", str(newest), stdout=io.StringIO())
+        monkeypatch.setattr(duplicates, "BATCH", 1)
+        calls = []
+        original = duplicates._compare
+
+        def stopped_after_one_batch(ids, *args, **kwargs):
+            if calls:
+                raise KeyboardInterrupt
+            calls.append(ids)
+            return original(ids, *args, **kwargs)
+
+        monkeypatch.setattr(duplicates, "_compare", stopped_after_one_batch)
+        with pytest.raises(KeyboardInterrupt):
+            call_command("import_dumps", str(listing), "--no-progress", stdout=io.StringIO())
+        assert Paper.objects.count() == 3  # the import itself is committed
+        assert duplicates.duplicates_waiting() == 2  # the first batch is done and stays done
+        monkeypatch.setattr(duplicates, "_compare", original)
+        call_command("find_duplicates", "--waiting", stdout=io.StringIO())
+        assert duplicates.duplicates_waiting() == 0
         assert DuplicateCandidate.objects.get().reason == "title"

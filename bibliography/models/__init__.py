@@ -24,7 +24,7 @@ from bibliography.vocabulary import (
 
 from .citations import Citation, UnresolvedReference
 from .concepts import Concept, ConceptAlias, ConceptRelation, PaperConcept
-from .duplicates import DuplicateCandidate
+from .duplicates import DuplicateCandidate, TitleSketch
 from .notes import KeyPoint, Note
 from .papers import CitationKeyAlias, CitationKeyStem, Keyword, Paper, PaperAlias, PaperKeyword, PaperLink
 from .people import Author, AuthorAlias, Authorship, credit
@@ -74,6 +74,7 @@ __all__ = [
     "ReferenceScheme",
     "ReviewStatus",
     "Source",
+    "TitleSketch",
     "SourceRecord",
     "UnresolvedReference",
     "Venue",

@@ -1,6 +1,9 @@
-"""Pairs of papers that may be one work, waiting for a curator's decision."""
+"""Pairs of papers that may be one work, waiting for a curator's decision, and where the search for
+them stands with each paper."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 
@@ -39,3 +42,24 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self):
         return f"#{self.paper_a_id} ~ #{self.paper_b_id} ({self.get_reason_display()})"
+
+
+class TitleSketch(models.Model):
+    """Where the search for duplicates stands with a paper: its title's band keys
+    (bibliography/title_bands.py), or none yet. The database adds a row for every new paper and
+    empties `bands` when the title, abstract or identifiers change (migration 0050), so a paper
+    waits for the search however it was written: an import, the API or the admin."""
+
+    paper = models.OneToOneField("Paper", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    bands = ArrayField(models.BigIntegerField(), null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # the papers whose look-alikes share one of these keys
+            GinIndex(fields=["bands"], name="titlesketch_bands_idx"),
+            # the papers still to search
+            models.Index(fields=["paper"], condition=Q(bands__isnull=True), name="titlesketch_waiting_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.paper_id}: {'waiting' if self.bands is None else len(self.bands)} bands"

@@ -218,6 +218,8 @@ class Paper(models.Model):
             # near-identical titles (duplicates, similar_to, autocomplete) by trigram similarity
             GinIndex(fields=["title_key"], opclasses=["gin_trgm_ops"], name="paper_title_key_trgm_idx"),
             models.Index(fields=["abstract_key"], name="paper_abstract_key_idx"),
+            # an arXiv DOI (10.48550/arxiv.<id>, lower case) and the e-print it names (duplicates.py)
+            models.Index(Lower("arxiv_id"), name="paper_arxiv_id_lower_idx"),
             # full-text search
             GinIndex(fields=["search_vector"], name="paper_search_vector_idx"),
             # the review queue

@@ -2,18 +2,12 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Max
 from tqdm import tqdm
 
-from bibliography.duplicates import duplicates_find
+from bibliography.duplicates import duplicates_find, duplicates_waiting
 from bibliography.formats.registry import FORMATS
 from bibliography.importers.load import import_file, nothing_written
 from bibliography.importers.results import ImportResult
-from bibliography.models import Paper
-
-# Each new paper's near-identical titles are one trigram-index probe: after a bulk import of more
-# papers than this, the search is left to `find_duplicates`, which the command's output names.
-DUPLICATES_AT_MOST = 20_000
 
 
 def expand(paths: list[str]) -> list[Path]:
@@ -80,7 +74,6 @@ class Command(BaseCommand):
         **options,
     ):
         self.skip_invalid, self.dry_run, self.strict = skip_invalid, dry_run, strict
-        newest_before = Paper.objects.aggregate(newest=Max("id"))["newest"] or 0
         if year is not None and not 1400 <= year <= 2200:
             raise CommandError(f"--year {year} is not a plausible year")
         files = expand(paths)
@@ -94,16 +87,15 @@ class Command(BaseCommand):
             f"{len(results) - len(failed)} of {len(results)} files imported{note}; {verb} {created} papers."
         )
         if created and not dry_run and not no_duplicates:
-            if created > DUPLICATES_AT_MOST:
-                self.stdout.write(
-                    f"{created} new papers: more than {DUPLICATES_AT_MOST:,} to look for duplicates of after an "
-                    f"import; run `manage.py find_duplicates --since-id {newest_before}` when the server is quiet."
-                )
-            else:
-                found = duplicates_find(since_id=newest_before)
-                self.stdout.write(f"{found} possible duplicates of the new papers found (the admin's review queue).")
+            found = self._find_duplicates(no_progress)
+            self.stdout.write(f"{found} possible duplicates of the new papers found (the admin's review queue).")
         if failed:
             raise CommandError(f"{len(failed)} of {len(results)} files failed; see the errors above.")
+
+    def _find_duplicates(self, no_progress) -> int:
+        show = not no_progress and sys.stderr.isatty()
+        with tqdm(total=duplicates_waiting(), unit="paper", desc="duplicates", disable=not show, leave=False) as bar:
+            return duplicates_find(on_progress=lambda done: bar.update(done - bar.n))
 
     def _import(self, path: Path, format, year, no_progress) -> ImportResult:
         total = path.stat().st_size

@@ -21,7 +21,6 @@ class Command(BaseCommand):
         if not no_import:
             dumps = Path(settings.BASE_DIR) / "fixtures" / "dumps"
             call_command("import_dumps", str(dumps), stdout=self.stdout, stderr=self.stderr)
-            call_command("find_duplicates", stdout=self.stdout)
             call_command("suggest_tags", stdout=self.stdout)
             call_command("find_citations", stdout=self.stdout)
 

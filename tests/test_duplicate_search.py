@@ -1,0 +1,131 @@
+"""The search for duplicate candidates: which pairs it proposes, that every door's papers wait for it,
+and that it compares a paper only with the papers that share one of its title's band keys."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from bibliography.duplicates import duplicates_find, duplicates_waiting
+from bibliography.models import DuplicateCandidate, TitleSketch
+from bibliography.title_bands import BANDS, title_bands
+from tests.factories import make_author, make_authorship, make_paper
+
+pytestmark = pytest.mark.django_db
+
+
+def pairs() -> set[tuple[int, int, str]]:
+    return set(DuplicateCandidate.objects.values_list("paper_a_id", "paper_b_id", "reason"))
+
+
+def by(paper, *names):
+    for position, name in enumerate(names, start=1):
+        make_authorship(paper, make_author(name), position=position)
+    return paper
+
+
+def test_a_title_and_its_variants_share_band_keys_and_other_titles_do_not():
+    title, typo, subtitle_off, other = title_bands([
+        "the lottery ticket hypothesis finding sparse trainable neural networks",
+        "the lottery ticket hypothesis finding sparse trainable neural netwroks",
+        "the lottery ticket hypothesis finding sparse trainable networks",
+        "deep residual learning for image recognition",
+    ])  # fmt: skip
+    assert len(title) == BANDS and len(set(title)) == BANDS
+    assert set(title) & set(typo) and set(title) & set(subtitle_off)
+    assert not set(title) & set(other)
+    assert title_bands([""]) == [[]]
+
+
+def test_look_alikes_are_proposed_unless_their_year_or_first_author_says_otherwise():
+    published = by(make_paper(title="The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks",
+                              year=2019), "Jonathan Frankle", "Michael Carbin")  # fmt: skip
+    preprint = by(make_paper(title="The lottery ticket hypothesis: finding sparse trainable neural networks",
+                             year=2018), "J. Frankle")  # fmt: skip
+    typo = by(make_paper(title="The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Netwroks", year=2019),
+              "Frankle, Jonathan")  # fmt: skip
+    another_author = by(make_paper(title="Introduction", year=2019), "Ada Lovelace")
+    introduction = by(make_paper(title="Introduction", year=2019), "Alan Turing")
+    another_decade = make_paper(title="Introduction", year=2009)
+    unsigned = make_paper(title="Introduction", year=2019)
+    duplicates_find()
+    found = pairs()
+    assert {(a, b) for a, b, _ in found} == {
+        tuple(sorted(pair))
+        for pair in [
+            (published.pk, preprint.pk),
+            (published.pk, typo.pk),
+            (preprint.pk, typo.pk),
+            (another_author.pk, unsigned.pk),  # no author to tell them apart: a curator decides
+            (introduction.pk, unsigned.pk),
+        ]
+    }
+    assert another_decade.pk not in {pk for pair in found for pk in pair[:2]}
+    assert {reason for *_, reason in found} == {"title"}
+
+
+def test_the_same_e_print_under_its_doi_and_its_arxiv_id_and_the_same_abstract_are_pairs():
+    eprint = make_paper(title="Attention is all you need", arxiv_id="1706.03762")
+    doi = make_paper(title="Transformer", doi="10.48550/arxiv.1706.03762")
+    old_style = make_paper(title="A paper", arxiv_id="math.AG/0101001")
+    old_doi = make_paper(title="Another name", doi="10.48550/arxiv.math.ag/0101001")
+    first = make_paper(title="One name", abstract="We show that the same words make one abstract.")
+    second = make_paper(title="Other name", abstract="We show that the SAME words make one abstract!")
+    duplicates_find()
+    assert pairs() == {
+        (eprint.pk, doi.pk, "identifier"),
+        (old_style.pk, old_doi.pk, "identifier"),
+        (first.pk, second.pk, "abstract"),
+    }
+
+
+def test_papers_from_every_door_wait_for_the_search_until_it_has_compared_them(curator):
+    older = make_paper(title="Scaling laws for neural language models")
+    duplicates_find()
+    assert duplicates_waiting() == 0 and not pairs()
+    api = APIClient()
+    api.force_authenticate(curator)
+    response = api.post("/api/papers/", {"title": "Scaling laws for neural language model"}, format="json")
+    assert response.status_code == 201, response.content
+    renamed = make_paper(title="Something else entirely")
+    assert duplicates_waiting() == 2
+    renamed.title = "Scaling Laws for Neural Language Models!"
+    renamed.save()
+    assert TitleSketch.objects.get(paper=renamed).bands is None
+    duplicates_find()
+    new = response.json()["id"]
+    assert {(a, b) for a, b, _ in pairs()} == {(older.pk, new), (older.pk, renamed.pk), (new, renamed.pk)}
+    assert duplicates_waiting() == 0
+
+
+def queries_of(search, papers: int) -> int:
+    for n in range(papers):
+        make_paper(title=f"A title that many papers share, {n}")
+    with CaptureQueriesContext(connection) as queries:
+        search()
+    return len(queries)
+
+
+@pytest.mark.parametrize("everything", [False, True])
+def test_a_search_costs_the_same_few_queries_for_any_number_of_papers(everything):
+    def search():
+        duplicates_find(everything=everything)
+
+    few, many = queries_of(search, 3), queries_of(search, 40)
+    assert few == many <= 14  # per batch of BATCH papers: waiting ones, their keys, three comparisons
+    assert DuplicateCandidate.objects.count() == 43 * 42 // 2  # every pair agrees: no author, one year
+
+
+def test_find_duplicates_compares_the_whole_library_again_and_keeps_what_curators_decided():
+    a = make_paper(title="Deep residual learning for image recognition")
+    b = make_paper(title="Deep Residual Learning for Image Recognition.")
+    call_command("find_duplicates", stdout=io.StringIO())
+    DuplicateCandidate.objects.update(status="dismissed")
+    make_paper(title="Deep residual learning for image recognitions")
+    out = io.StringIO()
+    call_command("find_duplicates", stdout=out)
+    assert "2 new duplicate candidates." in out.getvalue()
+    assert DuplicateCandidate.objects.get(paper_a=a, paper_b=b).status == "dismissed"
