@@ -10,7 +10,7 @@ imports before made it. One after the other:
 1. `manage.py migrate` and `find_duplicates --waiting`: the papers the search has not seen yet (all
    of them, the first time after migration 0050) get their band keys and are compared;
 2. the baseline, on the same server: the previous design's query (one pg_trgm probe per new paper,
-   `title_key % title_key` at similarity 0.8) for SAMPLE of the library's newest papers, per paper;
+   `title_key % title_key` at similarity 0.8) for the SAMPLE newest titled papers, per paper;
 3. `import_dumps --no-duplicates` of the file (timed), then `find_duplicates --waiting` (timed): the
    share of an import's time that goes to duplicates;
 4. `find_duplicates` over the whole library (timed).
@@ -28,8 +28,8 @@ SAMPLE = 200
 
 TRIGRAM_PROBE = """
 SELECT count(*) FROM bibliography_paper n
-JOIN bibliography_paper o ON o.title_key % n.title_key AND o.id <> n.id
-WHERE n.id > (SELECT max(id) FROM bibliography_paper) - %s AND n.title_key <> ''
+JOIN bibliography_paper o ON o.title_key %% n.title_key AND o.id <> n.id
+WHERE n.id IN (SELECT id FROM bibliography_paper WHERE title_key <> '' ORDER BY id DESC LIMIT %s)
 """
 
 

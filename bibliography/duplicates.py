@@ -7,7 +7,7 @@ from django.utils import timezone
 from psycopg2.extras import execute_values
 
 from . import text
-from .models import Authorship, DuplicateCandidate, DuplicateReason, DuplicateStatus, Paper, TitleSketch
+from .models import AuthorRole, Authorship, DuplicateCandidate, DuplicateReason, DuplicateStatus, Paper, TitleSketch
 from .title_bands import title_bands
 
 # pg_trgm similarity of normalised titles above which two titles are "near-identical".
@@ -54,13 +54,17 @@ WHERE n.id = ANY(%(ids)s) {older} AND {agree}
 """
 
 # Only papers that share a band key are compared (bibliography/title_bands.py): an index lookup per
-# paper instead of a trigram probe, which on common words reads a large part of the library.
+# paper instead of a trigram probe, which on common words reads a large part of the library. Each
+# step is a LATERAL lookup (OFFSET 0 keeps the planner from flattening it): guessing how many papers
+# share a key, the planner would otherwise read every paper or compare every pair.
 _SIMILAR_TITLE = """
 SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'title', similarity(n.title_key, o.title_key), 'open', now()
 FROM bibliography_titlesketch ns
-JOIN bibliography_titlesketch os ON os.bands && ns.bands AND os.paper_id <> ns.paper_id
-JOIN bibliography_paper n ON n.id = ns.paper_id
-JOIN bibliography_paper o ON o.id = os.paper_id
+CROSS JOIN LATERAL (SELECT id, title_key, year FROM bibliography_paper WHERE id = ns.paper_id OFFSET 0) n
+CROSS JOIN LATERAL (
+    SELECT paper_id FROM bibliography_titlesketch WHERE bands && ns.bands AND paper_id <> ns.paper_id OFFSET 0
+) os
+CROSS JOIN LATERAL (SELECT id, title_key, year FROM bibliography_paper WHERE id = os.paper_id OFFSET 0) o
 WHERE ns.paper_id = ANY(%(ids)s) {older}
     AND similarity(n.title_key, o.title_key) >= %(similarity)s AND {agree}
 """
@@ -119,6 +123,7 @@ def _band_waiting() -> list[int]:
             bands = title_bands([key for _, key in rows])
             execute_values(cursor, _SET_BANDS, list(zip((pk for pk, _ in rows), bands, strict=True)),
                            template="(%s, %s::bigint[])", page_size=BATCH)  # fmt: skip
+            cursor.execute("SELECT gin_clean_pending_list('titlesketch_bands_idx')")
     return [pk for pk, _ in rows]
 
 
@@ -144,7 +149,7 @@ def duplicate_dismiss(*, candidate: DuplicateCandidate, by=None) -> None:
 def lookalikes(paper: Paper, *, limit: int = 5) -> list[tuple[Paper, str]]:
     """Papers that may be this one, with why: an arXiv DOI and its e-print, the same abstract, or a
     title nearly the same (trigram similarity of the folded titles at least TITLE_SIMILARITY) whose
-    year and first author do not disagree. Pairs a curator dismissed are left out."""
+    year and first author agree as duplicates_find() judges them. Pairs a curator dismissed are left out."""
     found: dict[int, tuple[Paper, str]] = {}
     same = Q()
     if paper.arxiv_id:
@@ -160,6 +165,7 @@ def lookalikes(paper: Paper, *, limit: int = 5) -> list[tuple[Paper, str]]:
     key = text.title_key(paper.title)
     if key:
         first = _first_family(paper)
+        # One probe of the trigram index, for a paper in hand: other papers' band keys may not be made yet.
         similar = (
             Paper.objects.filter(title_key__trigram_similar=key)  # paper_title_key_trgm_idx
             .exclude(pk=paper.pk)
@@ -169,12 +175,8 @@ def lookalikes(paper: Paper, *, limit: int = 5) -> list[tuple[Paper, str]]:
             .order_by("-alike", "pk")[: limit * 4]
         )
         for other in similar:
-            other_first = _first_family(other)
-            if (paper.year and other.year and paper.year != other.year) or (
-                first and other_first and first != other_first
-            ):
-                continue  # a like title, but another year or another first author: another paper
-            found.setdefault(other.pk, (other, f"a title {other.alike:.0%} alike"))
+            if _agree(paper.year, first, other.year, _first_family(other)):
+                found.setdefault(other.pk, (other, f"a title {other.alike:.0%} alike"))
     dismissed = DuplicateCandidate.objects.filter(status=DuplicateStatus.DISMISSED).filter(
         Q(paper_a=paper, paper_b_id__in=found) | Q(paper_b=paper, paper_a_id__in=found)
     )
@@ -201,5 +203,14 @@ def duplicates_note(paper: Paper, lookalike: list[tuple[Paper, str]]) -> None:
 
 
 def _first_family(paper: Paper) -> str:
-    first = min(paper.authorships.all(), key=lambda a: a.position, default=None)
+    first = min(
+        (a for a in paper.authorships.all() if a.role == AuthorRole.AUTHOR), key=lambda a: a.position, default=None
+    )
     return text.name_key(first.credited_parts.family) if first else ""
+
+
+def _agree(year: int | None, family: str, other_year: int | None, other_family: str) -> bool:
+    """_AGREE for one pair in hand."""
+    if year and other_year and abs(year - other_year) > 2:
+        return False
+    return not (family and other_family and family not in other_family and other_family not in family)

@@ -3,7 +3,8 @@
 A file is imported atomically, under the import lock (lock.py): everything it holds, or on any
 error nothing (and every error). Its records arrive from the parser as a stream of batches
 (parsing.py) and are written batch by batch (papers.py), so memory and round trips stay bounded on
-files of any length; a talk page is one record, with its concept graph (talks.py).
+files of any length; a large file into a small library is written before the indexes only readers
+use, as pg_restore does (bulk.py); a talk page is one record, with its concept graph (talks.py).
 
 A dry run is one path whoever asks for it (`nothing_written`): the imports happen as always, in a
 transaction that is rolled back at the end, and no rejected records are written beside the file.
@@ -24,6 +25,7 @@ from bibliography.formats.records import PaperRecord
 from bibliography.formats.registry import FORMATS, detect_format
 from bibliography.models import CSL_COLUMNS, ImportRun, ImportStatus, Paper
 
+from .bulk import readers_indexes_deferred, worth_deferring
 from .lock import holding_import_lock
 from .papers import PaperLoader
 from .parsing import EndOfFile, ParsedBatch, parsed_stream
@@ -94,7 +96,9 @@ def import_file(
                         talk_load(file_format.parse(reader, path.name, result.warnings), papers)
                         end = EndOfFile(reader.sha256, reader.bytes_read, [])
                     else:
-                        end = _batches_load(path, file_format, papers, strict, on_progress)
+                        bulk = not result.dry_run and worth_deferring(path.stat().st_size)
+                        with readers_indexes_deferred(bulk):
+                            end = _batches_load(path, file_format, papers, strict, on_progress)
                 except (IntegrityError, DataError) as error:
                     said = f"the database refused it: {str(error).splitlines()[0]}"
                     raise DumpError(path.name, None, said) from error

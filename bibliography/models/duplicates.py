@@ -56,6 +56,8 @@ class TitleSketch(models.Model):
     class Meta:
         indexes = [
             # the papers whose look-alikes share one of these keys
+            # a batch's keys go to the pending list, merged at once before the batch is compared
+            # (duplicates.py), as a probe would otherwise read the whole list
             GinIndex(fields=["bands"], name="titlesketch_bands_idx"),
             # the papers still to search
             models.Index(fields=["paper"], condition=Q(bands__isnull=True), name="titlesketch_waiting_idx"),

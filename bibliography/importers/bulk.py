@@ -1,0 +1,71 @@
+"""A large file into a small library is loaded as pg_restore loads a dump: the rows first, then the
+indexes that only readers use, built once over all of them, in the file's own transaction.
+
+Keeping a full-text GIN index and a trigram index current costs more than writing the rows; building
+them afterwards reads the table once and sorts. The loader itself never reads these indexes (it
+matches records by identifiers, keys and titles, whose indexes stay), and the file's transaction
+holds the table's lock from the first dropped index to the last rebuilt one: readers wait, as they
+would for a restore, and an error or a kill rolls the drop back with everything else.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection
+
+# At least this much file, holding more records than the library has papers.
+AT_LEAST_BYTES = 16 * 1024 * 1024
+# Fewer bytes than any format's typical record, so that a file's records are rather overestimated.
+BYTES_PER_RECORD = 500
+
+READERS_ONLY = [
+    "paper_search_vector_idx",
+    "paper_title_key_trgm_idx",
+    "paper_year_idx",
+    "paper_created_at_idx",
+    "paper_updated_at_idx",
+    "paper_version_idx",
+    "paper_published_on_idx",
+    "paper_item_type_idx",
+    "paper_without_abstract_idx",
+    "paper_arxiv_id_lower_idx",
+    "author_name_key_trgm_idx",
+    "author_search_vector_idx",
+    "titlesketch_bands_idx",
+]
+
+
+def worth_deferring(file_bytes: int) -> bool:
+    if file_bytes < AT_LEAST_BYTES:
+        return False
+    records = file_bytes // BYTES_PER_RECORD
+    with connection.cursor() as cursor:  # a count that stops at the file's records
+        cursor.execute("SELECT count(*) FROM (SELECT FROM bibliography_paper LIMIT %s) papers", [records])
+        return cursor.fetchone()[0] < records
+
+
+@contextmanager
+def readers_indexes_deferred(defer: bool) -> Iterator[list[str]]:
+    """With `defer`, the indexes only readers use are dropped inside and made again, as they were
+    defined, on the way out (within the caller's transaction). Yields the names of those deferred."""
+    if not defer:
+        yield []
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ANY(%s)",
+            [READERS_ONLY],
+        )
+        definitions = cursor.fetchall()
+        for name, _ in definitions:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield [name for name, _ in definitions]
+    with connection.cursor() as cursor:
+        # An index cannot be made on a table with deferred checks pending: they are made now, as the
+        # commit would have made them, and the deferrable constraints (all initially deferred) go back
+        # to waiting for the commit.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in definitions:
+            cursor.execute(definition)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
