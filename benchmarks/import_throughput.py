@@ -49,18 +49,18 @@ def server_url() -> tuple[str, object]:
     return server.get_uri(), server
 
 
-def recreate(maintenance_url: str) -> None:
+def recreate(maintenance_url: str, name: str = DATABASE) -> None:
     conn = psycopg2.connect(maintenance_url)
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     conn.close()
 
 
-def database_url(maintenance_url: str) -> str:
+def database_url(maintenance_url: str, name: str = DATABASE) -> str:
     base, _, query = maintenance_url.partition("?")
-    base = base.rsplit("/", 1)[0] + f"/{DATABASE}"
+    base = base.rsplit("/", 1)[0] + f"/{name}"
     return f"{base}?{query}" if query else base
 
 

@@ -1,7 +1,10 @@
 """A large file into a small library: its rows are written before the indexes only readers use, which
 are made again, as they were, in the same transaction (bibliography/importers/bulk.py)."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from bibliography.importers import bulk, load
@@ -73,3 +76,13 @@ def test_a_file_smaller_than_the_library_or_than_the_threshold_is_loaded_as_alwa
     assert bulk.worth_deferring(1_500)
     monkeypatch.setattr(bulk, "AT_LEAST_BYTES", 16 * 1024 * 1024)
     assert not bulk.worth_deferring(1_500)
+
+
+def test_keep_indexes_writes_every_index_as_it_goes(monkeypatch):
+    monkeypatch.setattr(bulk, "AT_LEAST_BYTES", 1)
+    deferred = []
+    original = bulk.readers_indexes_deferred
+    monkeypatch.setattr(load, "readers_indexes_deferred", lambda defer: deferred.append(defer) or original(defer))
+    call_command("import_dumps", str(LISTING_003), "--keep-indexes", "--no-progress", stdout=io.StringIO())
+    call_command("import_dumps", str(LISTING_004), "--no-progress", stdout=io.StringIO())
+    assert deferred == [False, True]

@@ -62,6 +62,7 @@ def import_file(
     dry_run: bool = False,
     skip_invalid: bool = False,
     strict: bool = False,
+    bulk: bool = True,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import one dump atomically: everything it holds, or on any error nothing (and every error).
@@ -73,6 +74,8 @@ def import_file(
     as they were, to `<file>.rejected<suffix>` beside it, with the reasons in `<file>.rejected.txt`.
 
     With `dry_run` (or inside `nothing_written`), nothing is kept, and no rejected records written.
+    With `bulk`, a large file into a small library is written before the indexes only readers use
+    (bulk.py).
     `on_progress` is told how many bytes of the file were read, after each batch.
     """
     with nothing_written(dry_run):
@@ -96,8 +99,8 @@ def import_file(
                         talk_load(file_format.parse(reader, path.name, result.warnings), papers)
                         end = EndOfFile(reader.sha256, reader.bytes_read, [])
                     else:
-                        bulk = not result.dry_run and worth_deferring(path.stat().st_size)
-                        with readers_indexes_deferred(bulk):
+                        defer = bulk and not result.dry_run and worth_deferring(path.stat().st_size)
+                        with readers_indexes_deferred(defer):
                             end = _batches_load(path, file_format, papers, strict, on_progress)
                 except (IntegrityError, DataError) as error:
                     said = f"the database refused it: {str(error).splitlines()[0]}"

@@ -59,6 +59,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not look for possible duplicates of the new papers afterwards (`find_duplicates` can, later).",
         )
+        parser.add_argument(
+            "--keep-indexes",
+            action="store_true",
+            help="Keep every index current while writing, even for a large file into a small library (which "
+            "otherwise builds the indexes only readers use once, at the end, keeping readers waiting until then).",
+        )
 
     def handle(
         self,
@@ -71,9 +77,10 @@ class Command(BaseCommand):
         skip_invalid=False,
         strict=False,
         no_duplicates=False,
+        keep_indexes=False,
         **options,
     ):
-        self.skip_invalid, self.dry_run, self.strict = skip_invalid, dry_run, strict
+        self.skip_invalid, self.dry_run, self.strict, self.keep_indexes = skip_invalid, dry_run, strict, keep_indexes
         if year is not None and not 1400 <= year <= 2200:
             raise CommandError(f"--year {year} is not a plausible year")
         files = expand(paths)
@@ -108,6 +115,7 @@ class Command(BaseCommand):
                 dry_run=self.dry_run,
                 skip_invalid=self.skip_invalid,
                 strict=self.strict,
+                bulk=not self.keep_indexes,
                 on_progress=lambda done: bar.update(done - bar.n),
             )
         if result.ok:
