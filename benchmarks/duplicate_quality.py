@@ -26,11 +26,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import psycopg2
-from psycopg2 import sql
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_throughput import ROOT, server_url  # noqa: E402
+from import_throughput import ROOT, database_url, recreate, server_url  # noqa: E402
 
 REAL = ROOT / "tests" / "data" / "real"
 PAIRS = REAL / "duplicates" / "pairs.csv"
@@ -39,15 +36,8 @@ DATABASE = "bench_duplicates"
 
 def fresh_database(maintenance_url: str) -> str:
     """Drop and make `bench_duplicates`; its URL."""
-    conn = psycopg2.connect(maintenance_url)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
-    conn.close()
-    base, _, query = maintenance_url.partition("?")
-    base = base.rsplit("/", 1)[0] + f"/{DATABASE}"
-    return f"{base}?{query}" if query else base
+    recreate(maintenance_url, DATABASE)
+    return database_url(maintenance_url, DATABASE)
 
 
 def django_on(url: str) -> None:

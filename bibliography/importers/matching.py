@@ -12,7 +12,9 @@ In this order, a record is:
    becomes the titled record's).
 
 Facts contradict when both sides have them and they differ: a DOI, an arXiv id, a book's ISBN, the
-year, the first author's family name (and, for a key, the title). A chapter's or a proceedings
+year, the first author's family name, the volume, part or edition a title names (and, for a key,
+the title). A set's ISBN is often given to each of its volumes, so an ISBN does not make
+"Encyclopedia (Vol. 6)" and "Encyclopedia (Vol. 7)" one book. A chapter's or a proceedings
 paper's ISBN is its book's, so only books are told apart or found by theirs. Missing facts
 contradict nothing, so a listing page naming a paper by its title alone finds the paper.
 
@@ -20,6 +22,7 @@ Two records of one file are stricter still: they are one paper only when they sh
 or agree on title, authors and year. A file is a library, and a library lists a work once.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -56,6 +59,34 @@ PAPER_FIELDS = [
 ]
 
 
+# "vol 7", "part ii", "band 3", "3rd edition" in a folded title (text.title_key)
+_VOLUME = re.compile(
+    r"\b(?:vol|volume|part|pt|band|bd|tome|tomo|book|no|number|edition|ed)\s+([0-9]+|[ivxlc]+)\b"
+    r"|\b([0-9]+)(?:st|nd|rd|th)\s+(?:ed|edition)\b"
+)
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def volumes(title_key: str) -> tuple[int, ...]:
+    """The volumes, parts and editions a folded title names, in order ("part ii" is part 2)."""
+    return tuple(_number(number or ordinal) for number, ordinal in _VOLUME.findall(title_key))
+
+
+def _number(numeral: str) -> int:
+    if numeral.isdigit():
+        return int(numeral)
+    values = [_ROMAN[c] for c in numeral]
+    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
+
+
+def other_volume(a_title_key: str, b_title_key: str) -> bool:
+    """Both titles name a volume, part or edition, and not the same."""
+    mine, theirs = volumes(a_title_key), volumes(b_title_key)
+    return bool(mine and theirs) and mine != theirs
+
+
 def family_key(name: str | None) -> str:
     return text.name_key(split_name(name).family) if name else ""
 
@@ -77,7 +108,7 @@ class Facts:
             mine, theirs = getattr(self, name), getattr(other, name)
             if mine and theirs and mine != theirs:
                 return name
-        return None
+        return "volume" if other_volume(self.title_key, other.title_key) else None
 
 
 def book_isbn(item_type: str | None, isbn_key: str | None) -> str | None:
@@ -101,7 +132,7 @@ def same_in_one_file(a: PaperRecord, year_a: int | None, b: PaperRecord, year_b:
     if (a.doi and a.doi == b.doi) or (a.arxiv_id and a.arxiv_id == b.arxiv_id):
         return True
     if (isbn := book_isbn(a.item_type, a.isbn_key)) and isbn == book_isbn(b.item_type, b.isbn_key):
-        return True
+        return not other_volume(a.title_key, b.title_key)
     names = lambda r: [text.name_key(person.name) for person in r.authors]  # noqa: E731
     return bool(a.title_key) and a.title_key == b.title_key and names(a) == names(b) and year_a == year_b
 
@@ -119,7 +150,7 @@ class Candidates:
     by_key: dict[str, Paper] = field(default_factory=dict)
     by_doi: dict[str, Paper] = field(default_factory=dict)
     by_arxiv: dict[str, Paper] = field(default_factory=dict)
-    by_isbn: dict[str, Paper] = field(default_factory=dict)  # books
+    by_isbn: dict[str, list[Paper]] = field(default_factory=lambda: defaultdict(list))  # books, or volumes of a set
     by_openalex: dict[str, Paper] = field(default_factory=dict)  # OpenAlex's W-ids
     by_title: dict[str, list[Paper]] = field(default_factory=lambda: defaultdict(list))
     by_abstract: dict[str, Paper] = field(default_factory=dict)
@@ -138,8 +169,8 @@ class Candidates:
             self.by_doi.setdefault(keys.doi, paper)
         if keys.arxiv_id:
             self.by_arxiv.setdefault(keys.arxiv_id, paper)
-        if keys is paper and facts.isbn:
-            self.by_isbn.setdefault(facts.isbn, paper)
+        if keys is paper and facts.isbn and paper not in self.by_isbn[facts.isbn]:
+            self.by_isbn[facts.isbn].append(paper)
         if work := (openalex_work(paper.extra) if keys is paper else keys.openalex_id):
             self.by_openalex.setdefault(work, paper)
         if keys.title_key and paper not in self.by_title[keys.title_key]:
@@ -157,7 +188,7 @@ class Candidates:
         if (record.doi and record.doi == paper.doi) or (record.arxiv_id and record.arxiv_id == paper.arxiv_id):
             return True
         if (isbn := book_isbn(record.item_type, record.isbn_key)) and isbn == self.facts[id(paper)].isbn:
-            return True
+            return not other_volume(record.title_key, paper.title_key)
         names = [text.name_key(person.name) for person in record.authors]
         same = record.title_key == paper.title_key and names == self.this_run[paper.pk] and year == paper.year
         return bool(record.title_key) and same
@@ -175,8 +206,9 @@ class Candidates:
             return paper, []
         if record.arxiv_id and (paper := self.by_arxiv.get(record.arxiv_id)):
             return paper, []
-        if facts.isbn and (paper := self.by_isbn.get(facts.isbn)):
-            return paper, []
+        for paper in self.by_isbn.get(facts.isbn, ()) if facts.isbn else ():
+            if not other_volume(facts.title_key, paper.title_key):
+                return paper, []
         if (work := openalex_work(record.extra)) and (paper := self.by_openalex.get(work)):
             return paper, []
         if record.title_key:

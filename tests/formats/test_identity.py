@@ -195,3 +195,17 @@ def test_a_chapter_given_its_books_doi_is_another_work_that_keeps_the_doi_as_wri
     assert "doi = {10.1000/hb}" in export("bibtex", Paper.objects.filter(pk=chapter.pk))
     again = import_file(path)
     assert again.ok and (again.created, again.updated) == (0, 0), again
+
+
+def test_volumes_given_their_sets_isbn_and_one_key_stay_apart_in_one_file_and_across_files(tmp_path):
+    """calibre gave two volumes of an encyclopaedia the set's ISBN and one key (real entries)."""
+    lines = (REAL / "calibre-catalog-large.bib").read_text(encoding="utf-8").splitlines(keepends=True)
+    volume_7, volume_6 = "".join(lines[3834:3842]), "".join(lines[4681:4689])
+    assert "(Vol. 7)" in volume_7 and "(Vol. 6)" in volume_6 and "978-00-2865-965-7" in volume_6
+    result = imported(write(tmp_path, "calibre.bib", volume_7 + "\n" + volume_6))
+    assert (result.records, result.created) == (2, 2)
+    again = imported(write(tmp_path, "again.bib", volume_6.replace("WilliamA.Darity2008-01-02", "darity6")))
+    assert (again.created, again.unchanged + again.updated) == (0, 1)
+    assert Paper.objects.get(title__endswith="(Vol. 6)").sources.count() == 2
+    roman = imported(write(tmp_path, "roman.bib", volume_6.replace("(Vol. 6)", "Volume VI").replace("Darity2008", "d")))
+    assert (roman.created, Paper.objects.count()) == (0, 2)  # the same volume, written otherwise
