@@ -1,5 +1,7 @@
 """Finding papers that may be one, and remembering a curator's "not a duplicate"."""
 
+import re
+
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
@@ -22,14 +24,18 @@ SELECT DISTINCT ON (1, 2) * FROM ({select}) found
 ON CONFLICT (paper_a_id, paper_b_id) DO NOTHING
 """
 
-# Two records of one work may differ in their year by a preprint's delay, and in how a first author's
-# family name is written ("van der Berg", "Berg"); beyond that they are two works, however alike
-# their titles ("Introduction", "Editorial").
-_AGREE = """
+# Two records of one work may differ in their year by a preprint's delay; beyond that they are two
+# works. A short title says little ("Introduction", "Interview", "Editorial"): then another first
+# author, whose family name is not in the other's name (records invert names), means another work.
+# A long title shared is kept a pair whoever comes first, as sources get author lists wrong.
+SHORT_TITLE_WORDS = 5
+_AGREE = f"""
     NOT (n.year IS NOT NULL AND o.year IS NOT NULL AND abs(n.year - o.year) > 2)
     AND NOT EXISTS (
-        SELECT FROM bibliography_first_family(n.id) nf, bibliography_first_family(o.id) ofa
-        WHERE nf <> '' AND ofa <> '' AND strpos(nf, ofa) = 0 AND strpos(ofa, nf) = 0
+        SELECT FROM bibliography_first_author(n.id) na, bibliography_first_author(o.id) oa
+        WHERE array_length(regexp_split_to_array(n.title_key, ' '), 1) <= {SHORT_TITLE_WORDS}
+            AND na[1] <> '' AND oa[1] <> ''
+            AND strpos(oa[2], ' ' || na[1] || ' ') = 0 AND strpos(na[2], ' ' || oa[1] || ' ') = 0
     )
 """
 
@@ -164,7 +170,7 @@ def lookalikes(paper: Paper, *, limit: int = 5) -> list[tuple[Paper, str]]:
             found[other.pk] = (other, reason)
     key = text.title_key(paper.title)
     if key:
-        first = _first_family(paper)
+        first = _first_author(paper)
         # One probe of the trigram index, for a paper in hand: other papers' band keys may not be made yet.
         similar = (
             Paper.objects.filter(title_key__trigram_similar=key)  # paper_title_key_trgm_idx
@@ -175,7 +181,7 @@ def lookalikes(paper: Paper, *, limit: int = 5) -> list[tuple[Paper, str]]:
             .order_by("-alike", "pk")[: limit * 4]
         )
         for other in similar:
-            if _agree(paper.year, first, other.year, _first_family(other)):
+            if not told_apart(key, paper.year, first, other.year, _first_author(other)):
                 found.setdefault(other.pk, (other, f"a title {other.alike:.0%} alike"))
     dismissed = DuplicateCandidate.objects.filter(status=DuplicateStatus.DISMISSED).filter(
         Q(paper_a=paper, paper_b_id__in=found) | Q(paper_b=paper, paper_a_id__in=found)
@@ -202,15 +208,25 @@ def duplicates_note(paper: Paper, lookalike: list[tuple[Paper, str]]) -> None:
     )
 
 
-def _first_family(paper: Paper) -> str:
+def _first_author(paper: Paper) -> tuple[str, str]:
     first = min(
         (a for a in paper.authorships.all() if a.role == AuthorRole.AUTHOR), key=lambda a: a.position, default=None
     )
-    return text.name_key(first.credited_parts.family) if first else ""
+    return (first.credited_parts.family, first.credited_name) if first else ("", "")
 
 
-def _agree(year: int | None, family: str, other_year: int | None, other_family: str) -> bool:
-    """_AGREE for one pair in hand."""
+def told_apart(
+    title_key: str, year: int | None, author: tuple[str, str], other_year: int | None, other_author: tuple[str, str]
+) -> bool:
+    """_AGREE's rule for one pair in hand; an author is (family name, full name), the full name
+    possibly blank."""
     if year and other_year and abs(year - other_year) > 2:
+        return True
+    (family, name), (other_family, other_name) = [(_words(f), f" {_words(n or f)} ") for f, n in (author, other_author)]
+    if len(title_key.split()) > SHORT_TITLE_WORDS or not (family and other_family):
         return False
-    return not (family and other_family and family not in other_family and other_family not in family)
+    return f" {family} " not in other_name and f" {other_family} " not in name
+
+
+def _words(name: str) -> str:
+    return " ".join(re.split(r"[^a-z0-9]+", text.name_key(name))).strip()

@@ -129,3 +129,14 @@ def test_find_duplicates_compares_the_whole_library_again_and_keeps_what_curator
     call_command("find_duplicates", stdout=out)
     assert "2 new duplicate candidates." in out.getvalue()
     assert DuplicateCandidate.objects.get(paper_a=a, paper_b=b).status == "dismissed"
+
+
+def test_a_long_title_shared_stays_a_pair_whoever_comes_first_and_an_inverted_name_is_the_same_person():
+    """Both as the real libraries have them (tests/data/real/duplicates/pairs.csv): DBLP's ECCC record
+    of a paper names another first author; Google Scholar wrote one record's names inverted."""
+    eccc = by(make_paper(title="Planar Graph Isomorphism is in Log-space", year=2009), "Samir Datta", "Nutan Limaye")
+    dblp = by(make_paper(title="Planar graph isomorphism is in log-space", year=2009), "Nutan Limaye", "Samir Datta")
+    inverted = by(make_paper(title="Cloud technologies in education", year=2023), "Oleksandrovych, Yurchenko Artem")
+    plain = by(make_paper(title="Cloud Technologies in Education", year=2023), "Yurchenko, Artem")
+    duplicates_find()
+    assert {(a, b) for a, b, _ in pairs()} == {(eccc.pk, dblp.pk), (inverted.pk, plain.pk)}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from bibliography.duplicates import told_apart
 from bibliography.formats.records import PaperRecord
 from bibliography.history import papers_snapshot
 from bibliography.models import ImportRun, Paper, PaperLink
@@ -26,7 +27,7 @@ from .copy import allocate_ids, copy_from_file
 from .curation import differences_propose, duplicate_candidates_add
 from .filling import Venues, date_listed, fill_blanks, new_paper, record_year
 from .keys import key_aliases_add, keys_choose, keys_follow
-from .matching import PAPER_FIELDS, Candidates, existing_candidates, record_facts, same_in_one_file
+from .matching import PAPER_FIELDS, Candidates, Facts, existing_candidates, record_facts, same_in_one_file
 from .provenance import sources_add
 from .results import ImportResult, Landed
 
@@ -82,7 +83,9 @@ class PaperLoader:
                     paper = other
                 elif other is not None:
                     suspects.append(other)
-            suspected += [(suspect, record) for suspect in suspects]
+            suspected += [
+                (suspect, record) for suspect in suspects if not _told_apart(facts, existing, in_batch, suspect)
+            ]
             if paper is None:
                 _identifiers_held_elsewhere(record, existing, in_batch)
                 paper = new_paper(record, year, self.venues)
@@ -148,6 +151,13 @@ class PaperLoader:
                 touched.discard(paper.pk)
             else:
                 self.result.unchanged += 1
+
+
+def _told_apart(facts: Facts, existing: Candidates, in_batch: Candidates, suspect: Paper) -> bool:
+    """A paper with the record's title that the search for duplicates would not pair with it either
+    (years far apart; a short title by another first author): no candidate for the curators."""
+    theirs = existing.facts.get(id(suspect)) or in_batch.facts[id(suspect)]
+    return told_apart(facts.title_key, facts.year, (facts.first_family, ""), theirs.year, (theirs.first_family, ""))
 
 
 def _one_work(existing: Candidates, landed_now, paper: Paper, record: PaperRecord, year: int | None) -> bool:

@@ -27,10 +27,14 @@ CREATE TRIGGER bibliography_paper_changed_waits AFTER UPDATE OF title_key, abstr
           OR OLD.doi IS DISTINCT FROM NEW.doi OR OLD.arxiv_id IS DISTINCT FROM NEW.arxiv_id)
     EXECUTE FUNCTION bibliography_paper_changed_waits();
 
--- The family name of a paper's first author as the duplicate search compares it: folded, as written
--- in this paper if it credits the person otherwise.
-CREATE FUNCTION bibliography_first_family(paper bigint) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT lower(unaccent(COALESCE(NULLIF(au.credited->>'family', ''), a.family)))
+-- A paper's first author as the duplicate search compares them: the family name, and every word of
+-- the full name between spaces (records invert names: "Oleksandrovych, Yurchenko Artem"), folded,
+-- as this paper credits the person.
+CREATE FUNCTION bibliography_first_author(paper bigint) RETURNS text[] LANGUAGE sql STABLE AS $$
+    SELECT ARRAY[
+        regexp_replace(lower(unaccent(COALESCE(NULLIF(au.credited->>'family', ''), a.family))), '[^a-z0-9]+', ' ', 'g'),
+        ' ' || regexp_replace(lower(unaccent(COALESCE(NULLIF(au.credited->>'name', ''), a.name))), '[^a-z0-9]+', ' ', 'g') || ' '
+    ]
     FROM bibliography_authorship au JOIN bibliography_author a ON a.id = au.author_id
     WHERE au.paper_id = paper AND au.role = 'author' ORDER BY au.position LIMIT 1
 $$;
@@ -43,7 +47,7 @@ DROP TRIGGER bibliography_paper_added_waits ON bibliography_paper;
 DROP FUNCTION bibliography_paper_added_waits();
 DROP TRIGGER bibliography_paper_changed_waits ON bibliography_paper;
 DROP FUNCTION bibliography_paper_changed_waits();
-DROP FUNCTION bibliography_first_family(bigint);
+DROP FUNCTION bibliography_first_author(bigint);
 """
 
 
