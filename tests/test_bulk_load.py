@@ -17,6 +17,15 @@ from tests.factories import make_paper
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def deferred(monkeypatch) -> list[bool]:
+    """Whether each import of the test deferred the readers' indexes."""
+    said = []
+    original = bulk.readers_indexes_deferred
+    monkeypatch.setattr(load, "readers_indexes_deferred", lambda defer: said.append(defer) or original(defer))
+    return said
+
+
 def indexes() -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()")
@@ -28,17 +37,9 @@ def test_every_index_a_bulk_load_defers_exists_before_it():
 
 
 @pytest.mark.parametrize("at_least_bytes", [1, bulk.AT_LEAST_BYTES])
-def test_a_large_file_into_a_small_library_is_loaded_then_indexed_as_before(monkeypatch, at_least_bytes):
+def test_a_large_file_into_a_small_library_is_loaded_then_indexed_as_before(monkeypatch, deferred, at_least_bytes):
     monkeypatch.setattr(bulk, "AT_LEAST_BYTES", at_least_bytes)
     before = indexes()
-    deferred = []
-    original = bulk.readers_indexes_deferred
-
-    def watched(defer):
-        deferred.append(defer)
-        return original(defer)
-
-    monkeypatch.setattr(load, "readers_indexes_deferred", watched)
     first, second = import_file(LISTING_003), import_file(LISTING_004)
     assert deferred[0] == (at_least_bytes == 1)  # into an empty library; the default wants 16 MB
     assert [(r.ok, r.created, r.updated, r.unchanged) for r in (first, second)] == [(True, 93, 0, 0), (True, 80, 0, 2)]
@@ -78,11 +79,8 @@ def test_a_file_smaller_than_the_library_or_than_the_threshold_is_loaded_as_alwa
     assert not bulk.worth_deferring(1_500)
 
 
-def test_keep_indexes_writes_every_index_as_it_goes(monkeypatch):
+def test_keep_indexes_writes_every_index_as_it_goes(monkeypatch, deferred):
     monkeypatch.setattr(bulk, "AT_LEAST_BYTES", 1)
-    deferred = []
-    original = bulk.readers_indexes_deferred
-    monkeypatch.setattr(load, "readers_indexes_deferred", lambda defer: deferred.append(defer) or original(defer))
     call_command("import_dumps", str(LISTING_003), "--keep-indexes", "--no-progress", stdout=io.StringIO())
     call_command("import_dumps", str(LISTING_004), "--no-progress", stdout=io.StringIO())
     assert deferred == [False, True]

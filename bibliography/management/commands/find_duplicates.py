@@ -22,12 +22,15 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, waiting, title_similarity, no_progress, **options):
-        total = duplicates_waiting() + (0 if waiting else int(estimated_rows(Paper.objects.all())))
-        show = not no_progress and sys.stderr.isatty()
-        with tqdm(total=total, unit="paper", desc="duplicates", disable=not show, leave=False) as bar:
-            added = duplicates_find(
-                everything=not waiting,
-                title_similarity=title_similarity,
-                on_progress=lambda done: bar.update(done - bar.n),
-            )
+        added = search_with_progress(everything=not waiting, title_similarity=title_similarity, show=not no_progress)
         self.stdout.write(f"{added} new duplicate candidates.")
+
+
+def search_with_progress(*, everything: bool, title_similarity: float = TITLE_SIMILARITY, show: bool = True) -> int:
+    """duplicates_find() with a progress bar on a terminal (counted only when it is shown)."""
+    show = show and sys.stderr.isatty()
+    total = (duplicates_waiting() + (int(estimated_rows(Paper.objects.all())) if everything else 0)) if show else 0
+    with tqdm(total=total, unit="paper", desc="duplicates", disable=not show, leave=False) as bar:
+        return duplicates_find(
+            everything=everything, title_similarity=title_similarity, on_progress=lambda done: bar.update(done - bar.n)
+        )

@@ -4,10 +4,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from bibliography.duplicates import duplicates_find, duplicates_waiting
 from bibliography.formats.registry import FORMATS
 from bibliography.importers.load import import_file, nothing_written
 from bibliography.importers.results import ImportResult
+
+from .find_duplicates import search_with_progress
 
 
 def expand(paths: list[str]) -> list[Path]:
@@ -94,15 +95,10 @@ class Command(BaseCommand):
             f"{len(results) - len(failed)} of {len(results)} files imported{note}; {verb} {created} papers."
         )
         if created and not dry_run and not no_duplicates:
-            found = self._find_duplicates(no_progress)
+            found = search_with_progress(everything=False, show=not no_progress)
             self.stdout.write(f"{found} possible duplicates of the new papers found (the admin's review queue).")
         if failed:
             raise CommandError(f"{len(failed)} of {len(results)} files failed; see the errors above.")
-
-    def _find_duplicates(self, no_progress) -> int:
-        show = not no_progress and sys.stderr.isatty()
-        with tqdm(total=duplicates_waiting(), unit="paper", desc="duplicates", disable=not show, leave=False) as bar:
-            return duplicates_find(on_progress=lambda done: bar.update(done - bar.n))
 
     def _import(self, path: Path, format, year, no_progress) -> ImportResult:
         total = path.stat().st_size
