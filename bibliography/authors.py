@@ -51,7 +51,7 @@ class Directory:
         orcids = {p.orcid for p in people if p.orcid}
         openalex_ids = {p.openalex_id for p in people if p.openalex_id}
         names = {name_key(p) for p in people}
-        known = Author.objects.filter(Q(orcid__in=orcids) | Q(openalex_id__in=openalex_ids) | Q(name_key__in=names))
+        known = Author.objects.filter(Q(orcid__any=orcids) | Q(openalex_id__any=openalex_ids) | Q(name_key__any=names))
         self.by_orcid: dict[str, Author] = {}
         self.by_openalex: dict[str, Author] = {}
         self.by_name: dict[str, list[Author]] = {}

@@ -110,8 +110,8 @@ def _taken(keys: set[str]) -> set[str]:
     """Keys that papers have, or that name a paper as an alias."""
     if not keys:
         return set()
-    held = Paper.objects.filter(citation_key__in=keys).values_list("citation_key", flat=True)
-    return set(held) | set(CitationKeyAlias.objects.filter(key__in=keys).values_list("key", flat=True))
+    held = Paper.objects.filter(citation_key__any=keys).values_list("citation_key", flat=True)
+    return set(held) | set(CitationKeyAlias.objects.filter(key__any=keys).values_list("key", flat=True))
 
 
 def keys_locked() -> None:
@@ -136,7 +136,7 @@ def keys_assign(papers: Sequence[Paper]) -> None:
         keys_locked()
         current = {
             pk: (key, is_provisional)
-            for pk, key, is_provisional in Paper.objects.filter(pk__in=[p.pk for p in todo]).values_list(
+            for pk, key, is_provisional in Paper.objects.filter(pk__any=[p.pk for p in todo]).values_list(
                 "id", "citation_key", "citation_key_provisional"
             )
         }

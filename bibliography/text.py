@@ -3,6 +3,7 @@
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _NOT_WORD = re.compile(r"[\W_]+")
 # The combining-mark blocks that NFKD splits accents into.
@@ -34,6 +35,7 @@ def title_key(title: str) -> str:
     return fold(title)[:1000]
 
 
+@lru_cache(maxsize=100_000)  # an import asks for the same people's keys again and again
 def name_key(name: str) -> str:
     return fold(name)[:300]
 

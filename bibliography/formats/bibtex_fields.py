@@ -1,6 +1,8 @@
 """BibTeX's vocabulary as the bibliography reads and writes it: entry types and fields in CSL's terms,
 both dialects (BibTeX and biblatex), and the name lists of `author`, `editor` and `translator`."""
 
+import functools
+
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from bibliography import richtext
@@ -161,31 +163,36 @@ def people(value: str | None, role: AuthorRole, checks: f.Checks, field: str) ->
         if raw.strip().casefold() == "others" and n == len(names) - 1:
             others = True  # "and others" at the end: et al.
             continue
-        stripped = raw.strip()
-        if stripped.startswith("{") and stripped.endswith("}") and _balanced(stripped[1:-1]):
-            name = richtext.plain(richtext.from_latex(stripped[1:-1])).strip()  # {World Health Organization}
-            if name:
-                found.append(Person(checks.text(name, field, 300), role, PersonName(family=name, literal=True)))
-            continue
-        try:
-            parts = parse_single_name_into_parts(raw, strict=False)
-        except Exception as error:  # noqa: BLE001 — bibtexparser raises several kinds for a bad name
-            name = " ".join(richtext.plain(richtext.from_latex(stripped)).split())
-            checks.warn(field, f"cannot read the name {raw[:60]!r} ({error}): kept whole, as one name")
-            if name:
-                found.append(Person(checks.text(name, field, 300), role, PersonName(family=name, literal=True)))
-            continue
-        person = PersonName(
-            given=_name_part(parts.first),
-            particle=_name_part(parts.von),
-            family=_name_part(parts.last),
-            suffix=_name_part(parts.jr),
-        )
-        if not person.family and person.given:
-            person = PersonName(family=person.given)
-        if person.full:
+        person, unreadable = _person_name(raw)
+        if unreadable:
+            checks.warn(field, f"cannot read the name {raw[:60]!r} ({unreadable}): kept whole, as one name")
+        if person:
             found.append(Person(checks.text(person.full, field, 300), role, person))
     return found, others
+
+
+@functools.lru_cache(maxsize=100_000)
+def _person_name(raw: str) -> tuple[PersonName | None, str | None]:
+    """One name of a name list as parts, and why it could not be split if it could not (then it is
+    kept whole). Read once per distinct string: a library names the same people again and again."""
+    stripped = raw.strip()
+    if stripped.startswith("{") and stripped.endswith("}") and _balanced(stripped[1:-1]):
+        name = richtext.plain(richtext.from_latex(stripped[1:-1])).strip()  # {World Health Organization}
+        return (PersonName(family=name, literal=True) if name else None), None
+    try:
+        parts = parse_single_name_into_parts(raw, strict=False)
+    except Exception as error:  # noqa: BLE001 — bibtexparser raises several kinds for a bad name
+        name = " ".join(richtext.plain(richtext.from_latex(stripped)).split())
+        return (PersonName(family=name, literal=True) if name else None), str(error)
+    person = PersonName(
+        given=_name_part(parts.first),
+        particle=_name_part(parts.von),
+        family=_name_part(parts.last),
+        suffix=_name_part(parts.jr),
+    )
+    if not person.family and person.given:
+        person = PersonName(family=person.given)
+    return (person if person.full else None), None
 
 
 def _name_part(words: list[str]) -> str:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # writers read any object shaped like a paper
 SHORT_NAME_CHARS = VENUE_SHORT_NAME_CHARS
 # What a reader takes of a title; the loader cuts a longer one than the column holds and keeps it whole
 READ_TITLE_CHARS = 100_000
+_LINK_KINDS = frozenset(LinkKind.values)
+_VENUE_KINDS = frozenset(VenueKind.values)
 
 
 @dataclass(frozen=True)
@@ -268,11 +270,11 @@ def url_as_written(paper: Paper, links: list[tuple[str, str]]) -> str:
 
 
 def link_with_kind(url: str, kind: str | None) -> tuple[str, LinkKind]:
-    return url, LinkKind(kind) if kind in LinkKind.values else link_kind(url)
+    return url, LinkKind(kind) if kind in _LINK_KINDS else link_kind(url)
 
 
 def venue_kind(value: str | None, default: VenueKind) -> VenueKind:
-    return VenueKind(value) if value in VenueKind.values else default
+    return VenueKind(value) if value in _VENUE_KINDS else default
 
 
 _CONTAINER_KINDS = {

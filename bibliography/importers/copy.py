@@ -67,9 +67,7 @@ def copy_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence
         return
     meta = model._meta
     buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_text(value) for value in row))
-        buffer.write("\n")
+    buffer.writelines("\t".join([_text(value) for value in row]) + "\n" for row in rows)
     buffer.seek(0)
     names = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in fields)
     statement = f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN"

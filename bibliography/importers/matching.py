@@ -237,32 +237,32 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
     keys = {r.citation_key for r in records if r.citation_key}
     works = {work for r in records if (work := openalex_work(r.extra))}
     seen = dict(
-        SourceRecord.objects.filter(raw_hash__in={r.raw_hash for r in records})  # sourcerecord_raw_hash_idx
+        SourceRecord.objects.filter(raw_hash__any={r.raw_hash for r in records})  # sourcerecord_raw_hash_idx
         .order_by("id")
         .values_list("raw_hash", "paper_id")
     )
-    aliased_keys = dict(CitationKeyAlias.objects.filter(key__in=keys).values_list("key", "paper_id"))
-    query = Q(doi__in=dois) | Q(arxiv_id__in=arxiv_ids) | Q(title_key__in=title_keys)
-    query |= Q(abstract_key__in=abstract_keys) | Q(citation_key__in=keys) | Q(isbn_key__in=isbns)
+    aliased_keys = dict(CitationKeyAlias.objects.filter(key__any=keys).values_list("key", "paper_id"))
+    query = Q(doi__any=dois) | Q(arxiv_id__any=arxiv_ids) | Q(title_key__any=title_keys)
+    query |= Q(abstract_key__any=abstract_keys) | Q(citation_key__any=keys) | Q(isbn_key__any=isbns)
     known = {r.known_as for r in records if r.known_as is not None}
-    query |= Q(id__in=set(seen.values()) | set(aliased_keys.values()) | known)
-    query |= Q(openalex_work__in=works)  # paper_openalex_id_idx
+    query |= Q(id__any=set(seen.values()) | set(aliased_keys.values()) | known)
+    query |= Q(openalex_work__any=works)  # paper_openalex_id_idx
     stored = Paper.objects.alias(openalex_work=KT("extra__openalex__id"))
     papers = {p.pk: p for p in stored.filter(query).order_by("id").only(*PAPER_FIELDS)}
     aliases = list(
         PaperAlias.objects.filter(
-            Q(doi__in=dois)
-            | Q(arxiv_id__in=arxiv_ids)
-            | Q(title_key__in=title_keys)
-            | Q(abstract_key__in=abstract_keys)
-            | Q(openalex_id__in=works)
+            Q(doi__any=dois)
+            | Q(arxiv_id__any=arxiv_ids)
+            | Q(title_key__any=title_keys)
+            | Q(abstract_key__any=abstract_keys)
+            | Q(openalex_id__any=works)
         )
         .order_by("id")
         .values("paper_id", "doi", "arxiv_id", "title_key", "abstract_key", "openalex_id")
     )
     missing = {a["paper_id"] for a in aliases} - set(papers)
-    papers.update({p.pk: p for p in Paper.objects.filter(id__in=missing).only(*PAPER_FIELDS)})
-    firsts = dict(Authorship.objects.filter(paper_id__in=papers, position=1).values_list("paper_id", "author__family"))
+    papers.update({p.pk: p for p in Paper.objects.filter(id__any=missing).only(*PAPER_FIELDS)})
+    firsts = dict(Authorship.objects.filter(paper_id__any=papers, position=1).values_list("paper_id", "author__family"))
 
     found = Candidates()
     for paper in papers.values():
@@ -278,10 +278,10 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
             found.by_key.setdefault(key, papers[paper_id])
     if run is not None and run.pk is not None:
         landed = set(
-            SourceRecord.objects.filter(import_run=run, paper_id__in=papers).values_list("paper_id", flat=True)
+            SourceRecord.objects.filter(import_run=run, paper_id__any=papers).values_list("paper_id", flat=True)
         )
         found.this_run = {pk: [] for pk in landed}
-        names = Authorship.objects.filter(paper_id__in=landed).order_by("paper_id", "position")
+        names = Authorship.objects.filter(paper_id__any=landed).order_by("paper_id", "position")
         for paper_id, name_key in names.values_list("paper_id", "author__name_key"):
             found.this_run[paper_id].append(name_key)
     return found

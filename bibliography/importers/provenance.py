@@ -23,7 +23,7 @@ def sources_add(landed: list[Landed], run: ImportRun, year: int | None) -> set[i
     the ids of the papers given one. `year` (--year) completes a listing's date that gives none."""
     have = set(
         SourceRecord.objects.filter(
-            paper_id__in={paper.pk for _, paper, _ in landed}, file_name=run.file_name
+            paper_id__any={paper.pk for _, paper, _ in landed}, file_name=run.file_name
         ).values_list("paper_id", "raw_hash")
     )
     rows = []

@@ -22,6 +22,7 @@ from bibliography.vocabulary import (
     VenueKind,
 )
 
+from . import lookups  # noqa: F401 — registers `__any`
 from .citations import Citation, UnresolvedReference
 from .concepts import Concept, ConceptAlias, ConceptRelation, PaperConcept
 from .duplicates import DuplicateCandidate, TitleSketch
