@@ -6,9 +6,13 @@ database plans both alike. For plain values (strings, numbers); `__in` stays for
 expressions and subqueries.
 """
 
+import re
+
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Field, ForeignObject
 from django.db.models.lookups import BuiltinLookup
+
+_LENGTH = re.compile(r"\(\d+\)$")
 
 
 @ForeignObject.register_lookup  # a foreign key's lookups are its own
@@ -28,7 +32,9 @@ class AnyOf(BuiltinLookup):
     def process_rhs(self, compiler, connection):
         if not self.rhs:
             raise EmptyResultSet  # as `__in` with nothing: the condition is false, the query may be skipped
-        return f"(%s::{self.lhs.output_field.cast_db_type(connection)}[])", [self.rhs]
+        # varchar(255)[] would cut a longer value to a stored one's length and match it: no length
+        element = _LENGTH.sub("", self.lhs.output_field.cast_db_type(connection))
+        return f"(%s::{element}[])", [self.rhs]
 
     def get_rhs_op(self, connection, rhs):
         return f"= ANY{rhs}"
