@@ -182,6 +182,9 @@ def entry_record(entry: Entry, file_name: str, warnings: list[str] | None = None
     elif howpublished and not container and not talk:
         container = checks.text(richtext.from_latex(howpublished), "howpublished", 500)
         read.names["journal"] = "howpublished"
+    preprint = f.arxiv_container(container, read.fields.get("volume")) if container and not talk else None
+    if preprint is not None:  # a preprint: arXiv is where it is, not a venue; the words are kept
+        record.extra["container-title"], container = container, ""
     if container:
         short = read.text("shortjournal", "journalabbreviation", limit=f.SHORT_NAME_CHARS)
         kind_of = f.container_kind(item_type, container, read.raw("venuekind"))
@@ -224,6 +227,7 @@ def entry_record(entry: Entry, file_name: str, warnings: list[str] | None = None
     eprint = read.raw("eprint", "arxivid")
     if eprint and prefix in ("", "arxiv"):
         record.arxiv_id = checks.arxiv_id(eprint, "eprint")
+    record.arxiv_id = record.arxiv_id or preprint or None
     if eprint and eprint != record.arxiv_id:
         bibtex["eprint"] = eprint  # as written ("arXiv:1303.7236v1", or no arXiv id at all)
     if eprint and not record.arxiv_id:

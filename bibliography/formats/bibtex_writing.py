@@ -162,6 +162,8 @@ def bibtex_entry(paper: Paper) -> tuple[str, str, list[tuple[str, str, bool]]]:
             out.text("shortjournal", paper.venue.short_name)
         if paper.venue.kind != f.container_kind(paper.item_type, paper.venue.name):
             out.raw("venuekind", paper.venue.kind)  # our own field, only where the entry type would mislead
+    elif isinstance(container := paper.extra.get("container-title"), str):  # "arXiv preprint arXiv:…"
+        out.text("journal", container, CONTAINER_OUT.get(kind, "journal"))
     if kind == "article" and (subtype := _SUBTYPES.get(paper.item_type)):
         out.raw("entrysubtype", subtype)  # biblatex's: a newspaper's article, not a journal's
     if paper.kind == PaperKind.TALK:

@@ -361,6 +361,13 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
     venue_key = "event" if kind == PaperKind.TALK else "container-title"
     venue = _string(item, venue_key, checks, kept) or _string(item, "container-title", checks, kept)
     venue = checks.text(text_of(venue, venue_key), venue_key, 500)
+    preprint = (
+        f.arxiv_container(venue, item.get("volume") if isinstance(item.get("volume"), str) else None)
+        if venue and kind != PaperKind.TALK
+        else None
+    )
+    if preprint is not None:  # a preprint: arXiv is where it is, not a venue; the words are kept
+        record.extra["container-title"], venue = venue, ""
     if venue:
         short = _string(item, "container-title-short", checks, kept) or _string(
             item, "journalAbbreviation", checks, kept
@@ -378,7 +385,7 @@ def item_record(item: dict, line: int, file_name: str, warnings: list[str] | Non
     f.keep_doi_as_written(record, doi)
     number = _string(item, "number", checks, kept).strip()
     arxiv = custom.get("arxiv") or (number[6:] if number.lower().startswith("arxiv:") else None)
-    record.arxiv_id = checks.arxiv_id(arxiv, "custom.arxiv" if custom.get("arxiv") else "number")
+    record.arxiv_id = checks.arxiv_id(arxiv, "custom.arxiv" if custom.get("arxiv") else "number") or preprint or None
     if number and not (record.arxiv_id and number.lower().startswith("arxiv:")):
         record.csl["number"] = number
     if isinstance(custom.get("links"), list):

@@ -206,6 +206,29 @@ def squeeze(value: str) -> str:
 _SPACES = re.compile(r"[ \t\r\n]+")
 
 
+# arXiv named where a journal goes: Google Scholar's `arXiv preprint arXiv:2305.07759`, ADS's `arXiv
+# e-prints`, Mendeley's `arXiv Prepr.`, Semantic Scholar's `ArXiv` and DBLP's `CoRR` (with `volume = {abs/2305.07759}`).
+_ARXIV_CONTAINER = re.compile(
+    r"(?:arxiv|corr)(?:\s+preprints?|\s+prepr\.|\s+e-?prints?)?(?:[\s:,]+(.*?))?\.?", re.IGNORECASE
+)
+
+
+def arxiv_container(container: str, volume: str | None = None) -> str | None:
+    """The e-print a container that only names arXiv stands for: its id ("" when it gives none).
+    None when the container is a venue, or names an id that is none (then it is kept as written)."""
+    match = _ARXIV_CONTAINER.fullmatch(richtext.plain(container).strip())
+    if not match:
+        return None
+    written = match.group(1) or (volume if volume and volume.strip().lower().startswith("abs/") else "")
+    written = re.sub(r"^abs/", "", written.strip(), flags=re.IGNORECASE)
+    if not written:
+        return ""
+    try:
+        return identifiers.arxiv_id(written)
+    except identifiers.NotAnIdentifier:
+        return None
+
+
 def keep_doi_as_written(record, written: str | None) -> None:
     """A DOI is stored lower-case (it is matched without case); the file's spelling, or a value
     that is no DOI at all, is kept to be written back."""

@@ -319,7 +319,11 @@ def reference_record(
         checks.warn("PY", f"the year {year} differs from the date {reference.get('date')}: the date is kept")
     record.accessed = _date(reference.get("access_date"), checks, "Y2")
     venue = reference.get("secondary_title") or reference.get("journal_name") or reference.get("alternate_title3")
-    if venue := checks.text(venue or "", "T2", 500):
+    venue = checks.text(venue or "", "T2", 500)
+    preprint = f.arxiv_container(venue, str(reference.get("volume") or "")) if venue else None
+    if preprint is not None:  # a preprint: arXiv is where it is, not a venue; the words are kept
+        record.extra["container-title"], venue = venue, ""
+    if venue:
         short = reference.get("alternate_title2") or reference.get("alternate_title1") or ""
         kind_of = f.container_kind(item_type, venue)
         record.venue = VenueRecord(name=venue, kind=kind_of, short_name=checks.text(short, "JA", f.SHORT_NAME_CHARS))
@@ -340,6 +344,7 @@ def reference_record(
         record.arxiv_id = checks.arxiv_id(number[6:], "IS")
     elif number:
         csl["issue" if item_type in (ItemType.ARTICLE_JOURNAL, ItemType.ARTICLE_MAGAZINE) else "number"] = number
+    record.arxiv_id = record.arxiv_id or preprint or None
     start, end = str(reference.get("start_page") or "").strip(), str(reference.get("end_page") or "").strip()
     if start or end:
         csl["page"] = f"{start}-{end}" if start and end else start or end

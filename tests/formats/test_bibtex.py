@@ -74,6 +74,15 @@ CASES = [
         {"issued": {"date-parts": [[2019]], "season": 1}},
     ]}),  # what reference managers really write
     ("@article{k, title = {T}, journal = jmlr, year = 2020}\n", {"records": [{"venue.name": "jmlr"}]}),
+    # arXiv where the journal goes is where the paper is, not a venue: Google Scholar, DBLP, an id that is none
+    ("@article{k, title = {T}, journal = {arXiv preprint arXiv:2305.07759}, year = 2023}\n",
+     {"records": [{"arxiv_id": "2305.07759", "venue": None,
+                   "extra.container-title": "arXiv preprint arXiv:2305.07759"}]}),
+    ("@article{k, title = {T}, journal = {CoRR}, volume = {abs/2305.07759}, eprinttype = {arXiv},\n"
+     "  eprint = {2305.07759}, year = {2023}}\n",
+     {"records": [{"arxiv_id": "2305.07759", "venue": None}]}),
+    ("@article{k, title = {T}, journal = {arXiv preprint arXiv:9999}, year = 2023}\n",
+     {"records": [{"arxiv_id": None, "venue.name": "arXiv preprint arXiv:9999"}]}),
     *[(REAL / name, {"count": entries, "problems": []}) for name, entries in [
         ("zotero-bibtex.bib", 149), ("zotero-biblatex.bib", 26), ("zotero-better-bibtex.bib", 42),
         ("mendeley.bib", 97), ("jabref.bib", 29), ("zotero-bibtex-french-tnah.bib", 99),
