@@ -4,7 +4,9 @@ Two methods, measured against hand-labelled seed papers (docs/tagging.md); `fts`
 (precision 0.70, recall 0.67 against 0.16 / 0.27 for `tfidf`) and is the default:
 
 - `fts`: PostgreSQL full-text matching: papers whose search vector holds every word of the
-  concept's name, scored by cover density (ts_rank_cd).
+  concept's name, scored by cover density (ts_rank_cd). Stemming finds the candidates, and each
+  word must also be in the text as written or as its plural: the stemmer makes one word of
+  "regular", "regularity" and "regularization", which are three concepts.
 - `tfidf`: each concept becomes a document (its name, the names and key points of the concepts
   below it); papers and concepts are compared by TF-IDF cosine over PostgreSQL's own lexemes
   (same stemming and unaccenting as search), so no model or extra package is needed.
@@ -15,12 +17,14 @@ automatic suggestions are created or re-scored.
 """
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from .models import SEARCH_CONFIG, Concept, KeyPoint, PaperConcept, ReviewStatus, Source
+from .models import NAME_SEARCH_CONFIG, SEARCH_CONFIG, Concept, KeyPoint, PaperConcept, ReviewStatus, Source
+from .vocabulary import SEARCHED_ABSTRACT_CHARS
 
 METHODS = ("fts", "tfidf")
 
@@ -101,20 +105,59 @@ def _tfidf_scores(paper_ids: list[int] | None, concepts: list[Concept]) -> dict[
     return scores
 
 
+def word_forms(word: str) -> set[str]:
+    """A word as a text may write it for the same thing: itself, its plural or singular, a noun in
+    -ization as its verb (regularized), in either spelling (-isation)."""
+    singular = word
+    if word.endswith("ies") and len(word) > 4:
+        singular = f"{word[:-3]}y"
+    elif word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        singular = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        singular = word[:-1]
+    if singular.endswith(("s", "x", "z", "ch", "sh")):
+        plural = f"{singular}es"
+    elif singular.endswith("y") and singular[-2:-1] not in "aeiou":
+        plural = f"{singular[:-1]}ies"
+    else:
+        plural = f"{singular}s"
+    forms = {word, singular, plural}
+    if match := re.fullmatch(r"(\w{3,})i[sz]ation", singular):
+        forms |= {f"{match[1]}i{z}{end}" for z in "sz" for end in ("ation", "ations", "e", "ed", "es", "ing")}
+    return forms
+
+
+def surface_query(name: str) -> str:
+    """A tsquery (to_tsquery's text, for NAME_SEARCH_CONFIG) asking for each word of the name as written."""
+    words = re.findall(r"\w+", name.lower())
+    return " & ".join(
+        "(" + " | ".join("'" + form.replace("'", "''") + "'" for form in sorted(word_forms(word))) + ")"
+        for word in words
+    )
+
+
 def _fts_scores(paper_ids: list[int] | None, concepts: list[Concept]) -> dict[int, dict[int, float]]:
     """Papers whose text has every word of the concept's name, scored by cover density, in (0, 1)."""
     scores: dict[int, dict[int, float]] = defaultdict(dict)
-    where = "AND p.id = ANY(%s)" if paper_ids is not None else ""
+    where = "AND p.id = ANY(%(ids)s)" if paper_ids is not None else ""
     with connection.cursor() as cursor:
         for concept in concepts:
+            if not (surface := surface_query(concept.name)):
+                continue
+            other_spelling = re.sub(r"i([sz])ation", lambda m: "ization" if m[1] == "s" else "isation", concept.name)
             cursor.execute(
                 f"""
                 SELECT p.id, ts_rank_cd(p.search_vector, q.query, 32)
-                FROM bibliography_paper p, plainto_tsquery(%s::regconfig, %s) AS q(query)
+                FROM bibliography_paper p,
+                    LATERAL (SELECT plainto_tsquery(%(stemmed)s, %(name)s) || plainto_tsquery(%(stemmed)s, %(other)s))
+                        AS q(query)
                 WHERE p.search_vector @@ q.query {where}
+                    AND to_tsvector(%(plain)s, p.title || ' ' || left(p.abstract, %(chars)s))
+                        @@ to_tsquery(%(plain)s, %(words)s)
                 """,  # paper_search_vector_idx; normalisation 32 maps rank r to r / (r + 1)
-                [SEARCH_CONFIG, concept.name, *([paper_ids] if paper_ids is not None else [])],
-            )
+                {"stemmed": SEARCH_CONFIG, "name": concept.name, "other": other_spelling, "ids": paper_ids,
+                 "plain": NAME_SEARCH_CONFIG, "chars": SEARCHED_ABSTRACT_CHARS, "words": surface},
+            )  # fmt: skip
             for paper_id, score in cursor.fetchall():
                 scores[paper_id][concept.pk] = score
     return scores
