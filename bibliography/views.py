@@ -1,10 +1,21 @@
 """Public, read-only pages: the concept graph, a concept's papers, and a paper's citation neighbourhood."""
 
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from .models import Citation, Concept, ConceptKind, ConceptRelation, Paper, PaperConcept, ReviewStatus
+from .models import (
+    Authorship,
+    Citation,
+    Concept,
+    ConceptKind,
+    ConceptRelation,
+    Paper,
+    PaperAlias,
+    PaperConcept,
+    ReviewStatus,
+)
 from .text import whole_number
 
 PAGE_SIZE = 50
@@ -49,8 +60,18 @@ def concept_graph(request):
     )
 
 
+def _moved(request, url: str):
+    """A permanent redirect that keeps the query (a page of a list, `before=`)."""
+    query = request.META.get("QUERY_STRING")
+    return redirect(f"{url}?{query}" if query else url, permanent=True)
+
+
 def concept_papers(request, slug: str):
-    concept = get_object_or_404(Concept, slug=slug)
+    concept = Concept.objects.filter(slug=slug).first()
+    if concept is None:  # an old slug, from before a rename or a merge
+        if renamed := Concept.objects.formerly(slug).first():
+            return _moved(request, reverse("concept-papers", args=[renamed.slug]))
+        raise Http404("No concept has this name.")
     below = Concept.objects.descendants_of([concept.pk]).values("id")
     tagged = PaperConcept.objects.filter(concept__in=below, status=ReviewStatus.ACCEPTED).values("paper_id")
     papers = Paper.objects.filter(id__in=tagged).select_related("venue").order_by("-id")
@@ -66,7 +87,20 @@ def concept_papers(request, slug: str):
 
 
 def paper_neighbourhood(request, pk: int):
-    paper = get_object_or_404(Paper.objects.select_related("venue"), pk=pk)
+    accepted = PaperConcept.objects.filter(status=ReviewStatus.ACCEPTED).select_related("concept")
+    paper = (
+        Paper.objects.select_related("venue")
+        .prefetch_related(
+            Prefetch("authorships", Authorship.objects.select_related("author").order_by("position")),
+            Prefetch("tags", accepted.order_by("concept__name"), to_attr="accepted_tags"),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if paper is None:  # merged into another: its address leads there
+        if survivor := PaperAlias.objects.filter(old_id=pk).values_list("paper_id", flat=True).first():
+            return _moved(request, reverse("paper-neighbourhood", args=[survivor]))
+        raise Http404("No paper has this id.")
     citations = list(
         Citation.objects.filter(Q(citing=paper) | Q(cited=paper))
         .exclude(status=ReviewStatus.REJECTED)
