@@ -1,6 +1,8 @@
 """The admin's paper list: full-text search, filters, its columns, dates drilled down by month, and
 the number of queries and counts a page of it costs."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -156,3 +158,28 @@ def test_the_year_filter_offers_each_year_once_reading_one_index_entry_per_year(
         return own + sum(index_rows(child) for child in node.get("Plans", []))
 
     assert index_rows(plan) <= 4  # one entry per year (the probe below 1990 finds none), not 301
+
+
+def test_the_type_filter_offers_the_types_in_use_with_one_index_probe_per_type(client, curator):
+    Paper.objects.bulk_create(
+        [Paper(title=f"Paper {n}", title_key=f"paper {n}", item_type="paper-conference") for n in range(200)]
+        + [Paper(title="A thesis", title_key="a thesis", item_type="thesis")]
+        + [Paper(title="An article", title_key="an article", item_type="article-journal")]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(CHANGELIST)
+    filters = {getattr(spec, "parameter_name", None): spec for spec in page.context["cl"].filter_specs}
+    assert filters["item_type__exact"].lookup_choices == [
+        ("article-journal", "journal article"),
+        ("paper-conference", "conference paper"),
+        ("thesis", "Thesis"),
+    ]
+    (types_read,) = [query["sql"] for query in queries.captured_queries if "ORDINALITY" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as at a million papers
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + types_read)
+        plan = json.dumps(cursor.fetchone()[0][0]["Plan"])
+    assert "paper_item_type_idx" in plan and "Seq Scan" not in plan  # a probe per type, not every paper
+
+    theses = client.get(CHANGELIST, {"item_type__exact": "thesis"})
+    assert [paper.title for paper in theses.context["cl"].result_list] == ["A thesis"]

@@ -7,6 +7,7 @@ from django.contrib import admin
 from bibliography.models import (
     Concept,
     ImportRun,
+    ItemType,
     Keyword,
     Paper,
     PaperConcept,
@@ -63,6 +64,20 @@ class TagStatusFilter(admin.SimpleListFilter):
         if not self.value():
             return queryset
         return queryset.filter(id__in=PaperConcept.objects.filter(status=self.value()).values("paper_id"))
+
+
+class ItemTypeFilter(admin.SimpleListFilter):
+    """The types the library uses (two or three of CSL's 45), not every type a paper could have."""
+
+    title = "type"
+    parameter_name = "item_type__exact"
+
+    def lookups(self, request, model_admin):
+        labels = dict(ItemType.choices)
+        return [(item_type, labels[item_type]) for item_type in Paper.objects.item_types()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(item_type=self.value()) if self.value() in ItemType.values else queryset
 
 
 class YearFilter(admin.SimpleListFilter):

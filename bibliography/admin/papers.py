@@ -19,7 +19,15 @@ from bibliography.history import paper_timeline
 from bibliography.models import Citation, Note, Paper, PaperAlias, PaperConcept, ReviewStatus
 from bibliography.text import whole_number
 
-from .filters import ConceptFilter, KeywordFilter, MonthFilter, SourceFileFilter, TagStatusFilter, YearFilter
+from .filters import (
+    ConceptFilter,
+    ItemTypeFilter,
+    KeywordFilter,
+    MonthFilter,
+    SourceFileFilter,
+    TagStatusFilter,
+    YearFilter,
+)
 from .merge import merge_page
 from .pagination import EstimatedCountPaginator
 from .paper_actions import PaperActions
@@ -82,7 +90,7 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
     list_filter = [
         "needs_review",
         "kind",
-        "item_type",
+        ItemTypeFilter,
         YearFilter,
         MonthFilter,
         "venue",

@@ -58,6 +58,12 @@ _YEARS = """
 """
 
 
+_TYPES_IN_USE = """
+    SELECT t FROM unnest(%s::text[]) WITH ORDINALITY AS types(t, n)
+    WHERE EXISTS (SELECT FROM bibliography_paper WHERE item_type = types.t) ORDER BY n
+"""
+
+
 class PaperQuerySet(models.QuerySet):
     def needing_review(self):
         return self.filter(needs_review=True)
@@ -92,6 +98,13 @@ class PaperQuerySet(models.QuerySet):
         with connection.cursor() as cursor:
             cursor.execute(_YEARS)
             return [year for (year,) in cursor.fetchall()]
+
+    def item_types(self) -> list[str]:
+        """The CSL types the library's papers have, in the vocabulary's order: one probe of
+        paper_item_type_idx per type CSL has, however many papers there are. Of the whole table."""
+        with connection.cursor() as cursor:
+            cursor.execute(_TYPES_IN_USE, [list(ItemType.values)])
+            return [item_type for (item_type,) in cursor.fetchall()]
 
     def tagged_with(self, concept_ids, *, descendants: bool = True, statuses=(ReviewStatus.ACCEPTED,)):
         """Papers with a tag of these concepts, or of any concept below them, in one of these statuses."""
