@@ -91,3 +91,8 @@ def ends_a_sentence(text: str) -> bool:
     """Whether the text stops where a sentence may (or at a URL, which abstracts often end with):
     a page cut inside a paragraph leaves one that does not."""
     return bool(_SENTENCE_END.search(text.rstrip()))
+
+
+def count_of(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 paper`, `2 papers`, `1,204 papers`: a number and its noun, in the number's grammatical number."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

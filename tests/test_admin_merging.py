@@ -216,7 +216,12 @@ class TestConceptsAndAuthorsBecomeOne:
 
         selected = {"action": "merge_concepts", "_selected_action": [keep.pk, gone.pk]}
         page = client.post("/admin/bibliography/concept/", selected).content.decode()
-        assert "2 tags (2 papers accepted)" in page and "parents: learning" in page and "1 key points" in page
+        assert (
+            "2 tags (2 papers accepted)" in page
+            and "parents: learning" in page
+            and "1 key point" in page
+            and "1 key points" not in page
+        )
         done = client.post("/admin/bibliography/concept/", selected | {"survivor": keep.pk, "merge": "1"})
 
         assert done.status_code == 302 and not Concept.objects.filter(pk=gone.pk).exists()

@@ -41,7 +41,7 @@ def test_mark_reviewed_leaves_untitled_papers_flagged(client, curator):
     response = client.post(
         CHANGELIST, {"action": "mark_reviewed", "_selected_action": [titled.pk, untitled.pk]}, follow=True
     )
-    assert b"1 untitled papers still need a title first" in response.content
+    assert b"1 untitled paper still needs a title first" in response.content
     titled.refresh_from_db(), untitled.refresh_from_db()
     assert (titled.needs_review, untitled.needs_review) == (False, True)
 

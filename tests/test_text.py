@@ -1,5 +1,6 @@
 """How titles and abstracts are folded into the keys papers are matched on (bibliography/text.py)."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,3 +19,10 @@ def test_keys_fold_case_accents_and_punctuation():
 def test_the_ascii_shortcut_folds_like_the_general_rule(value):
     general = text._NOT_WORD.sub(" ", text._COMBINING.sub("", value).casefold()).strip()
     assert text.fold(value) == general
+
+
+@pytest.mark.parametrize(("n", "said"), [(0, "0 papers"), (1, "1 paper"), (2, "2 papers"), (1204, "1,204 papers")])
+def test_a_count_takes_its_nouns_number(n, said):
+    assert text.count_of(n, "paper") == said
+    assert text.count_of(n, "key point") == said.replace("paper", "key point")
+    assert text.count_of(n, "query", "queries").endswith("query" if n == 1 else "queries")

@@ -16,6 +16,7 @@ from bibliography.formats.records import Person
 from bibliography.merging import author_merge
 from bibliography.models import Author, Concept, KeyPoint, Keyword, Paper, PaperConcept, Venue
 from bibliography.tagging import papers_tag
+from bibliography.text import count_of
 
 from .merge import records_merge_action
 from .pagination import EstimatedCountPaginator
@@ -83,7 +84,7 @@ def _brings(author: Author) -> list[str]:
     papers = author.authorships.select_related("paper").order_by("paper__title")
     titles = "; ".join(a.paper.plain_title for a in papers[:3])
     count = papers.count()
-    lines = [f"{count} papers" + (f": {titles}" + ("…" if count > 3 else "") if count else "")]
+    lines = [count_of(count, "paper") + (f": {titles}" + ("…" if count > 3 else "") if count else "")]
     if author.orcid:
         lines.append(f"ORCID {author.orcid}")
     if aliases := ", ".join(author.aliases.values_list("name", flat=True)[:10]):
@@ -129,7 +130,8 @@ class KeywordAdmin(admin.ModelAdmin):
         if form.is_valid():
             papers = Paper.objects.filter(paper_keywords__keyword__in=queryset).distinct()
             created, accepted = papers_tag(papers=papers, concept=form.cleaned_data["concept"], by=request.user)
-            self.message_user(request, f"{created} new tags, {accepted} accepted, on papers with these keywords.")
+            made, kept = count_of(created, "new tag"), count_of(accepted, "tag")
+            self.message_user(request, f"{made}, {kept} accepted, on papers with these keywords.")
             return None
         return render(
             request,

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from bibliography.merging import concept_merge
 from bibliography.models import Concept, ConceptRelation
+from bibliography.text import count_of
 
 from .merge import records_merge_action
 
@@ -158,8 +159,8 @@ def _brings(concept: Concept) -> list[str]:
     aliases = ", ".join(concept.aliases.values_list("slug", flat=True)[:10])
     return [
         f"{concept.get_kind_display()}, slug “{concept.slug}”" + (f" (also {aliases})" if aliases else ""),
-        f"{concept.tags.count()} tags ({concept.paper_count} papers accepted)",
+        f"{count_of(concept.tags.count(), 'tag')} ({count_of(concept.paper_count, 'paper')} accepted)",
         f"parents: {parents}",
         f"children: {children}",
-        f"{concept.key_points.count()} key points",
+        count_of(concept.key_points.count(), "key point"),
     ]

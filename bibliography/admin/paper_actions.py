@@ -14,6 +14,7 @@ from bibliography.exporting import export_chunks
 from bibliography.formats.registry import EXPORT_FORMATS
 from bibliography.models import PaperConcept, ReviewStatus
 from bibliography.tagging import papers_mark_reviewed, papers_tag, papers_untag
+from bibliography.text import count_of
 
 from .paper_forms import ConceptChoiceForm, VenueOrDateForm
 
@@ -50,10 +51,11 @@ class PaperActions:
     def tag_with_concept(self, request, queryset):
         def apply(concept):
             created, accepted = papers_tag(papers=queryset, concept=concept, by=request.user)
-            return f"Tagged with “{concept}”: {created} new tags, {accepted} existing tags accepted."
+            made, kept = count_of(created, "new tag"), count_of(accepted, "existing tag")
+            return f"Tagged with “{concept}”: {made}, {kept} accepted."
 
         intro = (
-            f"Tag these {len(queryset)} papers with a concept. New tags are manual and accepted; a paper "
+            f"Tag {_these(len(queryset))} with a concept. New tags are manual and accepted; a paper "
             "that already carries the concept has its tag accepted."
         )
         return self._with_concept(request, queryset, "tag_with_concept", "Tag papers with a concept", intro, apply)
@@ -62,9 +64,9 @@ class PaperActions:
     def remove_concept(self, request, queryset):
         def apply(concept):
             removed = papers_untag(papers=queryset, concept=concept, by=request.user)
-            return f"Removed “{concept}” from {removed} papers (their tags are in the history)."
+            return f"Removed “{concept}” from {count_of(removed, 'paper')} (the history keeps the tags)."
 
-        intro = f"Take a concept off these {len(queryset)} papers, whatever its tags' status."
+        intro = f"Take a concept off {_these(len(queryset))}, whatever its tags' status."
         return self._with_concept(request, queryset, "remove_concept", "Remove a concept from papers", intro, apply)
 
     @admin.action(description="Set venue or date…", permissions=["change"])
@@ -74,12 +76,12 @@ class PaperActions:
                 changed = papers_set(papers=queryset, venue=data["venue"], issued=data["issued"], by=request.user)
             except TooMany as error:
                 return f"Nothing changed: {error}."
-            return f"Changed {changed} papers (the others already had these values)."
+            return f"Changed {count_of(changed, 'paper')} (the others already had these values)."
 
         if (shown := queryset[: AT_MOST + 1].count()) > AT_MOST:
             self.message_user(request, f"At most {AT_MOST:,} papers at once: narrow the list first.", messages.WARNING)
             return None
-        intro = f"Give these {shown} papers a venue, a date, or both. Each paper's history keeps what it had."
+        intro = f"Give {_these(shown)} a venue, a date, or both. Each paper's history keeps what it had."
         title = "Set the venue or date of papers"
         return self._with_form(request, queryset, "set_venue_or_date", title, intro, VenueOrDateForm, apply)
 
@@ -139,11 +141,16 @@ class PaperActions:
     @admin.action(description="Mark reviewed", permissions=["change"])
     def mark_reviewed(self, request, queryset):
         marked, skipped = papers_mark_reviewed(papers=queryset, by=request.user)
-        self.message_user(request, f"Marked {marked} papers reviewed.", messages.SUCCESS)
+        self.message_user(request, f"Marked {count_of(marked, 'paper')} reviewed.", messages.SUCCESS)
         if skipped:
-            self.message_user(request, f"{skipped} untitled papers still need a title first.", messages.WARNING)
+            untitled = f"{count_of(skipped, 'untitled paper')} still {'needs' if skipped == 1 else 'need'}"
+            self.message_user(request, f"{untitled} a title first.", messages.WARNING)
 
     @admin.action(description="Merge duplicates into one…", permissions=["change", "delete"])
     def merge_papers(self, request, queryset):
         ids = ",".join(str(pk) for pk in queryset.order_by("pk").values_list("pk", flat=True))
         return HttpResponseRedirect(f"{reverse('admin:bibliography_paper_merge')}?ids={ids}")
+
+
+def _these(n: int) -> str:
+    return "this paper" if n == 1 else f"these {n:,} papers"

@@ -50,7 +50,7 @@ def test_a_curators_day(live_server, log_in):
     shot(page, "03-tag-choose-concept")
     page.click("input[name=apply]")
     page.wait_for_selector(".messagelist")
-    assert "1 new tags" in page.inner_text(".messagelist")
+    assert "1 new tag," in page.inner_text(".messagelist")
     shot(page, "04-tagged")
     tagged = Paper.objects.get(title__startswith="What needs to go right for an induction head?")
     assert PaperConcept.objects.filter(paper=tagged, concept=Concept.objects.get(slug="scaling")).exists()
