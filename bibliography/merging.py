@@ -5,8 +5,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
+from .citation_keys import keys_assign
 from .formats.records import UNTITLED_REASONS
 from .identifiers import openalex_work
 from .models import (
@@ -118,9 +119,14 @@ def paper_merge(*, into: Paper, others: Sequence[Paper], by=None, keep: dict[str
         victim._change_reason = f"merged into #{survivor.pk}"
         victim.delete()
     _keep_keys(survivor, victims)
+    _best_key(survivor, victims)
     survivor._history_user = by
     survivor._change_reason = f"merged {', '.join(f'#{pk}' for pk in other_ids)} into this paper"
     survivor.save()
+    if survivor.citation_key_provisional:  # none of them had a real key: one made from the merged record
+        authorships = Authorship.objects.select_related("author").order_by("position")
+        keys_assign(list(Paper.objects.filter(pk=survivor.pk).prefetch_related(Prefetch("authorships", authorships))))
+        survivor.refresh_from_db(fields=["citation_key", "citation_key_provisional"])
     return report
 
 
@@ -319,6 +325,20 @@ def _leave_aliases(survivor: Paper, victims: list[Paper], by) -> None:
             for victim in victims
         ]
     )
+
+
+def _best_key(survivor: Paper, victims: list[Paper]) -> None:
+    """The survivor keeps its key unless it is provisional (`anonnd…`) and a merged paper had a real
+    one: then it takes that one (the first merged paper's), and its own stays an alias."""
+    if survivor.citation_key and not survivor.citation_key_provisional:
+        return
+    real = next((v.citation_key for v in victims if v.citation_key and not v.citation_key_provisional), None)
+    if real is None:
+        return
+    CitationKeyAlias.objects.filter(key=real).delete()  # _keep_keys made it an alias of the survivor
+    if survivor.citation_key:
+        CitationKeyAlias.objects.create(key=survivor.citation_key, paper=survivor)
+    survivor.citation_key, survivor.citation_key_provisional = real, False
 
 
 def _keep_keys(survivor: Paper, victims: list[Paper]) -> None:

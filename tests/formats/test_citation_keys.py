@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from bibliography.citation_keys import choose_keys, keys_assign, keys_locked, suffix
 from bibliography.importers.load import import_file
-from bibliography.models import Paper
+from bibliography.merging import paper_merge
+from bibliography.models import CitationKeyAlias, Paper
 from tests.factories import make_author, make_authorship, make_paper
 
 from .conftest import export
@@ -86,3 +87,48 @@ def test_the_database_guards_citation_keys(db):
     Paper.objects.filter(pk=paper.pk).update(citation_key=None)
     paper.refresh_from_db()
     assert paper.citation_key == "taken2020"
+
+
+def _paper(key: str, provisional: bool, name: str | None = None, year: int | None = None):
+    paper = make_paper(title="Rethinking the value of network pruning", year=year)
+    Paper.objects.filter(pk=paper.pk).update(citation_key=key, citation_key_provisional=provisional)
+    if name:
+        make_authorship(paper, make_author(name))
+    return Paper.objects.get(pk=paper.pk)
+
+
+@pytest.mark.parametrize("survivor_first", [True, False])
+def test_a_merge_keeps_the_real_key_whichever_paper_survives(db, survivor_first):
+    anonymous = _paper("anonndrethinking", True)
+    real = _paper("liu2019rethinking", False, "Zhuang Liu", 2019)
+    survivor, other = (anonymous, real) if survivor_first else (real, anonymous)
+
+    paper_merge(into=survivor, others=[other])
+
+    survivor.refresh_from_db()
+    assert (survivor.citation_key, survivor.citation_key_provisional) == ("liu2019rethinking", False)
+    assert set(CitationKeyAlias.objects.values_list("key", "paper")) == {("anonndrethinking", survivor.pk)}
+    assert Paper.objects.named([("key", "anonndrethinking"), ("key", "liu2019rethinking")]) == [survivor.pk] * 2
+
+
+def test_a_merge_of_provisional_keys_makes_one_from_the_merged_record(db):
+    untitled_year = _paper("anonndrethinking", True)
+    with_author = _paper("liundrethinking", True, "Zhuang Liu")
+    Paper.objects.filter(pk=untitled_year.pk).update(year=2019)
+
+    paper_merge(into=Paper.objects.get(pk=untitled_year.pk), others=[with_author])
+
+    survivor = Paper.objects.get(pk=untitled_year.pk)
+    assert (survivor.citation_key, survivor.citation_key_provisional) == ("liu2019rethinking", False)
+    assert set(CitationKeyAlias.objects.values_list("key", flat=True)) == {"anonndrethinking", "liundrethinking"}
+
+
+def test_a_merge_keeps_the_survivors_real_key_over_another_real_one(db):
+    survivor = _paper("liu2019rethinking", False, "Zhuang Liu", 2019)
+    other = _paper("liu2018rethinking", False, "Zhuang Liu", 2018)
+
+    paper_merge(into=survivor, others=[other])
+
+    survivor.refresh_from_db()
+    assert survivor.citation_key == "liu2019rethinking"
+    assert list(CitationKeyAlias.objects.values_list("key", flat=True)) == ["liu2018rethinking"]
