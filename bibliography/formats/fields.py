@@ -14,7 +14,7 @@ from bibliography.vocabulary import VENUE_SHORT_NAME_CHARS, AuthorRole, ItemType
 
 from . import languages
 from .errors import DumpError
-from .links import link_kind
+from .links import link_kind, readable
 
 if TYPE_CHECKING:  # writers read any object shaped like a paper
     from bibliography.models import Paper
@@ -181,6 +181,10 @@ class Checks:
                 continue
             else:
                 self.unreadable(field, f"{word[:80]!r} is not a URL, not a link")
+                self.other_uris.append(word)
+                continue
+            if not readable(url):
+                self.unreadable(field, f"{word[:80]!r} has a host no one can read, not a link")
                 self.other_uris.append(word)
                 continue
             if len(url) > 2000:

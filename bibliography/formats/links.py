@@ -21,7 +21,18 @@ def _clean(url: str) -> str:
     return url
 
 
+def readable(url: str) -> bool:
+    """Whether an address can be taken apart at all (`http://[::1` cannot: an IPv6 host unclosed)."""
+    try:
+        urlsplit(url).hostname  # noqa: B018 (reading it is the check)
+    except ValueError:
+        return False
+    return True
+
+
 def link_kind(url: str) -> LinkKind:
+    if not readable(url):
+        return LinkKind.OTHER
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = parts.path.lower()
@@ -41,6 +52,6 @@ def find_links(text: str) -> list[tuple[str, LinkKind]]:
     seen: dict[str, LinkKind] = {}
     for match in _URL.finditer(text):
         url = _clean(match.group())
-        if urlsplit(url).hostname and url not in seen:
+        if readable(url) and urlsplit(url).hostname and url not in seen:
             seen[url] = link_kind(url)
     return list(seen.items())
