@@ -13,7 +13,10 @@ imports before made it. One after the other:
    `title_key % title_key` at similarity 0.8) for the SAMPLE newest titled papers, per paper;
 3. `import_dumps --no-duplicates` of the file (timed), then `find_duplicates --waiting` (timed): the
    share of an import's time that goes to duplicates;
-4. `find_duplicates` over the whole library (timed).
+4. `find_duplicates` over the whole library (timed), and with `--baseline CHECKOUT` the same command
+   of another checkout (a `git worktree` of an older commit) on the same library, right after.
+`--database NAME` runs on another database of that server (a library of a million papers:
+`generate.py 1000000` imported with `import_dumps --no-duplicates`).
 Prints Markdown rows for docs/benchmarks.md.
 """
 
@@ -22,7 +25,7 @@ import time
 from pathlib import Path
 
 import psycopg2
-from import_throughput import database_url, manage, server_url
+from import_throughput import DATABASE, database_url, manage, server_url
 
 SAMPLE = 200
 
@@ -47,9 +50,9 @@ def trigram_probe_seconds(url: str) -> float:
         return (time.perf_counter() - started) / SAMPLE
 
 
-def main(listing: Path) -> None:
+def main(listing: Path, database: str, baseline: Path | None) -> None:
     maintenance, server = server_url()
-    url = database_url(maintenance)
+    url = database_url(maintenance, database)
     try:
         manage(url, "migrate", "--verbosity", "0")
         papers = one(url, "SELECT count(*) FROM bibliography_paper")
@@ -62,6 +65,7 @@ def main(listing: Path) -> None:
         total = one(url, "SELECT count(*) FROM bibliography_paper")
         everything, _ = manage(url, "find_duplicates", "--no-progress")
         candidates = one(url, "SELECT count(*) FROM bibliography_duplicatecandidate")
+        before = manage(url, "find_duplicates", "--no-progress", code=baseline)[0] if baseline else None
     finally:
         if server is not None:
             server.cleanup()
@@ -74,6 +78,8 @@ def main(listing: Path) -> None:
     row("search for their duplicates", total, after_import, added)
     row(f"the previous design's search for them (per-paper probe × {added:,})", total, per_probe * added, added)
     row("find_duplicates over the whole library", total, everything, total)
+    if before is not None:
+        row(f"the same with {baseline.name}'s code", total, before, total)
     print(f"\nDuplicates' share of the import: {share:.1%}; candidate pairs in the library: {candidates:,}.")
 
 
@@ -84,4 +90,7 @@ def row(step: str, papers: int, seconds: float, per: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("listing", type=Path, help="a file of new papers (benchmarks/generate.py --seed 7)")
-    main(parser.parse_args().listing)
+    parser.add_argument("--database", default=DATABASE, help="the library's database on the server")
+    parser.add_argument("--baseline", type=Path, help="another checkout whose find_duplicates is timed too")
+    args = parser.parse_args()
+    main(args.listing, args.database, args.baseline)
