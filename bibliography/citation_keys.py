@@ -1,11 +1,15 @@
-"""Citation keys: `vaswani2017attention`, made once per paper and kept.
+"""Citation keys: `vaswani2017attention`, made for each paper, kept once used.
 
-A key is what a LaTeX document cites, so it must not move when a curator later fixes a title: it
-is stored on the paper (`Paper.citation_key`, unique) the first time the paper is imported or
-saved, and from then on only read. The one exception is a provisional key, made while the paper
-had no author or no year (`anonndlanguage`): once the paper has both it gets a real key, and the
-provisional one stays an alias (`CitationKeyAlias`), so a document that cited it still resolves.
-Clashes get a letter: `…attention`, `…attentionb`, `…attentionc`.
+A key is what a LaTeX document cites, so once anything may cite it, it must not move when a curator
+later fixes a title. A key made here is provisional (`Paper.citation_key_provisional`) until it is
+used: it follows the record, made again whenever the first author's name, the year or the title's
+first word changes, so that it never contradicts the paper (but never for a record that lacks an
+author or a year: a key does not become `anonnd…`). It is used, and kept from then on,
+once it is exported to a file with an author and a year (the admin's export, the export command;
+an `anonnd…` key is never final), typed by a curator or a script, or given by an imported file.
+The API's reads write nothing: a script fixes a key by setting one. A key that changes stays an alias
+(`CitationKeyAlias`), so whatever cited it still resolves, and the paper takes it back if the record
+goes back. Clashes get a letter: `…attention`, `…attentionb`, `…attentionc`.
 """
 
 import re
@@ -16,6 +20,7 @@ from django.db import connection, transaction
 
 from bibliography import richtext, text
 from bibliography.formats.fields import people
+from bibliography.history import papers_snapshot, requesting_user
 from bibliography.models import CITATION_KEY_PATTERN, CitationKeyAlias, CitationKeyStem, Paper
 
 # Key assignment runs one at a time: two exports choosing keys at once could choose the same one.
@@ -120,15 +125,10 @@ def keys_locked() -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_KEYS_LOCK])
 
 
-def provisional(first_family: str | None, paper: Paper) -> bool:
-    """Whether a key made now would be provisional: the paper lacks an author or a year."""
-    return not first_family or not paper.year
-
-
 def keys_assign(papers: Sequence[Paper]) -> None:
-    """Give a key to each of these (saved, authors prefetched) papers that has none yet, and a real
-    one to each whose key is provisional and that now has an author and a year (the provisional
-    key is kept as an alias)."""
+    """Give a key to each of these (saved, authors prefetched) papers that has none yet, and make
+    again each provisional key the record no longer makes (the old key kept as an alias; one of the
+    paper's own aliases that the record makes again taken back)."""
     todo = [paper for paper in papers if not paper.citation_key or paper.citation_key_provisional]
     if not todo:
         return
@@ -140,26 +140,57 @@ def keys_assign(papers: Sequence[Paper]) -> None:
                 "id", "citation_key", "citation_key_provisional"
             )
         }
-        fresh, families, settled = [], [], []
+        fresh, stems = [], []
         for paper in todo:
             key, is_provisional = current.get(paper.pk, (None, False))
             paper.citation_key, paper.citation_key_provisional = key, is_provisional
             family = next((p.parts.family for p in people(paper)), None)
-            if key is None or (is_provisional and not provisional(family, paper)):
-                if key is not None and key.startswith(key_stem(paper, family)):
-                    paper.citation_key_provisional = False  # already what it would become
-                    settled.append(paper)
-                    continue
+            stem = key_stem(paper, family)
+            # a record without a first author or a year makes no key worth moving to (`anonnd…`)
+            if key is None or (is_provisional and family and paper.year and not _made_from(key, stem)):
                 fresh.append(paper)
-                families.append(family)
-        Paper.objects.bulk_update(settled, ["citation_key_provisional"])
+                stems.append(stem)
         if not fresh:
             return
         old_keys = {paper.pk: paper.citation_key for paper in fresh if paper.citation_key}
-        stems = [(None, key_stem(paper, family)) for paper, family in zip(fresh, families, strict=True)]
-        for paper, family, key in zip(fresh, families, choose_keys(stems), strict=True):
-            paper.citation_key, paper.citation_key_provisional = key, provisional(family, paper)
+        own = CitationKeyAlias.objects.filter(paper_id__any=[paper.pk for paper in fresh])
+        taken_back = {}
+        for alias in own.order_by("key"):
+            paper_stem = stems[[p.pk for p in fresh].index(alias.paper_id)]
+            if _made_from(alias.key, paper_stem):
+                taken_back.setdefault(alias.paper_id, alias.key)
+        CitationKeyAlias.objects.filter(key__any=list(taken_back.values())).delete()
+        wanted = [(taken_back.get(paper.pk), stem) for paper, stem in zip(fresh, stems, strict=True)]
+        for paper, key in zip(fresh, choose_keys(wanted), strict=True):
+            paper.citation_key, paper.citation_key_provisional = key, True
         Paper.objects.bulk_update(fresh, ["citation_key", "citation_key_provisional"])
+        # logged with the save that changed the record, when a person made it (the admin, the API)
+        by = requesting_user()
+        papers_snapshot(
+            [p.pk for p in fresh], reason="" if by else "citation key made from the record", created=False, by=by
+        )
         CitationKeyAlias.objects.bulk_create(
             [CitationKeyAlias(key=key, paper_id=pk) for pk, key in old_keys.items()], ignore_conflicts=True
+        )
+
+
+def _made_from(key: str, stem: str) -> bool:
+    """Whether the key is the stem, or the stem and a clash's letters."""
+    rest = key[len(stem) :]
+    return key.startswith(stem) and (not rest or rest.isascii() and rest.isalpha() and rest.islower())
+
+
+def keys_used(paper_ids: Sequence[int]) -> None:
+    """These papers' keys were exported: the final ones (made with an author and a year) stay as
+    they are from now on, whatever the records become."""
+    if not paper_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE bibliography_paper p SET citation_key_provisional = false
+            WHERE p.id = ANY(%s) AND p.citation_key_provisional AND p.year IS NOT NULL
+                AND EXISTS (SELECT FROM bibliography_authorship a WHERE a.paper_id = p.id)
+            """,
+            [list(paper_ids)],
         )

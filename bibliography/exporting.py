@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from django.db.models import QuerySet
 
+from bibliography.citation_keys import keys_used
 from bibliography.formats.base import Format
 from bibliography.models import Paper
 
@@ -22,7 +23,8 @@ def export_chunks(
     chunk_size: int = CHUNK_PAPERS,
     on_chunk: Callable[[int], object] | None = None,
 ) -> Iterator[str]:
-    """The whole export as pieces of text, in id order, one chunk of papers at a time.
+    """The whole export as pieces of text, in id order, one chunk of papers at a time: a file a
+    curator or the export command writes, whose keys documents will cite (keys_used makes them final).
 
     Pages by id (keyset), so each chunk is one short query however far into the table it is.
     """
@@ -35,6 +37,7 @@ def export_chunks(
         chunk = list(Paper.objects.for_listing().filter(id__in=ids).order_by("id"))
         if chunk:
             yield ("" if first else format.between) + format.render(chunk)
+            keys_used([paper.pk for paper in chunk])
             first = False
         if on_chunk:
             on_chunk(len(chunk))

@@ -7,12 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
+from simple_history.models import HistoricalRecords
 
 from .models import Authorship, Citation, KeyPoint, Note, Paper, PaperConcept
 
 SHOWN = 300  # the newest records of each kind a history page reads
 _HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
-_UNTOLD = {"updated_at", "created_at"}  # bookkeeping every save changes
+# bookkeeping every save changes, and whether the key is still made from the record (its changes show)
+_UNTOLD = {"updated_at", "created_at", "citation_key_provisional"}
 
 
 @dataclass
@@ -23,7 +25,7 @@ class Entry:
     what: list[str] = field(default_factory=list)
 
 
-def papers_snapshot(ids: Iterable[int], *, reason: str, created: bool) -> None:
+def papers_snapshot(ids: Iterable[int], *, reason: str, created: bool, by=None) -> None:
     """Record these papers as they are now in their history, in one statement (imports call it
     for each batch they create or complete)."""
     ids = list(ids)
@@ -34,10 +36,19 @@ def papers_snapshot(ids: Iterable[int], *, reason: str, created: bool) -> None:
     listed = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {model._meta.db_table} ({listed}, history_date, history_change_reason, history_type) "
-            f"SELECT {listed}, statement_timestamp(), %s, %s FROM {Paper._meta.db_table} WHERE id = ANY(%s)",
-            [reason[:100], "+" if created else "~", ids],
+            f"INSERT INTO {model._meta.db_table} ({listed}, history_date, history_change_reason, history_type, "
+            f"history_user_id) SELECT {listed}, statement_timestamp(), %s, %s, %s FROM {Paper._meta.db_table} "
+            "WHERE id = ANY(%s)",
+            [reason[:100], "+" if created else "~", by.pk if by else None, ids],
         )
+
+
+def requesting_user():
+    """Who the request being served is for (the admin's or the API's), as simple_history records
+    it for the saves it makes; None outside a request or for nobody signed in."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def paper_timeline(paper: Paper) -> list[Entry]:

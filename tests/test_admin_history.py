@@ -33,6 +33,21 @@ class TestHistoryInWords:
     """A paper's history page lists its own changes and those of its authors, tags and key points,
     from a baseline recorded at import, with who and why, and no "None" placeholders."""
 
+    def test_a_key_made_again_is_logged_with_the_save_that_changed_the_record(self, client, curator):
+        paper = make_paper(title="Notes on the Engine")
+        authorship = make_authorship(paper, make_author("Ada Lovelace"))
+        data = _change_form_data(paper) | {"issued": "1843", "authorships-0-id": authorship.pk}
+        data |= {"authorships-0-author": authorship.author_id, "authorships-0-position": 1}
+        data |= {"authorships-0-role": "author", "authorships-INITIAL_FORMS": 1}
+        assert client.post(f"{CHANGELIST}{paper.pk}/change/", data).status_code == 302
+        assert client.post(f"{CHANGELIST}{paper.pk}/change/", data | {"issued": "1842"}).status_code == 302
+
+        timeline = client.get(f"{CHANGELIST}{paper.pk}/history/").context["timeline"]
+        said = [line for entry in timeline for line in entry.what if entry.who == "cur"]
+        assert "citation key: lovelace1843notes → lovelace1842notes" in said and "year: 1843 → 1842" in said
+        assert "citation key: — → lovelace1843notes" in said
+        assert not [line for line in said if "→ —" in line or "provisional" in line]
+
     def test_the_first_edit_of_an_imported_paper_shows_what_it_changed(self, client, curator, seed):
         paper = Paper.objects.filter(sources__import_run__format="listing").exclude(title="").first()
         old_title = paper.title

@@ -5,7 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bibliography.models import Authorship, Citation, KeyPoint, PaperConcept
+from bibliography.exporting import export_chunks
+from bibliography.formats.registry import EXPORT_FORMATS
+from bibliography.models import Authorship, Citation, KeyPoint, Paper, PaperConcept
 from tests.admin_pages import CHANGELIST, _change_form_data
 from tests.factories import make_author, make_authorship, make_concept, make_paper
 
@@ -159,9 +161,25 @@ def test_a_provisional_key_follows_the_paper_once_a_curator_gives_it_an_author_a
     data |= {"authorships-0-role": "author"}
     assert client.post(f"{CHANGELIST}{paper.pk}/change/", data).status_code == 302
     paper.refresh_from_db()
-    assert (paper.citation_key, paper.citation_key_provisional) == ("lovelace1843notes", False)
+    assert (paper.citation_key, paper.citation_key_provisional) == ("lovelace1843notes", True)
     assert list(paper.key_aliases.values_list("key", flat=True)) == ["anonndnotes"]
-    title = "Notes on the Analytical Engine"
-    assert client.post(f"{CHANGELIST}{paper.pk}/change/", data | {"title": title + "!"}).status_code == 302
+    assert client.post(f"{CHANGELIST}{paper.pk}/change/", data | {"title": "Sketch of the Engine"}).status_code == 302
     paper.refresh_from_db()
-    assert paper.citation_key == "lovelace1843notes"  # a real key never moves again
+    assert paper.citation_key == "lovelace1843sketch"  # not used yet: it follows the record
+
+    "".join(export_chunks(Paper.objects.filter(pk=paper.pk), EXPORT_FORMATS["bibtex"]))
+    assert client.post(f"{CHANGELIST}{paper.pk}/change/", data | {"title": "Notes, again"}).status_code == 302
+    paper.refresh_from_db()
+    assert (paper.citation_key, paper.citation_key_provisional) == ("lovelace1843sketch", False)  # exported: kept
+
+
+def test_a_key_typed_by_a_curator_is_kept_whatever_the_record_becomes(client, curator):
+    paper = make_paper(title="Notes on the Analytical Engine", year=1843)
+    make_authorship(paper, make_author("Ada Lovelace"))
+    data = _change_form_data(paper) | {"citation_key": "ada-notes"}
+    data |= {"authorships-0-author": paper.authorships.get().author_id, "authorships-0-position": 1}
+    data |= {"authorships-0-role": "author", "authorships-0-id": paper.authorships.get().pk}
+    assert client.post(f"{CHANGELIST}{paper.pk}/change/", data).status_code == 302
+    assert client.post(f"{CHANGELIST}{paper.pk}/change/", data | {"issued": "1842"}).status_code == 302
+    paper.refresh_from_db()
+    assert (paper.year, paper.citation_key, paper.citation_key_provisional) == (1842, "ada-notes", False)

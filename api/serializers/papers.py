@@ -147,6 +147,8 @@ class PaperWriteSerializer(ModelSerializer):
         changed = self.changes(paper, validated_data)
         for name, value in changed.items():
             setattr(paper, name, value)
+        if changed.get("citation_key"):
+            paper.citation_key_provisional = False  # given by a script: kept whatever the record becomes
         if changed:  # a document sent back as it was read changes nothing, not even updated_at
             paper.save()
         if authors is not None:

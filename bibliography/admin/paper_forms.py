@@ -35,6 +35,14 @@ class PaperForm(forms.ModelForm):
         fields = ["issued", "accessed", "extra"]  # the admin adds the fieldsets' others
         widgets = {"extra": forms.Textarea(attrs={"rows": 3})}
 
+    def clean_citation_key(self):
+        key = self.cleaned_data.get("citation_key")
+        if not key:  # blank keeps the key (the database would too): the history records the one kept
+            return self.instance.citation_key
+        if key != self.instance.citation_key:
+            self.instance.citation_key_provisional = False  # typed by a curator: kept whatever the record becomes
+        return key
+
     def clean_doi(self):
         return self._identifier("doi", identifiers.doi)
 

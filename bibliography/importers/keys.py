@@ -1,9 +1,9 @@
-"""The citation keys of imported papers: a new paper's own, the real key that follows a provisional
-one once authors or a year arrive, and the other keys files name a paper by (aliases)."""
+"""The citation keys of imported papers: a new paper's own, a provisional key made again when a file
+changes what it is made from, and the other keys files name a paper by (aliases)."""
 
 from django.db.models import Prefetch
 
-from bibliography.citation_keys import choose_keys, key_stem, keys_assign, keys_locked, provisional, usable_key
+from bibliography.citation_keys import choose_keys, key_stem, keys_assign, keys_locked, usable_key
 from bibliography.formats.records import PaperRecord
 from bibliography.models import Authorship, CitationKeyAlias, Paper
 from bibliography.names import split_name
@@ -17,18 +17,18 @@ def keys_choose(new: list[tuple[PaperRecord, Paper]]) -> None:
     wanted = [(usable_key(record.citation_key), key_stem(paper, _first_family(record))) for record, paper in new]
     for (record, paper), (preferred, _), key in zip(new, wanted, choose_keys(wanted), strict=True):
         paper.citation_key = key
-        paper.citation_key_provisional = key != preferred and provisional(_first_family(record), paper)
+        paper.citation_key_provisional = key != preferred  # the file's own key is in use; one made here is not yet
         if record.citation_key and record.citation_key != key:
             paper.extra = {**paper.extra, "citation-key": record.citation_key}  # the file's own, taken or unusable
 
 
 def keys_follow(touched: set[int]) -> None:
-    """Papers this file gave authors or a year trade a provisional key for a real one."""
+    """Papers this file changed (authors, a year, a title) have their provisional keys made again."""
     if not touched:
         return
     authorships = Authorship.objects.select_related("author").order_by("position")
-    completed = Paper.objects.filter(pk__in=touched, citation_key_provisional=True, year__isnull=False)
-    keys_assign(list(completed.prefetch_related(Prefetch("authorships", authorships))))
+    following = Paper.objects.filter(pk__in=touched, citation_key_provisional=True)
+    keys_assign(list(following.prefetch_related(Prefetch("authorships", authorships))))
 
 
 def key_aliases_add(aliases: list[tuple[str, Paper]]) -> None:

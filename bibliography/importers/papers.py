@@ -113,7 +113,7 @@ class PaperLoader:
         touched = authorships_add(landed, self.file_name) | _links_add(landed, self.file_name)
         touched |= concept_tags_add(landed, self.result) | topic_tags_add(landed, self.result)
         touched |= keywords_add(landed, self.file_name, self.result) | set(changed)
-        keys_follow(touched)
+        keys_follow(touched - {paper.pk for paper in created})  # a new paper's key was made from its record
         references_add(landed)
         aliases += [(key, paper) for record, paper, _ in landed for key in record.alias_keys]
         sources_add(landed, self.run, self.year)

@@ -100,8 +100,7 @@ class PaperQuerySet(models.QuerySet):
             return [year for (year,) in cursor.fetchall()]
 
     def item_types(self) -> list[str]:
-        """The CSL types the library's papers have, in the vocabulary's order: one probe of
-        paper_item_type_idx per type CSL has, however many papers there are. Of the whole table."""
+        """The CSL types the library's papers have: one probe of paper_item_type_idx per CSL type."""
         with connection.cursor() as cursor:
             cursor.execute(_TYPES_IN_USE, [list(ItemType.values)])
             return [item_type for (item_type,) in cursor.fetchall()]
@@ -154,8 +153,8 @@ class Paper(models.Model):
     )
     citation_key_provisional = models.BooleanField(
         default=False,
-        help_text="The key was made before the paper had authors and a year (`anonnd…`): it is remade once the "
-        "paper has both, the old key kept as an alias.",
+        help_text="Made here and not used yet: made again when what it is made from changes, until an export, "
+        "a curator or a script fixes it (old keys stay aliases).",
     )
     item_type = models.CharField(
         "type", max_length=40, choices=ItemType.choices, default=ItemType.ARTICLE, help_text="CSL's item type."

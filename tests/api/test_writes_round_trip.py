@@ -155,3 +155,15 @@ def test_a_field_a_write_does_not_take_is_refused_by_name(curator):
     assert unchanged.status_code == 200 and unchanged.json()["title"] == "T"
     assert renamed.status_code == 400 and "authors[0]: author" in renamed.json()["detail"]
     assert curator.patch("/api/concepts/scaling/", {"paper_count": 7}, format="json").status_code == 400
+
+
+def test_a_key_follows_the_record_until_a_script_sets_one(curator):
+    body = {"title": "Sketch of the Engine", "year": 1843, "authors": [{"name": "Ada Lovelace"}]}
+    made = curator.post("/api/papers/", body, format="json").json()
+    moved = curator.patch(f"/api/papers/{made['id']}/", {"year": 1842}, format="json").json()
+    assert (made["citation_key"], moved["citation_key"]) == ("lovelace1843sketch", "lovelace1842sketch")
+
+    curator.patch(f"/api/papers/{made['id']}/", {"citation_key": "ada-sketch"}, format="json")
+    kept = curator.patch(f"/api/papers/{made['id']}/", {"year": 1843, "title": "Notes"}, format="json").json()
+    assert kept["citation_key"] == "ada-sketch"
+    assert Paper.objects.values_list("citation_key_provisional", flat=True).get(pk=made["id"]) is False

@@ -119,7 +119,7 @@ def test_a_merge_of_provisional_keys_makes_one_from_the_merged_record(db):
     paper_merge(into=Paper.objects.get(pk=untitled_year.pk), others=[with_author])
 
     survivor = Paper.objects.get(pk=untitled_year.pk)
-    assert (survivor.citation_key, survivor.citation_key_provisional) == ("liu2019rethinking", False)
+    assert (survivor.citation_key, survivor.citation_key_provisional) == ("liu2019rethinking", True)
     assert set(CitationKeyAlias.objects.values_list("key", flat=True)) == {"anonndrethinking", "liundrethinking"}
 
 
@@ -132,3 +132,38 @@ def test_a_merge_keeps_the_survivors_real_key_over_another_real_one(db):
     survivor.refresh_from_db()
     assert survivor.citation_key == "liu2019rethinking"
     assert list(CitationKeyAlias.objects.values_list("key", flat=True)) == ["liu2018rethinking"]
+
+
+def _with_prefetch(paper: Paper) -> Paper:
+    return Paper.objects.prefetch_related("authorships__author").get(pk=paper.pk)
+
+
+def test_a_key_follows_its_record_until_an_export_uses_it(db):
+    paper = make_paper(title="Rethinking the value of network pruning", year=2019)
+    make_authorship(paper, make_author("Zhuang Liu"))
+    keys_assign([_with_prefetch(paper)])
+    keys = []
+    for year in (2023, 2019):  # a curator's slip, then put right
+        Paper.objects.filter(pk=paper.pk).update(year=year, issued={"date-parts": [[year]]})
+        keys_assign([_with_prefetch(paper)])
+        keys.append(Paper.objects.get(pk=paper.pk).citation_key)
+
+    assert keys == ["liu2023rethinking", "liu2019rethinking"]  # its own old key back, not liu2019rethinkingb
+    assert list(CitationKeyAlias.objects.values_list("key", flat=True)) == ["liu2023rethinking"]
+
+    export("bibtex")
+    Paper.objects.filter(pk=paper.pk).update(year=2020, issued={"date-parts": [[2020]]}, title="Pruning revisited")
+    keys_assign([_with_prefetch(paper)])
+    assert Paper.objects.values_list("citation_key", "citation_key_provisional").get() == ("liu2019rethinking", False)
+
+
+def test_an_export_keeps_an_anonymous_key_provisional(db):
+    paper = make_paper(title="Rethinking the value of network pruning")
+    keys_assign([_with_prefetch(paper)])
+    export("bibtex")
+    Paper.objects.filter(pk=paper.pk).update(year=2019, issued={"date-parts": [[2019]]})
+    make_authorship(paper, make_author("Zhuang Liu"))
+    keys_assign([_with_prefetch(paper)])
+
+    assert Paper.objects.values_list("citation_key", flat=True).get() == "liu2019rethinking"
+    assert list(CitationKeyAlias.objects.values_list("key", flat=True)) == ["anonndrethinking"]
