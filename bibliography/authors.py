@@ -17,10 +17,13 @@ from django.db.models import Q
 from bibliography import text
 from bibliography.formats.records import Person
 from bibliography.models import Author, Authorship, Paper
+from bibliography.names import forward
 
 
 def name_key(person: Person) -> str:
-    return text.name_key(" ".join(person.name.split()))
+    """The key of the name (as Author.name_key is made): "Frankle, Jonathan" is Jonathan Frankle."""
+    name = person.name if person.parts and person.parts.literal else forward(person.name)
+    return text.name_key(" ".join(name.split()))
 
 
 def person_key(person: Person) -> str:

@@ -37,6 +37,7 @@ from bibliography.models import (
     Venue,
 )
 from bibliography.models.papers import tagged_paper_ids
+from bibliography.names import forward
 
 
 class BadParameter(ValueError):
@@ -196,7 +197,7 @@ class PaperFilter(IdFilterSet):
             authorships = Authorship.objects.filter(author_id=author_id)
         else:
             part = SearchQuery(value, search_type="plain", config=NAME_SEARCH_CONFIG)
-            authors = Author.objects.filter(Q(name_key=text.name_key(value)) | Q(search_vector=part))
+            authors = Author.objects.filter(Q(name_key=text.name_key(forward(value))) | Q(search_vector=part))
             authorships = Authorship.objects.filter(author__in=authors.values("id"))  # author_search_vector_idx
         return Q(id__in=authorships.values("paper_id"))  # authorship_author_idx
 

@@ -62,6 +62,14 @@ def _is_particle(word: str) -> bool:
     return word.islower() and word.casefold() in PARTICLES
 
 
+def forward(name: str) -> str:
+    """A name as a person is shown: "Frankle, Jonathan" (as BibTeX and RIS write it) is "Jonathan
+    Frankle"; a name with a comma before a suffix only ("Martin Luther King, Jr.") stays as it is."""
+    if "," not in name or name.rsplit(",", 1)[1].strip().casefold() in SUFFIXES:
+        return name
+    return split_name(name).full or name
+
+
 def split_name(name: str) -> PersonName:
     """A name's parts, written "Given von Last Jr" or, as BibTeX and RIS write it, "von Last, Given"
     and "von Last, Jr, Given"."""

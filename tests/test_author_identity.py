@@ -89,6 +89,7 @@ DOORS = [by_import, by_proposal, by_api_paper, by_api_author, by_admin]
 PEOPLE = [
     ({"name": "Jonathan Frankle"}, "first"),  # the oldest namesake
     ({"name": "Jonathan  Frankle"}, "first"),  # as written, spaces and all
+    ({"name": "Frankle, Jonathan"}, "first"),  # family first, as BibTeX and RIS write a name
     ({"name": "Jonathan Frankle", "orcid": ORCID_KNOWN}, "first"),
     ({"name": "J. Frankle", "orcid": ORCID_KNOWN}, "first"),  # the ORCID, whatever the name
     ({"name": "Jonathan Frankle", "orcid": ORCID_OTHER}, "second"),  # the first has another ORCID

@@ -8,7 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from bibliography import text
-from bibliography.names import PersonName, split_name
+from bibliography.names import PersonName, forward, split_name
 from bibliography.vocabulary import (
     NAME_SEARCH_CONFIG,
     AuthorRole,
@@ -81,8 +81,9 @@ class Author(models.Model):
         self.settle_parts()
 
     def settle_parts(self, parts=None) -> None:
-        """Fill the name's key and parts: the given parts, else the name split the usual way."""
-        self.name_key = text.name_key(self.name)
+        """Fill the name's key and parts: the given parts, else the name split the usual way. The key
+        reads a name written family first ("Frankle, Jonathan") as the person it names."""
+        self.name_key = text.name_key(self.name if self.literal else forward(self.name))
         if self.literal:
             self.family = self.given = self.particle = self.suffix = ""
             return
