@@ -2,6 +2,7 @@
 request, bulk decisions bound to a page that lists them, pages that cost the same however long the queue."""
 
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -236,3 +237,11 @@ def test_a_tag_or_reference_added_by_hand_is_accepted_and_attributed(client, cur
     tag, citation = PaperConcept.objects.get(), Citation.objects.get()
     assert (tag.status, tag.created_by, citation.status, citation.created_by) == ("accepted", curator) * 2
     assert Paper.objects.get(pk=cited.pk).cited_by_count == 1
+
+
+@pytest.mark.parametrize("queue", [TAGS, CITATIONS, "/admin/review/proposals/", DUPLICATES])
+def test_an_empty_queue_says_where_its_items_come_from_without_a_shell_command_for_the_curator(client, curator, queue):
+    page = client.get(queue)
+    empty = re.search(r'<p class="review-empty">(.*?)</p>', page.content.decode(), re.DOTALL)
+    assert page.status_code == 200 and empty, queue
+    assert "manage.py" not in empty[1] and "whoever runs the imports" in empty[1]
