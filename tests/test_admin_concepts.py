@@ -3,6 +3,7 @@ autocomplete that chooses one."""
 
 import pytest
 
+from bibliography.merging import concept_merge
 from bibliography.models import Concept
 from tests.factories import make_concept
 
@@ -67,3 +68,19 @@ def test_concept_autocomplete_ranks_the_exact_name_first_and_shows_the_kind(clie
         "Language models learn concepts sequentially during training (topic)",
         "Multilingual language understanding (topic)",
     ]
+
+
+def test_a_merged_away_concepts_page_leads_to_the_concept_it_became(client, curator):
+    survivor, merged = make_concept("Pruning"), make_concept("Network pruning")
+    merged_id = merged.pk
+    concept_merge(into=survivor, others=[merged])
+
+    page = client.get(f"/admin/bibliography/concept/{merged_id}/change/", follow=True)
+
+    assert page.redirect_chain == [(f"/admin/bibliography/concept/{survivor.pk}/change/", 302)]
+    assert f"“Network pruning” (concept #{merged_id}) was merged into this one." in page.content.decode()
+    deleted = make_concept("Deleted")
+    deleted_id = deleted.pk
+    deleted.delete()
+    gone = client.get(f"/admin/bibliography/concept/{deleted_id}/change/", follow=True)
+    assert "doesn’t exist" in gone.content.decode()  # deleted, not merged: nowhere to lead

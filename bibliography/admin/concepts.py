@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Length
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from bibliography.merging import concept_merge
@@ -96,6 +98,18 @@ class ConceptAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_paper_counts()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A merged-away concept's old address leads to the concept it was merged into (found by the
+        slug its deletion recorded, which the merge made an alias of the survivor)."""
+        if object_id.isascii() and object_id.isdigit() and not Concept.objects.filter(pk=object_id).exists():
+            gone = Concept.history.filter(id=int(object_id), history_type="-").order_by("-history_date").first()
+            survivor = Concept.objects.formerly(gone.slug).first() if gone else None
+            if survivor is not None:
+                said = f"“{gone.name}” (concept #{object_id}) was merged into this one."
+                self.message_user(request, said, messages.INFO)
+                return HttpResponseRedirect(reverse("admin:bibliography_concept_change", args=[survivor.pk]))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         found, duplicates = super().get_search_results(request, queryset, search_term)
