@@ -36,14 +36,15 @@ def test_ten_suggested_tags_in_ten_clicks(log_in, width, height):
 
     clicks = 0
     for _ in range(10):
-        row = page.locator('.decision[data-status="suggested"]').first
+        # the row by its id: "the first suggested row" is another row once this one is accepted
+        row_id = page.locator('.decision[data-status="suggested"]').first.locator("input[name=id]").input_value()
+        row = page.locator(f'.decision:has(input[name=id][value="{row_id}"])')
         accept = row.locator("button.accept")
-        row.evaluate("row => row.scrollIntoView({block: 'center'})")
+        row.evaluate("row => row.scrollIntoView({block: 'center', behavior: 'instant'})")
         assert inside(accept.bounding_box(), page.viewport_size)
         assert inside(row.locator("button.reject").bounding_box(), page.viewport_size)
         accept.click()
         clicks += 1
-        row_id = row.locator("input[name=id]").input_value()
         page.wait_for_selector(f'.decision:has(input[name=id][value="{row_id}"])[data-status="accepted"]')
     assert clicks == 10
     assert PaperConcept.history.filter(status="accepted", history_user=user).values("id").distinct().count() == 10
@@ -83,16 +84,17 @@ def test_proposals_are_decided_one_click_each_beside_what_the_paper_holds(log_in
     page.screenshot(path=str(folder / f"review-proposals-{width}.png"))
 
     doi = page.locator(".decision", has=page.locator(".concept", has_text="DOI")).first
-    doi.evaluate("row => row.scrollIntoView({block: 'center'})")
+    doi.evaluate("row => row.scrollIntoView({block: 'center', behavior: 'instant'})")
     assert inside(doi.locator("button.accept").bounding_box(), page.viewport_size)
     assert "10.7717/peerj.4375" in doi.inner_text() and "nothing" in doi.inner_text()
     doi.locator("button.accept").click()
     page.wait_for_selector('.decision[data-status="accepted"]')
     assert doi.locator("button.undo").count() == 0  # an accepted value is the paper's: edited there
+    assert doi.locator(".proposed-change dd").first.inner_text() == "10.7717/peerj.4375"  # now, without a reload
     assert Paper.objects.get(pk=papers[0].pk).doi == "10.7717/peerj.4375"
 
     venue = page.locator('.decision[data-status="suggested"]', has=page.locator(".concept", has_text="Venue")).first
-    venue.evaluate("row => row.scrollIntoView({block: 'center'})")
+    venue.evaluate("row => row.scrollIntoView({block: 'center', behavior: 'instant'})")
     assert inside(venue.locator("button.reject").bounding_box(), page.viewport_size)
     venue_id = venue.locator("input[name=id]").input_value()
     venue.locator("button.reject").click()

@@ -21,7 +21,10 @@
     }
 
     function show(form, status, label, undoable) {
-        form.closest(".decision").dataset.status = status;
+        const row = form.closest(".decision");
+        row.dataset.status = status;
+        const [now, proposed] = row.querySelectorAll(".proposed-change dd");
+        if (status === "accepted" && now && proposed) now.replaceChildren(...proposed.cloneNode(true).childNodes);
         form.querySelectorAll("button, .decided, .error").forEach((el) => el.remove());
         if (status === "suggested") {
             form.append(button("accept", "Accept", "a"), button("reject", "Reject", "r"));
