@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 from simple_history.models import HistoricalRecords
 
-from .models import Authorship, Citation, KeyPoint, Note, Paper, PaperConcept
+from . import dates
+from .models import Authorship, Citation, KeyPoint, Note, Paper, PaperConcept, Venue
 
 SHOWN = 300  # the newest records of each kind a history page reads
 _HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
@@ -97,8 +98,28 @@ def _shown(value) -> str:
     return text if len(text) <= 120 else text[:119] + "…"
 
 
+def _in_words(records) -> dict[str, dict]:
+    """How each field's values read to a person, for the fields whose stored value does not: a
+    choice's label, a venue's name (all the venues these records name, read at once)."""
+    words = {f.name: dict(f.choices) for f in Paper._meta.concrete_fields if f.choices}
+    venues = {record.venue_id for record in records if record.venue_id}
+    words["venue"] = dict(Venue.objects.filter(pk__in=venues).values_list("pk", "name")) if venues else {}
+    return words
+
+
+def _value(field: str, value, words: dict[str, dict]) -> str:
+    if field in ("issued", "accessed") and isinstance(value, dict):
+        return dates.edtf(value) or _shown(value)  # 2019, 2019-03-15, 2019/2020: as a person writes a date
+    if field in words and value is not None:
+        return _shown(words[field].get(value, f"#{value}" if field == "venue" else value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _shown(value)
+
+
 def _own_changes(paper: Paper) -> list[Entry]:
     records = list(paper.history.select_related("history_user").order_by("-history_date", "-history_id")[:SHOWN])
+    words = _in_words(records)
     entries = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         entry = Entry(newer.history_date, _who(newer), newer.history_change_reason or "")
@@ -109,7 +130,8 @@ def _own_changes(paper: Paper) -> list[Entry]:
                 if change.field in _UNTOLD:
                     continue
                 label = Paper._meta.get_field(change.field).verbose_name
-                entry.what.append(f"{label}: {_shown(change.old)} → {_shown(change.new)}")
+                old, new = (_value(change.field, value, words) for value in (change.old, change.new))
+                entry.what.append(f"{label}: {old} → {new}")
         if newer.history_type == "-":
             entry.what = ["deleted"]
         if entry.what or entry.why:
@@ -126,7 +148,10 @@ def _row_changes(records, describe, tracked: dict[str, str]) -> list[Entry]:
     for record in reversed(records):  # oldest first: each record compared with its row's previous one
         before = previous.get(record.id)
         previous[record.id] = record
-        if record.history_type == "+" or before is None:
+        if before is None and record.history_type == "~" and _decided_suggestion(record):
+            # suggestions are written in bulk, without a record: the first one is the curator's decision
+            said = f"{describe(record)}: status suggested → {record.status}"
+        elif record.history_type == "+" or before is None:
             said = f"{describe(record)} added" if record.history_type == "+" else f"{describe(record)} recorded"
             said += "".join(
                 f", {label} {_shown(getattr(record, name))}"
@@ -146,6 +171,10 @@ def _row_changes(records, describe, tracked: dict[str, str]) -> list[Entry]:
             said = f"{describe(record)}: {', '.join(changes)}"
         entries.append(Entry(record.history_date, _who(record), record.history_change_reason or "", [said]))
     return entries
+
+
+def _decided_suggestion(record) -> bool:
+    return getattr(record, "source", None) == "automatic" and getattr(record, "status", "suggested") != "suggested"
 
 
 def _grouped(entries: list[Entry]) -> list[Entry]:

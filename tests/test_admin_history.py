@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bibliography.models import Paper, PaperConcept
 from tests.admin_pages import CHANGELIST, _change_form_data
-from tests.factories import make_author, make_authorship, make_concept, make_paper
+from tests.factories import make_author, make_authorship, make_concept, make_paper, make_venue
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,25 @@ def test_history_pages_show_who_changed_what(client, curator, seed):
 class TestHistoryInWords:
     """A paper's history page lists its own changes and those of its authors, tags and key points,
     from a baseline recorded at import, with who and why, and no "None" placeholders."""
+
+    def test_dates_venues_types_and_decided_suggestions_read_as_a_person_writes_them(self, client, curator):
+        paper = make_paper(title="Notes on the Engine", item_type="article-journal")
+        neurips = make_venue("NeurIPS")
+        data = _change_form_data(paper) | {"issued": "2019-03", "venue": neurips.pk, "item_type": "paper-conference"}
+        assert client.post(f"{CHANGELIST}{paper.pk}/change/", data).status_code == 302
+        (tag,) = PaperConcept.objects.bulk_create(  # as suggest_tags writes them: no history of their own
+            [PaperConcept(paper=paper, concept=make_concept("music"), score=0.4, source="automatic")]
+        )
+        answer = client.post("/admin/review/decide/", {"kind": "tag", "id": tag.pk, "decision": "accept"})
+        assert answer.status_code in (200, 302)
+
+        page = client.get(f"{CHANGELIST}{paper.pk}/history/")
+        said = [line for entry in page.context["timeline"] for line in entry.what]
+        assert "date: — → 2019-03" in said and "venue: — → NeurIPS" in said
+        assert "type: journal article → conference paper" in said
+        assert "tag “music”: status suggested → accepted" in said
+        html = page.content.decode()
+        assert "date-parts" not in html and f"→ {neurips.pk}<" not in html and "article-journal" not in html
 
     def test_a_key_made_again_is_logged_with_the_save_that_changed_the_record(self, client, curator):
         paper = make_paper(title="Notes on the Engine")
