@@ -183,3 +183,21 @@ def test_a_key_typed_by_a_curator_is_kept_whatever_the_record_becomes(client, cu
     assert client.post(f"{CHANGELIST}{paper.pk}/change/", data | {"issued": "1842"}).status_code == 302
     paper.refresh_from_db()
     assert (paper.year, paper.citation_key, paper.citation_key_provisional) == (1842, "ada-notes", False)
+
+
+def test_new_author_rows_left_without_a_position_come_after_the_others_in_row_order(client, curator):
+    paper = make_paper(title="Notes on the Engine")
+    existing = [make_authorship(paper, make_author(name), position) for position, name in ((1, "Ada"), (2, "Babbage"))]
+    menabrea, lardner = make_author("Luigi Menabrea"), make_author("Dionysius Lardner")
+    data = _change_form_data(paper) | {"authorships-TOTAL_FORMS": 4}
+    for i, row in enumerate(existing):
+        data |= {f"authorships-{i}-author": row.author_id, f"authorships-{i}-position": row.position}
+        data |= {f"authorships-{i}-role": "author"}
+    for i, author in ((2, menabrea), (3, lardner)):
+        data |= {f"authorships-{i}-author": author.pk, f"authorships-{i}-position": ""}
+        data |= {f"authorships-{i}-role": "author"}
+
+    assert client.post(f"{CHANGELIST}{paper.pk}/change/", data).status_code == 302
+
+    order = list(paper.authorships.order_by("position").values_list("author__name", "position"))
+    assert order == [("Ada", 1), ("Babbage", 2), ("Luigi Menabrea", 3), ("Dionysius Lardner", 4)]

@@ -86,6 +86,8 @@ class AuthorshipForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["credited_as"].initial = (self.instance.credited or {}).get("name", "")
+        self.fields["position"].required = False
+        self.fields["position"].help_text = "Blank: after the others."
 
     def save(self, commit=True):
         authorship = super().save(commit=False)

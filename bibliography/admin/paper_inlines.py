@@ -22,9 +22,23 @@ from .autocomplete import LabelledChoicesFormSet, LabelledChoicesInline
 from .paper_forms import AuthorshipForm
 
 
+class AuthorshipFormSet(LabelledChoicesFormSet):
+    """A new author row left without a position comes after the others, in the order of the rows."""
+
+    def clean(self):
+        kept = [form for form in self.forms if hasattr(form, "cleaned_data") and not self._should_delete_form(form)]
+        last = max((form.cleaned_data.get("position") or 0 for form in kept), default=0)
+        for form in kept:
+            if form.has_changed() and form.cleaned_data.get("author") and form.cleaned_data.get("position") is None:
+                last += 1
+                form.cleaned_data["position"] = form.instance.position = last
+        super().clean()
+
+
 class AuthorshipInline(LabelledChoicesInline):
     model = Authorship
     form = AuthorshipForm
+    formset = AuthorshipFormSet
     fields = ["author", "position", "role", "credited_as"]
     autocomplete_fields = ["author"]
     extra = 0
