@@ -154,10 +154,10 @@ def keys_assign(papers: Sequence[Paper]) -> None:
             return
         old_keys = {paper.pk: paper.citation_key for paper in fresh if paper.citation_key}
         own = CitationKeyAlias.objects.filter(paper_id__any=[paper.pk for paper in fresh])
+        stem_of = {paper.pk: stem for paper, stem in zip(fresh, stems, strict=True)}
         taken_back = {}
         for alias in own.order_by("key"):
-            paper_stem = stems[[p.pk for p in fresh].index(alias.paper_id)]
-            if _made_from(alias.key, paper_stem):
+            if _made_from(alias.key, stem_of[alias.paper_id]):
                 taken_back.setdefault(alias.paper_id, alias.key)
         CitationKeyAlias.objects.filter(key__any=list(taken_back.values())).delete()
         wanted = [(taken_back.get(paper.pk), stem) for paper, stem in zip(fresh, stems, strict=True)]

@@ -12,7 +12,6 @@ from .models import (
     ConceptKind,
     ConceptRelation,
     Paper,
-    PaperAlias,
     PaperConcept,
     ReviewStatus,
 )
@@ -67,11 +66,11 @@ def _moved(request, url: str):
 
 
 def concept_papers(request, slug: str):
-    concept = Concept.objects.filter(slug=slug).first()
-    if concept is None:  # an old slug, from before a rename or a merge
-        if renamed := Concept.objects.formerly(slug).first():
-            return _moved(request, reverse("concept-papers", args=[renamed.slug]))
+    concept = Concept.objects.find(slug)
+    if concept is None:
         raise Http404("No concept has this name.")
+    if concept.slug != slug:  # an old slug, from before a rename or a merge
+        return _moved(request, reverse("concept-papers", args=[concept.slug]))
     below = Concept.objects.descendants_of([concept.pk]).values("id")
     tagged = PaperConcept.objects.filter(concept__in=below, status=ReviewStatus.ACCEPTED).values("paper_id")
     papers = Paper.objects.filter(id__in=tagged).select_related("venue").order_by("-id")
@@ -98,7 +97,7 @@ def paper_neighbourhood(request, pk: int):
         .first()
     )
     if paper is None:  # merged into another: its address leads there
-        if survivor := PaperAlias.objects.filter(old_id=pk).values_list("paper_id", flat=True).first():
+        if survivor := Paper.objects.named([("id", pk)])[0]:
             return _moved(request, reverse("paper-neighbourhood", args=[survivor]))
         raise Http404("No paper has this id.")
     citations = list(
