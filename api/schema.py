@@ -366,6 +366,7 @@ def _links_to(resource: str, operations: set[str], pointer: str, read: bool = Fa
         ("descendants_retrieve", "Descendants"),
         ("concepts_create", "Tag"),
         ("merge_create", "MergeInto"),
+        ("download_retrieve", "Download"),
     ):
         if f"{resource}_{action}" in operations:
             parameters = {"path.id": value}

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from . import errors
+from .views.attachments import AttachmentViewSet
 from .views.authors import AuthorViewSet
 from .views.autocomplete import AutocompleteView
 from .views.citations import CitationViewSet
@@ -24,6 +25,7 @@ router.register("citations", CitationViewSet, basename="citation")
 router.register("venues", VenueViewSet, basename="venue")
 router.register("keypoints", KeyPointViewSet, basename="keypoint")
 router.register("notes", NoteViewSet, basename="note")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("tags", TagViewSet, basename="tag")
 router.register("import-runs", ImportRunViewSet, basename="importrun")

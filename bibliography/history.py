@@ -10,7 +10,7 @@ from django.db import connection
 from simple_history.models import HistoricalRecords
 
 from . import dates
-from .models import Authorship, Citation, KeyPoint, Note, Paper, PaperConcept, Venue
+from .models import Attachment, Authorship, Citation, KeyPoint, Note, Paper, PaperConcept, Venue
 
 SHOWN = 300  # the newest records of each kind a history page reads
 _HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
@@ -79,6 +79,11 @@ def paper_timeline(paper: Paper) -> list[Entry]:
         Note.history.filter(paper_id=paper.pk),
         lambda r: f"note “{_shown(r.text)[:60]}”",
         {"text": "text"},
+    )
+    entries += _row_changes(
+        Attachment.history.filter(paper_id=paper.pk),
+        lambda r: f"file “{r.name}”",
+        {"name": "name"},
     )
     entries += _row_changes(
         KeyPoint.history.filter(paper_id=paper.pk),

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 
+from . import attachments
 from .citation_keys import keys_assign
 from .formats.records import UNTITLED_REASONS
 from .identifiers import openalex_work
 from .models import (
+    Attachment,
     Author,
     AuthorAlias,
     Authorship,
@@ -20,6 +22,7 @@ from .models import (
     ConceptAlias,
     ConceptRelation,
     KeyPoint,
+    Note,
     Paper,
     PaperAlias,
     PaperConcept,
@@ -48,8 +51,7 @@ CHOOSABLE = {
 }
 
 
-class MergeError(ValueError):
-    pass
+class MergeError(ValueError): ...
 
 
 @dataclass
@@ -110,6 +112,8 @@ def paper_merge(*, into: Paper, others: Sequence[Paper], by=None, keep: dict[str
     _move_citations(survivor, other_ids, report, by)
     _move_links(survivor, other_ids, report)
     _move_key_points(survivor, other_ids, report)
+    _move_notes(survivor, other_ids, report)
+    _move_files(survivor, other_ids, report)
     _move_sources(survivor, other_ids, report)
     _move_unresolved_references(survivor, other_ids, report)
     _leave_aliases(survivor, victims, by)
@@ -292,6 +296,26 @@ def _move_key_points(survivor: Paper, other_ids: list[int], report: MergeReport)
         point.paper = survivor
         point.save()
         report.moved["key points"] += 1
+
+
+def _move_notes(survivor: Paper, other_ids: list[int], report: MergeReport) -> None:
+    for note in Note.objects.filter(paper_id__in=other_ids).order_by("id"):
+        note.paper = survivor
+        note.save(update_fields=["paper"])  # keeps its writer and its dates
+        report.moved["notes"] += 1
+
+
+def _move_files(survivor: Paper, other_ids: list[int], report: MergeReport) -> None:
+    have = set(survivor.attachments.values_list("sha256", flat=True))
+    for attachment in Attachment.objects.filter(paper_id__in=other_ids).defer("text").order_by("id"):
+        if attachment.sha256 in have:
+            attachments.detach(attachment)
+            report.dropped["files already there"] += 1
+        else:
+            have.add(attachment.sha256)
+            attachment.paper = survivor
+            attachment.save(update_fields=["paper"])  # the stored file keeps its name: nothing to copy
+            report.moved["files"] += 1
 
 
 def _move_sources(survivor: Paper, other_ids: list[int], report: MergeReport) -> None:

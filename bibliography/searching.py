@@ -4,7 +4,8 @@ A search finds papers by their words (title and abstract, web-search syntax: `"a
 `-excluded`, `or`; when the words as typed find fewer than PREFIX_BELOW papers, the last word also as a
 prefix, as one types: `tinystor` finds TinyStories), by
 an exact title, by an identifier pasted in any form (`https://doi.org/10.…`, `arXiv:2305.07759v2`,
-a citation key), and by an author's name. Ranked, an exact title or identifier comes first, then
+a citation key), by an author's name, a curator's note, and the text of an attached file (a sentence
+of its PDF). Ranked, an exact title or identifier comes first, then
 title words weigh above abstract words, and a match of an author's name counts as a title word.
 
 Ranking (`ts_rank`) reads the full-text vector of every match, and for a word most papers contain
@@ -28,7 +29,7 @@ from django.db.models import Case, F, FloatField, Max, Min, Q, QuerySet, Value, 
 from django.db.models.functions import Replace
 
 from bibliography import identifiers, text
-from bibliography.models import Authorship, Note
+from bibliography.models import Attachment, Authorship, Note
 from bibliography.vocabulary import NAME_SEARCH_CONFIG, SEARCH_CONFIG
 
 RANK_WINDOW = 2000
@@ -83,16 +84,24 @@ class Search:
             exact |= Q(citation_key=self.terms)  # unique
         return exact
 
-    def by_author_or_note(self) -> Q:
-        """Papers found outside their own text: by their authors' names or by curators' notes, read in
-        one query (ids listed inline when few; a semi-join when many)."""
+    def found_elsewhere(self) -> Q:
+        """Papers found outside their own text: by their authors' names, by curators' notes, or by the
+        text of their attached files, read in one query (ids listed inline when few; a semi-join when
+        many)."""
         authorships = Authorship.objects.filter(author__search_vector=self.names)  # author_search_vector_idx
         notes = Note.objects.filter(search_vector=self.words)  # note_search_vector_idx
-        both = authorships.values_list("paper_id", flat=True).union(notes.values_list("paper_id", flat=True))
-        listed = list(both[: AUTHOR_PAPERS_LISTED + 1])
+        files = Attachment.objects.filter(search_vector=self.words)  # attachment_search_vector_idx
+        found = authorships.values_list("paper_id", flat=True).union(
+            notes.values_list("paper_id", flat=True), files.values_list("paper_id", flat=True)
+        )
+        listed = list(found[: AUTHOR_PAPERS_LISTED + 1])
         if len(listed) <= AUTHOR_PAPERS_LISTED:
             return Q(id__in=listed) if listed else Q(pk__in=[])
-        return Q(id__in=authorships.values("paper_id")) | Q(id__in=notes.values("paper_id"))
+        return (
+            Q(id__in=authorships.values("paper_id"))
+            | Q(id__in=notes.values("paper_id"))
+            | Q(id__in=files.values("paper_id"))
+        )
 
     def matches(self) -> Q:
         return Q(search_vector=self.words) | self.exact() | self._elsewhere_q  # paper_search_vector_idx
@@ -137,7 +146,7 @@ class Search:
     @property
     def _elsewhere_q(self) -> Q:
         if not hasattr(self, "_elsewhere"):
-            self._elsewhere = self.by_author_or_note()
+            self._elsewhere = self.found_elsewhere()
         return self._elsewhere
 
 

@@ -44,6 +44,9 @@ VENUE_SHORT_NAME_CHARS = 300
 
 # Enough of an abstract or a note to find it by; tsvector itself stops at 1 MB.
 SEARCHED_ABSTRACT_CHARS = 100_000
+# Of a file's text (a paper's PDF: 40,000 to 150,000 characters, a thesis more), the part the search
+# reads: a vector of any 300,000 characters stays under tsvector's 1 MB (tests/test_attachments.py).
+SEARCHED_FILE_CHARS = 300_000
 
 
 class VenueKind(TextChoices):

@@ -35,6 +35,7 @@ def _change_form_data(paper: Paper) -> dict:
         "paper_keywords": paper.paper_keywords.all(),
         "links": paper.links.all(),
         "sources": paper.sources.all(),
+        "attachments": paper.attachments.all(),
     }
     for prefix, rows in prefixes.items():
         rows = list(rows)
@@ -46,7 +47,7 @@ def _change_form_data(paper: Paper) -> dict:
                 data.update(
                     {f"{prefix}-{i}-url": row.url, f"{prefix}-{i}-kind": row.kind, f"{prefix}-{i}-paper": paper.pk}
                 )
-            if prefix == "sources":
+            if prefix in ("sources", "attachments"):
                 data[f"{prefix}-{i}-paper"] = paper.pk
             if prefix == "notes":
                 data[f"{prefix}-{i}-text"] = row.text

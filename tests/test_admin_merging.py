@@ -272,7 +272,7 @@ class TestLookalikes:
         data = {"title": "Scaling laws for neural language model", "abstract": "", "kind": "article",
                 "item_type": "article-journal", "issued": "2020", "extra": "{}"}  # fmt: skip
         for prefix in ("authorships", "tags", "citations_made", "citations_received", "keypoints",
-                       "paper_keywords", "links", "sources", "notes"):  # fmt: skip
+                       "paper_keywords", "links", "sources", "notes", "attachments"):  # fmt: skip
             data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
         page = client.post(f"{CHANGELIST}add/", data, follow=True).content.decode()
         new = Paper.objects.get(title="Scaling laws for neural language model")

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from bibliography import identifiers
-from bibliography.exporting import export_document
+from bibliography.exporting import export_document, for_export
 from bibliography.facets import GROUPS, paper_counts
 from bibliography.filtering import PaperFilter
 from bibliography.formats.base import Format
@@ -136,7 +136,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         return ordering_of(request)
 
     def get_queryset(self):
-        return Paper.objects.for_listing() if self.exporting() else Paper.objects.all()
+        return for_export(Paper.objects.all()) if self.exporting() else Paper.objects.all()
 
     def get_object(self):
         paper = self.get_queryset().filter(pk=self.named(follow=False)).first()

@@ -67,6 +67,7 @@ class LabelledChoicesFormSet(forms.BaseInlineFormSet):
 
 class LabelledChoicesInline(admin.TabularInline):
     formset = LabelledChoicesFormSet
+    classes = ["phone-cards"]  # its rows as cards on a phone (bibliography/admin.css, inline-cards.js)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from bibliography import dates, identifiers
+from bibliography import attachments, dates, identifiers
 from bibliography.models import Authorship, Concept, Paper, PaperConcept, Venue
 
 
@@ -26,14 +26,52 @@ class DateField(forms.CharField):
             raise forms.ValidationError(f"{error}; write a date as 2020, 2020-03, 2020-03-15 or 2020-21") from error
 
 
+class FilesInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files chosen at once, each read and checked (attachments.read) before anything is
+    saved: a refused one is an error on the field that names it, and the others wait for the fix."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=FilesInput(), **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [upload for upload in (data if isinstance(data, list | tuple) else [data]) if upload]
+        read, refused = [], []
+        for upload in uploads:
+            try:
+                read.append(attachments.read(super().clean(upload, initial)))
+            except attachments.FileRefused as error:
+                refused.append(str(error))
+        if refused:
+            raise ValidationError(refused)
+        return read
+
+
 class PaperForm(forms.ModelForm):
     issued = DateField(label="Date", required=False, help_text=DateField.__doc__)
     accessed = DateField(required=False, help_text="When the URL was read (EDTF, like the date).")
+    new_files = FilesField(
+        label="Attach files",
+        required=False,
+        help_text="PDFs, slides, data, pages: the text of PDFs, web pages and text files is found by the search.",
+    )
 
     class Meta:
         model = Paper
         fields = ["issued", "accessed", "extra"]  # the admin adds the fieldsets' others
         widgets = {"extra": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_new_files(self):
+        files = self.cleaned_data.get("new_files") or []
+        kept = dict(self.instance.attachments.values_list("sha256", "name")) if self.instance.pk else {}
+        twice = [f"{file.name}: this file is attached to the paper already, as {kept[file.sha256]}." for file in files
+                 if file.sha256 in kept]  # fmt: skip
+        if twice:
+            raise ValidationError(twice)
+        return files
 
     def clean_citation_key(self):
         key = self.cleaned_data.get("citation_key")

@@ -4,8 +4,15 @@ key points, notes, links and where the paper was imported from."""
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
 
+from bibliography import attachments, text
 from bibliography.models import (
+    Attachment,
     Authorship,
     Citation,
     KeyPoint,
@@ -123,9 +130,18 @@ class CitedByInline(CuratorsDecisionInline):
 
 class PaperLinkInline(admin.TabularInline):
     model = PaperLink
+    classes = ["phone-cards"]
+    fields = ["url", "kind", "opened"]
+    readonly_fields = ["opened"]
     extra = 0
     # a link typed without a scheme is https (Django 6's default, chosen now)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="open")
+    def opened(self, link):
+        if not link.url.lower().startswith(("https://", "http://")):
+            return "—"
+        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">open ↗</a>', link.url)
 
 
 class KeyPointInline(LabelledChoicesInline):
@@ -156,8 +172,64 @@ class NoteInline(admin.StackedInline):
         return super().get_queryset(request).select_related("created_by")
 
 
+class AttachmentFormSet(forms.BaseInlineFormSet):
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            attachments.detach(obj)  # the file goes too, once the removal is committed
+
+
+class AttachmentInline(admin.TabularInline):
+    """The paper's files: each opens from here (PDFs and images in the browser, others downloaded);
+    new ones are chosen with the form's "Attach files"."""
+
+    model = Attachment
+    formset = AttachmentFormSet
+    classes = ["phone-cards"]
+    verbose_name_plural = "files"
+    fields = ["opened", "kind", "size_shown", "text_read", "added"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("created_by")
+            .defer("text", "search_vector")
+            .annotate(text_chars=Length("text"))
+        )
+
+    @admin.display(description="file")
+    def opened(self, attachment):
+        return format_html('<a href="{}">{}</a>', reverse("admin:bibliography_paper_file", args=[attachment.pk]),
+                           attachment.name)  # fmt: skip
+
+    @admin.display(description="kind")
+    def kind(self, attachment):
+        return attachments.KEPT_TYPES.get(attachment.media_type, attachment.media_type)
+
+    @admin.display(description="added")
+    def added(self, attachment):
+        when = date_format(localtime(attachment.created_at), "DATE_FORMAT")
+        return f"{when}, by {attachment.created_by.get_username()}" if attachment.created_by else when
+
+    @admin.display(description="size")
+    def size_shown(self, attachment):
+        return attachments.size_in_words(attachment.size)
+
+    @admin.display(description="text for the search")
+    def text_read(self, attachment):
+        pages = f"{text.count_of(attachment.pages, 'page')}; " if attachment.pages else ""
+        note = f" {attachment.text_note}" if attachment.text_note else ""
+        return f"{pages}{text.count_of(attachment.text_chars, 'character')} read.{note}"
+
+
 class SourceRecordInline(admin.TabularInline):
     model = SourceRecord
+    classes = ["phone-cards"]
     verbose_name_plural = "provenance (where this paper was imported from)"
     fields = ["file_name", "line_number", "listed", "import_run"]
     readonly_fields = fields

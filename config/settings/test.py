@@ -1,5 +1,8 @@
 """Tests: the same database setup as development, with fast password hashing."""
 
+import tempfile
+from pathlib import Path
+
 from .dev import *  # noqa: F403
 
 DEBUG = False
@@ -14,3 +17,6 @@ WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests: nothing to scan at s
 # An alias the replica test points at a real streaming replica (tests/test_replicas.py); here it
 # mirrors the primary and no request reads from it unless DATABASE_REPLICAS names it.
 DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+
+# Attached files go to a directory of this run's own, removed by the system's temp cleaning.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bibliography-test-files-"))

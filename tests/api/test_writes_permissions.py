@@ -6,6 +6,7 @@ import io
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from drf_spectacular.generators import SchemaGenerator
@@ -13,6 +14,7 @@ from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
+from bibliography import attachments
 from bibliography.models import Citation, KeyPoint, Note, PaperConcept, Proposal
 from tests.factories import make_author, make_concept, make_paper, make_venue
 
@@ -32,6 +34,7 @@ def write_requests():
     doomed_concept = make_concept()
     note = Note.objects.create(paper=paper, text="Check the proofs")
     doomed_note = Note.objects.create(paper=paper, text="Outdated")
+    file = attachments.attach(paper, attachments.read(SimpleUploadedFile("old.txt", b"outdated notes")))
     proposal = Proposal.objects.create(paper=paper, field="volume", value="12", value_digest="x", source="OpenAlex")
     duplicate, doomed, third = make_paper(), make_paper(), make_paper()
     P, ID = "/api/papers/", "{id}/"  # noqa: N806
@@ -75,6 +78,9 @@ def write_requests():
         ("replace note", "put", "/api/notes/{id}/", f"/api/notes/{note.pk}/", {"paper": paper.pk, "text": "Checked"}),
         ("update note", "patch", "/api/notes/{id}/", f"/api/notes/{note.pk}/", {"text": "Proofs checked"}),
         ("delete note", "delete", "/api/notes/{id}/", f"/api/notes/{doomed_note.pk}/", None),
+        ("attach file", "post", "/api/attachments/", "/api/attachments/",
+         {"paper": paper.pk, "file": SimpleUploadedFile("new.txt", b"new notes")}),
+        ("remove file", "delete", "/api/attachments/{id}/", f"/api/attachments/{file.pk}/", None),
         ("reject proposal", "patch", "/api/proposals/{id}/", f"/api/proposals/{proposal.pk}/", {"status": "rejected"}),
     ]  # fmt: skip
 
@@ -91,7 +97,8 @@ def test_permission_matrix(request, who, allowed):
     client = request.getfixturevalue(who)
     for name, method, _, url, body in write_requests():
         before = _state()
-        response = getattr(client, method)(url, body, format="json")
+        uploads = any(isinstance(value, SimpleUploadedFile) for value in (body or {}).values())
+        response = getattr(client, method)(url, body, format="multipart" if uploads else "json")
         if allowed:
             assert response.status_code in (200, 201, 204), (who, name, response.status_code, response.content)
             assert _state() != before, (who, name, "answered success but changed nothing")
@@ -116,6 +123,7 @@ def _state() -> str:
             "authorship",
             "note",
             "proposal",
+            "attachment",
         ]
         for table in tables:
             cursor.execute(

@@ -1,5 +1,6 @@
 """The bundled talk's admin page (30 key points) in Chromium at a desktop's and a phone's width:
-each key point's box as tall as its text, nothing wider than the window at 1280 px."""
+each key point's box as tall as its text, nothing wider than the window, and on a phone each row of
+the page's tables a card."""
 
 import io
 
@@ -28,8 +29,15 @@ def test_the_talk_page_fits_its_key_points(log_in, width):
     for scroll_height, client_height, height in boxes:
         assert scroll_height <= client_height + 2  # the whole text shows: no scroll bar inside the box
         assert height < 24 * line  # and no ten-row box around a one-line point
-    if width == 1280:
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # no inline (authors, tags, key points, …) hides its columns behind a sideways scroll
+    cut = page.eval_on_selector_all(
+        ".inline-group", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.id)"
+    )
+    assert cut == []
+    if width == 390:  # each key point's card says what its boxes are
+        labels = page.eval_on_selector_all("#keypoints-group td.field-text", "els => els.map(e => e.dataset.label)")
+        assert set(labels) == {"Text"}
     folder = SCREENSHOTS / "curation"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"talk-{width}.png"), full_page=True)

@@ -1,12 +1,13 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from bibliography.exporting import export_chunks
+from bibliography.exporting import copy_files, export_chunks
 from bibliography.formats.registry import EXPORT_FORMATS
 from bibliography.management.paper_filters import add_filter_arguments, filtered_papers
+from bibliography.text import count_of
 
 
 class Command(BaseCommand):
@@ -15,11 +16,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS))
         parser.add_argument("--output", required=True, metavar="FILE", help="Where to write; - for standard output.")
+        parser.add_argument(
+            "--with-files",
+            action="store_true",
+            help="Copy the papers' attached files beside the output, where its `file` fields point "
+            "(as Zotero's export with files does).",
+        )
         add_filter_arguments(parser)
 
-    def handle(self, *args, format, output, **options):
+    def handle(self, *args, format, output, with_files, **options):
         papers = filtered_papers(options)
         fmt = EXPORT_FORMATS[format]
+        if with_files and output == "-":
+            raise CommandError("--with-files needs --output FILE: the files are copied beside it.")
         if output == "-":
             for piece in export_chunks(papers, fmt):
                 self.stdout.write(piece, ending="")
@@ -43,3 +52,6 @@ class Command(BaseCommand):
                 partial.unlink(missing_ok=True)
                 raise
         self.stdout.write(f"Wrote {written} papers to {path} ({fmt.name}).")
+        if with_files:
+            copied = copy_files(papers, path.parent)
+            self.stdout.write(f"Copied {count_of(copied, 'file')} beside it.")
