@@ -289,13 +289,16 @@ def describe_errors_and_versions(result, generator, request, public):
                     and not {"pattern", "enum", "format"} & set(parameter["schema"])
                 ):
                     parameter["schema"]["pattern"] = "^[^\\u0000]*$"  # text the database can hold
-            if method == "get" or path.endswith("/batch/"):  # reading needs no account
+            signed_in = path.startswith(_SIGNED_IN_ONLY)
+            if (method == "get" and not signed_in) or path.endswith("/batch/"):  # reading needs no account
                 security = operation.setdefault("security", [])
                 if {} not in security:
                     security.append({})
             codes = ["400", "429"] + (["404"] if detail else [])
+            if method != "get" or signed_in:
+                codes += ["401", "403"]
             if method != "get":
-                codes += ["401", "403", "409"]
+                codes += ["409"]
             if detail and method in ("put", "patch", "delete"):
                 codes.append("412")
                 operation.setdefault("parameters", []).extend(
@@ -311,7 +314,7 @@ def describe_errors_and_versions(result, generator, request, public):
                 responses["200"].setdefault("headers", {}).update(_TOTAL_RESULTS)
             if method == "get" and path in _MOVED:
                 responses.setdefault("301", _MOVED_RESPONSE)
-            if detail and method == "get":
+            if detail and method == "get" and not path.endswith("/download/"):  # a file is sent as it is
                 operation.setdefault("parameters", []).append(_IF_NONE_MATCH)
                 responses.setdefault("304", {"description": "Not modified: the ETag sent is the current one."})
                 if "200" in responses:
@@ -349,6 +352,8 @@ _REFERRED_TO_BY = {
         ("keypoints_create", ["concepts"]),
     ],
 }
+# Read by signed-in users only: a lab's copies of other people's work (docs/files.md).
+_SIGNED_IN_ONLY = ("/api/attachments/",)
 # A change after a read names the version read, as a careful client does.
 _VERSION_READ = {"header.If-Match": "$response.header.ETag"}
 

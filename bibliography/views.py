@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from . import overview
 from .models import (
     Authorship,
     Citation,
@@ -41,17 +42,13 @@ def concept_graph(request):
         }
         for c in concepts
     ]
-    # Categories are drawn as groups around their topics, so their membership edges are not arrows.
+    # A layered drawing (graph.js): categories in the first layer, their topics after them, each
+    # concept below its broader ones; a category's edges are drawn lighter than a topic's.
     edges = [
-        {"source": f"c{parent}", "target": f"c{child}"}
+        {"source": f"c{parent}", "target": f"c{child}", "member": kinds.get(parent) == ConceptKind.CATEGORY}
         for parent, child in relations
-        if kinds.get(parent) != ConceptKind.CATEGORY
     ]
     categories = [c.slug for c in concepts if c.kind == ConceptKind.CATEGORY]
-    category_ids = {c.slug: f"c{c.pk}" for c in concepts if c.kind == ConceptKind.CATEGORY}
-    for node in nodes:
-        if node["kind"] != ConceptKind.CATEGORY and node["groups"]:
-            node["parent"] = category_ids[node["groups"][0]]
     return render(
         request,
         "graph/concepts.html",
@@ -78,11 +75,13 @@ def concept_papers(request, slug: str):
         papers = papers.filter(id__lt=before)
     page = list(papers[: PAGE_SIZE + 1])
     more = page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None
+    years = overview.papers_per_year(Paper.objects.filter(id__in=tagged))
     return render(
         request,
         "graph/concept_papers.html",
-        {"concept": concept, "papers": page[:PAGE_SIZE], "more": more, "title": concept.name},
-    )
+        {"concept": concept, "papers": page[:PAGE_SIZE], "more": more, "title": concept.name,
+         "chart": {"years": years}},
+    )  # fmt: skip
 
 
 def paper_neighbourhood(request, pk: int):

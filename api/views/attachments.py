@@ -15,6 +15,7 @@ from bibliography.models import Attachment
 from ..permissions import ReadOnlyOrModelPermissions
 from ..serializers.attachments import AttachmentSerializer
 from .parameters import StrictQueryMixin
+from .writes import CuratedWritesMixin
 
 
 class AnyAccept(BaseContentNegotiation):
@@ -29,6 +30,7 @@ class AnyAccept(BaseContentNegotiation):
 
 class AttachmentViewSet(
     StrictQueryMixin,
+    CuratedWritesMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
@@ -44,18 +46,20 @@ class AttachmentViewSet(
     permission_classes = [IsAuthenticated, ReadOnlyOrModelPermissions]
     parser_classes = [MultiPartParser]
     filterset_fields = ["paper"]  # attachment_paper_idx
+    http_method_names = ["get", "post", "delete", "head", "options"]  # a file is replaced by another, not edited
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)})
+    @extend_schema(
+        responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The file, as what it is.")}
+    )
     @action(detail=True, methods=["get"], content_negotiation_class=AnyAccept)
     def download(self, request, pk=None):
         """The file itself (a PDF or an image shown, anything else downloaded)."""
         return attachments.response(self.get_object())
 
-    def perform_create(self, serializer):
-        with transaction.atomic():
-            serializer.save(created_by=self.request.user)
-
     def perform_destroy(self, instance):
         with transaction.atomic():
+            if self._preconditions():
+                instance = self._locked(instance)
+                self.check_if_match(instance)
             instance._history_user = self.request.user
             attachments.detach(instance)

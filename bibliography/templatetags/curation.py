@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from bibliography import reviewing, searching
+from bibliography import overview, reviewing, searching
 from bibliography.models import (
     Citation,
     DuplicateCandidate,
@@ -42,6 +42,13 @@ def review_queue():
         ),
     ]
     return {"queues": [(label, *searching.counted(rows), url) for label, rows, url in queues]}
+
+
+@register.inclusion_tag("admin/library_charts.html")
+def library_charts():
+    """Charts of the whole library (bibliography/overview.py), in a few bounded queries."""
+    numbers = overview.library_overview()
+    return {"overview": numbers, "any_estimated": any(row["estimated"] for row in numbers["years"])}
 
 
 @register.filter
