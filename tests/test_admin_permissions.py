@@ -24,6 +24,7 @@ from bibliography.models import (
     ConceptRelation,
     DuplicateCandidate,
     ImportRun,
+    Job,
     KeyPoint,
     Keyword,
     Paper,
@@ -277,6 +278,8 @@ CASES = [
     Case("change keyword", _change(Keyword, keyword, "name", "Deep Learning")),
     Case("delete keyword", _delete(Keyword, keyword)),
     Case("map keyword to concept", keyword_to_concept),
+    Case("start a job", _add(Job, {"kind": "find_duplicates"}, {"kind": "find_duplicates"})),
+    Case("delete a job", _delete(Job, lambda: Job.objects.create(kind="suggest_tags", status="succeeded"))),
     Case("add citation", citation_add),
     Case("change citation", _change(Citation, suggested_citation, "status", "accepted")),
     Case("delete citation", _delete(Citation, suggested_citation)),
@@ -380,6 +383,6 @@ def test_provenance_is_read_only_even_for_superusers(model):
 def test_the_matrix_covers_every_model_of_the_admin():
     """A model registered later must get its rows in CASES (or be read-only)."""
     covered = {"paper", "author", "venue", "concept", "conceptrelation", "keypoint", "paperconcept", "citation",
-               "duplicatecandidate", "keyword"}  # fmt: skip
+               "duplicatecandidate", "keyword", "job"}  # fmt: skip
     registered = {model._meta.model_name for model in admin.site._registry if model._meta.app_label == "bibliography"}
     assert registered - covered == {model._meta.model_name for model in READ_ONLY}

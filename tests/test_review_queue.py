@@ -239,9 +239,23 @@ def test_a_tag_or_reference_added_by_hand_is_accepted_and_attributed(client, cur
     assert Paper.objects.get(pk=cited.pk).cited_by_count == 1
 
 
-@pytest.mark.parametrize("queue", [TAGS, CITATIONS, "/admin/review/proposals/", DUPLICATES])
-def test_an_empty_queue_says_where_its_items_come_from_without_a_shell_command_for_the_curator(client, curator, queue):
+@pytest.mark.parametrize(
+    "queue, job",
+    [
+        (TAGS, "suggest_tags"),
+        (CITATIONS, None),
+        ("/admin/review/proposals/", "enrich"),
+        (DUPLICATES, "find_duplicates"),
+    ],
+)
+def test_an_empty_queue_says_where_its_items_come_from_and_starts_the_job_that_fills_it(client, curator, queue, job):
     page = client.get(queue)
     empty = re.search(r'<p class="review-empty">(.*?)</p>', page.content.decode(), re.DOTALL)
     assert page.status_code == 200 and empty, queue
-    assert "manage.py" not in empty[1] and "whoever runs the imports" in empty[1]
+    assert "manage.py" not in empty[1]
+    if job:  # a job the curator starts here, and follows on its page
+        assert f'href="/admin/bibliography/job/add/?kind={job}"' in empty[1]
+        form = client.get(f"/admin/bibliography/job/add/?kind={job}").context["adminform"].form
+        assert form.initial["kind"] == job
+    else:
+        assert "whoever runs the imports" in empty[1]

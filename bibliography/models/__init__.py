@@ -27,6 +27,7 @@ from .attachments import Attachment
 from .citations import Citation, UnresolvedReference
 from .concepts import Concept, ConceptAlias, ConceptRelation, PaperConcept
 from .duplicates import DuplicateCandidate, TitleSketch
+from .jobs import Job, JobKind, JobStatus
 from .notes import KeyPoint, Note
 from .papers import CitationKeyAlias, CitationKeyStem, Keyword, Paper, PaperAlias, PaperKeyword, PaperLink
 from .people import Author, AuthorAlias, Authorship, credit
@@ -63,6 +64,9 @@ __all__ = [
     "ImportRun",
     "ImportStatus",
     "ItemType",
+    "Job",
+    "JobKind",
+    "JobStatus",
     "KeyPoint",
     "Keyword",
     "LinkKind",

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "bibliography",
     "api",
@@ -97,6 +99,13 @@ DATABASES = {"default": database_settings(BASE_DIR, conn_max_age=env_int("DATABA
 # Streaming replicas that serve the API's reads (see config/routers.py and docs/scaling.md).
 DATABASES |= replica_settings(env_list("DATABASE_REPLICA_URLS"), conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
 DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+# A job's progress is written on a connection of its own, so that it shows while the work's own
+# transaction (an import: one per file) is still open (bibliography/jobs.py).
+DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+
+# Jobs started from the admin wait in PostgreSQL (django-tasks' database backend) for the worker:
+# `manage.py jobs_worker`, which quickstart starts.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
 # After a write, the same client reads from the primary for this long (replication lag).
 DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 5)

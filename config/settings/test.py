@@ -1,5 +1,6 @@
 """Tests: the same database setup as development, with fast password hashing."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -19,4 +20,5 @@ WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests: nothing to scan at s
 DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 
 # Attached files go to a directory of this run's own, removed by the system's temp cleaning.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bibliography-test-files-"))
+# (a worker the tests start is given theirs: tests/test_jobs.py)
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="bibliography-test-files-"))

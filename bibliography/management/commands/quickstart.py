@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -37,4 +39,12 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Admin: {url}")
         if not no_serve:
-            call_command("runserver", addrport, use_reloader=False)
+            # the worker that runs the jobs curators start in the admin (Jobs): imports, duplicate searches, …
+            manage = Path(settings.BASE_DIR) / "manage.py"
+            worker = subprocess.Popen([sys.executable, str(manage), "jobs_worker"])  # noqa: S603 — our own command
+            self.stdout.write(f"Job worker started (process {worker.pid}).")
+            try:
+                call_command("runserver", addrport, use_reloader=False)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=30)
