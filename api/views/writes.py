@@ -96,7 +96,11 @@ class CuratedWritesMixin:
                 instance = self._locked(instance)
                 self.check_if_match(instance)
             instance._history_user = self.request.user
-            instance.delete()
+            self.remove(instance)
+
+    def remove(self, instance) -> None:
+        """What deleting the record does (an attachment's file goes with it)."""
+        instance.delete()
 
     def update(self, request, *args, **kwargs):
         response = super().update(request, *args, **kwargs)

@@ -38,7 +38,7 @@ class KnownLabelsSelectMultiple(KnownLabelsMixin, AutocompleteSelectMultiple):
     pass
 
 
-def _autocomplete(widget):
+def autocomplete_of(widget):
     return widget.widget if isinstance(widget, RelatedFieldWidgetWrapper) else widget
 
 
@@ -49,7 +49,7 @@ class LabelledChoicesFormSet(forms.BaseInlineFormSet):
     def forms(self):
         rows = super().forms
         names = {name for form in rows for name, field in form.fields.items()
-                 if isinstance(_autocomplete(field.widget), KnownLabelsMixin)}  # fmt: skip
+                 if isinstance(autocomplete_of(field.widget), KnownLabelsMixin)}  # fmt: skip
         for name in names:
             values = set()
             for form in rows:
@@ -58,10 +58,13 @@ class LabelledChoicesFormSet(forms.BaseInlineFormSet):
                     str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")
                 }
             field = rows[0].fields[name]
-            found = field.queryset.filter(pk__in=values) if values else []
-            labels = {str(obj.pk): field.label_from_instance(obj) for obj in found}
+            ids = {value for value in values if value.isdigit()}
+            found = field.queryset.filter(pk__in=ids) if ids else []
+            # a name typed for a new choice (the author field) shows as typed when the form comes back
+            labels = {value: value for value in values - ids}
+            labels |= {str(obj.pk): field.label_from_instance(obj) for obj in found}
             for form in rows:
-                _autocomplete(form.fields[name].widget).known = labels
+                autocomplete_of(form.fields[name].widget).known = labels
         return rows
 
 

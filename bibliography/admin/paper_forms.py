@@ -9,7 +9,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from bibliography import attachments, dates, identifiers
+from bibliography.authors import authors_for
+from bibliography.formats.records import Person
 from bibliography.models import Authorship, Concept, Paper, PaperConcept, Venue
+
+NAME_CHARS = 300
 
 
 class DateField(forms.CharField):
@@ -108,6 +112,23 @@ class PaperForm(forms.ModelForm):
             self.instance.validate_unique(exclude=exclude)
         except ValidationError as error:
             self._update_errors(error)
+
+
+class AuthorOrName(forms.ModelChoiceField):
+    """An author chosen in the list, or a name typed in the box: the author the library already has
+    by that name (the rule of bibliography/authors.py: "Frankle, Jonathan" is Jonathan Frankle), or a
+    new one. A new author is written with the save; a save refused is rolled back whole
+    (PaperAdmin.changeform_view), so a name typed in a refused form makes no author."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        typed = str(value).strip()
+        if typed.isdigit():
+            return super().to_python(typed)
+        if not typed or len(typed) > NAME_CHARS:
+            raise ValidationError(f"Type a name of 1 to {NAME_CHARS} characters, or choose an author.")
+        return authors_for([Person(typed)])[0]
 
 
 class AuthorshipForm(forms.ModelForm):

@@ -25,8 +25,8 @@ from bibliography.models import (
     SourceRecord,
 )
 
-from .autocomplete import LabelledChoicesFormSet, LabelledChoicesInline
-from .paper_forms import AuthorshipForm
+from .autocomplete import LabelledChoicesFormSet, LabelledChoicesInline, autocomplete_of
+from .paper_forms import AuthorOrName, AuthorshipForm
 
 
 class AuthorshipFormSet(LabelledChoicesFormSet):
@@ -50,6 +50,14 @@ class AuthorshipInline(LabelledChoicesInline):
     autocomplete_fields = ["author"]
     extra = 0
     ordering = ["position"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            kwargs["form_class"] = AuthorOrName
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "author":  # a name typed is offered as a choice of its own (select2's tags)
+            autocomplete_of(field.widget).attrs["data-tags"] = "true"
+        return field
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")  # each row's title names its author

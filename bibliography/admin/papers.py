@@ -5,6 +5,7 @@ in paper_actions.py, its forms in paper_forms.py, its inlines in paper_inlines.p
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
@@ -262,6 +263,14 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
         if not (self.has_change_permission(request) and self.has_delete_permission(request)):
             raise PermissionDenied
         return merge_page(self, request)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save the form refuses writes nothing, not even the authors its typed names made."""
+        with transaction.atomic():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if request.method == "POST" and response.status_code == 200:  # the form again, with its errors
+                transaction.set_rollback(True)
+        return response
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         """A merged-away paper's old address leads to the paper it was merged into (looked up only

@@ -23,14 +23,15 @@
     }
     const whole = { ticks: { precision: 0 }, beginAtZero: true };
 
-    if (data.years) {
-        chart("chart-years", {
+    function counted(id, rows, label) {
+        chart(id, {
             type: "bar",
-            data: { labels: data.years.map((r) => r.year),
-                    datasets: [{ label: "papers", data: data.years.map((r) => r.papers), backgroundColor: blue }] },
+            data: { labels: rows.map(label), datasets: [{ label: "papers", data: rows.map((r) => r.papers), backgroundColor: blue }] },
             options: { scales: { y: whole } },
         });
     }
+
+    if (data.years) counted("chart-years", data.years, (r) => r.year);
     if (data.concepts) {
         chart("chart-concepts", {
             type: "bar",
@@ -43,14 +44,7 @@
             },
         });
     }
-    if (data.formats) {
-        chart("chart-formats", {
-            type: "bar",
-            data: { labels: data.formats.map((r) => r.format),
-                    datasets: [{ label: "papers", data: data.formats.map((r) => r.papers), backgroundColor: blue }] },
-            options: { scales: { y: whole } },
-        });
-    }
+    if (data.formats) counted("chart-formats", data.formats, (r) => r.format);
     if (data.imports) {
         chart("chart-imports", {
             type: "bar",
