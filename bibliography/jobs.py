@@ -134,10 +134,21 @@ def _finish(job_id: int, status: str, result: dict, error: str, progress: Progre
 
 
 def _import(job: Job, progress: Progress) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bibliography-job-") as folder:
+        # under the name it was uploaded by, which provenance records (the storage may have renamed it)
+        path = Path(folder) / job.file_name
+        with job.file.storage.open(job.file.name, "rb") as stored:
+            if Path(stored.name).is_file():
+                path.symlink_to(Path(stored.name).resolve())
+            else:
+                with path.open("wb") as copy:
+                    for chunk in stored.chunks():
+                        copy.write(chunk)
+        return _import_path(job, path, progress)
+
+
+def _import_path(job: Job, path: Path, progress: Progress) -> dict:
     options = job.options
-    with job.file.storage.open(job.file.name, "rb") as stored:
-        # the importer reads a path: a local copy for a store that is not this disk
-        path = Path(stored.name) if Path(stored.name).is_file() else _local_copy(stored, job.file_name)
     total = path.stat().st_size
     progress.set(0, total, "bytes")
     result = import_file(
@@ -157,6 +168,15 @@ def _import(job: Job, progress: Progress) -> dict:
     )
     for warning in result.warnings.told():
         progress.say(f"  warning: {warning}")
+    if result.rejected:
+        progress.say(f"  {len(result.rejected)} records set aside, not imported:")
+        for record in result.rejected:
+            for problem in record.problems:
+                progress.say(f"    {problem}")
+        if result.rejected_to:  # written beside the file, in a folder that goes with the job: kept with it
+            with Path(result.rejected_to).open("rb") as rejected:
+                kept = job.file.storage.save(f"jobs/{Path(result.rejected_to).name}", File(rejected))
+            progress.say(f"  They are kept, as the file wrote them, in {kept}.")
     found = 0
     if result.created:
         progress.say("Looking for duplicates of the new papers…")
@@ -197,14 +217,6 @@ def _command(name: str, *arguments: str) -> Callable[[Job, Progress], dict]:
         return {"output": out.getvalue()[-2000:]}
 
     return run
-
-
-def _local_copy(stored, name: str) -> Path:
-    copy = Path(tempfile.mkdtemp(prefix="bibliography-job-")) / name
-    with copy.open("wb") as out:
-        for chunk in stored.chunks():
-            out.write(chunk)
-    return copy
 
 
 RUNNERS = {

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from bibliography import jobs
-from bibliography.models import DuplicateCandidate, Job, Paper
+from bibliography.models import DuplicateCandidate, ImportRun, Job, Paper, SourceRecord
 from tests.factories import make_paper
 
 # Progress is written on its own connection: the job's row must be committed to be seen there.
@@ -49,6 +49,16 @@ def test_a_curator_imports_a_bib_from_the_admin_and_reads_its_result(client, cur
     page = client.get(answer["Location"]).content.decode()
     assert 'http-equiv="refresh"' not in page and "the new duplicates to decide" in page
     assert jobs.job_run(job.pk) == "not waiting (run by another worker, or done)"  # run once
+
+
+def test_a_file_uploaded_twice_is_recorded_by_its_own_name(curator):
+    bib = a_real_bib()
+    for _ in range(2):  # the storage keeps the second copy under another name
+        job = jobs.job_start("import", user=curator, upload=SimpleUploadedFile(bib.name, bib.read_bytes()))
+        jobs.job_run(job.pk)
+    assert Job.objects.filter(status="succeeded").count() == 2
+    assert set(ImportRun.objects.values_list("file_name", flat=True)) == {bib.name}
+    assert set(SourceRecord.objects.values_list("file_name", flat=True)) == {bib.name}
 
 
 def test_an_import_needs_a_file_and_only_an_import_takes_one(client, curator):
@@ -120,3 +130,19 @@ def test_killing_the_worker_mid_import_writes_nothing_and_the_next_worker_finish
         "it runs again" in job.log
         and job.result["created"] == Paper.objects.count() == bib.read_text().count("\n@") + 1
     )
+
+
+def test_records_set_aside_are_listed_in_the_log_and_kept_with_the_job(curator):
+    bib = b"@article{a, title = {A}, year = {20x0}}\n@article{b, title = {B}}\n"
+    job = jobs.job_start(
+        "import",
+        user=curator,
+        upload=SimpleUploadedFile("mixed.bib", bib),
+        options={"skip_invalid": True, "strict": True},
+    )
+    jobs.job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.result["created"] == 1 and job.result["rejected"] == 1
+    assert "1 records set aside, not imported:\n    mixed.bib:1: year: '20x0' is not a date" in job.log
+    kept = job.log.split("They are kept, as the file wrote them, in ")[1].split()[0].rstrip(".")
+    assert (Path(settings.MEDIA_ROOT) / kept).read_text() == "@article{a, title = {A}, year = {20x0}}\n"
