@@ -111,6 +111,10 @@
     const fits = Math.min((container.clientWidth - 32) / box.w, (container.clientHeight - 32) / box.h);
     if (fits >= minZoom) {
       cy.fit(undefined, 16);
+      if (cy.zoom() > 1.25) {  // a few boxes are not blown up to fill the frame
+        cy.zoom(1.25);
+        cy.center();
+      }
     } else {  // cy.fit would stop at minZoom around the middle: show the start instead
       cy.zoom(minZoom);
       cy.pan({ x: 16 - box.x1 * minZoom, y: 16 - box.y1 * minZoom });
