@@ -7,7 +7,7 @@ from rest_framework.exceptions import ParseError, ValidationError
 
 # PostgreSQL's text and jsonb hold every character but these two kinds: U+0000, and a lone UTF-16
 # surrogate (`"\ud800"` is valid JSON, but no UTF-8 text can hold it).
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class JSONParser(parsers.JSONParser):
@@ -54,13 +54,13 @@ def unstorable_at(value, path: str = "", ignored: set[str] = frozenset()) -> tup
     while stack:
         where, value = stack.pop()
         if isinstance(value, str):
-            if found := _UNSTORABLE.search(value):
+            if found := UNSTORABLE.search(value):
                 return where, found.group()
         elif isinstance(value, dict):
             for key, item in reversed(value.items()):
                 inside = f"{where}.{key}" if where else key
-                if found := _UNSTORABLE.search(key):
-                    return _UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", inside), found.group()
+                if found := UNSTORABLE.search(key):
+                    return UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", inside), found.group()
                 stack.append((inside, item))
         elif isinstance(value, list):
             stack.extend((f"{where}[{n}]", item) for n, item in reversed(list(enumerate(value))))

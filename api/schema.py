@@ -372,6 +372,7 @@ def _links_to(resource: str, operations: set[str], pointer: str, read: bool = Fa
         ("concepts_create", "Tag"),
         ("merge_create", "MergeInto"),
         ("download_retrieve", "Download"),
+        ("similar_retrieve", "Similar"),
     ):
         if f"{resource}_{action}" in operations:
             parameters = {"path.id": value}

@@ -21,6 +21,7 @@ from bibliography.formats.registry import EXPORT_FORMATS
 from bibliography.merging import MergeError, paper_merge
 from bibliography.models import Paper, PaperConcept, ReviewStatus
 from bibliography.searching import Search
+from bibliography.similar import similar_papers
 from bibliography.syncing import library_version
 from bibliography.tagging import papers_tag
 
@@ -226,6 +227,15 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         chosen = Paper.objects.named(body.validated_data["ids"])
         documents = self.documents({pk for pk in chosen if pk})
         return self.answer(f'{{"results":[{",".join(documents.get(pk, "null") for pk in chosen)}]}}')
+
+    @extend_schema(responses={200: BatchResultSerializer}, filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def similar(self, request, pk=None):
+        """Papers like this one, most alike first (at most 10), each with its `relevance`: those that
+        share the rarest words of its title and abstract (bibliography/similar.py)."""
+        found = list(similar_papers(self.get_object()))
+        documents = self.documents([paper.pk for paper in found], ranking=ranking_of(found))
+        return self.answer(f'{{"results":[{",".join(documents[p.pk] for p in found if p.pk in documents)}]}}')
 
     @extend_schema(request=PaperTagSerializer, responses={201: TagSerializer})
     @action(detail=True, methods=["post"])

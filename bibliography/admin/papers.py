@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, FloatField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
@@ -18,6 +18,7 @@ from bibliography.citation_keys import keys_assign
 from bibliography.duplicates import duplicates_note, lookalikes
 from bibliography.history import paper_timeline
 from bibliography.models import Attachment, Citation, Note, Paper, PaperAlias, PaperConcept, ReviewStatus
+from bibliography.similar import similar_papers
 from bibliography.text import whole_number
 
 from .filters import (
@@ -55,6 +56,9 @@ def papers_as_typed(queryset, term: str):
     return queryset.filter(Q(title_key__startswith=key) | Q(title_key__trigram_word_similar=key))
 
 
+LIKE = "like"
+
+
 class RankedChangeList(ChangeList):
     """A searched list is ordered by relevance unless a column is chosen. Each row shows its first
     authors and its accepted tag count: both read for the page's rows only (a prefetch and a
@@ -64,11 +68,25 @@ class RankedChangeList(ChangeList):
         accepted = PaperConcept.objects.filter(paper=OuterRef("pk"), status=ReviewStatus.ACCEPTED)
         tag_count = accepted.order_by().values("paper").annotate(n=Count("*")).values("n")
         return (
-            super()
-            .get_queryset(request, exclude_parameters)
+            self._alike(request, super().get_queryset(request, exclude_parameters))
             .annotate(tag_count=Coalesce(Subquery(tag_count), 0))
             .prefetch_related(reviewing.first_authors_prefetch())
         )
+
+    def get_filters_params(self, params=None):
+        return {name: value for name, value in super().get_filters_params(params).items() if name != LIKE}
+
+    @staticmethod
+    def _alike(request, papers):
+        """`?like=12`: the papers like paper 12, most alike first (bibliography/similar.py), from the
+        "Similar papers" link of a paper's page."""
+        like = Paper.objects.filter(pk=whole_number(request.GET.get(LIKE, "")) or 0).first()
+        if like is None:
+            return papers
+        found = list(similar_papers(like).values_list("pk", "relevance"))
+        ranks = [When(pk=pk, then=Value(relevance)) for pk, relevance in found]
+        alike = papers.filter(pk__in=[pk for pk, _ in found])
+        return alike.annotate(relevance=Case(*ranks, default=Value(0.0), output_field=FloatField())) if ranks else alike
 
     def get_ordering(self, request, queryset):
         if "relevance" in queryset.query.annotations and ORDER_VAR not in self.params:
@@ -216,7 +234,11 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
         places = [(f"https://doi.org/{paper.doi}", f"doi.org/{paper.doi}")] if paper.doi else []
         if paper.arxiv_id:
             places.append((f"https://arxiv.org/abs/{paper.arxiv_id}", f"arxiv.org/abs/{paper.arxiv_id}"))
-        return format_html_join(" · ", '<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', places) or "—"
+        published = format_html_join(" · ", '<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', places)
+        similar = reverse("admin:bibliography_paper_changelist") + f"?like={paper.pk}" if paper.pk else None
+        if not similar:
+            return published or "—"
+        return format_html('{}{}<a href="{}">Similar papers</a>', published, " · " if published else "", similar)
 
     @admin.display(description="tags")  # not sortable: no index could serve that order
     def tags_accepted(self, paper):
@@ -266,9 +288,11 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A save the form refuses writes nothing, not even the authors its typed names made."""
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
         with transaction.atomic():
             response = super().changeform_view(request, object_id, form_url, extra_context)
-            if request.method == "POST" and response.status_code == 200:  # the form again, with its errors
+            if response.status_code == 200:  # the form again, with its errors
                 transaction.set_rollback(True)
         return response
 
