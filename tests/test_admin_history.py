@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bibliography.merging import paper_merge
 from bibliography.models import Paper, PaperConcept
 from tests.admin_pages import CHANGELIST, _change_form_data
 from tests.factories import make_author, make_authorship, make_concept, make_paper, make_venue
@@ -114,3 +115,25 @@ class TestHistoryInWords:
 
         history_queries(0)  # Django caches content types on the first page it shows
         assert history_queries(2) == history_queries(12)
+
+
+def test_a_merged_edited_and_rekeyed_papers_history_reads_as_sentences(client, curator):
+    """The page as a curator reads it: each change a sentence in words, none a stored value."""
+    survivor = make_paper(title="Rethinking the value of network pruning", item_type="article")
+    preprint = make_paper(title="Rethinking the value of network pruning (preprint)", year=2018)
+    authorship = make_authorship(preprint, make_author("Zhuang Liu"))
+    paper_merge(into=survivor, others=[preprint], by=curator, keep={"date": preprint.pk})
+    survivor.refresh_from_db()
+    authorship.refresh_from_db()
+    data = _change_form_data(survivor) | {"issued": "2019", "item_type": "paper-conference"}
+    data |= {"authorships-0-id": authorship.pk, "authorships-0-author": authorship.author_id}
+    data |= {"authorships-0-position": 1, "authorships-0-role": "author", "authorships-INITIAL_FORMS": 1}
+    assert client.post(f"{CHANGELIST}{survivor.pk}/change/", data).status_code == 302
+
+    page = client.get(f"{CHANGELIST}{survivor.pk}/history/").content.decode()
+    text = " ".join(page.replace("&nbsp;", " ").split())
+    assert f"merged #{preprint.pk} into this paper" in text and "date: — → 2018" in text
+    assert "date: 2018 → 2019" in text and "type: article (preprint, working paper) → conference paper" in text
+    assert "citation key: — → liu2019rethinking" in text and "author Zhuang Liu recorded, position 1" in text
+    for raw in ("date-parts", "paper-conference", "{'", "None", "citation key provisional"):
+        assert raw not in text, raw
