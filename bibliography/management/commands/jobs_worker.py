@@ -19,4 +19,7 @@ class Command(BaseCommand):
         if again:
             self.stdout.write(f"Queued again {len(again)} jobs a stopped worker left running: {again}.")
         worker = ["--batch"] if batch else []
-        call_command("db_worker", *worker, f"--interval={interval}", "--no-startup-delay", stdout=self.stdout)
+        # never reloaded on a code change: a reload would stop a job mid-way
+        call_command(
+            "db_worker", *worker, f"--interval={interval}", "--no-startup-delay", "--no-reload", stdout=self.stdout
+        )

@@ -41,7 +41,9 @@ class Command(BaseCommand):
         if not no_serve:
             # the worker that runs the jobs curators start in the admin (Jobs): imports, duplicate searches, …
             manage = Path(settings.BASE_DIR) / "manage.py"
-            worker = subprocess.Popen([sys.executable, str(manage), "jobs_worker"])  # noqa: S603 — our own command
+            # in a session of its own: Ctrl-C stops the server, which then stops the worker and waits for it,
+            # so that the processes sharing the embedded database leave it one at a time
+            worker = subprocess.Popen([sys.executable, str(manage), "jobs_worker"], start_new_session=True)  # noqa: S603
             self.stdout.write(f"Job worker started (process {worker.pid}).")
             try:
                 call_command("runserver", addrport, use_reloader=False)
