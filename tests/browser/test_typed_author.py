@@ -17,9 +17,10 @@ def test_a_curator_adds_authors_by_typing_their_names(log_in, width):
     for name in ("Frankle, Jonathan", "Michael Carbin"):
         page.click("#authorships-group .add-row a")
         page.locator("#authorships-group tr.dynamic-authorships").last.locator(".select2-selection").click()
-        page.keyboard.type(name)
+        search = page.locator(".select2-container--open .select2-search__field")
+        search.fill(name)  # waits for the box the click opened, then types into it
         page.wait_for_selector(f".select2-results__option:has-text('{name}')")
-        page.keyboard.press("Enter")
+        search.press("Enter")
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
     rows = list(Authorship.objects.filter(paper=paper).order_by("position").values_list("author_id", "author__name"))
