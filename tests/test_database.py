@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -5,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from config.database import database_settings
+from config.database import database_settings, embedded_server_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,6 +16,14 @@ def test_a_socket_directory_url_connects_through_that_directory(monkeypatch, tmp
     config = database_settings(tmp_path)
     assert (config["NAME"], config["USER"], config["HOST"]) == ("biblio", "someone", "/run/sockets")
     assert "host" not in config["OPTIONS"]
+
+
+def test_the_embedded_server_gets_a_quarter_of_memory_within_bounds():
+    assert embedded_server_settings(24 * 2**30)["shared_buffers"] == "6144MB"
+    assert embedded_server_settings(1 * 2**30)["shared_buffers"] == "256MB"
+    assert embedded_server_settings(256 * 2**30)["shared_buffers"] == "8192MB"
+    assert embedded_server_settings(256 * 2**20)["shared_buffers"] == "128MB"
+    assert embedded_server_settings(24 * 2**30)["maintenance_work_mem"] == "1024MB"
 
 
 def test_a_host_and_port_url(monkeypatch, tmp_path):
@@ -55,6 +64,27 @@ def test_the_embedded_server_starts_when_no_database_url_is_set(tmp_path):
     assert (tmp_path / "pgdata" / "PG_VERSION").exists()
     # the server stopped with the last process that used it
     assert not (tmp_path / "pgdata" / "postmaster.pid").exists()
+
+    # started again, it runs with the memory sized to this machine, not PostgreSQL's defaults
+    script = (
+        "import json, django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        '    c.execute("select name, pg_size_bytes(current_setting(name)) from pg_settings "\n'
+        "              \"where name in ('shared_buffers', 'maintenance_work_mem', 'max_wal_size')\")\n"
+        "    print(json.dumps(dict(c.fetchall())))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    expected = {name: _bytes(value) for name, value in embedded_server_settings().items()}
+    assert json.loads(result.stdout.strip()) == expected
+
+
+def _bytes(value: str) -> int:
+    number, unit = int(value[:-2]), value[-2:]
+    return number * {"MB": 2**20, "GB": 2**30}[unit]
 
 
 @pytest.mark.slow

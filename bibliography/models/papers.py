@@ -225,20 +225,20 @@ class Paper(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [
-            # import matching and duplicate detection by normalised title / abstract
-            models.Index(fields=["title_key"], name="paper_title_key_idx"),
+            # matching and duplicates by folded title; (column, id): a list sorted by it (admin/papers.py)
+            models.Index(fields=["title_key", "id"], name="paper_title_key_idx"),
             # near-identical titles (duplicates, similar_to, autocomplete) by trigram similarity
             GinIndex(fields=["title_key"], opclasses=["gin_trgm_ops"], name="paper_title_key_trgm_idx"),
             models.Index(fields=["abstract_key"], name="paper_abstract_key_idx"),
             # an arXiv DOI (10.48550/arxiv.<id>, lower case) and the e-print it names (duplicates.py)
             models.Index(Lower("arxiv_id"), name="paper_arxiv_id_lower_idx"),
-            # full-text search
             GinIndex(fields=["search_vector"], name="paper_search_vector_idx"),
             # the review queue
             models.Index(fields=["id"], condition=Q(needs_review=True), name="paper_needs_review_idx"),
-            models.Index(fields=["year"], name="paper_year_idx"),
+            models.Index(fields=["year", "id"], name="paper_year_idx"),
             models.Index(fields=["created_at"], name="paper_created_at_idx"),
-            models.Index(fields=["updated_at"], name="paper_updated_at_idx"),
+            models.Index(fields=["updated_at", "id"], name="paper_updated_at_idx"),
+            models.Index(fields=["cited_by_count", "id"], name="paper_cited_by_count_idx"),
             # what changed since a client's copy (`since=`)
             models.Index(fields=["version", "id"], name="paper_version_idx"),
             # has_abstract=false
