@@ -1,9 +1,9 @@
 """How a list of papers is ordered (`ordering=`), and a search ranked: the columns the cursor pagination
 pages by, and the queryset that has them."""
 
-from django.db.models import DateField, Func, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
+from bibliography.models.expressions import date_key
 from bibliography.searching import Search
 
 from .exceptions import BadParameter
@@ -17,11 +17,6 @@ ORDERINGS = {
     "updated": "updated_at",
     "relevance": "relevance",
 }
-
-
-class MakeDate(Func):
-    function = "make_date"
-    output_field = DateField()
 
 
 def ordering_of(request) -> list[str]:
@@ -52,8 +47,7 @@ def in_list_order(request, matches: QuerySet, search: Search | None, *, count: i
     (`count`: how many matches there are, counted before the narrowing)."""
     ordering = ordering_of(request)
     if ordering[0].lstrip("-") == "date_key":
-        when = Coalesce("published_on", MakeDate(Coalesce("year", Value(1)), Value(1), Value(1)))
-        matches = matches.annotate(date_key=when)
+        matches = matches.annotate(date_key=date_key())  # paper_date_key_idx
     if search is None:
         return matches
     if ordering[0].lstrip("-") == "relevance":

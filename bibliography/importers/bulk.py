@@ -25,6 +25,7 @@ READERS_ONLY = [
     "paper_created_at_idx",
     "paper_updated_at_idx",
     "paper_cited_by_count_idx",
+    "paper_date_key_idx",
     "paper_version_idx",
     "paper_published_on_idx",
     "paper_item_type_idx",

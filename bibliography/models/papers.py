@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField, TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, ExtractYear, Greatest, Left, Lower
 from django.db.models.lookups import Exact
@@ -23,6 +23,7 @@ from bibliography.vocabulary import (
 )
 
 from .concepts import Concept, PaperConcept
+from .expressions import date_key
 from .people import Authorship
 from .venues import PLAUSIBLE_YEAR, Venue
 
@@ -233,15 +234,14 @@ class Paper(models.Model):
             # an arXiv DOI (10.48550/arxiv.<id>, lower case) and the e-print it names (duplicates.py)
             models.Index(Lower("arxiv_id"), name="paper_arxiv_id_lower_idx"),
             GinIndex(fields=["search_vector"], name="paper_search_vector_idx"),
-            # the review queue
             models.Index(fields=["id"], condition=Q(needs_review=True), name="paper_needs_review_idx"),
             models.Index(fields=["year", "id"], name="paper_year_idx"),
-            models.Index(fields=["created_at"], name="paper_created_at_idx"),
+            models.Index(fields=["created_at", "id"], name="paper_created_at_idx"),
             models.Index(fields=["updated_at", "id"], name="paper_updated_at_idx"),
             models.Index(fields=["cited_by_count", "id"], name="paper_cited_by_count_idx"),
+            models.Index(date_key(), F("id"), name="paper_date_key_idx"),  # the API's ordering=date
             # what changed since a client's copy (`since=`)
             models.Index(fields=["version", "id"], name="paper_version_idx"),
-            # has_abstract=false
             models.Index(fields=["id"], condition=Q(abstract=""), name="paper_without_abstract_idx"),
             models.Index(fields=["published_on"], name="paper_published_on_idx"),
             models.Index(fields=["item_type"], name="paper_item_type_idx"),
