@@ -1,11 +1,11 @@
 """Searching papers: one rule for the API, the admin and the export command.
 
 A search finds papers by their words (title and abstract, web-search syntax: `"a phrase"`,
-`-excluded`, `or`; when the words as typed find fewer than PREFIX_BELOW papers, the last word also as a
-prefix, as one types: `tinystor` finds TinyStories), by
-an exact title, by an identifier pasted in any form (`https://doi.org/10.…`, `arXiv:2305.07759v2`,
-a citation key), by an author's name, a curator's note, and the text of an attached file (a sentence
-of its PDF). Ranked, an exact title or identifier comes first, then
+`-excluded`, `or`; when the words as typed find fewer than PREFIX_BELOW papers, the last word also
+as a prefix, as one types: `tinystor` finds TinyStories), by an exact title, by an identifier pasted
+in any form (`https://doi.org/10.…`, `arXiv:2305.07759v2`, a citation key), by an author's name,
+alone or with words of the paper (`kaplan scaling`), by a curator's note, and by the text of an
+attached file (a sentence of its PDF). Ranked, an exact title or identifier comes first, then
 title words weigh above abstract words, and a match of an author's name counts as a title word.
 
 Ranking (`ts_rank`) reads the full-text vector of every match, and for a word most papers contain
@@ -25,11 +25,12 @@ import json
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import Case, F, FloatField, Max, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Replace
 
 from bibliography import identifiers, text
-from bibliography.models import Attachment, Authorship, Note
+from bibliography.models import Attachment, Authorship, Note, Paper
 from bibliography.vocabulary import NAME_SEARCH_CONFIG, SEARCH_CONFIG
 
 RANK_WINDOW = 2000
@@ -45,6 +46,12 @@ PREFIX_BELOW = 10
 EXACT_BONUS = 10.0
 AUTHOR_BONUS = 0.1
 
+_PLAIN_WORD = re.compile(r"[^\W_][\w'’.]*")  # no quotes, no leading - (an excluded word)
+# The words that are in some author's name.
+_NAMING_WORDS = """
+SELECT word FROM unnest(%s::text[]) word
+WHERE EXISTS (SELECT FROM bibliography_author a WHERE a.search_vector @@ plainto_tsquery(%s::regconfig, word))
+"""
 _LAST_WORD = re.compile(r"(?:^|\s)([^\W_]{3,})\s*$")
 _NO_PREFIX_AFTER = re.compile(r"(-|\bor)$", re.IGNORECASE)  # `-word` excludes it; `a or b` is either
 
@@ -85,15 +92,16 @@ class Search:
         return exact
 
     def found_elsewhere(self) -> Q:
-        """Papers found outside their own text: by their authors' names, by curators' notes, or by the
-        text of their attached files, read in one query (ids listed inline when few; a semi-join when
-        many)."""
+        """Papers found outside their own text: by their authors' names, by an author's name and
+        words of their text, by curators' notes, or by the text of their attached files, read in one
+        query (ids listed inline when few; a semi-join when many)."""
         authorships = Authorship.objects.filter(author__search_vector=self.names)  # author_search_vector_idx
         notes = Note.objects.filter(search_vector=self.words)  # note_search_vector_idx
         files = Attachment.objects.filter(search_vector=self.words)  # attachment_search_vector_idx
-        found = authorships.values_list("paper_id", flat=True).union(
-            notes.values_list("paper_id", flat=True), files.values_list("paper_id", flat=True)
-        )
+        others = [notes.values_list("paper_id", flat=True), files.values_list("paper_id", flat=True)]
+        if (named := self.named_with_words()) is not None:
+            others.append(named)
+        found = authorships.values_list("paper_id", flat=True).union(*others)
         listed = list(found[: AUTHOR_PAPERS_LISTED + 1])
         if len(listed) <= AUTHOR_PAPERS_LISTED:
             return Q(id__in=listed) if listed else Q(pk__in=[])
@@ -101,7 +109,28 @@ class Search:
             Q(id__in=authorships.values("paper_id"))
             | Q(id__in=notes.values("paper_id"))
             | Q(id__in=files.values("paper_id"))
+            | (Q(id__in=named) if named is not None else Q(pk__in=[]))
         )
+
+    def named_with_words(self) -> QuerySet | None:
+        """For plain words, some of which name an author ("kaplan scaling laws"): ids of the papers
+        by such an author whose own text has the other words. None when no word names an author, or
+        every word does (the name search finds those), or the search has operators."""
+        words = self.terms.split()
+        if len(words) < 2 or not all(_PLAIN_WORD.fullmatch(word) for word in words):
+            return None
+        if any(word.lower() == "or" for word in words):
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(_NAMING_WORDS, [words, NAME_SEARCH_CONFIG])  # author_search_vector_idx, once a word
+            naming = {word for (word,) in cursor.fetchall()}
+        rest = [word for word in words if word not in naming]
+        if not naming or not rest:
+            return None
+        names = SearchQuery(" ".join(sorted(naming)), search_type="plain", config=NAME_SEARCH_CONFIG)
+        text = SearchQuery(" ".join(rest), search_type="plain", config=SEARCH_CONFIG)
+        by_them = Authorship.objects.filter(author__search_vector=names).values("paper_id")
+        return Paper.objects.filter(search_vector=text, id__in=by_them).values_list("id", flat=True)
 
     def matches(self) -> Q:
         return Q(search_vector=self.words) | self.exact() | self._elsewhere_q  # paper_search_vector_idx

@@ -142,3 +142,15 @@ def test_a_word_that_finds_enough_papers_is_not_read_as_a_prefix(monkeypatch):
     learner = make_paper(title="The learner's view").pk
     assert set(api_ids("learn")) == set(learning)  # as typed, the word finds enough: no prefix
     assert set(api_ids("lear")) == {*learning, learner}  # finds nothing as typed: read as a prefix
+
+
+def test_an_authors_name_and_words_of_the_title_find_the_paper(library, client):
+    """"Kaplan scaling" as people type it: the name is in no paper's text and no author's name has
+    "scaling", yet it means one paper."""
+    assert api_ids("Kaplan scaling") == [library["scaling"].pk]
+    assert admin_ids(client, "eldan coherent english") == [library["stories"].pk]
+    assert api_ids("Ronen Eldan language") == [library["stories"].pk]
+    # the name must be the paper's author's
+    assert api_ids("Kaplan coherent") == []
+    assert api_ids("Eldan neural") == []
+    assert exported_keys("Kaplan scaling") == {library["scaling"].export_key}
