@@ -22,7 +22,9 @@ the database and reused while the library is unchanged.
 Prints success@1 and @10 per engine and kind, mean CPU ms per query (the process's, plus the
 PostgreSQL backend's for the project), and p50/p99 wall ms, one query at a time; then p50/p99 and
 queries per second with 2 and 8 processes searching at once (`--connections 2,8`, each for
-`--duration` seconds, the same queries from different places), all on this machine's cores.
+`--duration` seconds, the same queries from different places), all on this machine's cores; then
+the same by class of query: one common, medium or rare word (30 each, by how many papers FTS5 finds
+them in), the phrases, the identifiers (`--by-class` seconds each).
 """
 
 import argparse
@@ -322,6 +324,9 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path(".local/bench/search"))
     parser.add_argument("--connections", type=lambda v: [int(n) for n in v.split(",") if n], default=[2, 8])
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of searching per engine and load")
+    parser.add_argument(
+        "--by-class", type=float, default=10.0, help="seconds per engine, load and class of query (0: none)"
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     state = library_state()
@@ -355,6 +360,46 @@ def main() -> None:
         for clients in args.connections:
             p50, p99, rate = under_load(name, args.workdir, texts, clients, args.duration)
             print(f"| {name} | {clients} | {p50:.1f} | {p99:.1f} | {rate:.0f} |")
+    if not args.by_class:
+        return
+    classes = {
+        **words_by_share(lite, papers, rng),
+        "phrases": [text for kind, text, _ in made if kind == "phrase"],
+        "identifiers": [text for kind, text, _ in made if kind == "identifier"],
+    }
+    print("\n| engine | queries | connections | p50 ms | p99 ms | queries/s |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    for name in (Project.name, Tantivy.name, Fts5.name):
+        for label, texts in classes.items():
+            for clients in args.connections:
+                p50, p99, rate = under_load(name, args.workdir, texts, clients, args.by_class)
+                print(f"| {name} | {label} | {clients} | {p50:.1f} | {p99:.1f} | {rate:.0f} |")
+
+
+# Single words by how many of the n papers have them.
+SHARES = {
+    "a common word (in 5-50% of papers)": lambda n: (n // 20, n // 2),
+    "a medium word (0.1-1%)": lambda n: (n // 1000, n // 100),
+    "a rare word (in 10-100 papers)": lambda n: (10, 100),
+}
+
+
+def words_by_share(lite: sqlite3.Connection, papers: int, rng: random.Random, each: int = 30) -> dict[str, list[str]]:
+    """Single words of the corpus by how many papers have them, read from FTS5's vocabulary (stems,
+    which every engine's stemmer leaves as they are)."""
+    lite.execute("CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(docs, 'row')")
+    chosen = {}
+    for label, share in SHARES.items():
+        low, high = share(papers)
+        words = [
+            term
+            for (term,) in lite.execute(
+                "SELECT term FROM vocabulary WHERE doc BETWEEN ? AND ? ORDER BY term", [low, high]
+            )
+            if term.isalpha() and len(term) >= 4
+        ]
+        chosen[label] = rng.sample(words, min(each, len(words)))
+    return chosen
 
 
 if __name__ == "__main__":
