@@ -15,8 +15,8 @@ def sorts(sql: str) -> bool:
         finally:
             cursor.execute("RESET enable_sort")
             cursor.execute("RESET enable_incremental_sort")
-    return "Sort" in _node_types(plan[0]["Plan"])
+    return "Sort" in node_types(plan[0]["Plan"])
 
 
-def _node_types(node: dict) -> set[str]:
-    return {node["Node Type"]}.union(*(_node_types(child) for child in node.get("Plans", [])))
+def node_types(node: dict) -> set[str]:
+    return {node["Node Type"]}.union(*(node_types(child) for child in node.get("Plans", [])))

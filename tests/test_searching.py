@@ -7,11 +7,13 @@ import json
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.db import connection
 from rest_framework.test import APIClient
 
 from bibliography import searching
 from bibliography.models import Paper
 from tests.factories import make_author, make_authorship, make_paper
+from tests.plans import node_types
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +147,7 @@ def test_a_word_that_finds_enough_papers_is_not_read_as_a_prefix(monkeypatch):
 
 
 def test_an_authors_name_and_words_of_the_title_find_the_paper(library, client):
-    """"Kaplan scaling" as people type it: the name is in no paper's text and no author's name has
+    """ "Kaplan scaling" as people type it: the name is in no paper's text and no author's name has
     "scaling", yet it means one paper."""
     assert api_ids("Kaplan scaling") == [library["scaling"].pk]
     assert admin_ids(client, "eldan coherent english") == [library["stories"].pk]
@@ -154,3 +156,24 @@ def test_an_authors_name_and_words_of_the_title_find_the_paper(library, client):
     assert api_ids("Kaplan coherent") == []
     assert api_ids("Eldan neural") == []
     assert exported_keys("Kaplan scaling") == {library["scaling"].export_key}
+
+
+def test_whether_a_few_papers_match_is_asked_of_the_indexes_not_of_every_row(library, monkeypatch):
+    """Whether to read the last word as a prefix asks if fewer than PREFIX_BELOW papers match. A
+    plan that walks the table and tests each row until it meets that many read all of a million
+    papers for a word few have (1 s); the indexes' bitmap answers it in milliseconds."""
+    monkeypatch.setattr(searching, "COMMON_SHARE", 2.0)  # no word is common in three papers
+    plans = []
+
+    def explained(execute, sql, params, many, context):
+        if sql.startswith("SELECT COUNT(*)") and "search_vector" in sql and "LIMIT" in sql:
+            context["cursor"].execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plans.append(context["cursor"].fetchone()[0][0]["Plan"])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(explained):
+        searching.found(Paper.objects.all(), "coherent")
+    assert plans
+    for plan in plans:
+        assert "Bitmap Heap Scan" in node_types(plan)
+        assert not {"Seq Scan", "Index Scan", "Index Scan Backward"} & node_types(plan)
