@@ -1,5 +1,10 @@
 """Searching papers: one rule for the API, the admin and the export command.
 
+Where the search index is current (bibliography/search_index.py), it finds and ranks a search's
+matches: every match ranked (BM25), a misspelt word or an unfinished last word found when the words as
+typed find fewer than ten papers, and the database only filters and lists the best of them. Otherwise
+(the index not built yet, or changes not yet taken in), PostgreSQL's full-text search does, as below.
+
 A search finds papers by their words (title and abstract, web-search syntax: `"a phrase"`,
 `-excluded`, `or`; when the words as typed find fewer than PREFIX_BELOW papers, the last word also
 as a prefix, as one types: `tinystor` finds TinyStories), by an exact title, by an identifier pasted
@@ -26,10 +31,10 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, connections, transaction
-from django.db.models import Case, F, FloatField, Max, Min, Q, QuerySet, Value, When
-from django.db.models.functions import Replace
+from django.db.models import Case, F, FloatField, Func, JSONField, Max, Min, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, Coalesce, Replace
 
-from bibliography import identifiers, text
+from bibliography import identifiers, search_index, text
 from bibliography.models import Attachment, Authorship, Note, Paper
 from bibliography.vocabulary import NAME_SEARCH_CONFIG, SEARCH_CONFIG
 
@@ -43,6 +48,8 @@ AUTHOR_PAPERS_LISTED = 5000
 # a prefix makes ranking and snippets slower (8 ms more for a page of a common word at a million
 # papers), and stemming already finds a whole word's other forms.
 PREFIX_BELOW = 10
+# A filtered list whose filters leave fewer of the index's best matches than this ranks the newest too.
+FEW_OF_BEST = 100
 EXACT_BONUS = 10.0
 AUTHOR_BONUS = 0.1
 
@@ -73,6 +80,7 @@ class Search:
         self.words = words
         self.names = SearchQuery(self.terms, search_type="websearch", config=NAME_SEARCH_CONFIG)
         self.title_key = text.title_key(self.terms)
+        self.hits: search_index.Hits | None = None  # what the search index found, where it was asked
 
     def as_prefix(self) -> "Search":
         """The same search with its last word also read as a prefix (`tinystor` for TinyStories)."""
@@ -137,6 +145,8 @@ class Search:
 
     def relevance(self):
         exact = Case(When(self.exact(), then=Value(EXACT_BONUS)), default=Value(0.0), output_field=FloatField())
+        if self.hits is not None:
+            return _scored(self.hits.scores) + exact
         elsewhere = Case(
             When(self._elsewhere_q, then=Value(AUTHOR_BONUS)), default=Value(0.0), output_field=FloatField()
         )
@@ -162,11 +172,25 @@ class Search:
         """These matches as a ranked list shows them, with their relevance and snippet: the newest
         RANK_WINDOW of them and those found exactly (rank_window); most relevant first.
         `expected`: how many matches there are, when counted already."""
+        if self.hits is not None:
+            return self.with_relevance(self.best_of(matches, expected=expected)).order_by("-relevance", "-id")
         ids = rank_window(matches, self, expected=expected)
         # the ids passed every filter already: testing them again would rebuild the full-text index's
         # bitmap of every match (15 ms for a word in 6% of a million papers)
         ranked = self.with_relevance(matches.model.objects.filter(id__in=ids))
         return ranked.order_by("-relevance", "-id")
+
+    def best_of(self, matches: QuerySet, *, expected: float | None) -> QuerySet:
+        """The index's best matches that are among these (filters may have left out some), and those
+        found exactly. Where filters left out most of them while more papers match, the newest
+        matches are added (rank_window), so that a filtered list is never empty for that reason."""
+        best = matches.filter(Q(id__in=list(self.hits.scores)) | self.exact())
+        if self.hits.complete or self.hits.relaxed:
+            return best
+        ids = list(best.values_list("id", flat=True)[:RANK_WINDOW])
+        if len(ids) < FEW_OF_BEST and (expected is None or expected > len(ids)):
+            ids += rank_window(matches, self, expected=expected)
+        return matches.model.objects.filter(id__in=ids)
 
     def with_relevance(self, matches: QuerySet) -> QuerySet:
         """These matches with their relevance and snippet, in whatever order they are listed."""
@@ -185,6 +209,11 @@ def found(papers: QuerySet, terms: str) -> tuple[QuerySet, Search | None]:
     if not terms.strip():
         return papers, None
     search = Search(terms)
+    if (hits := search_index.hits(search.terms, RANK_WINDOW, relax_below=PREFIX_BELOW)) is not None:
+        search.hits = hits
+        if hits.complete or hits.relaxed:  # every match in hand (a relaxed search lists its best)
+            return papers.filter(Q(id__in=list(hits.scores)) | search.exact()), search
+        return papers.filter(search.matches()), search  # too many to list: the database's words filter
     matches = papers.filter(search.matches())
     if search.can_be_prefix and _fewer_than(matches, PREFIX_BELOW):
         search = search.as_prefix()
@@ -208,6 +237,14 @@ def _fewer_than(matches: QuerySet, count: int) -> bool:
             return matches.order_by()[:count].count() < count
         finally:  # the caller's transaction goes on
             cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+
+
+def _scored(scores: dict[int, float]):
+    """The search index's score of each paper (0 for one it did not rank), looked up in a JSON object
+    passed once, by id."""
+    listed = Cast(Value(json.dumps({str(pk): round(score, 6) for pk, score in scores.items()})), JSONField())
+    score = Func(listed, Cast("id", TextField()), function="jsonb_extract_path_text", output_field=TextField())
+    return Coalesce(Cast(score, FloatField()), Value(0.0))
 
 
 def html_escaped(field: str):

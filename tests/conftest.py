@@ -65,3 +65,23 @@ def curator(client):
     user.groups.add(Group.objects.get(name="curator"))
     client.force_login(user)
     return user
+
+
+@pytest.fixture(params=["postgres", "index"])
+def search_engine(request, settings, tmp_path, monkeypatch):
+    """Each search test twice: answered by PostgreSQL (no search index built), and by the search index
+    (bibliography/search_index.py) holding every change the test's transaction made, taken in just
+    before each search on the test's own connection, as the indexer takes committed ones in."""
+    if request.param == "index":
+        from bibliography import search_index
+
+        settings.SEARCH_INDEX_DIR = str(tmp_path / "search-index")
+        asked = search_index.hits
+
+        def current_hits(terms, limit, **options):
+            while search_index.take_in():
+                pass
+            return asked(terms, limit, **options)
+
+        monkeypatch.setattr(search_index, "hits", current_hits)
+    return request.param

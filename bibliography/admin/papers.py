@@ -264,7 +264,7 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
         if search is None:
             return found, False
         matching, _ = searching.counted(found)
-        if matching <= searching.RANK_WINDOW:
+        if matching <= searching.RANK_WINDOW or search.hits is not None:  # the index ranks every match
             return search.ranked(found, expected=matching), False
         self.message_user(
             request,

@@ -33,10 +33,12 @@ from .papers import CitationKeyAlias, CitationKeyStem, Keyword, Paper, PaperAlia
 from .people import Author, AuthorAlias, Authorship, credit
 from .proposals import PROPOSED_FIELDS, Proposal
 from .provenance import ImportRun, SourceRecord
+from .search_index import SearchIndexChange
 from .sync import Deletion, IdempotentRequest
 from .venues import Venue
 
 __all__ = [
+    "SearchIndexChange",
     "ARXIV_ID_PATTERN",
     "CITATION_KEY_PATTERN",
     "CSL_COLUMNS",

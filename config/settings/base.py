@@ -7,7 +7,7 @@ from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from config.database import database_settings, replica_settings
-from config.env import env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -90,6 +90,12 @@ TEMPLATES = [
 ENRICH_CONTACT_EMAIL = env_str("BIBLIOGRAPHY_CONTACT_EMAIL", "")
 OPENALEX_API_KEY = env_str("OPENALEX_API_KEY", "")
 ENRICH_CACHE = Path(env_str("ENRICH_CACHE", str(BASE_DIR / ".local" / "http-cache.sqlite")))
+
+# The search index beside the database (bibliography/search_index.py): its folder on this machine
+# (one subfolder per library), and whether web and job-worker processes keep it current. Empty: every
+# search asks PostgreSQL alone.
+SEARCH_INDEX_DIR = env_str("SEARCH_INDEX_DIR", str(BASE_DIR / ".local" / "search-index"))
+SEARCH_INDEXER = env_bool("SEARCH_INDEXER", True)
 
 FORM_RENDERER = "config.form_renderer.JinjaWidgets"
 

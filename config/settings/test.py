@@ -22,3 +22,8 @@ DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}} 
 # Attached files go to a directory of this run's own, removed by the system's temp cleaning.
 # (a worker the tests start is given theirs: tests/test_jobs.py)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="bibliography-test-files-"))
+
+# A search index of this run's own, kept current only where a test starts an indexer
+# (tests/test_search_index.py): elsewhere the index is never built and searches ask PostgreSQL.
+SEARCH_INDEX_DIR = tempfile.mkdtemp(prefix="bibliography-test-search-")
+SEARCH_INDEXER = False

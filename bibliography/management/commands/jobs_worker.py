@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from bibliography.jobs import jobs_recover
+from bibliography.search_index import start_indexer
 
 
 class Command(BaseCommand):
@@ -19,6 +20,8 @@ class Command(BaseCommand):
         if again:
             self.stdout.write(f"Queued again {len(again)} jobs a stopped worker left running: {again}.")
         worker = ["--batch"] if batch else []
+        if not batch:
+            start_indexer()  # keeps the search index current while no web process runs
         # never reloaded on a code change: a reload would stop a job mid-way
         call_command(
             "db_worker", *worker, f"--interval={interval}", "--no-startup-delay", "--no-reload", stdout=self.stdout

@@ -1,0 +1,18 @@
+from django.db import models
+from django.db.models.functions import Now
+
+
+class SearchIndexChange(models.Model):
+    """A paper whose searched text changed (or that was added or deleted) since the search index last
+    took it in: written by the database's own triggers (migration 0059) in the changing transaction,
+    read and deleted by the indexer (bibliography/search_index.py). No foreign key: a deleted paper's
+    row says to take it out of the index."""
+
+    paper_id = models.BigIntegerField()
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"paper {self.paper_id} to index"

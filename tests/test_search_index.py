@@ -1,0 +1,208 @@
+"""The search index beside the database (bibliography/search_index.py): kept current from the
+triggers' outbox by an indexer, rebuilt from the database, read while it is current."""
+
+import multiprocessing
+import time
+
+import pytest
+from django.db import connection, connections
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from rest_framework.test import APIClient
+
+from bibliography import search_index, searching
+from bibliography.models import Author, Note, Paper, SearchIndexChange
+from tests.factories import make_author, make_authorship, make_paper
+
+SECOND = 1.0
+
+
+@pytest.fixture
+def index_dir(settings, tmp_path):
+    settings.SEARCH_INDEX_DIR = str(tmp_path / "search-index")
+    return tmp_path / "search-index"
+
+
+def found_ids(terms: str) -> list[int]:
+    body = APIClient().get("/api/papers/", {"search": terms, "page_size": 50}).json()
+    return [paper["id"] for paper in body["results"]]
+
+
+def index_hits(terms: str) -> search_index.Hits | None:
+    return search_index.hits(terms, 100)
+
+
+@pytest.fixture
+def indexer(index_dir):
+    running = search_index.Indexer(interval=0.2)
+    running.start()
+    yield running
+    running.stop()
+
+
+def searchable_after(terms: str, paper_id: int, limit: float = 5.0) -> float:
+    """Seconds until a search finds the paper (the test fails past `limit`)."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if paper_id in found_ids(terms):
+            return time.monotonic() - started
+        time.sleep(0.02)
+    pytest.fail(f"{terms!r} did not find paper {paper_id} within {limit} s")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_committed_write_is_searchable_within_a_second_from_the_index(index_dir, indexer, admin_user):
+    make_paper(title="An older paper on protein folding")
+    search_index.rebuild()
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    made = client.post(
+        "/api/papers/", {"title": "Quasicrystalline lattices in zebrafish scales", "year": 2024}, format="json"
+    )
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    assert searchable_after("quasicrystalline zebrafish", pk) < SECOND
+    # answered by the index (PostgreSQL finds no misspelt word): it had taken the paper in
+    assert searchable_after("quasicrystaline zebrafish", pk) < SECOND
+    assert not SearchIndexChange.objects.exists()
+
+    Paper.objects.filter(pk=pk).update(title="Aperiodic tilings in zebrafish scales")  # an edit
+    assert searchable_after("aperiodic tilings", pk) < SECOND
+    started = time.monotonic()
+    while index_hits("quasicrystalline") is None or index_hits("quasicrystalline").count:
+        assert time.monotonic() - started < SECOND, "the old title is still found"
+        time.sleep(0.02)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_index_is_rebuilt_from_an_empty_folder(index_dir):
+    papers = [make_paper(title=f"Graph neural networks for molecule {n}", abstract="Passing.") for n in range(30)]
+    kaplan = make_paper(title="Scaling laws for neural language models", doi="10.48550/arxiv.2001.08361")
+    make_authorship(kaplan, make_author("Jared Kaplan"))
+    assert index_hits("graph") is None  # no index built: PostgreSQL answers
+
+    assert search_index.rebuild() == 31
+    assert not SearchIndexChange.objects.exists()  # the rebuild covered every change
+    assert index_hits("graph").count == 30
+    assert list(index_hits("kaplan scaling").scores) == [kaplan.pk]
+    assert list(index_hits("https://doi.org/10.48550/ARXIV.2001.08361").scores)[0] == kaplan.pk
+    assert set(found_ids("molecule")) == {p.pk for p in papers}
+
+    for path in sorted(index_dir.rglob("*"), reverse=True):  # lost: the folder emptied
+        path.unlink() if path.is_file() else path.rmdir()
+    search_index._opened.clear()
+    assert index_hits("graph") is None
+    assert search_index.take_in() == 31  # an indexer finding no index builds it
+    assert index_hits("graph").count == 30
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_kind_of_change_reaches_the_index(index_dir):
+    paper = make_paper(title="Sparse attention", abstract="Long documents.")
+    author = make_author("Ada Lovelace")
+    search_index.rebuild()
+
+    def taken_in(terms):
+        while search_index.take_in():
+            pass
+        return set(index_hits(terms).scores)
+
+    make_authorship(paper, author)
+    assert taken_in("lovelace sparse") == {paper.pk}
+    Author.objects.filter(pk=author.pk).update(name="Ada King")
+    assert taken_in("lovelace") == set() and taken_in("king sparse") == {paper.pk}
+    Note.objects.create(paper=paper, text="Read for the reading group on kernels")
+    assert taken_in("kernels") == {paper.pk}
+    Paper.objects.filter(pk=paper.pk).update(cited_by_count=5)  # not searched: nothing to take in
+    assert not SearchIndexChange.objects.exists()
+    Paper.objects.filter(pk=paper.pk).delete()
+    assert taken_in("sparse") == set()
+
+
+def _search_for(seconds: float, words: list[str], out) -> None:
+    """A worker process: searches the API over and over, saying what it found and how it went."""
+    connections.close_all()  # its own connection, not the parent's
+    client, errors, searches, started = APIClient(), [], 0, time.monotonic()
+    while time.monotonic() - started < seconds:
+        word = words[searches % len(words)]
+        answer = client.get("/api/papers/", {"search": word, "page_size": 100})
+        if answer.status_code != 200:
+            errors.append((word, answer.status_code))
+        elif any(word not in paper["title"].lower() for paper in answer.json()["results"]):
+            errors.append((word, "a paper without the word"))
+        searches += 1
+    connections.close_all()
+    out.put((searches, errors))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_search_while_a_third_writes(index_dir, indexer):
+    for n in range(50):
+        make_paper(title=f"Catalysis study {n}")
+    search_index.rebuild()
+    words = ["catalysis", "perovskite", "study"]
+    forking = multiprocessing.get_context("fork")
+    out = forking.Queue()
+    connections.close_all()
+    workers = [forking.Process(target=_search_for, args=(4.0, words, out)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    written, delays = [], []
+    for n in range(10):  # the third: writes, each searchable within a second while the others search
+        pk = make_paper(title=f"Perovskite solar cells {n} study").pk
+        written.append(pk)
+        delays.append(searchable_after(f"perovskite {n}", pk))
+    results = [out.get(timeout=30) for _ in workers]
+    for worker in workers:
+        worker.join(10)
+    assert all(errors == [] for _, errors in results), results
+    assert all(searches > 10 for searches, _ in results), results
+    assert max(delays) < SECOND, delays
+    assert set(index_hits("perovskite").scores) == set(written)
+
+
+@pytest.mark.django_db
+def test_a_search_ranks_every_match_by_relevance_not_the_newest(index_dir, monkeypatch):
+    """PostgreSQL ranks the newest RANK_WINDOW matches; the index ranks them all, so an older paper
+    whose title is the search comes first among many newer ones that mention it."""
+    monkeypatch.setattr(searching, "RANK_WINDOW", 5)
+    best = make_paper(title="Contrastive learning of visual representations", abstract="Contrastive learning.").pk
+    Paper.objects.bulk_create(
+        [
+            Paper(title=f"A survey {n}", title_key=f"a survey {n}", abstract="we mention contrastive learning once")
+            for n in range(40)
+        ]  # fmt: skip
+    )
+    assert found_ids("contrastive learning")[0] != best  # PostgreSQL: not among the newest five
+    while search_index.take_in():
+        pass
+    assert found_ids("contrastive learning")[0] == best
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=60))
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_any_text_makes_a_query_or_none(text):
+    """Whatever is typed (quotes left open, a lone `-`, `or` first or last, markup, NUL), the index
+    gets a query or the search is left to PostgreSQL; it never raises."""
+    schema = search_index._schema()
+    for relaxed in (False, True):
+        search_index.SearchText(text).query(schema, relaxed=relaxed)
+
+
+@pytest.mark.django_db
+def test_the_api_answers_any_search_from_the_index(index_dir):
+    make_paper(title='C++ templates: "generic" <b>programming</b> & e-mail', abstract="a-b")
+    while search_index.take_in():
+        pass
+    client = APIClient()
+    for terms in ['"generic', "-", "or", "c++", "e-mail", '"" -""', "title:x", "a*", "\\", "(", "ü " * 40, "a\x00b"]:
+        answer = client.get("/api/papers/", {"search": terms})
+        assert answer.status_code in (200, 400), (terms, answer.content)
+
+
+def test_the_index_folder_is_named_by_the_library(db, index_dir):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token::text FROM bibliography_searchindex")
+        token = cursor.fetchone()[0]
+    assert search_index.library_index(search_index.library_token()).path == index_dir / token
