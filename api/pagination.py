@@ -53,11 +53,13 @@ class CursorPagination(pagination.CursorPagination):
 
     count: int | None = None
 
-    def count_matches(self, queryset) -> int:
+    def count_matches(self, queryset, search=None) -> int:
         """Count what a list holds before the view narrows it to what it pages (a search ranked by
         relevance pages the ranked window of its matches, and says how many match); the pages say this
-        count. Returned for the narrowing, which needs it."""
-        self.count, self.count_is_estimate = counted(queryset)
+        count. Returned for the narrowing, which needs it. The search index counts its search's
+        matches where no other filter applies."""
+        known = search.counted(queryset) if search is not None else None
+        self.count, self.count_is_estimate = known or counted(queryset)
         return self.count
 
     def paginate_queryset(self, queryset, request, view=None):

@@ -188,6 +188,7 @@ def hits(terms: str, limit: int, *, relax_below: int = 10) -> Hits | None:
 
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_KEYLIKE = re.compile(r"[\d/:.]")  # DOIs, arXiv ids and citation keys have one of these
 
 
 class SearchText:
@@ -216,6 +217,8 @@ class SearchText:
                 parts.append((tantivy.Occur.Should, built))
         if (pasted := self._identifiers(schema)) is not None:
             parts.append((tantivy.Occur.Should, pasted))
+        if len(parts) == 1:  # unwrapped: a plain union of fields is what top-k pruning (block-max WAND) skips best
+            return parts[0][1]
         return tantivy.Query.boolean_query(parts) if parts else None
 
     def _clause(self, schema, clause, *, relaxed: bool, prefix_last: bool) -> tantivy.Query | None:
@@ -234,6 +237,8 @@ class SearchText:
                 parts.append((tantivy.Occur.Should, matched))
         if parts and all(occur == tantivy.Occur.MustNot for occur, _ in parts):  # `-word` alone: all but those
             parts.insert(0, (tantivy.Occur.Must, tantivy.Query.all_query()))
+        if len(parts) == 1 and parts[0][0] == tantivy.Occur.Must:
+            return parts[0][1]
         return tantivy.Query.boolean_query(parts) if parts else None
 
     @staticmethod
@@ -263,8 +268,8 @@ class SearchText:
 
     def _identifiers(self, schema) -> tantivy.Query | None:
         """A DOI, an arXiv id (in any form one pastes them) or a citation key, looked up as a whole."""
-        if not self.terms or any(c.isspace() for c in self.terms):
-            return None
+        if not self.terms or any(c.isspace() for c in self.terms) or not _KEYLIKE.search(self.terms):
+            return None  # a plain word is no identifier: its search stays a plain union of fields
         keys = {self.terms, self.terms.lower()}
         for read in (identifiers.doi, identifiers.arxiv_id):
             try:

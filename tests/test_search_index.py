@@ -210,3 +210,22 @@ def test_the_index_folder_is_named_by_the_library(db, index_dir):
         cursor.execute("SELECT token::text FROM bibliography_searchindex")
         token = cursor.fetchone()[0]
     assert search_index.library_index(search_index.library_token()).path == index_dir / token
+
+
+@pytest.mark.django_db
+def test_a_search_with_more_matches_than_the_index_lists_counts_and_filters_every_match(index_dir, monkeypatch):
+    """The index lists its best INDEX_WINDOW matches; the list still counts every match (the index's
+    count where no other filter applies, the database's otherwise), and a filter that leaves out all
+    of the best still finds the others."""
+    monkeypatch.setattr(searching, "INDEX_WINDOW", 3)
+    recent = [make_paper(title=f"Enzyme kinetics {n}", year=2024).pk for n in range(8)]
+    old = make_paper(title="Enzyme kinetics revisited", year=1990).pk
+    while search_index.take_in():
+        pass
+    body = APIClient().get("/api/papers/", {"search": "enzyme kinetics"}).json()
+    assert (body["count"], body["count_is_estimate"]) == (9, False)
+    assert len(body["results"]) == 3  # the index's best, in order of relevance
+    by_year = APIClient().get("/api/papers/", {"search": "enzyme kinetics", "year": 1990}).json()
+    assert [paper["id"] for paper in by_year["results"]] == [old] and by_year["count"] == 1
+    in_2024 = APIClient().get("/api/papers/", {"search": "enzyme", "year": 2024, "page_size": 50}).json()
+    assert in_2024["count"] == 8 and set(recent) >= {paper["id"] for paper in in_2024["results"]}
