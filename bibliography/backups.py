@@ -48,6 +48,7 @@ def database_restore(path: Path, *, alias: str = "default") -> BackupSummary:
     if not path.is_file():
         raise BackupError(f"{path}: no such file")
     tables = _table_count(path)  # also refuses a file that is not a pg_dump archive, before touching anything
+    search_index.forget()  # it describes the library as it is now: from here on, PostgreSQL answers
     connections[alias].close()  # its cached state (prepared statements, types) would outlive the tables
     _run(
         "pg_restore",
@@ -63,7 +64,7 @@ def database_restore(path: Path, *, alias: str = "default") -> BackupSummary:
         alias=alias,
         dbname_flag=False,
     )
-    search_index.forget()  # it describes the library as it was before: built anew from the restored one
+    search_index.forget()  # the restored library's own, if one was built here: built anew from what it holds
     return BackupSummary(path, path.stat().st_size, tables)
 
 

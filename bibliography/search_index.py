@@ -14,6 +14,7 @@ PostgreSQL (bibliography/searching.py), so no search misses a committed write.
 """
 
 import logging
+import os
 import re
 import select
 import threading
@@ -34,6 +35,10 @@ IDENTIFIER_BOOST = 50.0
 CHANNEL = "bibliography_search"  # the triggers' notification
 _LOCK = 7_349_170_001  # advisory lock: one indexer (or rebuild) at a time, across processes
 BATCH = 5000
+# An outbox longer than this (a large import) is taken in by building the index anew: one pass over
+# the table instead of a commit per batch.
+REBUILD_ABOVE = 100_000
+SCHEMA_VERSION = 1  # in the folder's name: an index of another schema is never opened as this one
 # Words that weigh little and that a search does not require (Lucene's English list).
 STOPWORDS = frozenset(
     {"a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
@@ -71,15 +76,20 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
+def _opened_at(path: Path) -> tantivy.Index:
+    path.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(_schema(), path=str(path), reuse=True)
+    index.register_tokenizer("bib_words", WORDS)
+    index.register_tokenizer("bib_names", NAMES)
+    return index
+
+
 class LibraryIndex:
     """The index of one library (a folder named by the library's token), as this process reads it."""
 
     def __init__(self, path: Path):
-        path.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.index = tantivy.Index(_schema(), path=str(path), reuse=True)
-        self.index.register_tokenizer("bib_words", WORDS)
-        self.index.register_tokenizer("bib_names", NAMES)
+        self.index = _opened_at(path)
         self.index.config_reader(reload_policy="Manual")
         self.schema = self.index.schema
         self._seen = None
@@ -99,7 +109,10 @@ class LibraryIndex:
             return self.index.searcher()
 
     def writer(self, *, heap: int = 64_000_000, threads: int = 1) -> tantivy.IndexWriter:
-        return self.index.writer(heap_size=heap, num_threads=threads)
+        # An index opened for this write alone: tantivy keeps the list of its files in memory from the
+        # opening, and writers of long-lived index objects in several processes would each write
+        # back their own list, so that files another one made are never collected.
+        return _opened_at(self.path).writer(heap_size=heap, num_threads=threads)
 
 
 _opened: dict[Path, LibraryIndex] = {}
@@ -107,39 +120,44 @@ _opening = threading.Lock()
 
 
 def library_index(token: str) -> LibraryIndex:
-    path = Path(settings.SEARCH_INDEX_DIR) / token
+    path = Path(settings.SEARCH_INDEX_DIR) / f"{token}-v{SCHEMA_VERSION}"
     with _opening:
-        if path not in _opened:
+        if path not in _opened or not path.exists():  # a folder removed: opened anew
             _opened[path] = LibraryIndex(path)
         return _opened[path]
 
 
-_tokens: dict[str, str] = {}
+def _after_fork() -> None:  # a forked worker opens its own: the parent's may be mid-write, its locks held
+    global _opening, _indexer
+    _opening, _indexer = threading.Lock(), None
+    _opened.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+_STATE = """
+SELECT token::text, NOT EXISTS (SELECT 1 FROM bibliography_searchindexchange ORDER BY id LIMIT 1)
+FROM bibliography_searchindex
+"""
+
+
+def state() -> tuple[str, bool]:
+    """The name of this database's library (migration 0059), which names its index's folder (so that an
+    index built from another database, or before a restore or a TRUNCATE, is never read as this
+    one's), and whether every change this transaction sees is in the index (the outbox is empty)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STATE)
+        return cursor.fetchone()
 
 
 def library_token() -> str:
-    """The name of this database's library (migration 0059), which names its index's folder: an index
-    built from another database is never read as this one's."""
-    name = connection.settings_dict["NAME"]
-    if name not in _tokens:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT token::text FROM bibliography_searchindex")
-            _tokens[name] = cursor.fetchone()[0]
-    return _tokens[name]
+    return state()[0]
 
 
 def forget() -> None:
-    """Mark this database's index as not built (after a restore put another state of the library in
+    """Mark this database's index as not built (a restore is putting another state of the library in
     place): searches ask PostgreSQL until an indexer has built it anew."""
-    _tokens.clear()
     (library_index(library_token()).path / _BUILT).unlink(missing_ok=True)
-
-
-def outbox_empty() -> bool:
-    """Whether every change this transaction sees is in the index."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT NOT EXISTS (SELECT FROM bibliography_searchindexchange)")
-        return cursor.fetchone()[0]
 
 
 # Searching
@@ -166,9 +184,18 @@ def hits(terms: str, limit: int, *, relax_below: int = 10) -> Hits | None:
     `relax_below` times, a search without `or` is tried again relaxed (SearchText)."""
     if not settings.SEARCH_INDEX_DIR or not any(Path(settings.SEARCH_INDEX_DIR).glob(f"*/{_BUILT}")):
         return None  # nothing built on this machine: no need to ask which library this is
-    index = library_index(library_token())
-    if not (index.built and outbox_empty()):
+    token, current = state()
+    index = library_index(token)
+    if not (current and index.built):
         return None
+    try:
+        return _hits(index, terms, limit, relax_below)
+    except (OSError, ValueError):  # a damaged or removed index: the search is PostgreSQL's
+        log.exception("search index %s", index.path)
+        return None
+
+
+def _hits(index: LibraryIndex, terms: str, limit: int, relax_below: int) -> Hits | None:
     searcher = index.searcher()
     query = SearchText(terms).query(index.schema)
     if query is None:
@@ -296,7 +323,9 @@ def take_in(limit: int = BATCH) -> int | None:
     when another indexer is at it. A library without a built index is built first (`rebuild`)."""
     index = library_index(library_token())
     if not index.built:
-        return rebuild()
+        return rebuild(unless=lambda: library_index(library_token()).built)
+    if _backlog() >= REBUILD_ABOVE:
+        return rebuild(unless=lambda: _backlog() < REBUILD_ABOVE)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_LOCK])
         if not cursor.fetchone()[0]:
@@ -322,19 +351,32 @@ def take_in(limit: int = BATCH) -> int | None:
         return len(papers)
 
 
-def rebuild(progress=None) -> int:
+def _backlog() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM (SELECT FROM bibliography_searchindexchange LIMIT %s) o", [REBUILD_ABOVE])
+        return cursor.fetchone()[0]
+
+
+def rebuild(progress=None, *, unless=None) -> int:
     """Build this library's index anew from the database, every paper as one snapshot shows it; the
     outbox rows that snapshot covers are deleted with it. Searches read the old index (or PostgreSQL)
-    until it commits. `progress(n)` is told how many papers are in so far."""
+    until it commits. `progress(n)` is told how many papers are in so far. `unless()`, asked once the
+    lock is held, says another process did it meanwhile (then 0)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [_LOCK])  # before the snapshot: see transaction below
     try:
+        if unless is not None and unless():
+            return 0
         outermost = not connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cursor:
             if outermost:  # the outbox rows this snapshot shows are those whose papers it reads as changed
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             token = library_token()
             index = library_index(token)
+            taken = None
+            if not outermost:  # no snapshot of its own: delete only the rows seen before reading the papers
+                cursor.execute("SELECT array_agg(id) FROM bibliography_searchindexchange")
+                taken = cursor.fetchone()[0] or []
             (index.path / _BUILT).unlink(missing_ok=True)
             writer = index.writer(heap=256_000_000, threads=2)
             count = 0
@@ -352,7 +394,10 @@ def rebuild(progress=None) -> int:
             finally:
                 writer.wait_merging_threads()
             (index.path / _BUILT).write_text(token)
-            cursor.execute("DELETE FROM bibliography_searchindexchange")
+            if taken is None:
+                cursor.execute("DELETE FROM bibliography_searchindexchange")
+            else:
+                cursor.execute("DELETE FROM bibliography_searchindexchange WHERE id = ANY(%s)", [taken])
             return count
     finally:
         with connection.cursor() as cursor:
@@ -389,7 +434,8 @@ class Indexer(threading.Thread):
 
     def _wait(self):
         raw = connection.connection
-        if select.select([raw], [], [], self.interval)[0]:
+        raw.poll()  # notifications that came with the last queries' answers are waiting already
+        if not raw.notifies and select.select([raw], [], [], self.interval)[0]:
             raw.poll()
         raw.notifies.clear()
 

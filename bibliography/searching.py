@@ -103,20 +103,21 @@ class Search:
             exact |= Q(citation_key=self.terms)  # unique
         return exact
 
-    def found_elsewhere(self) -> Q:
+    def found_elsewhere(self, *, listed: bool = True) -> Q:
         """Papers found outside their own text: by their authors' names, by an author's name and
         words of their text, by curators' notes, or by the text of their attached files, read in one
-        query (ids listed inline when few; a semi-join when many)."""
+        query (ids listed inline when few; a semi-join when many, or when not `listed`)."""
         authorships = Authorship.objects.filter(author__search_vector=self.names)  # author_search_vector_idx
         notes = Note.objects.filter(search_vector=self.words)  # note_search_vector_idx
         files = Attachment.objects.filter(search_vector=self.words)  # attachment_search_vector_idx
         others = [notes.values_list("paper_id", flat=True), files.values_list("paper_id", flat=True)]
         if (named := self.named_with_words()) is not None:
             others.append(named)
-        found = authorships.values_list("paper_id", flat=True).union(*others)
-        listed = list(found[: AUTHOR_PAPERS_LISTED + 1])
-        if len(listed) <= AUTHOR_PAPERS_LISTED:
-            return Q(id__in=listed) if listed else Q(pk__in=[])
+        if listed:
+            found = authorships.values_list("paper_id", flat=True).union(*others)
+            ids = list(found[: AUTHOR_PAPERS_LISTED + 1])
+            if len(ids) <= AUTHOR_PAPERS_LISTED:
+                return Q(id__in=ids) if ids else Q(pk__in=[])
         return (
             Q(id__in=authorships.values("paper_id"))
             | Q(id__in=notes.values("paper_id"))
@@ -226,9 +227,11 @@ def found(papers: QuerySet, terms: str) -> tuple[QuerySet, Search | None]:
         best = Q(id__any=list(hits.scores)) | search.exact()
         if hits.complete or hits.relaxed:  # every match in hand (a relaxed search lists its best)
             return papers.filter(best), search
-        # More than the index lists: its best, or the database's own match of the words, so that other
-        # filters and the count see every match. The best come first: testing one reads no vector.
-        matches = papers.filter(best | Q(search_vector=search.words))
+        # More than the index lists: its best, or the database's own match (of the words, the authors'
+        # names, notes, files: as subqueries, run only where a filter or a count reaches past the best),
+        # so that other filters and the count see every match. The best come first: testing one of
+        # them reads no vector and runs no subquery.
+        matches = papers.filter(best | Q(search_vector=search.words) | search.found_elsewhere(listed=False))
         search.unfiltered = not papers.query.where and matches.query.where
         return matches, search
     matches = papers.filter(search.matches())

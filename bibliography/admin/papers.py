@@ -264,11 +264,12 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
         if search is None:
             return found, False
         matching, _ = searching.counted(found)
-        if matching <= searching.RANK_WINDOW or search.hits is not None:  # the index ranks every match
+        ranks = searching.RANK_WINDOW if search.hits is None else searching.INDEX_WINDOW  # the index: its best
+        if matching <= ranks:
             return search.ranked(found, expected=matching), False
         self.message_user(
             request,
-            f"About {matching:,} papers match, listed newest first; a search with at most {searching.RANK_WINDOW:,} "
+            f"About {matching:,} papers match, listed newest first; a search with at most {ranks:,} "
             "matches lists them by relevance.",
             messages.INFO,
         )
