@@ -34,7 +34,7 @@ FIELDS = {"title": 3.0, "authors": 2.0, "abstract": 1.0, "more": 0.5}
 IDENTIFIER_BOOST = 50.0
 CHANNEL = "bibliography_search"  # the triggers' notification
 _LOCK = 7_349_170_001  # advisory lock: one indexer (or rebuild) at a time, across processes
-BATCH = 5000
+BATCH = 2000  # papers per commit of the index (a paper with attached files may bring 300,000 characters of each)
 # An outbox longer than this (a large import) is taken in by building the index anew: one pass over
 # the table instead of a commit per batch.
 REBUILD_ABOVE = 100_000
