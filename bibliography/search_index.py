@@ -330,11 +330,17 @@ def take_in(limit: int = BATCH) -> int | None:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_LOCK])
         if not cursor.fetchone()[0]:
             return None
-        cursor.execute("SELECT id, paper_id FROM bibliography_searchindexchange ORDER BY id LIMIT %s", [limit])
+        cursor.execute(
+            "SELECT id, paper_id, author_id FROM bibliography_searchindexchange ORDER BY id LIMIT %s", [limit]
+        )
         rows = cursor.fetchall()
         if not rows:
             return 0
-        papers = sorted({paper for _, paper in rows})
+        papers = {paper for _, paper, _ in rows if paper is not None}
+        if renamed := [author for _, _, author in rows if author is not None]:
+            cursor.execute("SELECT paper_id FROM bibliography_authorship WHERE author_id = ANY(%s)", [renamed])
+            papers.update(paper for (paper,) in cursor.fetchall())
+        papers = sorted(papers)
         cursor.execute(_DOCUMENTS + " WHERE p.id = ANY(%s)", [papers])
         documents = cursor.fetchall()
         writer = index.writer()
@@ -347,7 +353,7 @@ def take_in(limit: int = BATCH) -> int | None:
         finally:
             writer.wait_merging_threads()
         # deleted once the index has them: a crash before this commit takes them in again
-        cursor.execute("DELETE FROM bibliography_searchindexchange WHERE id = ANY(%s)", [[pk for pk, _ in rows]])
+        cursor.execute("DELETE FROM bibliography_searchindexchange WHERE id = ANY(%s)", [[pk for pk, *_ in rows]])
         return len(papers)
 
 

@@ -2,11 +2,12 @@
 triggers' outbox by an indexer, rebuilt from the database, read while it is current."""
 
 import multiprocessing
+import threading
 import time
 
 import pytest
 import tantivy
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -123,6 +124,41 @@ def test_every_kind_of_change_reaches_the_index(index_dir):
     assert not SearchIndexChange.objects.exists()
     Paper.objects.filter(pk=paper.pk).delete()
     assert taken_in("sparse") == set()
+
+
+def _taken_in(terms: str) -> set[int]:
+    while search_index.take_in():
+        pass
+    return set(index_hits(terms).scores)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_paper_given_an_author_during_the_authors_rename_is_found_by_the_new_name(index_dir):
+    """The rename does not block a new authorship (their locks are compatible), and its transaction
+    does not see it: the indexer reads the author's papers once the rename is committed."""
+    author = make_author("Ada Lovelace")
+    first = make_paper(title="Analytical engines")
+    make_authorship(first, author)
+    search_index.rebuild()
+    renamed, finish = threading.Event(), threading.Event()
+
+    def rename():
+        with transaction.atomic():
+            Author.objects.filter(pk=author.pk).update(name="Ada King")
+            renamed.set()
+            finish.wait(10)
+        connection.close()
+
+    renaming = threading.Thread(target=rename)
+    renaming.start()
+    assert renamed.wait(10)
+    second = make_paper(title="Bernoulli numbers")
+    make_authorship(second, author)  # committed while the rename is not
+    assert _taken_in("lovelace") == {first.pk, second.pk}
+    finish.set()
+    renaming.join(10)
+    assert _taken_in("king") == {first.pk, second.pk}
+    assert _taken_in("lovelace") == set()
 
 
 def _search_for(seconds: float, words: list[str], out) -> None:
