@@ -167,7 +167,7 @@ def forget() -> None:
 class Hits:
     """What the index found: the best matches' ids, best first, with their scores (the best scoring
     1), and how many papers match in all. `relaxed`: found only with the words read as possibly
-    misspelt or the last one as a prefix (the words as typed found fewer than RELAX_BELOW)."""
+    misspelt or the last one as a prefix (the words as typed found fewer than `relax_below`)."""
 
     scores: dict[int, float]
     count: int
@@ -197,12 +197,12 @@ def hits(terms: str, limit: int, *, relax_below: int = 10) -> Hits | None:
 
 def _hits(index: LibraryIndex, terms: str, limit: int, relax_below: int) -> Hits | None:
     searcher = index.searcher()
-    query = SearchText(terms).query(index.schema)
+    text = SearchText(terms)
+    query = text.query(index.schema)
     if query is None:
         return None
     found = searcher.search(query, limit, count=True)
     relaxed = False
-    text = SearchText(terms)
     if found.count < relax_below and len(text.clauses) == 1 and (looser := text.query(index.schema, relaxed=True)):
         more = searcher.search(looser, limit, count=True)
         if more.count > found.count:
