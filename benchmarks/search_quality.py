@@ -53,6 +53,7 @@ from django.test import Client  # noqa: E402
 
 from bibliography import identifiers, searching  # noqa: E402
 from bibliography.models import Paper  # noqa: E402
+from config.serving import settle  # noqa: E402
 
 CORPUS = """
 SELECT p.id, regexp_replace(p.title, '<[^>]+>', '', 'g'), p.abstract,
@@ -196,6 +197,7 @@ class Project:
     name = "this project (PostgreSQL, its API)"
 
     def __init__(self):
+        settle()  # as a served process does (config/wsgi.py)
         self.client = Client(HTTP_HOST="127.0.0.1")
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")

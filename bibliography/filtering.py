@@ -111,6 +111,15 @@ class IdFilterSet(FilterSet):
         models.SmallIntegerField: {"filter_class": WholeNumberFilter},
     }
 
+    def get_form_class(self):
+        # No filter's form field depends on the request, so the form class is made once per filter set
+        # class instead of for every request (1.5 ms of each API search); each form copies its fields.
+        made = type(self).__dict__.get("_form_class")
+        if made is None:
+            made = super().get_form_class()
+            type(self)._form_class = made
+        return made
+
 
 MAX_ALTERNATIVES = 50
 _EITHER = " `a|b` for either, `!a` for not."

@@ -38,6 +38,9 @@ BATCH = 2000  # papers per commit of the index (a paper with attached files may 
 # An outbox longer than this (a large import) is taken in by building the index anew: one pass over
 # the table instead of a commit per batch.
 REBUILD_ABOVE = 100_000
+# A word this long or longer is also looked up one edit away (as Meilisearch does): one edit from a
+# shorter word reaches the commonest words ("jare" finds "are" and "care": 831,395 papers, 44 ms).
+TYPO_FROM = 5
 SCHEMA_VERSION = 1  # in the folder's name: an index of another schema is never opened as this one
 # Words that weigh little and that a search does not require (Lucene's English list).
 STOPWORDS = frozenset(
@@ -281,7 +284,7 @@ class SearchText:
             else:
                 query = tantivy.Query.term_query(schema, field, tokens[0])
                 alike = []
-                if relaxed and len(tokens[0]) >= 4:
+                if relaxed and len(text) >= TYPO_FROM:
                     alike.append(tantivy.Query.fuzzy_term_query(schema, field, tokens[0], distance=1))
                 if prefix and len(typed := NAMES.analyze(text)) == 1 and len(typed[0]) >= 3:
                     alike.append(tantivy.Query.fuzzy_term_query(schema, field, typed[0], distance=0, prefix=True))

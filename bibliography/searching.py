@@ -85,6 +85,7 @@ class Search:
         self.title_key = text.title_key(self.terms)
         self.hits: search_index.Hits | None = None  # what the search index found, where it was asked
         self.unfiltered = None  # the condition of its matches among all papers, where the index found them
+        self.papers: QuerySet | None = None  # the papers it searched, where that condition is theirs
 
     def as_prefix(self) -> "Search":
         """The same search with its last word also read as a prefix (`tinystor` for TinyStories)."""
@@ -189,9 +190,12 @@ class Search:
         """The index's best matches that are among these (filters may have left out some), and those
         found exactly. Where filters left out most of them while more papers match, the newest
         matches are added (rank_window), so that a filtered list is never empty for that reason."""
-        best = matches.filter(Q(id__any=list(self.hits.scores)) | self.exact())
-        if self.hits.complete or self.hits.relaxed or matches.query.where == self.unfiltered:
-            return best  # no other filter: every one of the best is a match
+        listed = Q(id__any=list(self.hits.scores)) | self.exact()
+        if matches.query.where == self.unfiltered:  # no other filter: every one of the best is a match,
+            return self.papers.filter(listed)  # listed without the match's subqueries (1 ms of planning)
+        best = matches.filter(listed)
+        if self.hits.complete or self.hits.relaxed:
+            return best
         kept = best.order_by()[:FEW_OF_BEST].count()
         if kept < FEW_OF_BEST and (expected is None or expected > kept):
             newest = rank_window(matches, self, expected=expected)
@@ -199,9 +203,14 @@ class Search:
         return best
 
     def counted(self, matches: QuerySet) -> tuple[int, bool] | None:
-        """How many of these papers match, exactly, where the search index knows: its matches among
-        all papers, with no other filter (None otherwise: count them as any list)."""
-        if self.hits is not None and not self.hits.relaxed and matches.query.where == self.unfiltered:
+        """How many of these papers match, exactly, where the search index answered: the papers it
+        listed (a list of ids, counted), or its count of every match where no other filter applies
+        (None otherwise: count them as any list)."""
+        if self.hits is None:
+            return None
+        if self.hits.complete or self.hits.relaxed:  # a list of ids: no estimate needed to count it
+            return matches.order_by().count(), False
+        if matches.query.where == self.unfiltered:
             return self.hits.count, False
         return None
 
@@ -233,6 +242,7 @@ def found(papers: QuerySet, terms: str) -> tuple[QuerySet, Search | None]:
         # them reads no vector and runs no subquery.
         matches = papers.filter(best | Q(search_vector=search.words) | search.found_elsewhere(listed=False))
         search.unfiltered = not papers.query.where and matches.query.where
+        search.papers = papers
         return matches, search
     matches = papers.filter(search.matches())
     if search.can_be_prefix and _fewer_than(matches, PREFIX_BELOW):

@@ -221,6 +221,22 @@ def test_a_search_ranks_every_match_by_relevance_not_the_newest(index_dir, monke
     assert found_ids("contrastive learning")[0] == best
 
 
+@pytest.mark.django_db
+def test_a_misspelt_word_is_found_one_edit_away_only_from_five_letters(index_dir):
+    """A typo in a longer word finds the word; a short word one edit away from the commonest words
+    ("jare": "are", "care") is not read as any of them, only as the start of a word (Jared)."""
+    lattice = make_paper(title="Lattice models of protein folding").pk
+    make_paper(title="Intensive care for those who are ill", abstract="Patients are cared for.")
+    jared = make_paper(title="Dynamics of coupled oscillators")
+    make_authorship(jared, make_author("Jared Kaplan"))
+    while search_index.take_in():
+        pass
+    assert set(index_hits("latice").scores) == {lattice}
+    assert index_hits("latice").relaxed
+    assert set(index_hits("jare").scores) == {jared.pk}
+    assert set(index_hits("jar").scores) == {jared.pk}
+
+
 @pytest.fixture(scope="module")
 def small_index():
     """An index in memory with a few documents, to run generated queries against."""

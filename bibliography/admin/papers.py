@@ -263,7 +263,7 @@ class PaperAdmin(PaperActions, SimpleHistoryAdmin):
         found, search = searching.found(queryset, search_term)  # the API's search
         if search is None:
             return found, False
-        matching, _ = searching.counted(found)
+        matching, _ = search.counted(found) or searching.counted(found)
         ranks = searching.RANK_WINDOW if search.hits is None else searching.INDEX_WINDOW  # the index: its best
         if matching <= ranks:
             return search.ranked(found, expected=matching), False
