@@ -41,15 +41,16 @@ def ordering_of(request) -> list[str]:
     return [f"-{field}" if descending else field, "-id" if descending else "id"]
 
 
-def in_list_order(request, matches: QuerySet, search: Search | None, *, count: int) -> QuerySet:
+def in_list_order(request, matches: QuerySet, search: Search | None, *, count: int, first: int | None) -> QuerySet:
     """These papers as their list orders them: with the date key to order by date; a search's matches
     with their relevance and snippet, or ranked by relevance, narrowed to the ranked window of them
-    (`count`: how many matches there are, counted before the narrowing)."""
+    (`count`: how many matches there are, counted before the narrowing; `first`: how many rows a
+    first page reads, None for a later page)."""
     ordering = ordering_of(request)
     if ordering[0].lstrip("-") == "date_key":
         matches = matches.annotate(date_key=date_key())  # paper_date_key_idx
     if search is None:
         return matches
     if ordering[0].lstrip("-") == "relevance":
-        return search.ranked(matches, expected=count)
+        return search.ranked(matches, expected=count, first=first)
     return search.with_relevance(matches)

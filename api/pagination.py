@@ -124,6 +124,13 @@ class CursorPagination(pagination.CursorPagination):
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
         return parameters
 
+    def first_page_rows(self, request) -> int | None:
+        """How many rows the first page reads (its own and one that says whether more follow); None
+        for a later page."""
+        if request.query_params.get(self.cursor_query_param, "").strip():
+            return None
+        return self.get_page_size(request) + 1
+
     def decode_cursor(self, request):
         if not request.query_params.get(self.cursor_query_param, "").strip():
             return None  # `cursor=` with nothing: the first page

@@ -169,7 +169,7 @@ def forget() -> None:
 @dataclass
 class Hits:
     """What the index found: the best matches' ids, best first, with their scores (the best scoring
-    1), and how many papers match in all. `relaxed`: found only with the words read as possibly
+    1, to six decimals), and how many papers match in all. `relaxed`: found only with the words read as possibly
     misspelt or the last one as a prefix (the words as typed found fewer than `relax_below`)."""
 
     scores: dict[int, float]
@@ -213,7 +213,7 @@ def _hits(index: LibraryIndex, terms: str, limit: int, relax_below: int) -> Hits
     addresses = [address for _, address in found.hits]
     ids = searcher.fast_field_values("id", addresses) if addresses else []
     best = (found.hits[0][0] if found.hits else 0.0) or 1.0
-    scores = {pk: score / best for (score, _), pk in zip(found.hits, ids, strict=True)}
+    scores = {pk: round(score / best, 6) for (score, _), pk in zip(found.hits, ids, strict=True)}
     return Hits(scores, found.count, relaxed)
 
 

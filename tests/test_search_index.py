@@ -222,6 +222,30 @@ def test_a_search_ranks_every_match_by_relevance_not_the_newest(index_dir, monke
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("window", [500, 8])  # every match listed by the index, or only its best 8
+def test_pages_of_a_ranked_search_follow_the_index_order_to_the_end(index_dir, monkeypatch, window):
+    """A first page looks up only its own papers; the pages after it, by cursor, go on in the same
+    order (an exact title first, then by score, ties newest first), each match once."""
+    monkeypatch.setattr(searching, "INDEX_WINDOW", window)
+    papers = [
+        make_paper(title=f"Spin glass {'dynamics ' * (n % 2)}study {n}", abstract="spin glass").pk for n in range(14)
+    ]
+    exact = make_paper(title="Spin glass").pk
+    while search_index.take_in():
+        pass
+    hits = search_index.hits("spin glass", window)
+    expected = [exact] + sorted(set(hits.scores) - {exact}, key=lambda pk: (hits.scores[pk], pk), reverse=True)
+    client, url, seen = APIClient(), "/api/papers/?search=spin+glass&page_size=3", []
+    while url:
+        body = client.get(url).json()
+        assert body["count"] == 15
+        seen += [paper["id"] for paper in body["results"]]
+        url = body["next"]
+    assert seen == expected
+    assert set(seen) == ({*papers, exact} if window > 15 else {*hits.scores, exact})
+
+
+@pytest.mark.django_db
 def test_a_misspelt_word_is_found_one_edit_away_only_from_five_letters(index_dir):
     """A typo in a longer word finds the word; a short word one edit away from the commonest words
     ("jare": "are", "care") is not read as any of them, only as the start of a word (Jared)."""

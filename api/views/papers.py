@@ -126,7 +126,10 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         """The papers the list pages, in its order. The paginator counts them first: a search ranked by
         relevance pages the ranked window of its matches, and its count is of every match."""
         matches, search = self.matching()
-        return in_list_order(self.request, matches, search, count=self.paginator.count_matches(matches, search))
+        count = self.paginator.count_matches(matches, search)
+        return in_list_order(
+            self.request, matches, search, count=count, first=self.paginator.first_page_rows(self.request)
+        )
 
     def matching(self) -> tuple[QuerySet, Search | None]:
         """The papers the filters choose, and the search among them, if any, that ranks them."""
