@@ -3,7 +3,8 @@
 Django's `__in` makes a placeholder, a preparation and a parameter of every value: an import asking
 for the thousands of names, titles and ids of one batch spent a second of Python a file on it. The
 database plans both alike. For plain values (strings, numbers); `__in` stays for model instances,
-expressions and subqueries.
+expressions and subqueries. Django also walks a list or tuple value by value looking for expressions
+(1 ms for 500 ids): give thousands as a set or a dict's keys.
 """
 
 import re
