@@ -261,6 +261,16 @@ def test_a_misspelt_word_is_found_one_edit_away_only_from_five_letters(index_dir
     assert set(index_hits("jar").scores) == {jared.pk}
 
 
+def test_only_a_search_with_a_word_to_misspell_is_retried_relaxed():
+    """A phrase is never relaxed, so a search of phrases alone (or excluded words) is not run twice;
+    `or` searches are not relaxed either."""
+    assert search_index.SearchText("latice models").relaxable
+    assert search_index.SearchText('"spin glass" latice').relaxable
+    assert not search_index.SearchText('"the second provides"').relaxable
+    assert not search_index.SearchText('"spin glass" -latice').relaxable
+    assert not search_index.SearchText("latice or lattice").relaxable
+
+
 @pytest.fixture(scope="module")
 def small_index():
     """An index in memory with a few documents, to run generated queries against."""
