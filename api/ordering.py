@@ -51,6 +51,8 @@ def in_list_order(request, matches: QuerySet, search: Search | None, *, count: i
         matches = matches.annotate(date_key=date_key())  # paper_date_key_idx
     if search is None:
         return matches
-    if ordering[0].lstrip("-") == "relevance":
+    if ordering[0] == "-relevance":
         return search.ranked(matches, expected=count, first=first)
+    if ordering[0] == "relevance":  # the least relevant of the ranked first: every one of them is read
+        return search.ranked(matches, expected=count)
     return search.with_relevance(matches)

@@ -225,7 +225,8 @@ def test_a_search_ranks_every_match_by_relevance_not_the_newest(index_dir, monke
 @pytest.mark.parametrize("window", [500, 8])  # every match listed by the index, or only its best 8
 def test_pages_of_a_ranked_search_follow_the_index_order_to_the_end(index_dir, monkeypatch, window):
     """A first page looks up only its own papers; the pages after it, by cursor, go on in the same
-    order (an exact title first, then by score, ties newest first), each match once."""
+    order (an exact title first, then by score, ties newest first), each match once; ordered least
+    relevant first, the same list backwards."""
     monkeypatch.setattr(searching, "INDEX_WINDOW", window)
     papers = [
         make_paper(title=f"Spin glass {'dynamics ' * (n % 2)}study {n}", abstract="spin glass").pk for n in range(14)
@@ -235,13 +236,20 @@ def test_pages_of_a_ranked_search_follow_the_index_order_to_the_end(index_dir, m
         pass
     hits = search_index.hits("spin glass", window)
     expected = [exact] + sorted(set(hits.scores) - {exact}, key=lambda pk: (hits.scores[pk], pk), reverse=True)
-    client, url, seen = APIClient(), "/api/papers/?search=spin+glass&page_size=3", []
-    while url:
-        body = client.get(url).json()
-        assert body["count"] == 15
-        seen += [paper["id"] for paper in body["results"]]
-        url = body["next"]
+    client = APIClient()
+
+    def paged(url: str) -> list[int]:
+        seen = []
+        while url:
+            body = client.get(url).json()
+            assert body["count"] == 15
+            seen += [paper["id"] for paper in body["results"]]
+            url = body["next"]
+        return seen
+
+    seen = paged("/api/papers/?search=spin+glass&page_size=3")
     assert seen == expected
+    assert paged("/api/papers/?search=spin+glass&page_size=3&ordering=relevance") == expected[::-1]
     assert set(seen) == ({*papers, exact} if window > 15 else {*hits.scores, exact})
 
 
