@@ -263,7 +263,8 @@ class SearchText:
         parts = []
         for i, (excluded, phrase, text) in enumerate(clause):
             prefix = prefix_last and i == len(clause) - 1 and not excluded and not phrase
-            matched = self._anywhere(schema, text, phrase=phrase, relaxed=relaxed and not excluded, prefix=prefix)
+            relax = relaxed and not excluded and not phrase  # quoted means as typed, a one-word phrase too
+            matched = self._anywhere(schema, text, phrase=phrase, relaxed=relax, prefix=prefix)
             if matched is None:
                 continue
             if excluded:

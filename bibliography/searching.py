@@ -150,11 +150,10 @@ class Search:
     def matches(self) -> Q:
         return Q(search_vector=self.words) | self.exact() | self._elsewhere_q  # paper_search_vector_idx
 
-    def relevance(self, scores: dict[int, float] | None = None):
-        """Where the index answered, its `scores` (of the papers listed; all it found by default)."""
+    def relevance(self):
         exact = Case(When(self.exact(), then=Value(EXACT_BONUS)), default=Value(0.0), output_field=FloatField())
-        if self.hits is not None:
-            return _scored(self.hits.scores if scores is None else scores) + exact
+        if self.hits is not None:  # every score it found, also those of exact matches a first page adds
+            return _scored(self.hits.scores) + exact
         elsewhere = Case(
             When(self._elsewhere_q, then=Value(AUTHOR_BONUS)), default=Value(0.0), output_field=FloatField()
         )
@@ -182,37 +181,33 @@ class Search:
         `expected`: how many matches there are, when counted already; `first`: how many rows the list
         reads, where it reads only the first ones (a first page)."""
         if self.hits is not None:
-            best, scores = self.best_of(matches, expected=expected, first=first)
-            return self.with_relevance(best, scores).order_by("-relevance", "-id")
+            best = self.best_of(matches, expected=expected, first=first)
+            return self.with_relevance(best).order_by("-relevance", "-id")
         ids = rank_window(matches, self, expected=expected)
         # the ids passed every filter already: testing them again would rebuild the full-text index's
         # bitmap of every match (15 ms for a word in 6% of a million papers)
         ranked = self.with_relevance(matches.model.objects.filter(id__in=ids))
         return ranked.order_by("-relevance", "-id")
 
-    def best_of(
-        self, matches: QuerySet, *, expected: float | None, first: int | None = None
-    ) -> tuple[QuerySet, dict[int, float]]:
+    def best_of(self, matches: QuerySet, *, expected: float | None, first: int | None = None) -> QuerySet:
         """The index's best matches that are among these (filters may have left out some), and those
-        found exactly, with the scores of those listed. Where filters left out most of them while more
-        papers match, the newest matches are added (rank_window), so that a filtered list is never
-        empty for that reason. With no other filter, a list that reads only its `first` rows gets the
-        best that many."""
+        found exactly. Where filters left out most of them while more papers match, the newest
+        matches are added (rank_window), so that a filtered list is never empty for that reason.
+        With no other filter, a list that reads only its `first` rows gets the best that many."""
         scores = self.hits.scores
         if matches.query.where == self.unfiltered:  # every one of the best is a match: listed without
             # the match's subqueries (1 ms of planning), and a first page looks up only its own ids
             # (looking up 500 cost 6 ms of a 17 ms search); the same order as ranked below
-            if first:
-                scores = {pk: scores[pk] for pk in heapq.nlargest(first, scores, key=lambda pk: (scores[pk], pk))}
-            return self.papers.filter(Q(id__any=scores.keys()) | self.exact()), scores
+            ids = heapq.nlargest(first, scores, key=lambda pk: (scores[pk], pk)) if first else scores.keys()
+            return self.papers.filter(Q(id__any=ids) | self.exact())
         best = matches.filter(Q(id__any=scores.keys()) | self.exact())
         if self.hits.complete or self.hits.relaxed:
-            return best, scores
+            return best
         kept = best.order_by()[:FEW_OF_BEST].count()
         if kept < FEW_OF_BEST and (expected is None or expected > kept):
             newest = rank_window(matches, self, expected=expected)
-            return matches.model.objects.filter(id__any=[*best.values_list("id", flat=True), *newest]), scores
-        return best, scores
+            return matches.model.objects.filter(id__any=[*best.values_list("id", flat=True), *newest])
+        return best
 
     def counted(self, matches: QuerySet) -> tuple[int, bool] | None:
         """How many of these papers match, exactly, where the search index answered: the papers it
@@ -226,9 +221,9 @@ class Search:
             return self.hits.count, False
         return None
 
-    def with_relevance(self, matches: QuerySet, scores: dict[int, float] | None = None) -> QuerySet:
+    def with_relevance(self, matches: QuerySet) -> QuerySet:
         """These matches with their relevance and snippet, in whatever order they are listed."""
-        return matches.annotate(relevance=self.relevance(scores), snippet=self.snippet())
+        return matches.annotate(relevance=self.relevance(), snippet=self.snippet())
 
     @property
     def _elsewhere_q(self) -> Q:

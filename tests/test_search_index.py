@@ -223,34 +223,41 @@ def test_a_search_ranks_every_match_by_relevance_not_the_newest(index_dir, monke
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("window", [500, 8])  # every match listed by the index, or only its best 8
-def test_pages_of_a_ranked_search_follow_the_index_order_to_the_end(index_dir, monkeypatch, window):
+@pytest.mark.parametrize("page_size", [1, 3])
+def test_pages_of_a_ranked_search_follow_the_index_order_to_the_end(index_dir, monkeypatch, window, page_size):
     """A first page looks up only its own papers; the pages after it, by cursor, go on in the same
-    order (an exact title first, then by score, ties newest first), each match once; ordered least
-    relevant first, the same list backwards."""
+    order (papers titled exactly as searched first, then by score, ties newest first), each match
+    once, each with the same relevance on every page; least relevant first, the same list backwards."""
     monkeypatch.setattr(searching, "INDEX_WINDOW", window)
     papers = [
         make_paper(title=f"Spin glass {'dynamics ' * (n % 2)}study {n}", abstract="spin glass").pk for n in range(14)
     ]
-    exact = make_paper(title="Spin glass").pk
+    # three of one title, scoring apart: a first page's best holds at most page_size + 1 of them
+    exact = [make_paper(title="Spin glass", abstract="spin glass " * n).pk for n in range(3)]
     while search_index.take_in():
         pass
     hits = search_index.hits("spin glass", window)
-    expected = [exact] + sorted(set(hits.scores) - {exact}, key=lambda pk: (hits.scores[pk], pk), reverse=True)
+
+    def by_score(ids):
+        return sorted(ids, key=lambda pk: (hits.scores.get(pk, 0.0), pk), reverse=True)
+
+    expected = by_score(exact) + by_score(set(hits.scores) - set(exact))
     client = APIClient()
 
-    def paged(url: str) -> list[int]:
+    def paged(url: str) -> list[tuple[int, float]]:
         seen = []
         while url:
             body = client.get(url).json()
-            assert body["count"] == 15
-            seen += [paper["id"] for paper in body["results"]]
+            assert body["count"] == 17
+            seen += [(paper["id"], paper["relevance"]) for paper in body["results"]]
             url = body["next"]
         return seen
 
-    seen = paged("/api/papers/?search=spin+glass&page_size=3")
-    assert seen == expected
-    assert paged("/api/papers/?search=spin+glass&page_size=3&ordering=relevance") == expected[::-1]
-    assert set(seen) == ({*papers, exact} if window > 15 else {*hits.scores, exact})
+    seen = paged(f"/api/papers/?search=spin+glass&page_size={page_size}")
+    assert [pk for pk, _ in seen] == expected
+    assert [relevance for _, relevance in seen] == sorted((relevance for _, relevance in seen), reverse=True)
+    assert paged(f"/api/papers/?search=spin+glass&page_size={page_size}&ordering=relevance") == seen[::-1]
+    assert {pk for pk, _ in seen} == ({*papers, *exact} if window > 17 else {*hits.scores, *exact})
 
 
 @pytest.mark.django_db
@@ -265,6 +272,7 @@ def test_a_misspelt_word_is_found_one_edit_away_only_from_five_letters(index_dir
         pass
     assert set(index_hits("latice").scores) == {lattice}
     assert index_hits("latice").relaxed
+    assert index_hits('"latice"').count == 0  # quoted: as typed
     assert set(index_hits("jare").scores) == {jared.pk}
     assert set(index_hits("jar").scores) == {jared.pk}
 
@@ -275,6 +283,7 @@ def test_only_a_search_with_a_word_to_misspell_is_retried_relaxed():
     assert search_index.SearchText("latice models").relaxable
     assert search_index.SearchText('"spin glass" latice').relaxable
     assert not search_index.SearchText('"the second provides"').relaxable
+    assert not search_index.SearchText('"latice"').relaxable
     assert not search_index.SearchText('"spin glass" -latice').relaxable
     assert not search_index.SearchText("latice or lattice").relaxable
 
