@@ -169,8 +169,9 @@ def forget() -> None:
 @dataclass
 class Hits:
     """What the index found: the best matches' ids, best first, with their scores (the best scoring
-    1, to six decimals), and how many papers match in all. `relaxed`: found only with the words read as possibly
-    misspelt or the last one as a prefix (the words as typed found fewer than `relax_below`)."""
+    1, to six decimals), and how many papers match in all. `relaxed`: found only with the words read
+    as possibly misspelt or the last one as a prefix (the words as typed found fewer than
+    `relax_below`)."""
 
     scores: dict[int, float]
     count: int
@@ -179,6 +180,11 @@ class Hits:
     @property
     def complete(self) -> bool:
         return self.count <= len(self.scores)
+
+    @property
+    def listed_in_full(self) -> bool:
+        """Whether its ids are all a list of its search shows: every match, or a relaxed search's best."""
+        return self.complete or self.relaxed
 
 
 def hits(terms: str, limit: int, *, relax_below: int = 10) -> Hits | None:

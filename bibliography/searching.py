@@ -201,7 +201,7 @@ class Search:
             ids = heapq.nlargest(first, scores, key=lambda pk: (scores[pk], pk)) if first else scores.keys()
             return self.papers.filter(Q(id__any=ids) | self.exact())
         best = matches.filter(Q(id__any=scores.keys()) | self.exact())
-        if self.hits.complete or self.hits.relaxed:
+        if self.hits.listed_in_full:
             return best
         kept = best.order_by()[:FEW_OF_BEST].count()
         if kept < FEW_OF_BEST and (expected is None or expected > kept):
@@ -215,7 +215,7 @@ class Search:
         (None otherwise: count them as any list)."""
         if self.hits is None:
             return None
-        if self.hits.complete or self.hits.relaxed:  # a list of ids: no estimate needed to count it
+        if self.hits.listed_in_full:  # a list of ids: no estimate needed to count it
             return matches.order_by().count(), False
         if matches.query.where == self.unfiltered:
             return self.hits.count, False
@@ -242,15 +242,14 @@ def found(papers: QuerySet, terms: str) -> tuple[QuerySet, Search | None]:
         search.hits = hits
         # the ids as a dict's keys: Django resolves a list's values one by one (1 ms for 500)
         best = Q(id__any=hits.scores.keys()) | search.exact()
-        if hits.complete or hits.relaxed:  # every match in hand (a relaxed search lists its best)
+        if hits.listed_in_full:
             matches = papers.filter(best)
-            search.unfiltered, search.papers = not papers.query.where and matches.query.where, papers
-            return matches, search
-        # More than the index lists: its best, or the database's own match (of the words, the authors'
-        # names, notes, files: as subqueries, run only where a filter or a count reaches past the best),
-        # so that other filters and the count see every match. The best come first: testing one of
-        # them reads no vector and runs no subquery.
-        matches = papers.filter(best | Q(search_vector=search.words) | search.found_elsewhere(listed=False))
+        else:
+            # More than the index lists: its best, or the database's own match (of the words, the
+            # authors' names, notes, files: as subqueries, run only where a filter or a count reaches
+            # past the best), so that other filters and the count see every match. The best come
+            # first: testing one of them reads no vector and runs no subquery.
+            matches = papers.filter(best | Q(search_vector=search.words) | search.found_elsewhere(listed=False))
         search.unfiltered, search.papers = not papers.query.where and matches.query.where, papers
         return matches, search
     matches = papers.filter(search.matches())
