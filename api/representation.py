@@ -49,6 +49,7 @@ from bibliography.models import (
     SourceRecord,
     Venue,
 )
+from bibliography.searching import Search
 
 from .exceptions import BadParameter
 from .expressions import IsAnyOf, JsonMember, JsonObject, ListedOn, UtcTimestamp, json_list
@@ -293,14 +294,17 @@ RANKING_FIELDS = ("relevance", "snippet")
 _RANKING = Parameter(3, "json", TextField())
 
 
-def ranking_of(papers) -> dict[int, dict[str, float | str]]:
-    """What the search that found these papers says of each: its relevance (to six places) and the
-    snippet of its abstract, those it gives (a search by title similarity gives no snippet)."""
+def ranking_of(papers, search: Search | None = None) -> dict[int, dict[str, float | str]]:
+    """What the search that found these papers says of each: its relevance (to six places) and, from
+    the `search` that found them (papers with their abstract), the snippet of its abstract (a search
+    by title similarity gives none)."""
     ranking = {}
     for paper in papers:
-        said = {"relevance": getattr(paper, "relevance", None), "snippet": getattr(paper, "snippet", None)}
+        said = {"relevance": getattr(paper, "relevance", None)}
         if said["relevance"] is not None:
             said["relevance"] = round(said["relevance"], 6)
+            if search is not None:
+                said["snippet"] = search.snippet(paper.abstract)
         ranking[paper.pk] = {name: value for name, value in said.items() if value is not None}
     return ranking
 

@@ -8,8 +8,9 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Replace
 
 from . import dates
 from .duplicates import duplicate_dismiss
@@ -26,7 +27,6 @@ from .models import (
     ReviewStatus,
 )
 from .proposing import proposal_decide
-from .searching import html_escaped
 from .tagging import decisions_set_status
 
 PAGE_SIZE = 10
@@ -104,6 +104,17 @@ def suggested_tags_page(*, after: str | None = None, concept: Concept | None = N
         .annotate(excerpt=_marked_excerpt())
     )
     return _paper_page(ids, papers)
+
+
+def html_escaped(field: str):
+    """The text with &, < and > as entities, so that an excerpt's only markup is its own <mark>.
+
+    ts_headline keeps an entity whole (the parser reads it as one token), so a fragment never cuts one.
+    """
+    escaped = F(field)
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        escaped = Replace(escaped, Value(char), Value(entity))
+    return escaped
 
 
 def _marked_excerpt():

@@ -30,12 +30,12 @@ import heapq
 import json
 import re
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, connections, transaction
 from django.db.models import Case, F, FloatField, Func, JSONField, Max, Min, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Cast, Coalesce, Replace
+from django.db.models.functions import Cast, Coalesce
 
-from bibliography import identifiers, search_index, text
+from bibliography import highlighting, identifiers, search_index, text
 from bibliography.models import Attachment, Authorship, Note, Paper
 from bibliography.vocabulary import NAME_SEARCH_CONFIG, SEARCH_CONFIG
 
@@ -49,8 +49,8 @@ COMMON_SHARE = 0.15
 # then combine it with the others); beyond it, as a subquery.
 AUTHOR_PAPERS_LISTED = 5000
 # A search whose words find fewer papers than this reads its last word as a prefix too. Not always:
-# a prefix makes ranking and snippets slower (8 ms more for a page of a common word at a million
-# papers), and stemming already finds a whole word's other forms.
+# a prefix makes ranking slower (8 ms more for a page of a common word at a million papers, with
+# its snippets), and stemming already finds a whole word's other forms.
 PREFIX_BELOW = 10
 # A filtered list whose filters leave fewer of the index's best matches than this ranks the newest too.
 FEW_OF_BEST = 100
@@ -81,7 +81,8 @@ class Search:
         if prefix and self.can_be_prefix:
             last_word = SearchQuery(f"{last.group(1)}:*", search_type="raw", config=SEARCH_CONFIG)
             words = SearchQuery(rest, search_type="websearch", config=SEARCH_CONFIG) & last_word if rest else last_word
-        self.words = words
+        self.words, self.prefix = words, prefix and self.can_be_prefix
+        self._marks: highlighting.Marks | None = None
         self.names = SearchQuery(self.terms, search_type="websearch", config=NAME_SEARCH_CONFIG)
         self.title_key = text.title_key(self.terms)
         self.hits: search_index.Hits | None = None  # what the search index found, where it was asked
@@ -163,20 +164,15 @@ class Search:
             + elsewhere
         )
 
-    def snippet(self) -> SearchHeadline:
-        return SearchHeadline(
-            html_escaped("abstract"),
-            self.words,
-            config=SEARCH_CONFIG,
-            start_sel="<mark>",
-            stop_sel="</mark>",
-            max_words=35,
-            min_words=15,
-            max_fragments=2,
-        )
+    def snippet(self, abstract: str) -> str:
+        """The passages of the abstract with the search's words, marked (bibliography/highlighting.py)."""
+        if self._marks is None:
+            relaxed = self.hits is not None and self.hits.relaxed  # words one typo away, the last as a prefix
+            self._marks = highlighting.Marks.of(self.terms, prefix=self.prefix or relaxed, typos=relaxed)
+        return highlighting.snippet(abstract, self._marks)
 
     def ranked(self, matches: QuerySet, *, expected: float | None = None, first: int | None = None) -> QuerySet:
-        """These matches as a ranked list shows them, with their relevance and snippet: the newest
+        """These matches as a ranked list shows them, with their relevance: the newest
         RANK_WINDOW of them and those found exactly (rank_window); most relevant first.
         `expected`: how many matches there are, when counted already; `first`: how many rows the list
         reads, where it reads only the first ones (a first page)."""
@@ -222,8 +218,9 @@ class Search:
         return None
 
     def with_relevance(self, matches: QuerySet) -> QuerySet:
-        """These matches with their relevance and snippet, in whatever order they are listed."""
-        return matches.annotate(relevance=self.relevance(), snippet=self.snippet())
+        """These matches with their relevance, in whatever order they are listed (a page's snippets
+        are made from its rows: `snippet`)."""
+        return matches.annotate(relevance=self.relevance())
 
     @property
     def _elsewhere_q(self) -> Q:
@@ -283,17 +280,6 @@ def _scored(scores: dict[int, float]):
     listed = Cast(Value(json.dumps({str(pk): score for pk, score in scores.items()})), JSONField())
     score = Func(listed, Cast("id", TextField()), function="jsonb_extract_path_text", output_field=TextField())
     return Coalesce(Cast(score, FloatField()), Value(0.0))
-
-
-def html_escaped(field: str):
-    """The text with &, < and > as entities, so that a snippet's only markup is its own <mark>.
-
-    ts_headline keeps an entity whole (the parser reads it as one token), so a fragment never cuts one.
-    """
-    escaped = F(field)
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-        escaped = Replace(escaped, Value(char), Value(entity))
-    return escaped
 
 
 def rank_window(matches: QuerySet, search: Search, *, expected: float | None = None) -> list[int]:

@@ -122,14 +122,14 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         base_url = self.request.build_absolute_uri(reverse("paper-list"))
         return paper_documents(ids, base_url=base_url, detail=detail, fields=fields, ranking=ranking)
 
-    def listed(self):
-        """The papers the list pages, in its order. The paginator counts them first: a search ranked by
-        relevance pages the ranked window of its matches, and its count is of every match."""
+    def listed(self) -> tuple[QuerySet, Search | None]:
+        """The papers the list pages, in its order, and the search that found them, if any. The
+        paginator counts them first: a search ranked by relevance pages the ranked window of its
+        matches, and its count is of every match."""
         matches, search = self.matching()
         count = self.paginator.count_matches(matches, search)
-        return in_list_order(
-            self.request, matches, search, count=count, first=self.paginator.first_page_rows(self.request)
-        )
+        first = self.paginator.first_page_rows(self.request)
+        return in_list_order(self.request, matches, search, count=count, first=first), search
 
     def matching(self) -> tuple[QuerySet, Search | None]:
         """The papers the filters choose, and the search among them, if any, that ranks them."""
@@ -200,8 +200,11 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         """One cursor page, each paper's JSON built by PostgreSQL; the page query reads only ids."""
         columns = {"id"} | {name.lstrip("-") for name in self.cursor_ordering(self.request)}
         columns -= {"relevance", "date_key"}  # annotations, not columns
-        page = self.paginate_queryset(self.listed().only(*columns))
-        documents = self.documents([paper.pk for paper in page], ranking=ranking_of(page))
+        listed, search = self.listed()
+        if search is not None:
+            columns.add("abstract")  # for the page's snippets
+        page = self.paginate_queryset(listed.only(*columns))
+        documents = self.documents([paper.pk for paper in page], ranking=ranking_of(page, search))
         results = ",".join(documents[paper.pk] for paper in page if paper.pk in documents)
         return self.answer(
             f'{{"count":{self.paginator.count},"count_is_estimate":{json.dumps(self.paginator.count_is_estimate)},'
@@ -212,7 +215,7 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
 
     def export_page(self, fmt: Format) -> Response:
         """One page of papers in a reference-manager format; the next page is in the Link header."""
-        page = self.paginate_queryset(self.listed().for_listing())
+        page = self.paginate_queryset(self.listed()[0].for_listing())
         response = Response(export_document(fmt, page))
         links = [(self.paginator.get_next_link(), "next"), (self.paginator.get_previous_link(), "prev")]
         header = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)
