@@ -6,7 +6,6 @@ import threading
 import time
 
 import pytest
-import tantivy
 from django.db import connection, connections, transaction
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -291,12 +290,10 @@ def test_only_a_search_with_a_word_to_misspell_is_retried_relaxed():
 @pytest.fixture(scope="module")
 def small_index():
     """An index in memory with a few documents, to run generated queries against."""
-    index = tantivy.Index(search_index._schema())
-    index.register_tokenizer("bib_words", search_index.WORDS)
-    index.register_tokenizer("bib_names", search_index.NAMES)
+    index = search_index._opened_at(None)
     writer = index.writer(heap_size=15_000_000, num_threads=1)
     for pk, title in enumerate(["C++ templates", "Über Schrödinger's e-mail", "or and not", '"quoted" title'], 1):
-        writer.add_document(tantivy.Document(id=pk, title=title, abstract=title, authors="Ada Lovelace", ids=[title]))
+        writer.add_document(search_index._document((pk, title, title, "Ada Lovelace", [title], "")))
     writer.commit()
     index.reload()
     return index
@@ -311,6 +308,43 @@ def test_any_text_makes_a_query_the_index_runs_or_none(small_index, text):
         query = search_index.SearchText(text).query(small_index.schema, relaxed=relaxed)
         if query is not None:
             small_index.searcher().search(query, 10, count=True)
+
+
+VOCABULARY = ["more", "the", "models", "model", "of", "learning", "learned", "scale"]
+phrase_texts = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=6).map(" ".join)
+
+
+@given(
+    st.lists(st.tuples(phrase_texts, phrase_texts, st.sampled_from(["", "Ada Lovelace", "More Scale"])), max_size=12),
+    st.lists(st.sampled_from(VOCABULARY), min_size=2, max_size=4),
+)
+@hypothesis_settings(max_examples=150, deadline=None)
+def test_a_phrase_finds_exactly_the_papers_with_its_words_in_a_row_in_one_field(papers, phrase):
+    """Over a small vocabulary of common words (where the word pairs do the work), the index finds a
+    phrase in exactly the papers whose title, abstract or authors have its words one after the other,
+    as analyzed (a pair split between the title and the abstract is no phrase)."""
+    index = search_index._opened_at(None)
+    writer = index.writer(heap_size=15_000_000, num_threads=1)
+    for pk, (title, abstract, authors) in enumerate(papers, 1):
+        writer.add_document(search_index._document((pk, title, abstract, authors, [], "")))
+    writer.commit()
+    index.reload()
+
+    def within(analyzer, field_text):
+        words, wanted = analyzer.analyze(field_text), analyzer.analyze(" ".join(phrase))
+        return any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+    expected = {
+        pk
+        for pk, (title, abstract, authors) in enumerate(papers, 1)
+        if within(search_index.WORDS, title) or within(search_index.WORDS, abstract)
+        or within(search_index.NAMES, authors)
+    }  # fmt: skip
+    query = search_index.SearchText(f'"{" ".join(phrase)}"').query(index.schema)
+    searcher = index.searcher()
+    found = searcher.search(query, 100)
+    ids = searcher.fast_field_values("id", [address for _, address in found.hits]) if found.hits else []
+    assert set(ids) == expected
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
-"""The paper list in Chromium: on a phone its filters come before the rows, and the concept filter
-narrows as one types; at a desktop's and a phone's width nothing scrolls sideways (each paper a card
-where the table would not fit)."""
+"""The paper list in Chromium: on a phone its filters come before the rows, in a box of their own
+above the search bar, and the concept filter narrows as one types; at a desktop's and a phone's
+width nothing scrolls sideways (each paper a card where the table would not fit)."""
 
 import io
 
@@ -21,6 +21,11 @@ def test_the_paper_list_at_a_desktops_and_a_phones_width(log_in, width, height):
     filters, rows = page.locator("#changelist-filter").bounding_box(), page.locator("#result_list").bounding_box()
     if width == 390:
         assert filters["y"] < rows["y"] and filters["y"] < height  # reachable without scrolling past 50 rows
+        # a box of its own, as tall as its filters up to 45% of the screen, apart from the search bar
+        toolbar = page.locator("#toolbar").bounding_box()
+        assert filters["y"] + filters["height"] + 8 <= toolbar["y"]
+        content = page.eval_on_selector("#changelist-filter", "e => e.scrollHeight")
+        assert filters["height"] >= min(content, 0.45 * height) - 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     # every column of every row in view, without a sideways scroll of the list's frame
     frame = page.eval_on_selector("#changelist .results", "e => [e.scrollWidth, e.clientWidth]")
