@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import select
+import shutil
 import threading
 from dataclasses import dataclass
 from itertools import pairwise
@@ -451,6 +452,7 @@ def rebuild(progress=None, *, unless=None) -> int:
             finally:
                 writer.wait_merging_threads()
             (index.path / _BUILT).write_text(token)
+            _remove_older_schemas(index.path, token)
             if taken is None:
                 cursor.execute("DELETE FROM bibliography_searchindexchange")
             else:
@@ -459,6 +461,14 @@ def rebuild(progress=None, *, unless=None) -> int:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK])
+
+
+def _remove_older_schemas(built: Path, token: str) -> None:
+    """Delete this library's indexes of other schemas, now that one of this schema is built (a process
+    of the old code still reading one finds it gone and asks PostgreSQL)."""
+    for folder in built.parent.glob(f"{token}-v*"):
+        if folder != built and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 class Indexer(threading.Thread):

@@ -82,8 +82,11 @@ def test_the_index_is_rebuilt_from_an_empty_folder(index_dir):
     kaplan = make_paper(title="Scaling laws for neural language models", doi="10.48550/arxiv.2001.08361")
     make_authorship(kaplan, make_author("Jared Kaplan"))
     assert index_hits("graph") is None  # no index built: PostgreSQL answers
+    older = index_dir / f"{search_index.library_token()}-v{search_index.SCHEMA_VERSION - 1}"
+    (older / "kept").mkdir(parents=True)  # the index of the schema before, as an upgrade finds it
 
     assert search_index.rebuild() == 31
+    assert not older.exists()  # the new one built, the old one is deleted
     assert not SearchIndexChange.objects.exists()  # the rebuild covered every change
     assert index_hits("graph").count == 30
     assert list(index_hits("kaplan scaling").scores) == [kaplan.pk]
