@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bibliography import search_index
+from bibliography import search_text
 
 MAX_WORDS = 35  # in one passage
 MIN_WORDS = 15  # shown when no searched word is in the text
@@ -27,14 +27,14 @@ _TOKEN = re.compile(r"[^\W_]+")  # the index's tokenizer: runs of letters and di
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """The word as the index holds it: folded to lower-case ASCII and stemmed ("" for none)."""
-    tokens = search_index.WORDS.analyze(word)
+    tokens = search_text.WORDS.analyze(word)
     return tokens[0] if tokens else ""
 
 
 @lru_cache(maxsize=100_000)
 def folded(word: str) -> str:
     """The word folded to lower-case ASCII, not stemmed (as a prefix is looked up)."""
-    tokens = search_index.NAMES.analyze(word)
+    tokens = search_text.NAMES.analyze(word)
     return tokens[0] if tokens else ""
 
 
@@ -51,16 +51,16 @@ class Marks:
     def of(cls, terms: str, *, prefix: bool = False, typos: bool = False) -> "Marks":
         stems = set()
         last = ""
-        for clause in search_index.SearchText(terms).clauses:
+        for clause in search_text.SearchText(terms).clauses:
             for excluded, _, text in clause:
                 if excluded:
                     continue
                 for word in _TOKEN.findall(text):
-                    if word.lower() not in search_index.STOPWORDS and (stemmed := stem(word)):
+                    if word.lower() not in search_text.STOPWORDS and (stemmed := stem(word)):
                         stems.add(stemmed)
                         last = word
         start = folded(last) if prefix and len(last) >= 3 else ""
-        return cls(frozenset(stems), start, search_index.TYPO_FROM if typos else 0)
+        return cls(frozenset(stems), start, search_text.TYPO_FROM if typos else 0)
 
     def marks(self, word: str) -> bool:
         stemmed = stem(word)

@@ -12,7 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from bibliography import search_index, searching
+from bibliography import search_index, search_text, searching
 from bibliography.models import Author, Note, Paper, SearchIndexChange
 from tests.factories import make_author, make_authorship, make_paper
 
@@ -292,7 +292,7 @@ def test_a_word_many_papers_have_as_typed_is_not_read_as_misspelt(index_dir):
     hits = index_hits("based latice")
     assert hits.relaxed and set(hits.scores) == {meant}
     assert set(index_hits("basde lattice").scores) == {meant}  # rare as typed: read one edit away
-    text = search_index.SearchText("based medicine")
+    text = search_text.SearchText("based medicine")
     schema = search_index.library_index(search_index.library_token()).schema
     assert text.query(schema, relaxed=True, common=lambda word: True) is None  # nothing to retry
 
@@ -300,12 +300,12 @@ def test_a_word_many_papers_have_as_typed_is_not_read_as_misspelt(index_dir):
 def test_only_a_search_with_a_word_to_misspell_is_retried_relaxed():
     """A phrase is never relaxed, so a search of phrases alone (or excluded words) is not run twice;
     `or` searches are not relaxed either."""
-    assert search_index.SearchText("latice models").relaxable
-    assert search_index.SearchText('"spin glass" latice').relaxable
-    assert not search_index.SearchText('"the second provides"').relaxable
-    assert not search_index.SearchText('"latice"').relaxable
-    assert not search_index.SearchText('"spin glass" -latice').relaxable
-    assert not search_index.SearchText("latice or lattice").relaxable
+    assert search_text.SearchText("latice models").relaxable
+    assert search_text.SearchText('"spin glass" latice').relaxable
+    assert not search_text.SearchText('"the second provides"').relaxable
+    assert not search_text.SearchText('"latice"').relaxable
+    assert not search_text.SearchText('"spin glass" -latice').relaxable
+    assert not search_text.SearchText("latice or lattice").relaxable
 
 
 @pytest.fixture(scope="module")
@@ -326,7 +326,7 @@ def test_any_text_makes_a_query_the_index_runs_or_none(small_index, text):
     """Whatever is typed (quotes left open, a lone `-`, `or` first or last, markup, NUL), the index
     gets a query it runs, or the search is left to PostgreSQL; it never raises."""
     for relaxed in (False, True):
-        query = search_index.SearchText(text).query(small_index.schema, relaxed=relaxed)
+        query = search_text.SearchText(text).query(small_index.schema, relaxed=relaxed)
         if query is not None:
             small_index.searcher().search(query, 10, count=True)
 
@@ -358,10 +358,10 @@ def test_a_phrase_finds_exactly_the_papers_with_its_words_in_a_row_in_one_field(
     expected = {
         pk
         for pk, (title, abstract, authors) in enumerate(papers, 1)
-        if within(search_index.WORDS, title) or within(search_index.WORDS, abstract)
-        or within(search_index.NAMES, authors)
+        if within(search_text.WORDS, title) or within(search_text.WORDS, abstract)
+        or within(search_text.NAMES, authors)
     }  # fmt: skip
-    query = search_index.SearchText(f'"{" ".join(phrase)}"').query(index.schema)
+    query = search_text.SearchText(f'"{" ".join(phrase)}"').query(index.schema)
     searcher = index.searcher()
     found = searcher.search(query, 100)
     ids = searcher.fast_field_values("id", [address for _, address in found.hits]) if found.hits else []
