@@ -9,11 +9,27 @@ never a stopword or an excluded word, and gives the first words when none is in 
 
 import html
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from bibliography import search_text
+
+
+def _ranges(codes):
+    """Consecutive code points as (first, last) ranges."""
+    first = last = None
+    for code in codes:
+        if last is not None and code == last + 1:
+            last = code
+            continue
+        if first is not None:
+            yield first, last
+        first = last = code
+    if first is not None:
+        yield first, last
+
 
 MAX_WORDS = 35  # in one passage
 MIN_WORDS = 15  # shown when no searched word is in the text
@@ -21,19 +37,35 @@ PASSAGES = 2
 DELIMITER = " ... "
 CONTEXT = 6  # words shown before a passage's first searched word, where there are
 
-_TOKEN = re.compile(r"[^\W_]+")  # the index's tokenizer: runs of letters and digits
+# The index's tokenizer: runs of letters, digits and the marks that belong to them (a Devanagari
+# vowel sign is no \w to Python, but part of a word to tantivy)
+_MARKS = "".join(
+    f"{re.escape(chr(low))}-{re.escape(chr(high))}"
+    for low, high in _ranges(code for code in range(0x300, 0x20000) if unicodedata.category(chr(code)) in ("Mn", "Mc"))
+)
+_TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+")
+LONGEST = 60  # a longer word is no term of the index (search_text's analyzers drop it)
+TEXT_READ = 100_000  # characters of an abstract the index reads, and a snippet too
+
+
+def stem(word: str) -> str:
+    """The word as the index holds it: folded to lower-case ASCII and stemmed ("" for none)."""
+    return _stem(word) if len(word) < LONGEST else ""
+
+
+def folded(word: str) -> str:
+    """The word folded to lower-case ASCII, not stemmed (as a prefix is looked up)."""
+    return _folded(word) if len(word) < LONGEST else ""
 
 
 @lru_cache(maxsize=100_000)
-def stem(word: str) -> str:
-    """The word as the index holds it: folded to lower-case ASCII and stemmed ("" for none)."""
+def _stem(word: str) -> str:
     tokens = search_text.WORDS.analyze(word)
     return tokens[0] if tokens else ""
 
 
 @lru_cache(maxsize=100_000)
-def folded(word: str) -> str:
-    """The word folded to lower-case ASCII, not stemmed (as a prefix is looked up)."""
+def _folded(word: str) -> str:
     tokens = search_text.NAMES.analyze(word)
     return tokens[0] if tokens else ""
 
@@ -79,6 +111,7 @@ def snippet(text: str, marks: Marks) -> str:
     """The passages of `text` with the most searched words (at most PASSAGES of MAX_WORDS words each,
     in the text's order, joined by DELIMITER), those words in <mark>; the first MIN_WORDS words when
     none is there. The only markup in it is its own <mark>: everything else is escaped."""
+    text = text[:TEXT_READ]
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     if not tokens:
         return html.escape(text.strip(), quote=False)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bibliography.highlighting import DELIMITER, MAX_WORDS, MIN_WORDS, Marks, snippet, stem
+from bibliography.highlighting import DELIMITER, MAX_WORDS, MIN_WORDS, TEXT_READ, Marks, snippet, stem
 
 _MARKED = re.compile(r"<mark>(.*?)</mark>")
 
@@ -63,6 +63,16 @@ def test_a_search_read_as_misspelt_marks_words_one_typo_away():
     assert _MARKED.findall(snippet(text, Marks.of("transformer", typos=True))) == ["Transformers", "transfomers"]
     assert _MARKED.findall(snippet(text, Marks.of("transformer"))) == ["Transformers"]
     assert _MARKED.findall(snippet("Care for the carer", Marks.of("cars", typos=True))) == []  # four letters: exact
+
+
+def test_a_word_with_combining_signs_is_marked_whole():
+    assert _MARKED.findall(snippet("यह एक मॉडल है", Marks.of("मॉडल"))) == ["मॉडल"]  # its vowel signs are of it
+
+
+def test_a_snippet_reads_what_the_index_reads_of_a_long_abstract():
+    text = "filler " * (TEXT_READ // 7) + "needle"
+    assert "needle" not in snippet(text, Marks.of("needle"))  # past what the index reads
+    assert _MARKED.findall(snippet("needle " + "x" * 500, Marks.of("needle " + "x" * 500))) == ["needle"]
 
 
 def test_markup_in_the_text_is_escaped():

@@ -201,6 +201,9 @@ class PaperViewSet(StrictQueryMixin, CuratedWritesMixin, viewsets.ModelViewSet):
         columns = {"id"} | {name.lstrip("-") for name in self.cursor_ordering(self.request)}
         columns -= {"relevance", "date_key"}  # annotations, not columns
         listed, search = self.listed()
+        fields = selected_fields(self.request.query_params.get("fields"), detail=False)
+        if search is not None and fields is not None and "snippet" not in fields:
+            search = None  # no snippets to make
         if search is not None:
             columns.add("abstract")  # for the page's snippets
         page = self.paginate_queryset(listed.only(*columns))

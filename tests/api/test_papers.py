@@ -1,5 +1,6 @@
 """Reading papers: shapes, lookups, filters, search, ordering, facets, pagination and errors."""
 
+import html
 import json
 
 import pytest
@@ -192,6 +193,15 @@ class TestSearch:
     def test_results_carry_a_highlighted_snippet(self, anon, seed):
         row = anon.get("/api/papers/", {"search": "induction head", "fields": "id,snippet"}).json()["results"][0]
         assert "<mark>" in row["snippet"]
+        abstract = Paper.objects.get(pk=row["id"]).abstract
+        passages = html.unescape(row["snippet"].replace("<mark>", "").replace("</mark>", "")).split(" ... ")
+        assert all(passage in abstract for passage in passages)
+
+    def test_a_page_without_snippets_reads_no_abstract(self, anon, seed):
+        with CaptureQueriesContext(connection) as queries:
+            rows = anon.get("/api/papers/", {"search": "induction head", "fields": "id,relevance"}).json()["results"]
+        assert rows and all(set(row) == {"id", "relevance"} for row in rows)
+        assert not any('"abstract"' in query["sql"] for query in queries.captured_queries)
 
     def test_websearch_syntax(self, anon):
         a = make_paper(title="Diffusion models for images")
