@@ -45,18 +45,17 @@ _MARKS = "".join(
 )
 _TOKEN = re.compile(rf"[^\W_]+(?:[{_MARKS}]+[^\W_]*)*")
 _ASCII_TOKEN = re.compile(r"[^\W_]+")  # where there can be no marks: 58 µs for 1,500 characters, not 91
-LONGEST = 60  # a longer word is no term of the index (search_text's analyzers drop it)
 TEXT_READ = 100_000  # characters of an abstract the index reads, and a snippet too
 
 
 def stem(word: str) -> str:
     """The word as the index holds it: folded to lower-case ASCII and stemmed ("" for none)."""
-    return _stem(word) if len(word) < LONGEST else ""
+    return _stem(word) if len(word) < search_text.LONGEST else ""  # a longer one is not kept
 
 
 def folded(word: str) -> str:
     """The word folded to lower-case ASCII, not stemmed (as a prefix is looked up)."""
-    return _folded(word) if len(word) < LONGEST else ""
+    return _folded(word) if len(word) < search_text.LONGEST else ""
 
 
 @lru_cache(maxsize=100_000)

@@ -33,8 +33,11 @@ STOPWORDS = frozenset(
 )  # fmt: skip
 
 
+LONGEST = 60  # bytes: a longer word is no term
+
+
 def _analyzer(stemmed: bool) -> tantivy.TextAnalyzer:
-    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(60))
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(LONGEST))
     builder = builder.filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold())
     return (builder.filter(tantivy.Filter.stemmer("english")) if stemmed else builder).build()
 
