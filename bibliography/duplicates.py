@@ -10,7 +10,7 @@ from psycopg2.extras import execute_values
 
 from . import text
 from .models import AuthorRole, Authorship, DuplicateCandidate, DuplicateReason, DuplicateStatus, Paper, TitleSketch
-from .title_bands import BANDS, title_bands
+from .title_bands import BANDS, title_bands, trigram_counts
 
 # pg_trgm similarity of normalised titles above which two titles are "near-identical".
 TITLE_SIMILARITY = 0.8
@@ -59,6 +59,13 @@ FROM bibliography_paper n JOIN bibliography_paper o ON o.abstract_key = n.abstra
 WHERE n.id = ANY(%(ids)s) {older} AND {agree}
 """
 
+# Titles of m and n trigrams are at most min(m, n) / max(m, n) alike (title_bands.trigram_counts): a
+# pair that shares a band by chance is mostly told apart by that, before it is read and compared.
+_SIZES = """(
+    {a}.grams IS NULL OR {b}.grams IS NULL
+    OR least({a}.grams, {b}.grams) >= %(similarity)s * greatest({a}.grams, {b}.grams)
+)"""
+
 # Only papers that share a band key are compared (bibliography/title_bands.py): an index lookup per
 # paper instead of a trigram probe, which on common words reads a large part of the library. Each
 # step is a LATERAL lookup (OFFSET 0 keeps the planner from flattening it): guessing how many papers
@@ -68,7 +75,8 @@ SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'title', similarity(n.title_key,
 FROM bibliography_titlesketch ns
 CROSS JOIN LATERAL (SELECT id, title_key, year FROM bibliography_paper WHERE id = ns.paper_id OFFSET 0) n
 CROSS JOIN LATERAL (
-    SELECT paper_id FROM bibliography_titlesketch WHERE bands && ns.bands AND paper_id <> ns.paper_id OFFSET 0
+    SELECT paper_id FROM bibliography_titlesketch os
+    WHERE os.bands && ns.bands AND os.paper_id <> ns.paper_id AND {sizes} OFFSET 0
 ) os
 CROSS JOIN LATERAL (SELECT id, title_key, year FROM bibliography_paper WHERE id = os.paper_id OFFSET 0) o
 WHERE ns.paper_id = ANY(%(ids)s) {older}
@@ -82,6 +90,7 @@ _SHARED_BAND = """
 INSERT INTO shared_band
 SELECT a.paper_id, b.paper_id FROM bibliography_titlesketch a
 JOIN bibliography_titlesketch b ON b.bands[%(band)s] = a.bands[%(band)s] AND b.paper_id < a.paper_id
+WHERE {sizes}
 """
 
 _SIMILAR_PAIR = """
@@ -101,7 +110,7 @@ ORDER BY s.paper_id LIMIT %(batch)s FOR UPDATE OF s SKIP LOCKED
 """
 
 _SET_BANDS = """
-UPDATE bibliography_titlesketch s SET bands = v.bands FROM (VALUES %s) AS v(paper_id, bands)
+UPDATE bibliography_titlesketch s SET bands = v.bands, grams = v.grams FROM (VALUES %s) AS v(paper_id, bands, grams)
 WHERE s.paper_id = v.paper_id
 """
 
@@ -151,9 +160,10 @@ def _band_waiting(after: int) -> list[int]:
         cursor.execute(_WAITING, {"after": after, "batch": BATCH})
         rows = cursor.fetchall()
         if rows:
-            bands = title_bands([key for _, key in rows])
-            execute_values(cursor, _SET_BANDS, list(zip((pk for pk, _ in rows), bands, strict=True)),
-                           template="(%s, %s::bigint[])", page_size=BATCH)  # fmt: skip
+            keys = [key for _, key in rows]
+            sketches = zip((pk for pk, _ in rows), title_bands(keys), trigram_counts(keys), strict=True)
+            execute_values(cursor, _SET_BANDS, list(sketches), template="(%s, %s::bigint[], %s::smallint)",
+                           page_size=BATCH)  # fmt: skip
             cursor.execute("SELECT gin_clean_pending_list('titlesketch_bands_idx')")
     return [pk for pk, _ in rows]
 
@@ -163,7 +173,7 @@ def _compare(ids: list[int], title_similarity: float, *, older: str, titles: boo
     added = 0
     with connection.cursor() as cursor:
         for select in (_SAME_IDENTIFIER, _SAME_ABSTRACT, *([_SIMILAR_TITLE] if titles else [])):
-            query = _INSERT.format(select=select.format(older=older, agree=_AGREE))
+            query = _INSERT.format(select=select.format(older=older, agree=_AGREE, sizes=_SIZES.format(a="os", b="ns")))
             cursor.execute(query, {"ids": ids, "similarity": title_similarity})
             added += cursor.rowcount
     return added
@@ -265,8 +275,9 @@ def _compare_titles_everywhere(title_similarity: float, on_band) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("CREATE TEMPORARY TABLE shared_band (n_id bigint, o_id bigint) ON COMMIT DROP")
+        shared_band = _SHARED_BAND.format(sizes=_SIZES.format(a="a", b="b"))
         for band in range(1, BANDS + 1):
-            cursor.execute(_SHARED_BAND, {"band": band})
+            cursor.execute(shared_band, {"band": band, "similarity": title_similarity})
             on_band(band)
         cursor.execute("ANALYZE shared_band")
         cursor.execute(_INSERT.format(select=_SIMILAR_PAIR.format(agree=_AGREE)), {"similarity": title_similarity})

@@ -52,8 +52,11 @@ class TitleSketch(models.Model):
 
     paper = models.OneToOneField("Paper", on_delete=models.CASCADE, primary_key=True, related_name="+")
     bands = ArrayField(models.BigIntegerField(), null=True, blank=True)
+    # how many distinct trigrams pg_trgm makes of the folded title, where title_bands can count them
+    grams = models.SmallIntegerField(null=True, blank=True)
 
     class Meta:
+        constraints = [models.CheckConstraint(condition=Q(grams__gte=0), name="titlesketch_grams_a_count")]
         indexes = [
             # the papers whose look-alikes share one of these keys
             # a batch's keys go to the pending list, merged at once before the batch is compared
