@@ -64,7 +64,7 @@ def signatures(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if not len(grams):
         return np.empty((0, BANDS * ROWS), dtype=np.uint32), has
     firsts = np.flatnonzero(np.r_[True, title_of[1:] != title_of[:-1]])
-    permuted = _fmix32(grams)[:, None] * _A + _B  # datasketch's affine32 scheme, wrapping in uint32
+    permuted = _fmix(grams)[:, None] * _A + _B  # datasketch's affine32 scheme, wrapping in uint32
     return np.minimum.reduceat(permuted, firsts, axis=0), has
 
 
@@ -74,7 +74,7 @@ def _chunk_bands(keys: list[str]) -> list[list[int]]:
     digest = np.broadcast_to(_SALTS, rows.shape[:2]).copy()
     for row in range(ROWS):  # FNV-1a over the band's minima, then a 64-bit finaliser
         digest = (digest ^ rows[:, :, row]) * np.uint64(0x100000001B3)
-    keyed = iter(_fmix64(digest).view(np.int64).tolist())
+    keyed = iter(_fmix(digest).view(np.int64).tolist())
     return [next(keyed) if present else [] for present in has]
 
 
@@ -93,18 +93,16 @@ def _grams(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return grams, title_of
 
 
-def _fmix32(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's finaliser, as datasketch mixes a value before its affine32 permutations."""
-    values = values ^ (values >> np.uint32(16))
-    values = values * np.uint32(0x85EBCA6B)
-    values = values ^ (values >> np.uint32(13))
-    values = values * np.uint32(0xC2B2AE35)
-    return values ^ (values >> np.uint32(16))
+# MurmurHash3's finalisers: the 32-bit one is how datasketch mixes a value before its affine32
+# permutations; the 64-bit one finishes a band's key.
+_FMIX = {
+    np.uint32: (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16),
+    np.uint64: (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33),
+}
 
 
-def _fmix64(values: np.ndarray) -> np.ndarray:
-    values = values ^ (values >> np.uint64(33))
-    values = values * np.uint64(0xFF51AFD7ED558CCD)
-    values = values ^ (values >> np.uint64(33))
-    values = values * np.uint64(0xC4CEB9FE1A85EC53)
-    return values ^ (values >> np.uint64(33))
+def _fmix(values: np.ndarray) -> np.ndarray:
+    shift, multiply, shift2, multiply2, shift3 = (values.dtype.type(c) for c in _FMIX[values.dtype.type])
+    values = (values ^ (values >> shift)) * multiply
+    values = (values ^ (values >> shift2)) * multiply2
+    return values ^ (values >> shift3)
