@@ -207,8 +207,8 @@ SHORT = {
 
 
 @pytest.mark.parametrize(
-    "name", [pytest.param(name, marks=pytest.mark.xfail(name in SHORT, reason=SHORT.get(name, ""), strict=True))
-             for name in CORPUS],
+    "name", [pytest.param(name, marks=pytest.mark.xfail(  # what falls short is pandoc's rendering: without it, nothing
+                 bool(PANDOC) and name in SHORT, reason=SHORT.get(name, ""), strict=True)) for name in CORPUS],
 )  # fmt: skip
 def test_a_real_library_goes_in_whole_and_comes_back_out_alike(name, tmp_path):
     manager, entries = CORPUS[name]
