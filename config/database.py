@@ -143,7 +143,12 @@ def _restart_pending(uri: str) -> bool:
     conn = psycopg2.connect(uri)
     try:
         with conn.cursor() as cursor:
-            cursor.execute("SELECT EXISTS (SELECT FROM pg_settings WHERE pending_restart)")
+            # pg_file_settings reads the files as the query runs; pending_restart waits for the reload
+            # that tune_embedded_server only signalled
+            cursor.execute(
+                "SELECT EXISTS (SELECT FROM pg_settings WHERE pending_restart)"
+                " OR EXISTS (SELECT FROM pg_file_settings WHERE error = 'setting could not be applied')"
+            )
             return cursor.fetchone()[0]
     finally:
         conn.close()
