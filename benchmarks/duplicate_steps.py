@@ -4,7 +4,7 @@
 
 Runs `duplicates_find()` in this process on DATABASE_URL's library and prints, for every 20,000
 papers, the milliseconds per paper of the last 20,000 and the seconds each step took: the waiting
-papers read (`waiting`), their band keys made (`bands_py`) and written (`setbands`), the index's
+papers read (`waiting`), their band keys and trigram counts made (`bands_py`) and written (`setbands`), the index's
 pending list merged (`ginclean`), and the comparisons by identifier, abstract and title. A cost per
 paper that grows as the search goes on is a step that reads what earlier batches wrote. With LIMIT,
 stops after that many papers (their batches are committed, as a stopped search's are).
@@ -53,16 +53,16 @@ def timed(execute):
 
 def main(everything: bool, limit: int | None) -> None:
     CursorWrapper.execute = timed(CursorWrapper.execute)
-    bands = duplicates.title_bands
+    sketches = duplicates.title_sketches
 
-    def title_bands(keys):
+    def title_sketches(keys):
         started = time.perf_counter()
         try:
-            return bands(keys)
+            return sketches(keys)
         finally:
             spent["bands_py"] = spent.get("bands_py", 0) + time.perf_counter() - started
 
-    duplicates.title_bands = title_bands
+    duplicates.title_sketches = title_sketches
     start = last_time = time.perf_counter()
     last_done = 0
 

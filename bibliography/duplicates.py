@@ -10,7 +10,7 @@ from psycopg2.extras import execute_values
 
 from . import text
 from .models import AuthorRole, Authorship, DuplicateCandidate, DuplicateReason, DuplicateStatus, Paper, TitleSketch
-from .title_bands import BANDS, title_bands, trigram_counts
+from .title_bands import BANDS, title_sketches
 
 # pg_trgm similarity of normalised titles above which two titles are "near-identical".
 TITLE_SIMILARITY = 0.8
@@ -161,7 +161,7 @@ def _band_waiting(after: int) -> list[int]:
         rows = cursor.fetchall()
         if rows:
             keys = [key for _, key in rows]
-            sketches = zip((pk for pk, _ in rows), title_bands(keys), trigram_counts(keys), strict=True)
+            sketches = zip((pk for pk, _ in rows), *title_sketches(keys), strict=True)
             execute_values(cursor, _SET_BANDS, list(sketches), template="(%s, %s::bigint[], %s::smallint)",
                            page_size=BATCH)  # fmt: skip
             cursor.execute("SELECT gin_clean_pending_list('titlesketch_bands_idx')")

@@ -37,33 +37,39 @@ _PLAIN = re.compile(r"(?:[a-z0-9]+(?: [a-z0-9]+)*)?")
 _SALTS = np.frombuffer(hashlib.shake_128(b"title bands").digest(8 * BANDS), dtype="<u8").astype(np.uint64)
 
 
-def title_bands(keys: list[str]) -> list[list[int]]:
-    """The band keys of each folded title (text.title_key); an empty title has none."""
-    bands, start, size = [], 0, 0
+def title_sketches(keys: list[str]) -> tuple[list[list[int]], list[int | None]]:
+    """The band keys of each folded title (text.title_key; an empty title has none), and how many
+    distinct trigrams pg_trgm makes of it, where it makes them as _grams() does (words of a-z and 0-9
+    between single spaces; None for other titles). Two titles of m and n trigrams are at most
+    min(m, n) / max(m, n) alike: most titles sharing a band by chance are told apart by their sizes
+    alone, before pg_trgm compares them."""
+    bands, counts, start, size = [], [], 0, 0
     for end, key in enumerate(keys, 1):
         size += len(key) + 1
-        if size >= _CHUNK_CHARACTERS:
-            bands += _chunk_bands(keys[start:end])
+        if size >= _CHUNK_CHARACTERS or end == len(keys):
+            chunk = keys[start:end]
+            grams, title_of = _grams(chunk)
+            bands += _bands(*_signatures(grams, title_of, len(chunk)))
+            counts += _counts(chunk, grams, title_of)
             start, size = end, 0
-    return bands + _chunk_bands(keys[start:])
+    return bands, counts
+
+
+def title_bands(keys: list[str]) -> list[list[int]]:
+    return title_sketches(keys)[0]
 
 
 def trigram_counts(keys: list[str]) -> list[int | None]:
-    """How many distinct trigrams pg_trgm makes of each folded title, where it makes them as
-    _grams() does (words of a-z and 0-9 between single spaces); None for other titles. Two titles
-    of m and n trigrams are at most min(m, n) / max(m, n) alike: most titles sharing a band by chance
-    are told apart by their sizes alone, before pg_trgm compares them."""
-    grams, title_of = _grams(keys)
-    pairs = np.sort((title_of.astype(np.uint64) << np.uint64(24)) | grams)  # np.unique hashes: 5 times slower
-    distinct = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
-    counts = np.bincount((distinct >> np.uint64(24)).astype(np.int64), minlength=len(keys)).tolist()
-    return [count if _PLAIN.fullmatch(key) else None for key, count in zip(keys, counts, strict=True)]
+    return title_sketches(keys)[1]
 
 
 def signatures(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Each title's MinHash signature (one row each, of those with trigrams) and which titles have one."""
-    grams, title_of = _grams(keys)
-    has = np.zeros(len(keys), dtype=bool)
+    return _signatures(*_grams(keys), len(keys))
+
+
+def _signatures(grams: np.ndarray, title_of: np.ndarray, titles: int) -> tuple[np.ndarray, np.ndarray]:
+    has = np.zeros(titles, dtype=bool)
     has[title_of] = True
     if not len(grams):
         return np.empty((0, BANDS * ROWS), dtype=np.uint32), has
@@ -72,14 +78,20 @@ def signatures(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.minimum.reduceat(permuted, firsts, axis=0), has
 
 
-def _chunk_bands(keys: list[str]) -> list[list[int]]:
-    minima, has = signatures(keys)
+def _bands(minima: np.ndarray, has: np.ndarray) -> list[list[int]]:
     rows = minima.reshape(len(minima), BANDS, ROWS).astype(np.uint64)
     digest = np.broadcast_to(_SALTS, rows.shape[:2]).copy()
     for row in range(ROWS):  # FNV-1a over the band's minima, then a 64-bit finaliser
         digest = (digest ^ rows[:, :, row]) * np.uint64(0x100000001B3)
     keyed = iter(_fmix(digest).view(np.int64).tolist())
     return [next(keyed) if present else [] for present in has]
+
+
+def _counts(keys: list[str], grams: np.ndarray, title_of: np.ndarray) -> list[int | None]:
+    pairs = np.sort((title_of.astype(np.uint64) << np.uint64(24)) | grams)  # np.unique hashes: 5 times slower
+    distinct = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+    counts = np.bincount((distinct >> np.uint64(24)).astype(np.int64), minlength=len(keys)).tolist()
+    return [count if _PLAIN.fullmatch(key) else None for key, count in zip(keys, counts, strict=True)]
 
 
 def _grams(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
