@@ -10,6 +10,7 @@ new author; an author found by name or OpenAlex id learns the identifiers it lac
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db import connection
 from django.db.models import Q
@@ -58,7 +59,9 @@ class Directory:
         self.by_orcid: dict[str, Author] = {}
         self.by_openalex: dict[str, Author] = {}
         self.by_name: dict[str, list[Author]] = {}
-        for author in known.order_by("id").defer("search_vector"):
+        for author in sorted(
+            known.order_by().defer("search_vector"), key=attrgetter("pk")
+        ):  # sorted here: see matching.py
             self.add(author)
 
     def add(self, author: Author) -> None:

@@ -15,6 +15,7 @@ goes back. Clashes get a letter: `…attention`, `…attentionb`, `…attentionc
 import re
 import string
 from collections.abc import Sequence
+from operator import attrgetter
 
 from django.db import connection, transaction
 
@@ -115,8 +116,8 @@ def _taken(keys: set[str]) -> set[str]:
     """Keys that papers have, or that name a paper as an alias."""
     if not keys:
         return set()
-    held = Paper.objects.filter(citation_key__any=keys).values_list("citation_key", flat=True)
-    return set(held) | set(CitationKeyAlias.objects.filter(key__any=keys).values_list("key", flat=True))
+    held = Paper.objects.filter(citation_key__any=keys).order_by().values_list("citation_key", flat=True)
+    return set(held) | set(CitationKeyAlias.objects.filter(key__any=keys).order_by().values_list("key", flat=True))
 
 
 def keys_locked() -> None:
@@ -156,7 +157,7 @@ def keys_assign(papers: Sequence[Paper]) -> None:
         own = CitationKeyAlias.objects.filter(paper_id__any=[paper.pk for paper in fresh])
         stem_of = {paper.pk: stem for paper, stem in zip(fresh, stems, strict=True)}
         taken_back = {}
-        for alias in own.order_by("key"):
+        for alias in sorted(own.order_by(), key=attrgetter("key")):
             if _made_from(alias.key, stem_of[alias.paper_id]):
                 taken_back.setdefault(alias.paper_id, alias.key)
         CitationKeyAlias.objects.filter(key__any=list(taken_back.values())).delete()

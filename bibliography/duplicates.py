@@ -42,20 +42,30 @@ _AGREE = f"""
 # With every paper compared (`everything`), a pair is looked for from its newer paper only.
 _OLDER = "AND o.id < n.id"
 
+# Each paper's others are found by an index lookup of their own (a LATERAL subquery, which OFFSET 0
+# keeps unflattened): as a join, a planner whose statistics lag behind a large import merges the
+# batch with the whole library, sorted, for every batch.
+
 # An arXiv paper's DOI is 10.48550/arxiv.<id>: the same paper under its two identifiers.
 _SAME_IDENTIFIER = """
 SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'identifier', 1.0::float, 'open', now()
-FROM bibliography_paper n JOIN bibliography_paper o ON o.doi = '10.48550/arxiv.' || lower(n.arxiv_id)
-WHERE n.id = ANY(%(ids)s) AND o.id <> n.id {older}
+FROM bibliography_paper n CROSS JOIN LATERAL (
+    SELECT id FROM bibliography_paper WHERE doi = '10.48550/arxiv.' || lower(n.arxiv_id) AND id <> n.id OFFSET 0
+) o
+WHERE n.id = ANY(%(ids)s) {older}
 UNION ALL
 SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'identifier', 1.0::float, 'open', now()
-FROM bibliography_paper n JOIN bibliography_paper o ON lower(o.arxiv_id) = substr(n.doi, 16)
-WHERE n.id = ANY(%(ids)s) AND n.doi LIKE '10.48550/arxiv.%%' AND o.id <> n.id {older}
+FROM bibliography_paper n CROSS JOIN LATERAL (
+    SELECT id FROM bibliography_paper WHERE lower(arxiv_id) = substr(n.doi, 16) AND id <> n.id OFFSET 0
+) o
+WHERE n.id = ANY(%(ids)s) AND n.doi LIKE '10.48550/arxiv.%%' {older}
 """
 
 _SAME_ABSTRACT = """
 SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'abstract', 1.0::float, 'open', now()
-FROM bibliography_paper n JOIN bibliography_paper o ON o.abstract_key = n.abstract_key AND o.id <> n.id
+FROM bibliography_paper n CROSS JOIN LATERAL (
+    SELECT id, year FROM bibliography_paper WHERE abstract_key = n.abstract_key AND id <> n.id OFFSET 0
+) o
 WHERE n.id = ANY(%(ids)s) {older} AND {agree}
 """
 

@@ -34,7 +34,7 @@ def authorships_add(landed: list[Landed], file_name: str) -> set[int]:
     if not wanted:
         return set()
     with_authors = set(
-        Authorship.objects.filter(paper_id__any={p.pk for p, _ in wanted}).values_list("paper_id", flat=True)
+        Authorship.objects.filter(paper_id__any={p.pk for p, _ in wanted}).order_by().values_list("paper_id", flat=True)
     )
     todo: dict[int, tuple[PaperRecord, Paper]] = {}
     for record, paper, _ in landed:

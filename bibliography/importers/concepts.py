@@ -89,9 +89,11 @@ def keywords_add(landed: list[Landed], file_name: str, result: ImportResult) -> 
     keywords = _keywords({name for _, names in wanted for name in names}, result)
     have: dict[int, set[int]] = {}
     last: dict[int, int] = {}
-    for paper_id, keyword_id, position in PaperKeyword.objects.filter(
-        paper_id__in={paper.pk for paper, _ in wanted}
-    ).values_list("paper_id", "keyword_id", "position"):
+    for paper_id, keyword_id, position in (
+        PaperKeyword.objects.filter(paper_id__in={paper.pk for paper, _ in wanted})
+        .order_by()
+        .values_list("paper_id", "keyword_id", "position")
+    ):
         have.setdefault(paper_id, set()).add(keyword_id)
         last[paper_id] = max(last.get(paper_id, 0), position)
     rows = []
@@ -176,7 +178,7 @@ def _topic_concepts(topics, result: ImportResult) -> dict[str, Concept]:
 
 def _keywords(names: set[str], result: ImportResult) -> dict[str, Keyword]:
     """The keyword of each name, as written; new ones made."""
-    found = {k.name: k for k in Keyword.objects.filter(name__in=names)}
+    found = {k.name: k for k in Keyword.objects.filter(name__in=names).order_by()}
     missing = [Keyword(name=name, name_key=text.name_key(name)) for name in sorted(names - set(found))]
     Keyword.objects.bulk_create(missing)
     found.update({k.name: k for k in missing})

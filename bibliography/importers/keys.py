@@ -37,7 +37,7 @@ def key_aliases_add(aliases: list[tuple[str, Paper]]) -> None:
     wanted = {key: paper for key, paper in aliases if usable_key(key) and key != paper.citation_key}
     if not wanted:
         return
-    taken = set(Paper.objects.filter(citation_key__any=wanted).values_list("citation_key", flat=True))
+    taken = set(Paper.objects.filter(citation_key__any=wanted).order_by().values_list("citation_key", flat=True))
     CitationKeyAlias.objects.bulk_create(
         [CitationKeyAlias(key=key, paper=paper) for key, paper in wanted.items() if key not in taken],
         ignore_conflicts=True,

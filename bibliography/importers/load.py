@@ -30,6 +30,7 @@ from .lock import holding_import_lock
 from .papers import PaperLoader
 from .parsing import EndOfFile, ParsedBatch, parsed_stream
 from .results import ImportResult
+from .statistics import PlannerStatistics
 from .talks import talk_load
 
 BATCH_SIZE = 1000
@@ -136,6 +137,7 @@ def _batches_load(
     """Write the file's batches as the parser hands them over; what the parser says it read."""
     result = papers.result
     end = None
+    statistics = PlannerStatistics.now()
     for parsed in parsed_stream(file_format, DumpReader(path), path.name, BATCH_SIZE):
         for warning in parsed.warnings:
             result.warnings.append(warning)
@@ -145,6 +147,7 @@ def _batches_load(
                 rejected = [record for record in batch if record.problems]
                 result.rejected += rejected
                 papers.load_papers([record for record in batch if not record.problems] if rejected else batch)
+                statistics.written(len(batch))
                 if on_progress:
                     on_progress(parsed.bytes_read)
             case EndOfFile():

@@ -25,6 +25,7 @@ or agree on title, authors and year. A file is a library, and a library lists a 
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db.models import Q
 from django.db.models.fields.json import KT
@@ -236,20 +237,21 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
     abstract_keys = {r.abstract_key for r in records if r.abstract_key}
     keys = {r.citation_key for r in records if r.citation_key}
     works = {work for r in records if (work := openalex_work(r.extra))}
-    seen = dict(
-        SourceRecord.objects.filter(raw_hash__any={r.raw_hash for r in records})  # sourcerecord_raw_hash_idx
-        .order_by("id")
-        .values_list("raw_hash", "paper_id")
-    )
-    aliased_keys = dict(CitationKeyAlias.objects.filter(key__any=keys).values_list("key", "paper_id"))
+    # Put in order here, not by the queries: with ORDER BY id the planner may walk the whole primary
+    # key and filter every row, which it prefers while its statistics lag behind a large import.
+    sources = SourceRecord.objects.filter(
+        raw_hash__any={r.raw_hash for r in records}
+    ).order_by()  # sourcerecord_raw_hash_idx
+    seen = {raw_hash: paper_id for _, raw_hash, paper_id in sorted(sources.values_list("id", "raw_hash", "paper_id"))}
+    aliased_keys = dict(CitationKeyAlias.objects.filter(key__any=keys).order_by().values_list("key", "paper_id"))
     query = Q(doi__any=dois) | Q(arxiv_id__any=arxiv_ids) | Q(title_key__any=title_keys)
     query |= Q(abstract_key__any=abstract_keys) | Q(citation_key__any=keys) | Q(isbn_key__any=isbns)
     known = {r.known_as for r in records if r.known_as is not None}
     query |= Q(id__any=set(seen.values()) | set(aliased_keys.values()) | known)
     query |= Q(openalex_work__any=works)  # paper_openalex_id_idx
     stored = Paper.objects.alias(openalex_work=KT("extra__openalex__id"))
-    papers = {p.pk: p for p in stored.filter(query).order_by("id").only(*PAPER_FIELDS)}
-    aliases = list(
+    papers = {p.pk: p for p in sorted(stored.filter(query).order_by().only(*PAPER_FIELDS), key=lambda p: p.pk)}
+    aliases = sorted(
         PaperAlias.objects.filter(
             Q(doi__any=dois)
             | Q(arxiv_id__any=arxiv_ids)
@@ -257,8 +259,9 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
             | Q(abstract_key__any=abstract_keys)
             | Q(openalex_id__any=works)
         )
-        .order_by("id")
-        .values("paper_id", "doi", "arxiv_id", "title_key", "abstract_key", "openalex_id")
+        .order_by()
+        .values("id", "paper_id", "doi", "arxiv_id", "title_key", "abstract_key", "openalex_id"),
+        key=itemgetter("id"),
     )
     missing = {a["paper_id"] for a in aliases} - set(papers)
     papers.update({p.pk: p for p in Paper.objects.filter(id__any=missing).only(*PAPER_FIELDS)})
@@ -269,7 +272,11 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
         found.add(paper, paper_facts(paper, firsts.get(paper.pk)))
     for alias in aliases:
         paper = papers[alias["paper_id"]]
-        found.add(paper, found.facts[id(paper)], keys=_AliasKeys(**{k: v for k, v in alias.items() if k != "paper_id"}))
+        found.add(
+            paper,
+            found.facts[id(paper)],
+            keys=_AliasKeys(**{k: v for k, v in alias.items() if k not in ("id", "paper_id")}),
+        )
     for raw_hash, paper_id in seen.items():
         if paper_id in papers:
             found.by_raw[raw_hash] = papers[paper_id]
@@ -281,8 +288,12 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
             SourceRecord.objects.filter(import_run=run, paper_id__any=papers).values_list("paper_id", flat=True)
         )
         found.this_run = {pk: [] for pk in landed}
-        names = Authorship.objects.filter(paper_id__any=landed).order_by("paper_id", "position")
-        for paper_id, name_key in names.values_list("paper_id", "author__name_key"):
+        names = (
+            Authorship.objects.filter(paper_id__any=landed)
+            .order_by()
+            .values_list("paper_id", "position", "author__name_key")
+        )
+        for paper_id, _, name_key in sorted(names):
             found.this_run[paper_id].append(name_key)
     return found
 

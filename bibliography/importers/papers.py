@@ -187,9 +187,9 @@ def _links_add(landed: list[Landed], file_name: str) -> set[int]:
     if not wanted:
         return set()
     have = set(
-        PaperLink.objects.filter(
-            paper_id__any={pk for pk, _ in wanted}, url__any={url for _, url in wanted}
-        ).values_list("paper_id", "url")
+        PaperLink.objects.filter(paper_id__any={pk for pk, _ in wanted}, url__any={url for _, url in wanted})
+        .order_by()
+        .values_list("paper_id", "url")
     )
     line_of = {paper.pk: record.line for record, paper, _ in reversed(landed)}
     new = [PaperLink(paper_id=pk, url=url, kind=kind) for (pk, url), kind in wanted.items() if (pk, url) not in have]

@@ -22,9 +22,9 @@ def sources_add(landed: list[Landed], run: ImportRun, year: int | None) -> set[i
     """A source record of each record, unless the same record of the same file is recorded already;
     the ids of the papers given one. `year` (--year) completes a listing's date that gives none."""
     have = set(
-        SourceRecord.objects.filter(
-            paper_id__any={paper.pk for _, paper, _ in landed}, file_name=run.file_name
-        ).values_list("paper_id", "raw_hash")
+        SourceRecord.objects.filter(paper_id__any={paper.pk for _, paper, _ in landed}, file_name=run.file_name)
+        .order_by()
+        .values_list("paper_id", "raw_hash")
     )
     rows = []
     for record, paper, _ in landed:

@@ -117,13 +117,13 @@ class PaperQuerySet(models.QuerySet):
         rows = self.filter(
             Q(pk__in=wanted["id"]) | Q(doi__in=wanted["doi"]) | Q(arxiv_id__in=wanted["arxiv"])
             | Q(citation_key__in=wanted["key"])
-        ).values_list("pk", "doi", "arxiv_id", "citation_key")  # fmt: skip
+        ).order_by().values_list("pk", "doi", "arxiv_id", "citation_key")  # fmt: skip
         found = {}
         for pk, doi, arxiv, key in rows:
             found |= {("id", pk): pk, ("doi", doi): pk, ("arxiv", arxiv): pk, ("key", key): pk}
         if follow:
-            old_ids = PaperAlias.objects.filter(old_id__in=wanted["id"]).values_list("old_id", "paper_id")
-            old_keys = CitationKeyAlias.objects.filter(key__in=wanted["key"]).values_list("key", "paper_id")
+            old_ids = PaperAlias.objects.filter(old_id__in=wanted["id"]).order_by().values_list("old_id", "paper_id")
+            old_keys = CitationKeyAlias.objects.filter(key__in=wanted["key"]).order_by().values_list("key", "paper_id")
             found = {("id", old): pk for old, pk in old_ids} | {("key", old): pk for old, pk in old_keys} | found
         return [found.get(reference) for reference in references]
 

@@ -1,0 +1,58 @@
+"""The planner's statistics kept up with a large import, from inside its transaction.
+
+No autovacuum sees a file's rows before its transaction commits, so while one import grows a table
+from a thousand rows to a hundred thousand, PostgreSQL keeps planning for the table it was: a
+batch's lookup may then read the whole table where a few index probes would do, every batch, and
+the search for duplicates right after the commit plans with the same figures. So the import
+analyses the tables it grows itself, each time it has doubled what the planner last counted, as
+pg_restore's users are told to after a restore.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+
+# Fewer new records than this cost little however they are planned.
+AT_LEAST = 10_000
+
+# What the import's own queries and the search for duplicates look up and join on. The paper
+# table's text (titles, abstracts, full-text vectors) is left to autovacuum, after the commit: its
+# statistics cost five times the rest.
+TABLES = [
+    "bibliography_paper (id, doi, arxiv_id, title_key, abstract_key, citation_key, isbn_key, year)",
+    "bibliography_author",
+    "bibliography_authorship",
+    "bibliography_sourcerecord",
+    "bibliography_titlesketch",
+    "bibliography_paperlink",
+    "bibliography_paperkeyword",
+    "bibliography_paperalias",
+    "bibliography_citationkeyalias",
+    "bibliography_citationkeystem",
+    "bibliography_unresolvedreference",
+]
+
+
+@dataclass
+class PlannerStatistics:
+    counted: int  # papers when the planner last counted them
+    since: int = 0  # records written since
+
+    @classmethod
+    def now(cls) -> "PlannerStatistics":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'bibliography_paper'::regclass"
+            )
+            return cls(counted=cursor.fetchone()[0])
+
+    def written(self, records: int) -> bool:
+        """Count a batch's records; analyse once they are as many as the papers last counted. Whether it did."""
+        self.since += records
+        if self.since < max(AT_LEAST, self.counted):
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(TABLES)}")
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'bibliography_paper'::regclass")
+            self.counted, self.since = cursor.fetchone()[0], 0
+        return True
