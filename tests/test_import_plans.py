@@ -1,6 +1,7 @@
 """How an import's queries are planned while it grows the library inside one transaction, where no
 autovacuum sees its rows (bibliography/importers/statistics.py)."""
 
+import gc
 import re
 import shutil
 from pathlib import Path
@@ -10,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bibliography import duplicates
-from bibliography.importers import statistics
+from bibliography.importers import batches, load, statistics
 from bibliography.importers.load import import_file
 from bibliography.models import Paper
 from tests.plans import node_types
@@ -85,3 +86,25 @@ def test_the_search_for_duplicates_looks_each_paper_up_whatever_the_planner_beli
             cursor.execute("RESET enable_seqscan")
         kinds = node_types(plan)
         assert "Merge Join" not in kinds and "Hash Join" not in kinds, kinds
+
+
+def test_an_import_collects_less_often_and_leaves_the_collector_as_it_found_it(tmp_path, monkeypatch):
+    seen = []
+    original = load._batches_load
+    monkeypatch.setattr(
+        load, "_batches_load", lambda *a: seen.append((gc.get_threshold()[0], gc.get_freeze_count())) or original(*a)
+    )
+    thresholds = gc.get_threshold()
+    imported(tmp_path, "zotero-csl.json")
+    assert seen[0][0] == batches.YOUNG_COLLECTION and seen[0][1] > 0
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (thresholds, 0)
+
+
+def test_a_process_that_froze_its_objects_keeps_them_frozen_through_an_import(tmp_path):
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        imported(tmp_path, "zotero-csl.json")
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

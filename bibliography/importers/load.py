@@ -25,6 +25,7 @@ from bibliography.formats.records import PaperRecord
 from bibliography.formats.registry import FORMATS, detect_format
 from bibliography.models import CSL_COLUMNS, ImportRun, ImportStatus, Paper
 
+from .batches import collected_less
 from .bulk import readers_indexes_deferred, worth_deferring
 from .lock import holding_import_lock
 from .papers import PaperLoader
@@ -101,7 +102,7 @@ def import_file(
                         end = EndOfFile(reader.sha256, reader.bytes_read, [])
                     else:
                         defer = bulk and not result.dry_run and worth_deferring(path.stat().st_size)
-                        with readers_indexes_deferred(defer):
+                        with readers_indexes_deferred(defer), collected_less():
                             end = _batches_load(path, file_format, papers, strict, on_progress)
                 except (IntegrityError, DataError) as error:
                     said = f"the database refused it: {str(error).splitlines()[0]}"
