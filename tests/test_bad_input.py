@@ -163,3 +163,24 @@ def test_mutated_dumps_import_whole_or_not_at_all(tmp_path, sample):
             check_error(result.error, name)
             assert written() == before, "a failed import wrote something"
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"4", b"\x00\xd8\x00a", b"\x00\xd8"],  # (little-endian) cut inside a character; a lone surrogate; a pair cut
+    ids=["odd byte at the end", "lone surrogate", "pair cut short"],
+)
+@pytest.mark.parametrize("bom, encoding", [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")])
+def test_a_damaged_utf16_file_is_read_with_a_warning_naming_the_file_and_line(tmp_path, bom, encoding, damage):
+    text = "@article{a, title={Caf\u00e9 society}, year={2020}}\n\n@article{b, title={Second}, year={2021}}\n"
+    body = text.encode(encoding)
+    damage = damage if encoding == "utf-16-le" or len(damage) % 2 else damage[::-1]
+    path = tmp_path / "refs.bib"
+    path.write_bytes(bom + body + damage)
+    format, records = parse_everything(path)
+    assert format == "bibtex"
+    assert [r.title for r in records] == ["Caf\u00e9 society", "Second"]
+    reader = DumpReader(path)
+    lines = [line.text for line in reader]
+    assert "\ufffd" in lines[-1]
+    assert [w for w in reader.warnings if w.startswith("refs.bib:") and "not UTF-16" in w]

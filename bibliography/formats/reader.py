@@ -5,6 +5,7 @@ import gzip
 import hashlib
 import io
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class DumpReader:
     _sha256: "hashlib._Hash" = field(default_factory=hashlib.sha256)
     _fallback: str = "cp1252"
     _fallback_said: bool = False
+    _replaced_said: bool = False
 
     @property
     def file_name(self) -> str:
@@ -72,6 +74,12 @@ class DumpReader:
                     message = f"a NUL byte at column {column + 1}: this is not a text file"
                     raise DumpError(self.file_name, number, message)
                 text = self._decode(raw, number)
+                if getattr(stream, "replaced", False) and not self._replaced_said:
+                    self._replaced_said = True
+                    self.warnings.append(
+                        f"{self.file_name}:{number}: bytes that are not UTF-16 from here or just after, though the "
+                        "file begins with UTF-16's byte-order mark: read as U+FFFD"
+                    )
                 if "\r" in text:  # a lone CR ends a line too
                     *before, text = text.split("\r")
                     for piece in before:
@@ -134,20 +142,40 @@ def open_dump(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
+_undecodable = threading.local()
+
+
+def _replaced_counted(error: UnicodeDecodeError) -> tuple[str, int]:
+    _undecodable.count = getattr(_undecodable, "count", 0) + 1
+    return "\ufffd", error.end
+
+
+codecs.register_error("bibliography-replace", _replaced_counted)
+
+
 class _Utf8From(io.RawIOBase):
-    """A text file in another encoding, read as UTF-8 bytes, a line at a time."""
+    """A text file in another encoding, read as UTF-8 bytes, a line at a time. What is not in that
+    encoding (a byte-order mark on a file that is not UTF-16, a file cut short) is read as U+FFFD,
+    and `replaced` says it happened."""
 
     def __init__(self, stream: BinaryIO, encoding: str):
         self.stream = stream
-        self.text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+        self.text = io.TextIOWrapper(stream, encoding=encoding, errors="bibliography-replace", newline="")
         self.pending = b""
+        self.replaced = False
 
     def readable(self) -> bool:
         return True
 
+    def _decoded(self, read, *args) -> bytes:
+        before = getattr(_undecodable, "count", 0)
+        text = read(*args)
+        self.replaced |= getattr(_undecodable, "count", 0) != before
+        return text.encode("utf-8")
+
     def readline(self, size: int = -1) -> bytes:
         if not self.pending:
-            self.pending = self.text.readline().encode("utf-8")
+            self.pending = self._decoded(self.text.readline)
         if size is None or size < 0 or size >= len(self.pending):
             line, self.pending = self.pending, b""
         else:
@@ -156,13 +184,13 @@ class _Utf8From(io.RawIOBase):
 
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
-            data, self.pending = self.pending + self.text.read().encode("utf-8"), b""
+            data, self.pending = self.pending + self._decoded(self.text.read), b""
             return data
         while len(self.pending) < size:
-            more = self.text.read(max(size, 4096))
+            more = self._decoded(self.text.read, max(size, 4096))
             if not more:
                 break
-            self.pending += more.encode("utf-8")
+            self.pending += more
         data, self.pending = self.pending[:size], self.pending[size:]
         return data
 
