@@ -59,9 +59,8 @@ class Directory:
         self.by_orcid: dict[str, Author] = {}
         self.by_openalex: dict[str, Author] = {}
         self.by_name: dict[str, list[Author]] = {}
-        for author in sorted(
-            known.order_by().defer("search_vector"), key=attrgetter("pk")
-        ):  # sorted here: see matching.py
+        # put in order here, not by the query (bibliography/importers/matching.py says why)
+        for author in sorted(known.order_by().defer("search_vector"), key=attrgetter("pk")):
             self.add(author)
 
     def add(self, author: Author) -> None:
