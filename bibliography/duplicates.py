@@ -6,11 +6,19 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
-from psycopg2.extras import execute_values
 
 from . import text
-from .models import AuthorRole, Authorship, DuplicateCandidate, DuplicateReason, DuplicateStatus, Paper, TitleSketch
-from .title_bands import BANDS, title_sketches
+from .models import (
+    AuthorRole,
+    Authorship,
+    DuplicateCandidate,
+    DuplicateReason,
+    DuplicateStatus,
+    Paper,
+    TitleSketch,
+    WaitingPaper,
+)
+from .title_bands import BANDS, bands_text, title_sketches
 
 # pg_trgm similarity of normalised titles above which two titles are "near-identical".
 TITLE_SIMILARITY = 0.8
@@ -110,18 +118,20 @@ JOIN bibliography_paper n ON n.id = pair.n_id JOIN bibliography_paper o ON o.id 
 WHERE similarity(n.title_key, o.title_key) >= %(similarity)s AND {agree}
 """
 
-# From where the last batch stopped, in both tables: the waiting index keeps the entries of papers
-# banded since the last vacuum, and a merge join would read the papers from the first; either read
-# from the start each batch is quadratic at a million papers.
+# From where the last batch stopped, in every table: a merge join would read the papers (or sketches)
+# from the first, and read from the start each batch is quadratic at a million papers.
 _WAITING = """
-SELECT s.paper_id, p.title_key FROM bibliography_titlesketch s JOIN bibliography_paper p ON p.id = s.paper_id
-WHERE s.bands IS NULL AND s.paper_id > %(after)s AND p.id > %(after)s
-ORDER BY s.paper_id LIMIT %(batch)s FOR UPDATE OF s SKIP LOCKED
+SELECT w.paper_id, p.title_key, s.bands IS NOT NULL
+FROM bibliography_waitingpaper w JOIN bibliography_paper p ON p.id = w.paper_id
+LEFT JOIN bibliography_titlesketch s ON s.paper_id = w.paper_id AND s.paper_id > %(after)s
+WHERE w.paper_id > %(after)s AND p.id > %(after)s
+ORDER BY w.paper_id LIMIT %(batch)s FOR UPDATE OF w SKIP LOCKED
 """
 
 _SET_BANDS = """
-UPDATE bibliography_titlesketch s SET bands = v.bands, grams = v.grams FROM (VALUES %s) AS v(paper_id, bands, grams)
-WHERE s.paper_id = v.paper_id
+INSERT INTO bibliography_titlesketch (paper_id, bands, grams)
+SELECT paper_id, bands::bigint[], grams FROM unnest(%s::bigint[], %s::text[], %s::smallint[]) v(paper_id, bands, grams)
+ON CONFLICT (paper_id) DO UPDATE SET bands = EXCLUDED.bands, grams = EXCLUDED.grams
 """
 
 
@@ -135,10 +145,12 @@ def duplicates_find(
     pairs were added."""
     added = done = after = 0
     while True:
-        with transaction.atomic():  # a batch's keys are kept only with its comparisons
-            ids = _band_waiting(after)
+        with transaction.atomic():  # a batch leaves the queue only with its comparisons
+            ids = _sketch_waiting(after)
             if ids and not everything:
                 added += _compare(ids, title_similarity, older="")
+            if ids:
+                WaitingPaper.objects.filter(paper_id__any=ids).delete()
         if not ids and not after:
             break
         after = ids[-1] if ids else 0  # at the end, once more from the start: papers changed behind it
@@ -161,21 +173,22 @@ def duplicates_find(
 
 
 def duplicates_waiting() -> int:
-    """How many papers wait for the search (read from the index of waiting papers only)."""
-    return TitleSketch.objects.filter(bands__isnull=True).count()
+    """How many papers wait for the search."""
+    return WaitingPaper.objects.count()
 
 
-def _band_waiting(after: int) -> list[int]:
+def _sketch_waiting(after: int) -> list[int]:
+    """The next batch of waiting papers, locked; the titles among them without keys given theirs (an
+    import's new papers come with theirs)."""
     with connection.cursor() as cursor:
         cursor.execute(_WAITING, {"after": after, "batch": BATCH})
         rows = cursor.fetchall()
-        if rows:
-            keys = [key for _, key in rows]
-            sketches = zip((pk for pk, _ in rows), *title_sketches(keys), strict=True)
-            execute_values(cursor, _SET_BANDS, list(sketches), template="(%s, %s::bigint[], %s::smallint)",
-                           page_size=BATCH)  # fmt: skip
+        if unsketched := [(pk, key) for pk, key, sketched in rows if not sketched]:
+            bands, grams = title_sketches([key for _, key in unsketched])
+            cursor.execute(_SET_BANDS, [[pk for pk, _ in unsketched], [bands_text(b) for b in bands], grams])
+        if rows:  # the keys written since the last batch, the import's too, merged before they are probed
             cursor.execute("SELECT gin_clean_pending_list('titlesketch_bands_idx')")
-    return [pk for pk, _ in rows]
+    return [pk for pk, _, _ in rows]
 
 
 @transaction.atomic

@@ -55,6 +55,11 @@ def title_sketches(keys: list[str]) -> tuple[list[list[int]], list[int | None]]:
     return bands, counts
 
 
+def bands_text(bands: list[int]) -> str:
+    """The keys as PostgreSQL writes a bigint[], for COPY and array parameters: "{1,-2}"."""
+    return "{" + ",".join(map(str, bands)) + "}"
+
+
 def title_bands(keys: list[str]) -> list[list[int]]:
     return title_sketches(keys)[0]
 

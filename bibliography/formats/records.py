@@ -102,6 +102,9 @@ class PaperRecord:
     # values that could not be normalised and were kept as written (FILE:LINE: field: reason): warnings,
     # or with --strict, problems
     unread: list = field(default_factory=list)
+    # the band keys of title_key (as bigint[] text) and its trigram count (title_bands.py), when they
+    # were made beside the parsing, a batch at a time
+    title_sketch: tuple[str, int | None] | None = None
 
     @cached_property
     def raw_hash(self) -> str:

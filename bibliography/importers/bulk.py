@@ -49,6 +49,7 @@ LOADED = [
     "bibliography_paperlink",
     "bibliography_paperkeyword",
     "bibliography_titlesketch",
+    "bibliography_waitingpaper",
 ]
 REFERENCED = ["bibliography_paper", "bibliography_author", "bibliography_keyword", "bibliography_venue"]
 

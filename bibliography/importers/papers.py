@@ -18,7 +18,7 @@ from django.utils import timezone
 from bibliography.duplicates import told_apart
 from bibliography.formats.records import PaperRecord
 from bibliography.history import papers_snapshot
-from bibliography.models import ImportRun, Paper, PaperLink
+from bibliography.models import ImportRun, Paper, PaperLink, TitleSketch
 
 from .authors import authorships_add
 from .citations import references_add
@@ -130,6 +130,7 @@ class PaperLoader:
             paper.pk = pk
         lines = [record.line for record, _, new in landed if new]
         copy_from_file(self.file_name, None, _NEW_PAPER_FIELDS, created, lines)
+        _sketches_add(landed, self.file_name)
         papers_snapshot((p.pk for p in created), reason=f"imported from {self.file_name}", created=True)
         if changed:
             now = timezone.now()
@@ -179,6 +180,15 @@ def _identifiers_held_elsewhere(record: PaperRecord, *held: Candidates, but: Pap
     if record.arxiv_id and any(c.by_arxiv.get(record.arxiv_id) not in (None, but) for c in held):
         record.extra.setdefault("arxiv-id", record.arxiv_id)
         record.arxiv_id = None
+
+
+def _sketches_add(landed: list[Landed], file_name: str) -> None:
+    """The band keys the parser made of new papers' titles, so that the search for duplicates need
+    not make them; a paper whose title a later record of the batch gave is left to the search."""
+    made = [(record, paper) for record, paper, new in landed if new and record.title_sketch]
+    sketches = [(paper.pk, *record.title_sketch) for record, paper in made if paper.title_key == record.title_key]
+    lines = [record.line for record, paper in made if paper.title_key == record.title_key]
+    copy_from_file(file_name, TitleSketch, ["paper", "bands", "grams"], sketches, lines)
 
 
 def _links_add(landed: list[Landed], file_name: str) -> set[int]:

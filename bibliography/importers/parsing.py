@@ -3,7 +3,8 @@
 The parsing runs in a thread or in a process of its own (batches.py); either way it hands over
 `ParsedBatch`es, each with how far into the file it ends and the warnings said while reading it,
 and at the end one `EndOfFile`, with the SHA-256 of everything read. The records come with their
-matching keys already folded, which is pure Python work best done beside the parsing.
+matching keys already folded and their titles' band keys made (the duplicate search's), which is
+pure Python work best done beside the parsing.
 """
 
 from collections.abc import Iterable, Iterator
@@ -14,6 +15,7 @@ from bibliography.formats.errors import DumpError
 from bibliography.formats.reader import DumpReader
 from bibliography.formats.records import PaperRecord
 from bibliography.models import Paper
+from bibliography.title_bands import bands_text, title_sketches
 
 from .batches import batched, made_elsewhere, read_ahead
 
@@ -56,6 +58,9 @@ def _with_keys(batches: Iterable[list[PaperRecord]], file_name: str) -> Iterator
         for record in batch:
             _cut_title(record, file_name)
             record.title_key, record.abstract_key, record.isbn_key, record.raw_hash  # noqa: B018 — computed in the reading thread
+        bands, grams = title_sketches([record.title_key for record in batch])
+        for record, keys, count in zip(batch, bands, grams, strict=True):
+            record.title_sketch = (bands_text(keys), count)
         yield batch
 
 

@@ -16,14 +16,15 @@ from django.db import connection
 AT_LEAST = 10_000
 
 # What the import's own queries and the search for duplicates look up and join on. The paper
-# table's text (titles, abstracts, full-text vectors) is left to autovacuum, after the commit: its
-# statistics cost five times the rest.
+# table's text (titles, abstracts, full-text vectors) and the sketches' band keys are left to
+# autovacuum, after the commit: their statistics cost more than the rest together.
 TABLES = [
     "bibliography_paper (id, doi, arxiv_id, title_key, abstract_key, citation_key, isbn_key, year)",
     "bibliography_author",
     "bibliography_authorship",
     "bibliography_sourcerecord",
-    "bibliography_titlesketch",
+    "bibliography_titlesketch (paper_id, grams)",
+    "bibliography_waitingpaper",
     "bibliography_paperlink",
     "bibliography_paperkeyword",
     "bibliography_paperalias",

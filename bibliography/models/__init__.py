@@ -26,7 +26,7 @@ from . import lookups  # noqa: F401 — registers `__any`
 from .attachments import Attachment
 from .citations import Citation, UnresolvedReference
 from .concepts import Concept, ConceptAlias, ConceptRelation, PaperConcept
-from .duplicates import DuplicateCandidate, TitleSketch
+from .duplicates import DuplicateCandidate, TitleSketch, WaitingPaper
 from .jobs import Job, JobKind, JobStatus
 from .notes import KeyPoint, Note
 from .papers import CitationKeyAlias, CitationKeyStem, Keyword, Paper, PaperAlias, PaperKeyword, PaperLink
@@ -88,5 +88,6 @@ __all__ = [
     "UnresolvedReference",
     "Venue",
     "VenueKind",
+    "WaitingPaper",
     "credit",
 ]

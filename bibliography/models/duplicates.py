@@ -45,10 +45,10 @@ class DuplicateCandidate(models.Model):
 
 
 class TitleSketch(models.Model):
-    """Where the search for duplicates stands with a paper: its title's band keys
-    (bibliography/title_bands.py), or none yet. The database adds a row for every new paper and
-    empties `bands` when the title, abstract or identifiers change (migration 0050), so a paper
-    waits for the search however it was written: an import, the API or the admin."""
+    """A paper's title as the search for duplicates compares it: its band keys
+    (bibliography/title_bands.py). An import writes its new papers' sketches, made beside the
+    parsing; the search makes those of the other papers it takes from the queue (WaitingPaper). The
+    database empties `bands` when the title changes (migration 0063)."""
 
     paper = models.OneToOneField("Paper", on_delete=models.CASCADE, primary_key=True, related_name="+")
     bands = ArrayField(models.BigIntegerField(), null=True, blank=True)
@@ -62,9 +62,20 @@ class TitleSketch(models.Model):
             # a batch's keys go to the pending list, merged at once before the batch is compared
             # (duplicates.py), as a probe would otherwise read the whole list
             GinIndex(fields=["bands"], name="titlesketch_bands_idx"),
-            # the papers still to search
-            models.Index(fields=["paper"], condition=Q(bands__isnull=True), name="titlesketch_waiting_idx"),
         ]
 
     def __str__(self):
-        return f"#{self.paper_id}: {'waiting' if self.bands is None else len(self.bands)} bands"
+        return f"#{self.paper_id}: {'no' if self.bands is None else len(self.bands)} bands"
+
+
+class WaitingPaper(models.Model):
+    """A paper the search for duplicates has not compared since it was written, or since its title,
+    abstract or identifiers changed. The database adds the row, whichever door wrote the paper (an
+    import's COPY, the API, the admin, a merge, raw SQL); the search deletes it once it has compared
+    the paper. A row of its own, not a sketch without keys: an import can then write its papers'
+    keys with them (into an index built once, on a large import), and they still wait."""
+
+    paper = models.OneToOneField("Paper", on_delete=models.CASCADE, primary_key=True, related_name="+")
+
+    def __str__(self):
+        return f"#{self.paper_id} waits for the search for duplicates"
