@@ -7,10 +7,9 @@ rows pointing at a new paper (its provenance, its links) can be written in the s
 """
 
 import datetime
-import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection
 from django.db.models import Model
@@ -50,32 +49,61 @@ def copy_objects(objects: Sequence[Model], fields: Sequence[str]) -> None:
     columns = [meta.get_field(name) for name in fields]
     now = timezone.now()
     stamped = {f.attname for f in columns if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
-    rows = []
     for obj in objects:
         for name in stamped:
             setattr(obj, name, now)
-        rows.append([getattr(obj, field.attname) for field in columns])
         obj._state.adding = False
         obj._state.db = connection.alias
-    copy_rows(type(objects[0]), fields, rows)
+    attnames = [field.attname for field in columns]
+    copy_rows(type(objects[0]), fields, ([getattr(obj, name) for name in attnames] for obj in objects))
 
 
-def copy_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence]) -> None:
+def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Write rows (values in the order of `fields`, foreign keys as ids) with COPY, no model instances
-    made: for link tables written by the ten thousand (authorships, keywords)."""
-    if not rows:
+    made: for link tables written by the ten thousand (authorships, keywords). The rows are turned
+    into text as PostgreSQL reads the text before them."""
+    lines = ("\t".join([_text(value) for value in row]) + "\n" for row in rows)
+    first = next(lines, None)
+    if first is None:
         return
     meta = model._meta
-    buffer = io.StringIO()
-    buffer.writelines("\t".join([_text(value) for value in row]) + "\n" for row in rows)
-    buffer.seek(0)
     names = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in fields)
     statement = f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN"
     with connection.cursor() as cursor:
+        stream = _Streamed(first, lines)
         try:
-            cursor.copy_expert(statement, buffer)
+            cursor.copy_expert(statement, stream, _CHUNK)
         except Exception as error:
+            if stream.failed is not None:  # not the database's refusal: a value no column takes
+                raise stream.failed from None
             raise CopyRefused(_failed_row(error), str(error).splitlines()[0]) from error
+
+
+# Characters of COPY text made at a time: the server parses (and indexes, and for papers makes the
+# full-text vectors of) one chunk while the next is made.
+_CHUNK = 1 << 16
+
+
+class _Streamed:
+    """COPY text as a file whose reads make the next lines."""
+
+    def __init__(self, first: str, lines: Iterator[str]):
+        self._pending, self._lines = [first], lines
+        self.failed: Exception | None = None  # what making a line raised (psycopg2 says only its name)
+
+    def read(self, size: int = _CHUNK) -> str:
+        pending, length = self._pending, sum(map(len, self._pending))
+        try:
+            for line in self._lines:
+                pending.append(line)
+                length += len(line)
+                if length >= size:
+                    break
+        except Exception as error:
+            self.failed = error
+            raise
+        self._pending = []
+        return "".join(pending)
 
 
 def copy_from_file(
