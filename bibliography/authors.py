@@ -10,6 +10,7 @@ new author; an author found by name or OpenAlex id learns the identifiers it lac
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import attrgetter
 
 from django.db import connection
@@ -23,8 +24,13 @@ from bibliography.names import forward
 
 def name_key(person: Person) -> str:
     """The key of the name (as Author.name_key is made): "Frankle, Jonathan" is Jonathan Frankle."""
-    name = person.name if person.parts and person.parts.literal else forward(person.name)
-    return text.name_key(" ".join(name.split()))
+    return _name_key(person.name, bool(person.parts and person.parts.literal))
+
+
+# A library names its people again and again, and an import asks for each name's key several times.
+@lru_cache(maxsize=65_536)
+def _name_key(name: str, literal: bool) -> str:
+    return text.name_key(" ".join((name if literal else forward(name)).split()))
 
 
 def person_key(person: Person) -> str:
