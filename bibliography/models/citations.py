@@ -58,7 +58,8 @@ class UnresolvedReference(models.Model):
     W-id, or a DOI from a Crossref reference list): it becomes a Citation as soon as that work
     arrives, by any import."""
 
-    citing = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="unresolved_references")
+    # looked up through unresolvedreference_unique, which begins with it
+    citing = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="unresolved_references", db_index=False)
     scheme = models.CharField(max_length=20, choices=ReferenceScheme.choices)
     value = models.CharField(max_length=300)
 

@@ -380,7 +380,7 @@ class CitationKeyStem(models.Model):
 class PaperLink(models.Model):
     """A URL that belongs to a paper: its code, project page, data set or DOI."""
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="links")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="links", db_index=False)  # unique pair
     url = models.URLField(max_length=2000)
     kind = models.CharField(max_length=20, choices=LinkKind.choices, default=LinkKind.OTHER)
 
@@ -429,8 +429,8 @@ class Keyword(models.Model):
 class PaperKeyword(models.Model):
     """A keyword on a paper, in the order the paper's source listed them."""
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_keywords")
-    keyword = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="paper_keywords")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_keywords", db_index=False)  # unique
+    keyword = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="paper_keywords", db_index=False)  # idx
     position = models.PositiveSmallIntegerField(default=1)
 
     class Meta:

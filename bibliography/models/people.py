@@ -102,8 +102,9 @@ class Author(models.Model):
 class Authorship(models.Model):
     """An author's place in a paper's ordered author list, and the name the paper credits them by."""
 
-    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="authorships")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
+    # looked up through authorship_unique_position and authorship_author_idx, which begin with them
+    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="authorships", db_index=False)
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships", db_index=False)
     position = models.PositiveSmallIntegerField()
     role = models.CharField(max_length=20, choices=AuthorRole.choices, default=AuthorRole.AUTHOR)
     credited = models.JSONField(

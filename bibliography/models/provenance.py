@@ -39,7 +39,8 @@ class SourceRecord(models.Model):
     """One appearance of a paper in an imported file: which file, which line, and the record's own hash."""
 
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="source_records")
-    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="sources")
+    # looked up through sourcerecord_unique_appearance, which begins with it
+    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="sources", db_index=False)
     file_name = models.CharField(max_length=500)
     line_number = models.PositiveIntegerField()
     raw_hash = models.CharField(max_length=64)
