@@ -56,7 +56,7 @@ def main(listing: Path, database: str, baseline: Path | None) -> None:
     try:
         manage(url, "migrate", "--verbosity", "0")
         papers = one(url, "SELECT count(*) FROM bibliography_paper")
-        waiting = one(url, "SELECT count(*) FROM bibliography_titlesketch WHERE bands IS NULL")
+        waiting = one(url, "SELECT count(*) FROM bibliography_waitingpaper")
         first, _ = manage(url, "find_duplicates", "--waiting", "--no-progress")
         per_probe = trigram_probe_seconds(url)
         imported, _ = manage(url, "import_dumps", str(listing), "--no-duplicates", "--no-progress")

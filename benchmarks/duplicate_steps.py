@@ -27,8 +27,9 @@ from django.db.backends.utils import CursorWrapper  # noqa: E402
 import bibliography.duplicates as duplicates  # noqa: E402
 
 STEPS = [
-    ("FOR UPDATE OF s", "waiting"),
-    ("UPDATE bibliography_titlesketch", "setbands"),
+    ("FOR UPDATE OF w", "waiting"),
+    ("INSERT INTO bibliography_titlesketch", "setbands"),
+    ("DELETE FROM \"bibliography_waitingpaper\"", "dequeue"),
     ("gin_clean_pending_list", "ginclean"),
     ("'identifier'", "identifier"),
     ("'abstract'", "abstract"),
