@@ -6,7 +6,8 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from bibliography.models import Paper, PaperConcept
+from bibliography.duplicates import duplicates_find, duplicates_waiting
+from bibliography.models import DuplicateCandidate, Paper, PaperConcept
 from bibliography.tagging import papers_tag
 from tests.factories import make_concept, make_paper
 
@@ -62,3 +63,33 @@ def test_two_curators_tagging_the_same_paper_at_once_both_succeed():
     assert "error" not in second, second.get("error")
     assert second["result"] == (0, 0)  # it found the first curator's tag, accepted already
     assert PaperConcept.objects.filter(paper=paper, concept=concept, status="accepted").count() == 1
+
+
+def test_a_title_changed_while_the_search_runs_is_compared_once_it_is_committed():
+    """A paper waiting for the duplicate search whose title a curator changes, uncommitted, is left
+    for the next search, which compares the new title: not taken off the queue with the old one."""
+    older = make_paper(title="Scaling laws for neural language models")
+    renamed = make_paper(title="Something else entirely")
+    holds_the_change, let_it_commit = threading.Event(), threading.Event()
+
+    def curator():
+        try:
+            with transaction.atomic():
+                paper = Paper.objects.get(pk=renamed.pk)
+                paper.title = "Scaling Laws for Neural Language Models!"
+                paper.save()
+                holds_the_change.set()
+                let_it_commit.wait(30)
+        finally:
+            connections.close_all()
+
+    one = threading.Thread(target=curator)
+    one.start()
+    assert holds_the_change.wait(30)
+    duplicates_find()  # the renamed paper is skipped, not searched under its old title
+    assert not DuplicateCandidate.objects.exists()
+    let_it_commit.set()
+    one.join(30)
+    assert duplicates_waiting() == 1
+    duplicates_find()
+    assert list(DuplicateCandidate.objects.values_list("paper_a_id", "paper_b_id")) == [(older.pk, renamed.pk)]

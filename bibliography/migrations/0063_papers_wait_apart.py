@@ -16,7 +16,10 @@ BEGIN
     IF OLD.title_key IS DISTINCT FROM NEW.title_key THEN
         UPDATE bibliography_titlesketch SET bands = NULL, grams = NULL WHERE paper_id = NEW.id AND bands IS NOT NULL;
     END IF;
-    INSERT INTO bibliography_waitingpaper (paper_id) VALUES (NEW.id) ON CONFLICT (paper_id) DO NOTHING;
+    -- a paper already queued has its row locked too: a search that took it before this change
+    -- committed waits for it here, and one that comes later skips it until it has
+    INSERT INTO bibliography_waitingpaper (paper_id) VALUES (NEW.id)
+        ON CONFLICT (paper_id) DO UPDATE SET paper_id = EXCLUDED.paper_id;
     RETURN NULL;
 END $$;
 
