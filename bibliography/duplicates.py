@@ -15,7 +15,6 @@ from .models import (
     DuplicateReason,
     DuplicateStatus,
     Paper,
-    TitleSketch,
     WaitingPaper,
 )
 from .title_bands import BANDS, bands_text, title_sketches
@@ -119,13 +118,16 @@ WHERE similarity(n.title_key, o.title_key) >= %(similarity)s AND {agree}
 """
 
 # From where the last batch stopped, in every table: a merge join would read the papers (or sketches)
-# from the first, and read from the start each batch is quadratic at a million papers.
+# from the first, and read from the start each batch is quadratic at a million papers. The papers
+# are held as their keys are, by the checks of the rows the batch writes: were they checked only at
+# the commit, a curator changing a paper's DOI or citation key meanwhile would wait for the batch's
+# queue row while the batch waited for the paper, a deadlock. One being changed is left for later.
 _WAITING = """
 SELECT w.paper_id, p.title_key, s.bands IS NOT NULL
 FROM bibliography_waitingpaper w JOIN bibliography_paper p ON p.id = w.paper_id
 LEFT JOIN bibliography_titlesketch s ON s.paper_id = w.paper_id AND s.paper_id > %(after)s
 WHERE w.paper_id > %(after)s AND p.id > %(after)s
-ORDER BY w.paper_id LIMIT %(batch)s FOR UPDATE OF w SKIP LOCKED
+ORDER BY w.paper_id LIMIT %(batch)s FOR UPDATE OF w SKIP LOCKED FOR KEY SHARE OF p SKIP LOCKED
 """
 
 _SET_BANDS = """
@@ -158,11 +160,7 @@ def duplicates_find(
         on_progress(done)
     if everything:
         last, start, papers = 0, done, 0
-        while ids := list(
-            TitleSketch.objects.filter(paper_id__gt=last)
-            .order_by("paper_id")
-            .values_list("paper_id", flat=True)[:BATCH]
-        ):
+        while ids := list(Paper.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH]):
             added += _compare(ids, title_similarity, older=_OLDER, titles=False)
             last, papers = ids[-1], papers + len(ids)
             on_progress(start + papers // 2)

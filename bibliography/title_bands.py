@@ -14,8 +14,9 @@ A batch of titles is hashed at once (numpy): a title at a time spent most of its
 building trigram sets and one blake2b digest per band.
 
 The keys depend on BANDS, ROWS, SEED, datasketch's permutations and the hashing below: changing any
-of them means recomputing every paper's keys (a migration that empties bibliography_titlesketch.bands,
-as 0062 does).
+of them means recomputing every paper's keys: a migration that empties bibliography_titlesketch (as
+0062 did) and, since 0063, puts every paper in the search's queue (bibliography_waitingpaper), where
+papers wait; keys emptied alone would never be made again.
 """
 
 import hashlib

@@ -6,9 +6,11 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
+from bibliography import duplicates
 from bibliography.duplicates import duplicates_find, duplicates_waiting
-from bibliography.models import DuplicateCandidate, Paper, PaperConcept
+from bibliography.models import DuplicateCandidate, Paper, PaperConcept, TitleSketch
 from bibliography.tagging import papers_tag
+from bibliography.title_bands import title_bands
 from tests.factories import make_concept, make_paper
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -92,4 +94,57 @@ def test_a_title_changed_while_the_search_runs_is_compared_once_it_is_committed(
     one.join(30)
     assert duplicates_waiting() == 1
     duplicates_find()
+    assert list(DuplicateCandidate.objects.values_list("paper_a_id", "paper_b_id")) == [(older.pk, renamed.pk)]
+
+
+def test_a_title_changed_after_the_search_made_its_keys_gets_keys_of_the_new_title(monkeypatch):
+    """The other order: the search has made the keys of the old title and not committed yet when a
+    curator changes the title. The change waits for it, then empties those keys and queues the paper."""
+    older = make_paper(title="Scaling laws for neural language models")
+    renamed = make_paper(title="Something else entirely")
+    compare, holds_its_keys, let_it_commit = duplicates._compare, threading.Event(), threading.Event()
+    curator: dict = {}
+
+    def compare_and_wait(ids, *args, **kwargs):
+        added = compare(ids, *args, **kwargs)
+        if renamed.pk in ids:
+            holds_its_keys.set()
+            let_it_commit.wait(30)
+        return added
+
+    def search():
+        try:
+            duplicates_find()
+        finally:
+            connections.close_all()
+
+    def rename():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                curator["pid"] = cursor.fetchone()[0]
+            paper = Paper.objects.get(pk=renamed.pk)
+            paper.title = "Scaling Laws for Neural Language Models!"
+            paper.save()
+        finally:
+            connections.close_all()
+
+    monkeypatch.setattr(duplicates, "_compare", compare_and_wait)
+    one = threading.Thread(target=search)
+    one.start()
+    assert holds_its_keys.wait(30)
+    two = threading.Thread(target=rename)
+    two.start()
+    deadline = time.monotonic() + 30
+    while not ("pid" in curator and waiting_for_a_lock(curator["pid"])):  # it queues behind the search
+        assert time.monotonic() < deadline and two.is_alive(), curator
+        time.sleep(0.02)
+    let_it_commit.set()
+    one.join(30)
+    two.join(30)
+    monkeypatch.setattr(duplicates, "_compare", compare)
+    assert duplicates_waiting() == 1
+    duplicates_find()
+    key = Paper.objects.get(pk=renamed.pk).title_key
+    assert TitleSketch.objects.get(paper=renamed).bands == title_bands([key])[0]
     assert list(DuplicateCandidate.objects.values_list("paper_a_id", "paper_b_id")) == [(older.pk, renamed.pk)]

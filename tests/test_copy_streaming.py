@@ -37,3 +37,15 @@ def test_a_value_no_column_takes_is_raised_as_it_is():
     rows = [*keywords(ROWS), (object(), "x")]
     with pytest.raises(TypeError, match="COPY of a object"):
         copy_from_file("lib.bib", Keyword, ["name", "name_key"], rows, list(range(1, ROWS + 2)))
+
+
+def test_a_stop_while_the_rows_are_made_stops_the_copy_as_it_is():
+    """A SIGTERM turned into SystemExit, or Ctrl-C, runs in the code that makes the rows: it must stop
+    the import, not pass for a record the database refused."""
+
+    def stopped():
+        yield from keywords(ROWS)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        copy_from_file("lib.bib", Keyword, ["name", "name_key"], stopped(), list(range(1, ROWS + 2)))

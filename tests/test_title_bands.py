@@ -64,7 +64,8 @@ def test_the_trigrams_are_pg_trgms(key):
 def test_a_titles_keys_stay_what_the_library_stored():
     """The keys are stored (bibliography_titlesketch): if an upgrade of numpy or datasketch changed
     them, new papers would no longer meet the old ones, silently. Changing them needs a migration that
-    puts every paper back in the queue, as 0062 does, and then this test's values."""
+    empties every paper's keys and queues every paper (bibliography_waitingpaper; title_bands.py says
+    how), and then this test's values."""
     assert title_bands(["the lottery ticket hypothesis"])[0][:3] == [
         -8925437432450914858,
         -3471289551213589896,

@@ -61,7 +61,8 @@ def copy_objects(objects: Sequence[Model], fields: Sequence[str]) -> None:
 def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Write rows (values in the order of `fields`, foreign keys as ids) with COPY, no model instances
     made: for link tables written by the ten thousand (authorships, keywords). The rows are turned
-    into text as PostgreSQL reads the text before them."""
+    into text as PostgreSQL reads the text before them, so a row that cannot be (a value no column
+    takes) is raised once the COPY has begun: the transaction is then to be rolled back."""
     lines = ("\t".join([_text(value) for value in row]) + "\n" for row in rows)
     first = next(lines, None)
     if first is None:
@@ -74,7 +75,7 @@ def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence
         try:
             cursor.copy_expert(statement, stream, _CHUNK)
         except Exception as error:
-            if stream.failed is not None:  # not the database's refusal: a value no column takes
+            if stream.failed is not None:  # not the database's refusal: what making a row raised, or a stop
                 raise stream.failed from None
             raise CopyRefused(_failed_row(error), str(error).splitlines()[0]) from error
 
@@ -89,7 +90,7 @@ class _Streamed:
 
     def __init__(self, first: str, lines: Iterator[str]):
         self._pending, self._lines = [first], lines
-        self.failed: Exception | None = None  # what making a line raised (psycopg2 says only its name)
+        self.failed: BaseException | None = None  # what making a line raised (psycopg2 says only its name)
 
     def read(self, size: int = _CHUNK) -> str:
         pending, length = self._pending, sum(map(len, self._pending))
@@ -99,7 +100,7 @@ class _Streamed:
                 length += len(line)
                 if length >= size:
                     break
-        except Exception as error:
+        except BaseException as error:  # a stop (SIGTERM, Ctrl-C) arrives here too, during a COPY
             self.failed = error
             raise
         self._pending = []

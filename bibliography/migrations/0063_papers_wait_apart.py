@@ -13,13 +13,14 @@ END $$;
 
 CREATE OR REPLACE FUNCTION bibliography_paper_changed_waits() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- A paper already queued has its row locked too: a search that took it before this change
+    -- commits first (its keys, made of the old title, are then emptied below), and one that comes
+    -- later skips it until this change is committed. The queue row first, as the search locks them.
+    INSERT INTO bibliography_waitingpaper (paper_id) VALUES (NEW.id)
+        ON CONFLICT (paper_id) DO UPDATE SET paper_id = EXCLUDED.paper_id;
     IF OLD.title_key IS DISTINCT FROM NEW.title_key THEN
         UPDATE bibliography_titlesketch SET bands = NULL, grams = NULL WHERE paper_id = NEW.id AND bands IS NOT NULL;
     END IF;
-    -- a paper already queued has its row locked too: a search that took it before this change
-    -- committed waits for it here, and one that comes later skips it until it has
-    INSERT INTO bibliography_waitingpaper (paper_id) VALUES (NEW.id)
-        ON CONFLICT (paper_id) DO UPDATE SET paper_id = EXCLUDED.paper_id;
     RETURN NULL;
 END $$;
 
@@ -39,8 +40,8 @@ BEGIN
     RETURN NULL;
 END $$;
 
-UPDATE bibliography_titlesketch SET bands = NULL
-WHERE paper_id IN (SELECT paper_id FROM bibliography_waitingpaper) AND bands IS NOT NULL;
+INSERT INTO bibliography_titlesketch (paper_id) SELECT paper_id FROM bibliography_waitingpaper
+ON CONFLICT (paper_id) DO UPDATE SET bands = NULL, grams = NULL;
 """
 
 
