@@ -29,7 +29,7 @@ import bibliography.duplicates as duplicates  # noqa: E402
 STEPS = [
     ("FOR UPDATE OF w", "waiting"),
     ("INSERT INTO bibliography_titlesketch", "setbands"),
-    ("DELETE FROM \"bibliography_waitingpaper\"", "dequeue"),
+    ('DELETE FROM "bibliography_waitingpaper"', "dequeue"),
     ("gin_clean_pending_list", "ginclean"),
     ("'identifier'", "identifier"),
     ("'abstract'", "abstract"),

@@ -41,19 +41,20 @@ class PlannerStatistics:
 
     @classmethod
     def now(cls) -> "PlannerStatistics":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'bibliography_paper'::regclass"
-            )
-            return cls(counted=cursor.fetchone()[0])
+        return cls(counted=_papers_counted())
 
-    def written(self, records: int) -> bool:
-        """Count a batch's records; analyse once they are as many as the papers last counted. Whether it did."""
+    def written(self, records: int) -> None:
+        """Count a batch's records; analyse once they are as many as the papers last counted."""
         self.since += records
         if self.since < max(AT_LEAST, self.counted):
-            return False
+            return
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {', '.join(TABLES)}")
-            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'bibliography_paper'::regclass")
-            self.counted, self.since = cursor.fetchone()[0], 0
-        return True
+        self.counted, self.since = _papers_counted(), 0
+
+
+def _papers_counted() -> int:
+    """How many papers the planner believes there are (0 before the table was ever analysed)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'bibliography_paper'::regclass")
+        return cursor.fetchone()[0]
