@@ -1,6 +1,11 @@
 """Finding papers that may be one, and remembering a curator's "not a duplicate"."""
 
+import os
 import re
+import threading
+from concurrent import futures
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
@@ -24,6 +29,11 @@ TITLE_SIMILARITY = 0.8
 
 # How many waiting papers one transaction bands and compares: a killed search loses at most this many.
 BATCH = 2_000
+
+# Connections that take batches of waiting papers at once: the search's time is the database's, one
+# core per connection (PostgreSQL's backends), so one per core of this machine, which on the embedded
+# server is the database's, up to four.
+WORKERS = min(4, os.cpu_count() or 1)
 
 _INSERT = """
 INSERT INTO bibliography_duplicatecandidate (paper_a_id, paper_b_id, reason, similarity, status, found_at)
@@ -84,20 +94,21 @@ _SIZES = """(
 )"""
 
 # Only papers that share a band key are compared (bibliography/title_bands.py): an index lookup per
-# paper instead of a trigram probe, which on common words reads a large part of the library. Each
+# paper instead of a trigram probe, which on common words reads a large part of the library. The
+# titles compared are the sketches' own, so that the papers are read only for pairs found alike. Each
 # step is a LATERAL lookup (OFFSET 0 keeps the planner from flattening it): guessing how many papers
 # share a key, the planner would otherwise read every paper or compare every pair.
 _SIMILAR_TITLE = """
-SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'title', similarity(n.title_key, o.title_key), 'open', now()
+SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'title', os.alike, 'open', now()
 FROM bibliography_titlesketch ns
-CROSS JOIN LATERAL (SELECT id, title_key, year FROM bibliography_paper WHERE id = ns.paper_id OFFSET 0) n
 CROSS JOIN LATERAL (
-    SELECT paper_id FROM bibliography_titlesketch os
-    WHERE os.bands && ns.bands AND os.paper_id <> ns.paper_id AND {sizes} OFFSET 0
+    SELECT paper_id, similarity(os.title_key, ns.title_key) AS alike FROM bibliography_titlesketch os
+    WHERE os.bands && ns.bands AND os.paper_id <> ns.paper_id AND {sizes}
+        AND similarity(os.title_key, ns.title_key) >= %(similarity)s OFFSET 0
 ) os
+CROSS JOIN LATERAL (SELECT id, title_key, year FROM bibliography_paper WHERE id = ns.paper_id OFFSET 0) n
 CROSS JOIN LATERAL (SELECT id, title_key, year FROM bibliography_paper WHERE id = os.paper_id OFFSET 0) o
-WHERE ns.paper_id = ANY(%(ids)s) {older}
-    AND similarity(n.title_key, o.title_key) >= %(similarity)s AND {agree}
+WHERE ns.paper_id = ANY(%(ids)s) {older} AND {agree}
 """
 
 # Over the whole library, pairs come from a join of the library with itself on one band's key at a
@@ -111,10 +122,16 @@ WHERE {sizes}
 """
 
 _SIMILAR_PAIR = """
-SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'title', similarity(n.title_key, o.title_key), 'open', now()
-FROM (SELECT DISTINCT n_id, o_id FROM shared_band) pair
+SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'title', pair.alike, 'open', now()
+FROM (
+    SELECT pair.n_id, pair.o_id, similarity(ns.title_key, os.title_key) AS alike
+    FROM (SELECT DISTINCT n_id, o_id FROM shared_band) pair
+    JOIN bibliography_titlesketch ns ON ns.paper_id = pair.n_id
+    JOIN bibliography_titlesketch os ON os.paper_id = pair.o_id
+    WHERE similarity(ns.title_key, os.title_key) >= %(similarity)s OFFSET 0
+) pair
 JOIN bibliography_paper n ON n.id = pair.n_id JOIN bibliography_paper o ON o.id = pair.o_id
-WHERE similarity(n.title_key, o.title_key) >= %(similarity)s AND {agree}
+WHERE {agree}
 """
 
 # From where the last batch stopped, in every table: a merge join would read the papers (or sketches)
@@ -122,44 +139,52 @@ WHERE similarity(n.title_key, o.title_key) >= %(similarity)s AND {agree}
 # are held as their keys are, by the checks of the rows the batch writes: were they checked only at
 # the commit, a curator changing a paper's DOI or citation key meanwhile would wait for the batch's
 # queue row while the batch waited for the paper, a deadlock. One being changed is left for later.
+# Searching side by side, connections take only papers whose keys are committed (`{sketched}`): one
+# connection cannot see the keys another is making, and two papers keyed at once would never meet.
 _WAITING = """
 SELECT w.paper_id, p.title_key, s.bands IS NOT NULL
 FROM bibliography_waitingpaper w JOIN bibliography_paper p ON p.id = w.paper_id
-LEFT JOIN bibliography_titlesketch s ON s.paper_id = w.paper_id AND s.paper_id > %(after)s
-WHERE w.paper_id > %(after)s AND p.id > %(after)s
+{sketched} JOIN bibliography_titlesketch s ON s.paper_id = w.paper_id AND s.paper_id > %(after)s
+WHERE w.paper_id > %(after)s AND p.id > %(after)s {keyed}
 ORDER BY w.paper_id LIMIT %(batch)s FOR UPDATE OF w SKIP LOCKED FOR KEY SHARE OF p SKIP LOCKED
 """
 
+# A paper leaves the queue with keys only: keys emptied by a change of title committed after the
+# batch read them, before it locked the paper, were not compared (the change queues the paper again,
+# and its keys are made on the next pass).
+_DEQUEUE = """
+DELETE FROM bibliography_waitingpaper w USING bibliography_titlesketch s
+WHERE w.paper_id = ANY(%s) AND s.paper_id = w.paper_id AND s.bands IS NOT NULL
+"""
+
 _SET_BANDS = """
-INSERT INTO bibliography_titlesketch (paper_id, bands, grams)
-SELECT paper_id, bands::bigint[], grams FROM unnest(%s::bigint[], %s::text[], %s::smallint[]) v(paper_id, bands, grams)
-ON CONFLICT (paper_id) DO UPDATE SET bands = EXCLUDED.bands, grams = EXCLUDED.grams
+INSERT INTO bibliography_titlesketch (paper_id, bands, grams, title_key)
+SELECT paper_id, bands::bigint[], grams, title_key
+FROM unnest(%s::bigint[], %s::text[], %s::smallint[], %s::text[]) v(paper_id, bands, grams, title_key)
+ON CONFLICT (paper_id) DO UPDATE SET bands = EXCLUDED.bands, grams = EXCLUDED.grams, title_key = EXCLUDED.title_key
 """
 
 
 def duplicates_find(
-    *, everything: bool = False, title_similarity: float = TITLE_SIMILARITY, on_progress=lambda done: None
+    *,
+    everything: bool = False,
+    title_similarity: float = TITLE_SIMILARITY,
+    on_progress=lambda done: None,
+    workers: int = WORKERS,
 ) -> int:
     """Record candidate pairs for the papers waiting for the search (new or changed since it last
     ran), or with `everything`, among all papers. Pairs already known, open or dismissed, are left as
     they are. Each batch of papers commits on its own, so a stopped search resumes where it stopped
-    (the comparison of every title with every other, last, is one transaction). Returns how many
-    pairs were added."""
-    added = done = after = 0
-    while True:
-        with transaction.atomic():  # a batch leaves the queue only with its comparisons
-            ids = _sketch_waiting(after)
-            if ids and not everything:
-                added += _compare(ids, title_similarity, older="")
-            if ids:
-                WaitingPaper.objects.filter(paper_id__any=ids).delete()
-        if not ids and not after:
-            break
-        after = ids[-1] if ids else 0  # at the end, once more from the start: papers changed behind it
-        done += len(ids)
-        on_progress(done)
+    (the comparison of every title with every other, last, is one transaction). The waiting papers
+    are taken by `workers` connections at once, unless the caller is in a transaction, whose papers
+    only its own connection sees. Returns how many pairs were added."""
+    taken, added = _Taken(), 0
+    if workers > 1 and not connection.in_atomic_block:  # then the papers without keys, on this connection
+        side_by_side = partial(_search_waiting, taken, everything, title_similarity, sketched=True)
+        added += _in_parallel(workers, side_by_side, taken, on_progress)
+    added += _search_waiting(taken, everything, title_similarity, on_progress)
     if everything:
-        last, start, papers = 0, done, 0
+        last, start, papers = 0, taken.papers, 0
         while ids := list(Paper.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH]):
             added += _compare(ids, title_similarity, older=_OLDER, titles=False)
             last, papers = ids[-1], papers + len(ids)
@@ -170,20 +195,93 @@ def duplicates_find(
     return added
 
 
+class _Taken:
+    """How many waiting papers the search's connections have compared, and whether they are to stop."""
+
+    def __init__(self):
+        self.papers = 0
+        self.stop = threading.Event()
+        self._lock = threading.Lock()
+
+    def add(self, papers: int) -> int:
+        with self._lock:
+            self.papers += papers
+            return self.papers
+
+
+def _search_waiting(
+    taken: _Taken, everything: bool, title_similarity: float, on_progress=None, *, sketched: bool = False
+) -> int:
+    """Batch after batch of the waiting papers that no other connection holds (with `sketched`, only
+    those whose keys are made), until none is left."""
+    added = after = 0
+    while not taken.stop.is_set():
+        with transaction.atomic():  # a batch leaves the queue only with its comparisons
+            ids = _sketch_waiting(after, sketched=sketched)
+            if ids and not everything:
+                added += _compare(ids, title_similarity, older="")
+            if ids:
+                with connection.cursor() as cursor:
+                    cursor.execute(_DEQUEUE, [ids])
+        if not ids and not after:
+            break
+        after = ids[-1] if ids else 0  # at the end, once more from the start: papers changed behind it
+        done = taken.add(len(ids))
+        if on_progress:
+            on_progress(done)
+    return added
+
+
+def _in_parallel(workers: int, search, taken: _Taken, on_progress) -> int:
+    """`search()` run by that many threads, each on a connection of its own; the progress is told in
+    the caller's thread, and an error (or a stop, Ctrl-C) stops the others after their batch."""
+
+    def on_own_connection() -> int:
+        try:
+            return search()
+        except BaseException:
+            taken.stop.set()
+            raise
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(workers, thread_name_prefix="duplicates") as pool:
+        running = [pool.submit(on_own_connection) for _ in range(workers)]
+        try:
+            told, pending = 0, running
+            while pending:
+                done, pending = futures.wait(running, timeout=0.5, return_when=futures.FIRST_EXCEPTION)
+                if taken.papers != told:
+                    told = taken.papers
+                    on_progress(told)
+                if any(future.exception() for future in done):
+                    break
+            return sum(future.result() for future in running)
+        except BaseException:
+            taken.stop.set()
+            raise
+
+
 def duplicates_waiting() -> int:
     """How many papers wait for the search."""
     return WaitingPaper.objects.count()
 
 
-def _sketch_waiting(after: int) -> list[int]:
+def _sketch_waiting(after: int, *, sketched: bool = False) -> list[int]:
     """The next batch of waiting papers, locked; the titles among them without keys given theirs (an
     import's new papers come with theirs)."""
+    waiting = (
+        _WAITING.format(sketched="", keyed="AND s.bands IS NOT NULL")
+        if sketched
+        else _WAITING.format(sketched="LEFT", keyed="")
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_WAITING, {"after": after, "batch": BATCH})
+        cursor.execute(waiting, {"after": after, "batch": BATCH})
         rows = cursor.fetchall()
         if unsketched := [(pk, key) for pk, key, sketched in rows if not sketched]:
-            bands, grams = title_sketches([key for _, key in unsketched])
-            cursor.execute(_SET_BANDS, [[pk for pk, _ in unsketched], [bands_text(b) for b in bands], grams])
+            keys = [key for _, key in unsketched]
+            bands, grams = title_sketches(keys)
+            cursor.execute(_SET_BANDS, [[pk for pk, _ in unsketched], [bands_text(b) for b in bands], grams, keys])
         if rows:  # the keys written since the last batch, the import's too, merged before they are probed
             cursor.execute("SELECT gin_clean_pending_list('titlesketch_bands_idx')")
     return [pk for pk, _, _ in rows]

@@ -163,3 +163,69 @@ def test_a_title_changed_after_the_search_made_its_keys_gets_keys_of_the_new_tit
     key = Paper.objects.get(pk=renamed.pk).title_key
     assert TitleSketch.objects.get(paper=renamed).bands == title_bands([key])[0]
     assert list(DuplicateCandidate.objects.values_list("paper_a_id", "paper_b_id")) == [(older.pk, renamed.pk)]
+
+
+TITLES = [
+    "Deep residual learning for image recognition",
+    "Attention is all you need for sequence transduction",
+    "Scaling laws for neural language models",
+    "The lottery ticket hypothesis finding sparse trainable networks",
+    "Language models are few shot learners",
+    "Dropout a simple way to prevent neural networks from overfitting",
+    "Adam a method for stochastic optimization",
+    "Batch normalization accelerating deep network training",
+]
+
+
+def test_connections_side_by_side_find_the_pairs_one_connection_finds(monkeypatch):
+    """Papers with keys are taken by several connections at once, each batch by one; papers without
+    keys (the API's, a changed title's) are left to the caller's connection, which alone can see the
+    keys it makes. Either way each look-alike pair is found once."""
+    sketched = [make_paper(title=title) for title in TITLES] + [make_paper(title=f"{title}.") for title in TITLES]
+    duplicates_find(workers=1)
+    DuplicateCandidate.objects.all().delete()
+    duplicates.WaitingPaper.objects.bulk_create([duplicates.WaitingPaper(paper=paper) for paper in sketched])
+    unsketched = [make_paper(title=f"{title}!") for title in TITLES]
+    compare, by_thread = duplicates._compare, {}
+
+    def compare_and_count(ids, *args, **kwargs):
+        name = threading.current_thread().name
+        by_thread[name] = by_thread.get(name, 0) + len(ids)
+        time.sleep(0.05)  # long enough for the other connections to take their batches meanwhile
+        return compare(ids, *args, **kwargs)
+
+    monkeypatch.setattr(duplicates, "BATCH", 3)
+    monkeypatch.setattr(duplicates, "_compare", compare_and_count)
+    told = []
+    added = duplicates_find(workers=3, on_progress=told.append)
+    expected = {
+        tuple(sorted((a.pk, b.pk)))
+        for group in zip(sketched[: len(TITLES)], sketched[len(TITLES) :], unsketched, strict=True)
+        for a, b in [(group[0], group[1]), (group[0], group[2]), (group[1], group[2])]
+    }
+    assert set(DuplicateCandidate.objects.values_list("paper_a_id", "paper_b_id")) == expected
+    assert added == len(expected) and duplicates_waiting() == 0
+    assert len([name for name in by_thread if name.startswith("duplicates")]) >= 2, by_thread
+    assert by_thread.get(threading.current_thread().name) == len(unsketched), by_thread
+    assert told[-1] == len(sketched) + len(unsketched) and told == sorted(told)
+    assert all(s.title_key for s in TitleSketch.objects.all())
+
+
+def test_an_error_in_one_connection_stops_the_others_and_is_raised(monkeypatch):
+    papers = [make_paper(title=f"{title} {n}") for n in range(3) for title in TITLES]
+    duplicates_find(workers=1)
+    duplicates.WaitingPaper.objects.bulk_create([duplicates.WaitingPaper(paper=paper) for paper in papers])
+    compare, taken = duplicates._compare, []
+
+    def compare_or_fail(ids, *args, **kwargs):
+        taken.append(len(ids))
+        if len(taken) == 2:
+            raise RuntimeError("the server went away")
+        time.sleep(0.05)
+        return compare(ids, *args, **kwargs)
+
+    monkeypatch.setattr(duplicates, "BATCH", 2)
+    monkeypatch.setattr(duplicates, "_compare", compare_or_fail)
+    with pytest.raises(RuntimeError, match="went away"):
+        duplicates_find(workers=2)
+    assert sum(taken) < len(papers) and duplicates_waiting() > 0  # the rest waits for the next search

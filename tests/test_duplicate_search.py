@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from bibliography import duplicates, text
 from bibliography.duplicates import duplicates_find, duplicates_waiting
 from bibliography.importers.load import import_file
 from bibliography.models import DuplicateCandidate, Paper, TitleSketch, WaitingPaper
@@ -157,9 +158,10 @@ def test_an_import_writes_its_papers_band_keys_and_they_still_wait_for_the_searc
     result = import_file(REAL / "dblp-person-withcrossref.bib")
     assert result.error is None and result.created > 100
     papers = dict(Paper.objects.exclude(pk=older.pk).values_list("pk", "title_key"))
-    sketches = {s.paper_id: (s.bands, s.grams) for s in TitleSketch.objects.filter(paper_id__in=papers)}
+    sketches = {s.paper_id: (s.bands, s.grams, s.title_key) for s in TitleSketch.objects.filter(paper_id__in=papers)}
     bands, grams = title_sketches(list(papers.values()))
-    assert sketches == {pk: (keys, count) for pk, keys, count in zip(papers, bands, grams, strict=True)}
+    made = zip(papers.items(), bands, grams, strict=True)
+    assert sketches == {pk: (keys, count, title_key) for (pk, title_key), keys, count in made}
     assert duplicates_waiting() == len(papers)
 
     with CaptureQueriesContext(connection) as queries:
@@ -170,11 +172,12 @@ def test_an_import_writes_its_papers_band_keys_and_they_still_wait_for_the_searc
     assert any(older.pk == a for a, _, _ in found)
 
     DuplicateCandidate.objects.all().delete()
-    TitleSketch.objects.update(bands=None, grams=None)
+    TitleSketch.objects.update(bands=None, grams=None, title_key=None)
     WaitingPaper.objects.bulk_create([WaitingPaper(paper_id=pk) for pk in Paper.objects.values_list("pk", flat=True)])
     duplicates_find()
     assert pairs() == found
-    assert {s.paper_id: (s.bands, s.grams) for s in TitleSketch.objects.filter(paper_id__in=papers)} == sketches
+    remade = TitleSketch.objects.filter(paper_id__in=papers)
+    assert {s.paper_id: (s.bands, s.grams, s.title_key) for s in remade} == sketches
 
 
 def test_a_paper_titled_by_a_later_record_of_its_batch_gets_its_keys_from_the_search(tmp_path):
@@ -204,6 +207,48 @@ def test_a_changed_title_empties_the_keys_and_any_compared_change_makes_the_pape
     duplicates_find()
     paper.title = "Deep residual learning for speech recognition"
     paper.save()
-    assert duplicates_waiting() == 1 and TitleSketch.objects.get(paper=paper).bands is None
+    emptied = TitleSketch.objects.get(paper=paper)
+    assert duplicates_waiting() == 1 and emptied.bands is None and emptied.title_key is None
     duplicates_find()
-    assert TitleSketch.objects.get(paper=paper).bands == title_bands([paper.title_key])[0]
+    remade = TitleSketch.objects.get(paper=paper)
+    assert remade.bands == title_bands([paper.title_key])[0] and remade.title_key == paper.title_key
+
+
+def test_a_sketch_has_keys_with_the_title_they_were_made_of_or_neither():
+    paper = make_paper(title="Deep residual learning for image recognition")
+    duplicates_find()
+    for keys, title_key in [([1, 2], None), (None, "deep residual learning for image recognition")]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            TitleSketch.objects.filter(paper=paper).update(bands=keys, title_key=title_key)
+
+
+def test_a_search_in_the_callers_transaction_sees_its_papers_whatever_the_connections_asked():
+    a = make_paper(title="Deep residual learning for image recognition")
+    b = make_paper(title="Deep Residual Learning for Image Recognition.")
+    assert duplicates_find(workers=4) == 1
+    assert {(x, y) for x, y, _ in pairs()} == {(a.pk, b.pk)}
+
+
+def test_keys_emptied_before_the_batch_locked_its_papers_keep_the_paper_waiting(monkeypatch):
+    """A change of title committed after the batch read which papers have keys, and before it locked
+    them: their keys were not compared, so the paper stays queued, and the search's last pass makes
+    the new title's keys and compares them."""
+    older = make_paper(title="Scaling laws for neural language models")
+    duplicates_find()
+    renamed = make_paper(title="Something else entirely")
+    take, emptied = duplicates._sketch_waiting, []
+
+    def take_then_title_changed(after, **kwargs):
+        ids = take(after, **kwargs)
+        if renamed.pk in ids and not emptied:
+            key = text.title_key("Scaling Laws for Neural Language Models!")
+            Paper.objects.filter(pk=renamed.pk).update(title="Scaling Laws for Neural Language Models!", title_key=key)
+            emptied.append(TitleSketch.objects.get(paper=renamed).bands)
+        return ids
+
+    monkeypatch.setattr(duplicates, "_sketch_waiting", take_then_title_changed)
+    duplicates_find()
+    assert emptied == [None]
+    assert duplicates_waiting() == 0
+    assert TitleSketch.objects.get(paper=renamed).bands == title_bands([Paper.objects.get(pk=renamed.pk).title_key])[0]
+    assert {(a, b) for a, b, _ in pairs()} == {(older.pk, renamed.pk)}

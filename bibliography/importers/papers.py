@@ -185,10 +185,14 @@ def _identifiers_held_elsewhere(record: PaperRecord, *held: Candidates, but: Pap
 def _sketches_add(landed: list[Landed], file_name: str) -> None:
     """The band keys the parser made of new papers' titles, so that the search for duplicates need
     not make them; a paper whose title a later record of the batch gave is left to the search."""
-    made = [(record, paper) for record, paper, new in landed if new and record.title_sketch]
-    sketches = [(paper.pk, *record.title_sketch) for record, paper in made if paper.title_key == record.title_key]
-    lines = [record.line for record, paper in made if paper.title_key == record.title_key]
-    copy_from_file(file_name, TitleSketch, ["paper", "bands", "grams"], sketches, lines)
+    made = [
+        (record, paper)
+        for record, paper, new in landed
+        if new and record.title_sketch and paper.title_key == record.title_key
+    ]
+    sketches = [(paper.pk, *record.title_sketch, record.title_key) for record, paper in made]
+    fields = ["paper", "bands", "grams", "title_key"]
+    copy_from_file(file_name, TitleSketch, fields, sketches, [record.line for record, _ in made])
 
 
 def _links_add(landed: list[Landed], file_name: str) -> set[int]:

@@ -46,17 +46,28 @@ class DuplicateCandidate(models.Model):
 
 class TitleSketch(models.Model):
     """A paper's title as the search for duplicates compares it: its band keys
-    (bibliography/title_bands.py). An import writes its new papers' sketches, made beside the
-    parsing; the search makes those of the other papers it takes from the queue (WaitingPaper). The
-    database empties `bands` when the title changes (migration 0063)."""
+    (bibliography/title_bands.py) and the folded title they were made of. An import writes its new
+    papers' sketches, made beside the parsing; the search makes those of the other papers it takes
+    from the queue (WaitingPaper). The database empties the sketch when the title changes (migrations
+    0063 and 0065)."""
 
     paper = models.OneToOneField("Paper", on_delete=models.CASCADE, primary_key=True, related_name="+")
     bands = ArrayField(models.BigIntegerField(), null=True, blank=True)
     # how many distinct trigrams pg_trgm makes of the folded title, where title_bands can count them
     grams = models.SmallIntegerField(null=True, blank=True)
+    # Paper.title_key again: the search compares the titles of papers sharing a key here, in a table a
+    # fraction of the papers' size, and reads the two papers only for pairs whose titles are alike.
+    title_key = models.CharField(max_length=1000, null=True, blank=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(grams__gte=0), name="titlesketch_grams_a_count")]
+        constraints = [
+            models.CheckConstraint(condition=Q(grams__gte=0), name="titlesketch_grams_a_count"),
+            models.CheckConstraint(
+                condition=Q(bands__isnull=True, title_key__isnull=True)
+                | Q(bands__isnull=False, title_key__isnull=False),
+                name="titlesketch_keys_with_their_title",
+            ),
+        ]
         indexes = [
             # the papers whose look-alikes share one of these keys
             # a batch's keys go to the pending list, merged at once before the batch is compared
