@@ -21,14 +21,13 @@ papers wait; keys emptied alone would never be made again.
 
 import hashlib
 import re
+from functools import cache
 
 import numpy as np
-from datasketch import MinHash
 
 BANDS = 24
 ROWS = 7
 SEED = 1
-_A, _B = MinHash(num_perm=BANDS * ROWS, seed=SEED, scheme="affine32").permutations
 # A title at a time would be slow; a whole batch at once holds (trigrams x permutations) integers,
 # 4 bytes each: about 40,000 characters of titles at a time keep that near 30 MB, however long they are.
 _CHUNK_CHARACTERS = 40_000
@@ -80,8 +79,17 @@ def _signatures(grams: np.ndarray, title_of: np.ndarray, titles: int) -> tuple[n
     if not len(grams):
         return np.empty((0, BANDS * ROWS), dtype=np.uint32), has
     firsts = np.flatnonzero(np.r_[True, title_of[1:] != title_of[:-1]])
-    permuted = _fmix(grams)[:, None] * _A + _B  # datasketch's affine32 scheme, wrapping in uint32
+    a, b = _permutations()
+    permuted = _fmix(grams)[:, None] * a + b  # datasketch's affine32 scheme, wrapping in uint32
     return np.minimum.reduceat(permuted, firsts, axis=0), has
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    # datasketch's package imports scipy (0.4 s): paid by a process that makes keys, not by every one
+    from datasketch import MinHash
+
+    return MinHash(num_perm=BANDS * ROWS, seed=SEED, scheme="affine32").permutations
 
 
 def _bands(minima: np.ndarray, has: np.ndarray) -> list[list[int]]:
