@@ -29,7 +29,7 @@ import bibliography.duplicates as duplicates  # noqa: E402
 STEPS = [
     ("FOR UPDATE OF w", "waiting"),
     ("INSERT INTO bibliography_titlesketch", "setbands"),
-    ('DELETE FROM "bibliography_waitingpaper"', "dequeue"),
+    ("DELETE FROM bibliography_waitingpaper", "dequeue"),
     ("gin_clean_pending_list", "ginclean"),
     ("'identifier'", "identifier"),
     ("'abstract'", "abstract"),
@@ -83,7 +83,8 @@ def main(everything: bool, limit: int | None) -> None:
             raise Enough
 
     try:
-        added = duplicates.duplicates_find(everything=everything, on_progress=progress)
+        # one connection, so that each step's seconds are its own
+        added = duplicates.duplicates_find(everything=everything, on_progress=progress, workers=1)
         print(f"{added:,} pairs added in {time.perf_counter() - start:.1f} s")
     except Enough:
         print(f"stopped after {limit:,} papers, {time.perf_counter() - start:.1f} s")
