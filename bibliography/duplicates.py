@@ -278,7 +278,7 @@ def _sketch_waiting(after: int, *, sketched: bool = False) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(waiting, {"after": after, "batch": BATCH})
         rows = cursor.fetchall()
-        if unsketched := [(pk, key) for pk, key, sketched in rows if not sketched]:
+        if unsketched := [(pk, key) for pk, key, has_keys in rows if not has_keys]:
             keys = [key for _, key in unsketched]
             bands, grams = title_sketches(keys)
             cursor.execute(_SET_BANDS, [[pk for pk, _ in unsketched], [bands_text(b) for b in bands], grams, keys])
