@@ -86,8 +86,7 @@ def _signatures(grams: np.ndarray, title_of: np.ndarray, titles: int) -> tuple[n
 
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    # datasketch's package imports scipy (0.4 s): paid by a process that makes keys, not by every one
-    from datasketch import MinHash
+    from datasketch import MinHash  # noqa: PLC0415 — its package imports scipy (0.4 s): paid by a process making keys only
 
     return MinHash(num_perm=BANDS * ROWS, seed=SEED, scheme="affine32").permutations
 
