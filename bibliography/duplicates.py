@@ -148,6 +148,8 @@ FROM bibliography_waitingpaper w JOIN bibliography_paper p ON p.id = w.paper_id
 WHERE w.paper_id > %(after)s AND p.id > %(after)s {keyed}
 ORDER BY w.paper_id LIMIT %(batch)s FOR UPDATE OF w SKIP LOCKED FOR KEY SHARE OF p SKIP LOCKED
 """
+_WAITING_ANY = _WAITING.format(sketched="LEFT", keyed="")
+_WAITING_KEYED = _WAITING.format(sketched="", keyed="AND s.bands IS NOT NULL")
 
 # A paper leaves the queue with keys only: keys emptied by a change of title committed after the
 # batch read them, before it locked the paper, were not compared (the change queues the paper again,
@@ -270,13 +272,8 @@ def duplicates_waiting() -> int:
 def _sketch_waiting(after: int, *, sketched: bool = False) -> list[int]:
     """The next batch of waiting papers, locked; the titles among them without keys given theirs (an
     import's new papers come with theirs)."""
-    waiting = (
-        _WAITING.format(sketched="", keyed="AND s.bands IS NOT NULL")
-        if sketched
-        else _WAITING.format(sketched="LEFT", keyed="")
-    )
     with connection.cursor() as cursor:
-        cursor.execute(waiting, {"after": after, "batch": BATCH})
+        cursor.execute(_WAITING_KEYED if sketched else _WAITING_ANY, {"after": after, "batch": BATCH})
         rows = cursor.fetchall()
         if unsketched := [(pk, key) for pk, key, has_keys in rows if not has_keys]:
             keys = [key for _, key in unsketched]

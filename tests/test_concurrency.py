@@ -23,6 +23,13 @@ def waiting_for_a_lock(pid: int) -> bool:
     return bool(row and row[0])
 
 
+def remember_backend(state: dict) -> None:
+    """Put this thread's connection's backend pid in state["pid"], for queued_behind()."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        state["pid"] = cursor.fetchone()[0]
+
+
 def queued_behind(thread: threading.Thread, state: dict) -> None:
     """Wait until the thread's connection (its backend pid in state["pid"]) waits for a lock."""
     deadline = time.monotonic() + 30
@@ -48,9 +55,7 @@ def test_two_curators_tagging_the_same_paper_at_once_both_succeed():
 
     def second_curator():
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                second["pid"] = cursor.fetchone()[0]
+            remember_backend(second)
             second["result"] = papers_tag(papers=[Paper.objects.get(pk=paper.pk)], concept=concept)
         except Exception as error:  # noqa: BLE001 — reported by the assertion below
             second["error"] = error
@@ -137,9 +142,7 @@ def test_a_title_changed_after_the_search_made_its_keys_gets_keys_of_the_new_tit
 
     def rename():
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                curator["pid"] = cursor.fetchone()[0]
+            remember_backend(curator)
             change(Paper.objects.get(pk=renamed.pk), "Scaling Laws for Neural Language Models!")
         except Exception as error:  # noqa: BLE001 — reported by the assertion below
             curator["rename failed"] = error
