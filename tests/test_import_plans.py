@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bibliography import duplicates
-from bibliography.importers import batches, bulk, load, statistics
+from bibliography.importers import batches, load, statistics
 from bibliography.importers.load import import_file
 from bibliography.models import Paper
 from tests.plans import node_types
@@ -108,27 +108,3 @@ def test_a_process_that_froze_its_objects_keeps_them_frozen_through_an_import(tm
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
-
-
-# Plain btree indexes of a table, as their column numbers.
-_BTREES = """
-SELECT c.relname, i.indkey::int2[]::int[] FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-JOIN pg_am am ON am.oid = c.relam
-WHERE i.indrelid = %s::regclass AND am.amname = 'btree' AND i.indpred IS NULL AND i.indexprs IS NULL
-"""
-
-
-@pytest.mark.parametrize("table", [*bulk.LOADED, "bibliography_keyword", "bibliography_author"])
-def test_no_table_an_import_writes_indexes_a_key_twice(table):
-    """A btree whose columns begin another's is a second copy of the first columns, written by
-    every row an import adds (Django indexes a foreign key of its own accord)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_BTREES, [table])
-        indexes = cursor.fetchall()
-    twice = [
-        (name, other)
-        for name, keys in indexes
-        for other, more in indexes
-        if name != other and len(keys) < len(more) and more[: len(keys)] == keys
-    ]
-    assert not twice

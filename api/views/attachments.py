@@ -44,7 +44,7 @@ class AttachmentViewSet(
     serializer_class = AttachmentSerializer
     permission_classes = [IsAuthenticated, ReadOnlyOrModelPermissions]
     parser_classes = [MultiPartParser]
-    filterset_fields = ["paper"]  # attachment_paper_idx
+    filterset_fields = ["paper"]  # attachment_unique_content_per_paper (paper, sha256)
     http_method_names = ["get", "post", "delete", "head", "options"]  # a file is replaced by another, not edited
 
     @extend_schema(

@@ -20,7 +20,7 @@ class Attachment(models.Model):
     login page saved as `paper.pdf` is refused); its text, where one can be read, is found by the
     paper search. Made by bibliography/attachments.py, which checks and reads the file first."""
 
-    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="attachments")
+    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="attachments", db_index=False)
     file = models.FileField(upload_to=stored_name, max_length=500)
     name = models.CharField(max_length=255, help_text="The file's name as it was uploaded.")
     media_type = models.CharField(max_length=100, help_text="What the content is (application/pdf, …).")
@@ -56,7 +56,6 @@ class Attachment(models.Model):
             models.CheckConstraint(condition=~Q(media_type=""), name="attachment_media_type_not_blank"),
         ]
         indexes = [
-            models.Index(fields=["paper"], name="attachment_paper_idx"),
             GinIndex(fields=["search_vector"], name="attachment_search_vector_idx"),
         ]
 

@@ -16,8 +16,8 @@ from bibliography.vocabulary import (
 class Citation(models.Model):
     """One paper citing another, found in the text or entered by a curator."""
 
-    citing = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="citations_made")
-    cited = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="citations_received")
+    citing = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="citations_made", db_index=False)
+    cited = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="citations_received", db_index=False)
     context = models.TextField(blank=True, help_text="The sentence where the citation was found.")
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
     status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SUGGESTED)

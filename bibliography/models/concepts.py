@@ -179,7 +179,7 @@ class ConceptAlias(models.Model):
     scripts that used it still reach the concept, the API with a redirect."""
 
     slug = models.SlugField(max_length=100, unique=True)
-    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="aliases")
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="aliases", db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -198,8 +198,8 @@ class ConceptRelation(models.Model):
     so that no write path, bulk or raw, can make the graph cyclic.
     """
 
-    parent = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="child_relations")
-    child = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="parent_relations")
+    parent = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="child_relations", db_index=False)
+    child = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="parent_relations", db_index=False)
 
     history = HistoricalRecords()
 
@@ -236,8 +236,8 @@ class ConceptRelation(models.Model):
 class PaperConcept(models.Model):
     """A tag: a paper is about a concept, with a score, where the tag came from and a curator's decision."""
 
-    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="tags")
-    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="tags")
+    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="tags", db_index=False)
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="tags", db_index=False)
     score = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(1)])
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
     status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SUGGESTED)

@@ -16,8 +16,8 @@ from bibliography.vocabulary import (
 class DuplicateCandidate(models.Model):
     """Two papers that may be one. A dismissed pair is remembered and never proposed again."""
 
-    paper_a = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="+")
-    paper_b = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="+")
+    paper_a = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="+", db_index=False)
+    paper_b = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="+", db_index=False)
     reason = models.CharField(max_length=20, choices=DuplicateReason.choices)
     similarity = models.FloatField()
     status = models.CharField(max_length=20, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)

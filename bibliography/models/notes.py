@@ -19,7 +19,7 @@ class Note(models.Model):
     """A curator's note on a paper (why it matters, what to check): searchable with the papers, kept
     with its history and its writer."""
 
-    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="notes")
+    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="notes", db_index=False)
     text = models.TextField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -53,7 +53,7 @@ class Note(models.Model):
 class KeyPoint(models.Model):
     """One numbered point of a talk's summary."""
 
-    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="keypoints")
+    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="keypoints", db_index=False)
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1, "Key points are numbered from 1.")])
     text = models.TextField()
     concepts = models.ManyToManyField("Concept", blank=True, related_name="key_points")

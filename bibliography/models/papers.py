@@ -485,7 +485,7 @@ class CitationKeyAlias(models.Model):
     a paper merged into this one, or of a second entry of an imported file that was this paper."""
 
     key = models.CharField(max_length=100, unique=True, db_collation="C")
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="key_aliases")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="key_aliases", db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

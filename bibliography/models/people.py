@@ -188,7 +188,7 @@ class AuthorAlias(models.Model):
     the author it became."""
 
     old_id = models.BigIntegerField(unique=True)
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="aliases")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="aliases", db_index=False)
     name = models.CharField(max_length=300)
     merged_at = models.DateTimeField(auto_now_add=True)
     merged_by = models.ForeignKey(

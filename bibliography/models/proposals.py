@@ -28,7 +28,7 @@ class Proposal(models.Model):
     `value` is the field's value as the paper would hold it: text; a CSL date for `issued`; for
     `venue`, {name, kind, short_name}; for `authors`, [{name, orcid, openalex_id}] in order."""
 
-    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="proposals")
+    paper = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="proposals", db_index=False)
     field = models.CharField(max_length=40, choices=PROPOSED_FIELDS)
     value = models.JSONField()
     value_digest = models.CharField(max_length=32, editable=False)

@@ -23,7 +23,7 @@ class IdempotentRequest(models.Model):
     """A create sent with an `Idempotency-Key`: the answer it got, given again to a retry of it, so
     that a client whose connection dropped can send it again without making a second record."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64, help_text="The path and body it was sent with.")
     status = models.PositiveSmallIntegerField(null=True)
