@@ -35,6 +35,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from rest_framework import serializers
 
+from bibliography import syncing
 from bibliography.models import (
     CSL_COLUMNS,
     Authorship,
@@ -246,7 +247,7 @@ PAPER = Shape(
         "citation_key": "citation_key",
         **{name: name for name in RECORD_FIELDS},
         "cited_by_count": "cited_by_count",
-        "version": "version",
+        "version": syncing.VERSION,
         "needs_review": "needs_review",
         "review_reason": "review_reason",
         "created_at": UtcTimestamp("created_at"),

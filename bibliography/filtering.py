@@ -19,7 +19,7 @@ from django.db.models import Q
 from django_filters import FilterSet
 from django_filters.fields import IsoDateTimeField
 
-from bibliography import identifiers, searching, text
+from bibliography import identifiers, searching, syncing, text
 from bibliography.models import (
     NAME_SEARCH_CONFIG,
     Author,
@@ -179,11 +179,10 @@ class PaperFilter(IdFilterSet):
     created_since = MomentFilter(field_name="created_at", lookup_expr="gte")  # paper_created_at_idx
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")  # paper_updated_at_idx
     since = WholeNumberFilter(
-        field_name="version",
-        lookup_expr="gte",
+        method="by_since",
         help_text="Papers changed since this library version (the Last-Modified-Version header of an earlier "
         "list); /api/deleted/?since= gives those deleted.",
-    )  # paper_version_idx
+    )
     search = django_filters.CharFilter(  # the search ranks the papers it chose: self.text_search
         method="by_search",
         help_text='Full-text search (web-search syntax: words, "a phrase", -excluded, or), ranked.',
@@ -252,6 +251,9 @@ class PaperFilter(IdFilterSet):
         descendants = self.form.cleaned_data.get("include_descendants") is not False
         status = self.data.get("tag_status") or ReviewStatus.ACCEPTED
         return Q(id__in=tagged_paper_ids([concept.pk], descendants=descendants, statuses=[status]))
+
+    def by_since(self, queryset, name, value):
+        return syncing.changed_since(queryset, value)
 
     def by_tag_status(self, queryset, name, value):
         if self.data.get("concept"):

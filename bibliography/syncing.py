@@ -1,7 +1,8 @@
 """Keeping a copy of the library in step: which papers changed or went since a client's last look.
 
-A paper's `version` is the id of the last transaction that changed it or a row its document shows
-(set by the database's triggers, migration 0046). The library version a client is given is the
+A paper's version is the id of the last transaction that changed it or a row its document shows
+(set by the database's triggers: the paper's own row in `Paper.version`, migration 0046, the rows it
+shows in `PaperVersion`, migration 0067; VERSION is the later of the two). The library version a client is given is the
 oldest transaction still running when it read: every change it has not seen is made by that one or
 a later one, so `version >= since` misses nothing, whatever order transactions commit in (it may
 repeat a change the client saw, which a copy applies twice harmlessly).
@@ -10,10 +11,11 @@ repeat a change the client saw, which a copy applies twice harmlessly).
 import datetime
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from .models import Deletion, IdempotentRequest, PaperAlias
+from .models import Deletion, IdempotentRequest, Paper, PaperAlias, PaperVersion
 
 KEPT = datetime.timedelta(days=1)
 
@@ -23,6 +25,23 @@ def library_version() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
         return cursor.fetchone()[0]
+
+
+VERSION = Greatest(
+    F("version"), Coalesce(Subquery(PaperVersion.objects.filter(paper=OuterRef("pk")).values("version")), Value(0))
+)
+
+
+def changed_since(papers, version: int):
+    """Those of these papers changed since that version: by either of their versions' indexes
+    (paper_version_idx, paperversion_version_idx), each read for the rows at or after it."""
+    own = Paper.objects.filter(version__gte=version).order_by().values("pk")
+    shown = PaperVersion.objects.filter(version__gte=version).values("paper_id")
+    return papers.filter(pk__in=own.union(shown, all=True))
+
+
+def version_of(paper_id: int) -> int:
+    return Paper.objects.filter(pk=paper_id).values_list(VERSION, flat=True).get()
 
 
 def deleted_since(version: int):

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.db import IntegrityError, connection, transaction
 
 from bibliography.models import (
@@ -235,6 +237,12 @@ def test_source_record_listing_dates_are_checked():
         )
 
 
+_PAIRS = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)).filter(lambda p: p[0] != p[1]), min_size=1, max_size=6)
+STATEMENTS = st.tuples(
+    st.sampled_from(["add", "status", "delete", "re-point"]), _PAIRS, st.sampled_from(list(ReviewStatus.values))
+)
+
+
 class TestCitedByCount:
     """cited_by_count always equals the number of accepted citations, whatever the write path."""
 
@@ -253,6 +261,38 @@ class TestCitedByCount:
         assert self.counts(cited) == [1]
         first.delete()
         assert self.counts(cited) == [0]
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(STATEMENTS, min_size=1, max_size=8))
+    def test_holds_after_any_statements_over_many_rows(self, statements):
+        """Counted once per statement (migration 0068): a statement's rows may add to and take from the
+        same paper, repeat it, or point away from it."""
+        with transaction.atomic():
+            papers = [make_paper(title=f"Paper {n}") for n in range(4)]
+            for kind, pairs, status in statements:
+                rows = Citation.objects.filter(
+                    pk__in=[c.pk for c in Citation.objects.filter(citing__in=papers) for i, j in pairs
+                            if (c.citing_id, c.cited_id) == (papers[i].pk, papers[j].pk)]
+                )  # fmt: skip
+                with transaction.atomic():
+                    if kind == "add":
+                        Citation.objects.bulk_create(
+                            [Citation(citing=papers[i], cited=papers[j], status=status) for i, j in pairs],
+                            ignore_conflicts=True,
+                        )
+                    elif kind == "status":
+                        rows.update(status=status)
+                    elif kind == "delete":
+                        rows.delete()
+                    elif kind == "re-point":
+                        try:
+                            with transaction.atomic():
+                                rows.update(cited=papers[pairs[0][1]])
+                        except IntegrityError:  # a pair twice, or a paper citing itself
+                            pass
+                accepted = [Citation.objects.filter(cited=p, status=ReviewStatus.ACCEPTED).count() for p in papers]
+                assert self.counts(*papers) == accepted
+            transaction.set_rollback(True)
 
     def test_follows_re_pointing_and_deleting_the_citing_paper(self):
         x, y, citing = make_paper(), make_paper(), make_paper()

@@ -8,7 +8,7 @@ import re
 from django.db import transaction
 from rest_framework.response import Response
 
-from bibliography import text
+from bibliography import syncing, text
 from bibliography.models import Paper
 from bibliography.syncing import idempotent_claim
 
@@ -54,7 +54,7 @@ class CuratedWritesMixin:
         expected = sent_etags(self.request.headers.get("If-Match"))
         if expected and "*" not in expected and self.etag_of(instance) not in expected:
             raise PreconditionFailed()
-        if since is not None and getattr(instance, "version", 0) > since:
+        if since is not None and syncing.version_of(instance.pk) > since:
             raise PreconditionFailed("The record changed since that version: fetch it again, then retry.")
 
     def _version_sent(self) -> int | None:

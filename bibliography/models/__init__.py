@@ -34,7 +34,7 @@ from .people import Author, AuthorAlias, Authorship, credit
 from .proposals import PROPOSED_FIELDS, Proposal
 from .provenance import ImportRun, SourceRecord
 from .search_index import SearchIndexChange
-from .sync import Deletion, IdempotentRequest
+from .sync import Deletion, IdempotentRequest, PaperVersion
 from .venues import Venue
 
 __all__ = [
@@ -79,6 +79,7 @@ __all__ = [
     "PaperKeyword",
     "PaperKind",
     "PaperLink",
+    "PaperVersion",
     "Proposal",
     "ReferenceScheme",
     "ReviewStatus",

@@ -207,8 +207,8 @@ class Paper(models.Model):
     cited_by_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Set by the database (migration 0046) on every change to the paper or to a row its document shows:
-    # the writing transaction's id, which the API's `since=` compares with a client's library version.
+    # The id of the transaction that last wrote the paper's own row (migration 0046; a row its document
+    # shows: PaperVersion), which the API's `since=` compares with a client's library version.
     version = models.BigIntegerField(default=0, editable=False)
 
     authors = models.ManyToManyField("Author", through="Authorship", related_name="papers")

@@ -1,7 +1,31 @@
-"""What a client keeping a copy of the library needs besides the papers' versions: the deletions."""
+"""What a client keeping a copy of the library needs besides the papers' own rows: the versions of
+what their documents show, and the deletions."""
 
 from django.conf import settings
 from django.db import models
+
+
+class PaperVersion(models.Model):
+    """The last transaction that changed a row a paper's document shows besides the paper's own (an
+    authorship, a tag, a keyword, a link, a key point, a provenance record, a citation either way, the
+    name of its venue, an author, a concept or a keyword), written by the database (migration 0067).
+
+    It lives beside the paper, not on it: writing it on the paper's row rewrote that row and an entry
+    in each of the paper table's 25 indexes, so that tagging 20,000 existing papers took 9.3 s
+    instead of 0.15 s. A paper's version is the later of this and Paper.version (syncing.VERSION)."""
+
+    # the database deletes it with its paper (ON DELETE CASCADE): a paper's rows, deleted before it,
+    # write one after Django has collected what to delete
+    paper = models.OneToOneField(
+        "Paper", primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    version = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["version", "paper"], name="paperversion_version_idx")]
+
+    def __str__(self):
+        return f"paper {self.paper_id} at {self.version}"
 
 
 class Deletion(models.Model):

@@ -4,8 +4,19 @@ clients do: versions, the deletions feed, conditional writes and idempotent crea
 import random
 
 import pytest
+from django.db import connection, transaction
 
-from bibliography.models import Author, Paper
+from bibliography.models import (
+    Author,
+    Citation,
+    KeyPoint,
+    Keyword,
+    Paper,
+    PaperConcept,
+    PaperKeyword,
+    PaperLink,
+    PaperVersion,
+)
 from tests.factories import make_author, make_authorship, make_concept, make_paper, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +233,82 @@ def test_a_create_retried_with_its_idempotency_key_makes_one_record(curator):
     assert again["Idempotent-Replayed"] == "true"
     assert other.status_code == 422
     assert without.status_code == 201 and Paper.objects.filter(title="Sent twice").count() == 2
+
+
+def _row_written_by(paper: Paper) -> int:
+    """The transaction that last wrote the paper's own row (its xmin)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xmin::text::bigint FROM bibliography_paper WHERE id = %s", [paper.pk])
+        return cursor.fetchone()[0]
+
+
+def _shown_row_added(kind: str, paper: Paper, other: Paper) -> None:
+    """One write, committed on its own, of a row the paper's document shows."""
+    if kind == "authorship":
+        make_authorship(paper, make_author("Added Later"), position=2)
+    elif kind == "tag":
+        PaperConcept.objects.create(paper=paper, concept=make_concept("Added later"), status="accepted")
+    elif kind == "keyword":
+        PaperKeyword.objects.create(paper=paper, keyword=Keyword.objects.create(name="added later"))
+    elif kind == "link":
+        PaperLink.objects.create(paper=paper, url="https://example.org/added-later")
+    elif kind == "key point":
+        KeyPoint.objects.create(paper=paper, number=1, text="Added later")
+    elif kind == "citing":
+        Citation.objects.create(citing=paper, cited=other, status="suggested")
+    elif kind == "cited":
+        Citation.objects.create(citing=other, cited=paper, status="suggested")
+    elif kind == "venue renamed":
+        paper.venue.name = "Renamed Venue"
+        paper.venue.save()
+    elif kind == "author renamed":
+        Author.objects.filter(authorships__paper=paper).update(name="Renamed Author")
+
+
+SHOWN = ["authorship", "tag", "keyword", "link", "key point", "citing", "cited", "venue renamed", "author renamed"]
+
+
+@pytest.mark.parametrize("kind", SHOWN)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_row_a_document_shows_changes_the_papers_version_without_rewriting_the_paper(anon, kind):
+    # a rewrite of the paper's row writes every index of the paper table: 60 times the cost of the row
+    paper, other = make_paper(title="Shown later", venue=make_venue("A Venue")), make_paper(title="Other")
+    make_authorship(paper, make_author("First Author"))
+    _, version = copy_library(anon)
+    written = _row_written_by(paper)
+
+    _shown_row_added(kind, paper, other)
+
+    changed, _ = _pages(anon, "/api/papers/", {"since": version})
+    both_show_it = kind in ("citing", "cited")
+    assert sorted(p["id"] for p in changed) == sorted([paper.pk, other.pk] if both_show_it else [paper.pk])
+    assert _row_written_by(paper) == written
+    assert anon.get(f"/api/papers/{paper.pk}/").json()["version"] >= version
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_paper_whose_rows_moved_its_version_is_deleted_with_them(curator, anon):
+    with transaction.atomic():  # each paper written with its authorship, as an import writes it
+        touched, untouched = make_paper(title="Tagged later"), make_paper(title="Never touched after")
+        for paper in (touched, untouched):
+            make_authorship(paper, make_author(f"Author of {paper.title}"))
+    PaperConcept.objects.create(paper=touched, concept=make_concept("Later"), status="accepted")
+    assert set(PaperVersion.objects.values_list("paper_id", flat=True)) == {touched.pk}
+
+    for paper in (touched, untouched):  # the second's authorship, deleted first, moves its version
+        assert curator.delete(f"/api/papers/{paper.pk}/").status_code == 204
+
+    assert not PaperVersion.objects.exists() and not Paper.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_write_conditional_on_a_version_is_refused_once_a_row_the_paper_shows_changed(curator):
+    paper = make_paper(title="Theirs")
+    version = curator.get(f"/api/papers/{paper.pk}/").json()["version"]
+    PaperConcept.objects.create(paper=paper, concept=make_concept("Added meanwhile"), status="accepted")
+
+    response = curator.patch(
+        f"/api/papers/{paper.pk}/", {"title": "Mine"}, format="json", HTTP_IF_UNMODIFIED_SINCE_VERSION=str(version)
+    )
+
+    assert response.status_code == 412 and Paper.objects.get(pk=paper.pk).title == "Theirs"
