@@ -10,7 +10,7 @@ _VERSION = "pg_current_xact_id()::text::bigint"
 # transaction wrote already carry its version (an import writes each once) and are left alone.
 _BESIDE = f"""
 ALTER TABLE bibliography_paperversion ADD CONSTRAINT paperversion_paper_fk
-    FOREIGN KEY (paper_id) REFERENCES bibliography_paper (id) ON DELETE CASCADE;
+    FOREIGN KEY (paper_id) REFERENCES bibliography_paper (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
 
 CREATE OR REPLACE FUNCTION bibliography_papers_touched() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
