@@ -42,3 +42,20 @@ def test_no_table_indexes_a_key_twice(table):
         if name != other and more[: len(keys)] == keys and (len(keys) < len(more) or name > other)
     )
     assert not twice
+
+
+_PREFIX_OPCLASS_COLUMNS = """
+SELECT a.attname FROM pg_index i
+JOIN pg_opclass o ON o.oid = ANY (i.indclass::oid[])
+JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])
+WHERE i.indrelid = %s::regclass AND o.opcname = 'varchar_pattern_ops'
+"""
+
+
+@pytest.mark.parametrize("table", ["bibliography_paper", "bibliography_historicalpaper"])
+def test_a_papers_identifiers_have_no_prefix_index_no_query_uses(table):
+    # every paper written, updated or kept in history wrote them (migration 0069)
+    with connection.cursor() as cursor:
+        cursor.execute(_PREFIX_OPCLASS_COLUMNS, [table])
+        prefixed = {column for (column,) in cursor.fetchall()}
+    assert not prefixed & {"doi", "arxiv_id"}

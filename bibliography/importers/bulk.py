@@ -32,8 +32,6 @@ READERS_ONLY = [
     "paper_item_type_idx",
     "paper_without_abstract_idx",
     "paper_arxiv_id_lower_idx",
-    "bibliography_paper_doi_42a66592_like",  # a prefix's; the loader asks for whole identifiers
-    "bibliography_paper_arxiv_id_cb1badd5_like",
     "bibliography_paper_venue_id_0794d3eb",
     "author_name_key_trgm_idx",
     "author_search_vector_idx",
@@ -47,9 +45,7 @@ READERS_ONLY = [
     "bibliography_historicalpaper_history_date_6e377127",
     "bibliography_historicalpaper_history_user_id_1528f6e6",
     "bibliography_historicalpaper_doi_db5b4482",
-    "bibliography_historicalpaper_doi_db5b4482_like",
     "bibliography_historicalpaper_arxiv_id_687a8f7f",
-    "bibliography_historicalpaper_arxiv_id_687a8f7f_like",
     "bibliography_historicalpaper_venue_id_f1ead5c1",
 ]
 
