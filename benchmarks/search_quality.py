@@ -71,7 +71,10 @@ TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 
 def library_state() -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*), max(id), max(version) FROM bibliography_paper")
+        cursor.execute(
+            "SELECT count(*), max(id), greatest(max(version), (SELECT max(version) FROM bibliography_paperversion))"
+            " FROM bibliography_paper"
+        )
         return "-".join(map(str, cursor.fetchone()))
 
 

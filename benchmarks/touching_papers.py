@@ -1,10 +1,10 @@
-"""Writing rows beside existing papers (tags, citations, keywords, authorships, a rename) in a large
-library, against the same rows written with the project's triggers off.
+"""Writing rows beside existing papers (tags, citations, keywords) in a large library, against the
+same rows written with the project's triggers off.
 
     python benchmarks/touching_papers.py postgresql://postgres:@/bench_1m?host=... [--rows 20000] [--runs 2]
 
-A tagging job over the library, a citation graph imported after its papers or a rename reaches
-papers that already exist: the database then moves each paper's version (migrations 0046, 0067) and
+A tagging job over the library or a citation graph imported after its papers reaches papers that
+already exist: the database then moves each paper's version (migrations 0046, 0067) and
 a cited paper's count (0003, 0068). Each write is one statement of `--rows` rows on papers chosen at
 random, timed in a transaction rolled back: nothing stays. The baseline is the same statement on the
 same server with the table's own triggers disabled (`DISABLE TRIGGER USER`: foreign keys are still
@@ -94,9 +94,7 @@ def main() -> None:
     with conn.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM bibliography_paper")
         papers_in_library = cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT name FROM django_migrations WHERE app = 'bibliography' ORDER BY name DESC LIMIT 1"
-        )
+        cursor.execute("SELECT name FROM django_migrations WHERE app = 'bibliography' ORDER BY name DESC LIMIT 1")
         migration = cursor.fetchone()[0]
         papers, others = random_papers(cursor, args.rows), random_papers(cursor, args.rows)
     conn.rollback()

@@ -8,10 +8,10 @@ from django.db import connection, connections, transaction
 
 from bibliography import duplicates, text
 from bibliography.duplicates import duplicates_find, duplicates_waiting
-from bibliography.models import DuplicateCandidate, Paper, PaperConcept, TitleSketch
+from bibliography.models import DuplicateCandidate, Paper, PaperConcept, PaperVersion, TitleSketch, Venue
 from bibliography.tagging import papers_tag
 from bibliography.title_bands import title_bands
-from tests.factories import make_concept, make_paper
+from tests.factories import make_concept, make_paper, make_venue
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -232,3 +232,50 @@ def test_an_error_in_one_connection_stops_the_others_and_is_raised(monkeypatch):
     with pytest.raises(RuntimeError, match="went away"):
         duplicates_find(workers=2)
     assert sum(taken) < len(papers) and duplicates_waiting() > 0  # the rest waits for the next search
+
+
+def test_a_venue_renamed_while_a_paper_of_it_is_deleted_both_succeed():
+    # the rename moves the version of each paper of the venue, beside the paper (PaperVersion): the
+    # deleted paper's row must not be checked for at the rename's commit, after the delete committed
+    venue = make_venue("Old Name")
+    paper = make_paper(title="Deleted meanwhile", venue=venue)
+    renaming_holds, let_rename_commit = threading.Event(), threading.Event()
+    renamer: dict = {}
+    deleter: dict = {}
+
+    def rename():
+        try:
+            with transaction.atomic():
+                Venue.objects.filter(pk=venue.pk).update(name="New Name")
+                renaming_holds.set()
+                let_rename_commit.wait(30)
+        except Exception as error:  # noqa: BLE001 — reported by the assertion below
+            renamer["error"] = error
+        finally:
+            connections.close_all()
+
+    def delete():
+        try:
+            remember_backend(deleter)
+            Paper.objects.get(pk=paper.pk).delete()
+        except Exception as error:  # noqa: BLE001 — reported by the assertion below
+            deleter["error"] = error
+        finally:
+            connections.close_all()
+
+    one = threading.Thread(target=rename)
+    one.start()
+    assert renaming_holds.wait(30)
+    two = threading.Thread(target=delete)
+    two.start()
+    deadline = time.monotonic() + 30
+    while two.is_alive() and not ("pid" in deleter and waiting_for_a_lock(deleter["pid"])):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    let_rename_commit.set()
+    one.join(30)
+    two.join(30)
+
+    assert "error" not in renamer and "error" not in deleter, (renamer, deleter)
+    assert Venue.objects.get(pk=venue.pk).name == "New Name" and not Paper.objects.filter(pk=paper.pk).exists()
+    assert not PaperVersion.objects.exists()

@@ -3,10 +3,10 @@
 import datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bibliography.models import (
     Authorship,
@@ -238,7 +238,9 @@ def test_source_record_listing_dates_are_checked():
         )
 
 
-_PAIRS = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)).filter(lambda p: p[0] != p[1]), min_size=1, max_size=6)
+_PAIRS = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 3)).filter(lambda p: p[0] != p[1]), min_size=1, max_size=6
+)
 STATEMENTS = st.tuples(
     st.sampled_from(["add", "status", "delete", "re-point"]), _PAIRS, st.sampled_from(list(ReviewStatus.values))
 )

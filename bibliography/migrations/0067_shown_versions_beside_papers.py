@@ -7,7 +7,9 @@ _VERSION = "pg_current_xact_id()::text::bigint"
 
 # A row a paper's document shows, changed: the paper's version moves in bibliography_paperversion, not
 # on the paper's row, whose rewrite wrote every index of the paper table. Papers whose own row this
-# transaction wrote already carry its version (an import writes each once) and are left alone.
+# transaction wrote already carry its version (an import writes each once) and are left alone. The
+# papers are locked against deletion (FOR KEY SHARE, as a foreign key's check locks them): a paper
+# deleted meanwhile is skipped once its deletion commits, instead of failing this commit's check.
 _BESIDE = f"""
 ALTER TABLE bibliography_paperversion ADD CONSTRAINT paperversion_paper_fk
     FOREIGN KEY (paper_id) REFERENCES bibliography_paper (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
@@ -16,7 +18,7 @@ CREATE OR REPLACE FUNCTION bibliography_papers_touched() RETURNS trigger LANGUAG
 BEGIN
     EXECUTE format(
         'INSERT INTO bibliography_paperversion AS shown (paper_id, version)
-            SELECT id, $1 FROM bibliography_paper WHERE id IN (%s) AND version <> $1
+            SELECT id, $1 FROM bibliography_paper WHERE id IN (%s) AND version <> $1 FOR KEY SHARE
         ON CONFLICT (paper_id) DO UPDATE SET version = EXCLUDED.version WHERE shown.version <> EXCLUDED.version',
         TG_ARGV[0]
     ) USING {_VERSION};

@@ -4,6 +4,9 @@ from django.db import migrations
 # 0003's trigger updated the cited paper once per citation row: every update of a paper rewrites its
 # row and an entry in each index of the paper table (cited_by_count is itself indexed, so it is never
 # a HOT update), and a reference list citing the same paper a thousand times rewrote it a thousand times.
+# A table's triggers fire in the order of their names: these come before 0046's (bibliography_citation_
+# added, ...), so that a cited paper whose row the count rewrote has this transaction's version and
+# needs no PaperVersion row.
 _COUNTED = {
     "added": ("INSERT", "REFERENCING NEW TABLE AS changed", "SELECT cited_id, 1 AS n FROM changed WHERE status = ''accepted''"),
     "removed": ("DELETE", "REFERENCING OLD TABLE AS gone", "SELECT cited_id, -1 AS n FROM gone WHERE status = ''accepted''"),
@@ -31,13 +34,13 @@ BEGIN
 END $$;
 """ + "".join(
     f"""
-CREATE TRIGGER citation_{name}_counted AFTER {event} ON bibliography_citation {tables}
+CREATE TRIGGER bibliography_citation_accepted_{name} AFTER {event} ON bibliography_citation {tables}
     FOR EACH STATEMENT EXECUTE FUNCTION bibliography_citations_counted('{counted}');
 """
     for name, (event, tables, counted) in _COUNTED.items()
 )
 
-_PER_ROW = "".join(f"DROP TRIGGER citation_{name}_counted ON bibliography_citation;\n" for name in _COUNTED) + """
+_PER_ROW = "".join(f"DROP TRIGGER bibliography_citation_accepted_{name} ON bibliography_citation;\n" for name in _COUNTED) + """
 DROP FUNCTION bibliography_citations_counted();
 
 CREATE FUNCTION bibliography_citation_count() RETURNS trigger
