@@ -10,7 +10,7 @@ repeat a change the client saw, which a copy applies twice harmlessly).
 
 import datetime
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -21,8 +21,10 @@ KEPT = datetime.timedelta(days=1)
 
 
 def library_version() -> int:
-    """The version to ask `since=` with next time: taken before the read it goes with."""
-    with connection.cursor() as cursor:
+    """The version to ask `since=` with next time: taken before the read it goes with, on the database
+    that read uses. A replica's own snapshot has a change it has not replayed yet after it; the
+    primary's would have it before, and the copy would never be sent it."""
+    with connections[router.db_for_read(Paper)].cursor() as cursor:
         cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
         return cursor.fetchone()[0]
 

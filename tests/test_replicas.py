@@ -106,3 +106,34 @@ def test_the_admin_reads_from_the_primary(streaming_replica, admin_client):
     response = admin_client.get("/admin/bibliography/paper/")
     assert response.status_code == 200
     assert "X-Read-From" not in response
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica1"])
+def test_a_copy_kept_from_a_lagging_replica_misses_no_change(streaming_replica):
+    # the library version a list gives is that of the database it read: a change the replica had not
+    # replayed yet is after it, and comes with the next since=
+    replica, reader = streaming_replica, APIClient()
+    paper = Paper.objects.create(title="Before the edit")
+    _caught_up(replica)
+    with replica.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_replay_pause()")
+    try:
+        for _ in range(200):
+            with replica.cursor() as cursor:
+                cursor.execute("SELECT pg_get_wal_replay_pause_state()")
+                if cursor.fetchone()[0] == "paused":
+                    break
+            time.sleep(0.05)
+        Paper.objects.filter(pk=paper.pk).update(title="Edited on the primary")
+
+        listed = reader.get("/api/papers/")
+        assert listed["X-Read-From"] == "replica1"
+        assert [p["title"] for p in listed.json()["results"]] == ["Before the edit"]  # not replayed yet
+        version = listed["Last-Modified-Version"]
+    finally:
+        with replica.cursor() as cursor:
+            cursor.execute("SELECT pg_wal_replay_resume()")
+    _caught_up(replica)
+
+    changed = reader.get("/api/papers/", {"since": version})
+    assert [p["title"] for p in changed.json()["results"]] == ["Edited on the primary"]
