@@ -17,6 +17,12 @@ import time
 
 import psycopg2
 
+CITATIONS = """INSERT INTO bibliography_citation
+        (citing_id, cited_id, context, source, status, intent, created_at, updated_at)
+    SELECT citing, cited, '', 'manual', 'accepted', '', now(), now()
+    FROM unnest(%(papers)s::bigint[], %({cited})s::bigint[]) AS pair (citing, cited) WHERE citing <> cited
+    ON CONFLICT DO NOTHING"""
+
 WRITES = {
     "tags on existing papers": (
         "bibliography_paperconcept",
@@ -27,23 +33,11 @@ WRITES = {
            SELECT id, %(made)s, 1.0, 'manual', 'accepted', '', now(), now()
            FROM unnest(%(papers)s::bigint[]) AS id""",
     ),
-    "citations between existing papers": (
-        "bibliography_citation",
-        None,
-        """INSERT INTO bibliography_citation
-               (citing_id, cited_id, context, source, status, intent, created_at, updated_at)
-           SELECT citing, cited, '', 'manual', 'accepted', '', now(), now()
-           FROM unnest(%(papers)s::bigint[], %(others)s::bigint[]) AS pair (citing, cited) WHERE citing <> cited
-           ON CONFLICT DO NOTHING""",
-    ),
+    "citations between existing papers": ("bibliography_citation", None, CITATIONS.format(cited="others")),
     "citations of a tenth as many papers, each cited 10 times": (
         "bibliography_citation",
         None,
-        """INSERT INTO bibliography_citation
-               (citing_id, cited_id, context, source, status, intent, created_at, updated_at)
-           SELECT citing, cited, '', 'manual', 'accepted', '', now(), now()
-           FROM unnest(%(papers)s::bigint[], %(popular)s::bigint[]) AS pair (citing, cited) WHERE citing <> cited
-           ON CONFLICT DO NOTHING""",
+        CITATIONS.format(cited="popular"),
     ),
     "keywords on existing papers": (
         "bibliography_paperkeyword",

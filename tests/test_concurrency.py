@@ -2,6 +2,7 @@
 
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection, connections, transaction
@@ -38,6 +39,18 @@ def queued_behind(thread: threading.Thread, state: dict) -> None:
         time.sleep(0.02)
 
 
+@contextmanager
+def a_threads_work(state: dict, failed: str = "error"):
+    """A thread's work on its own connection: what it raised kept in state[failed], for the test's
+    assertion (a thread's exception reaches no one), and its connection closed."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 — reported by the test's assertion
+        state[failed] = error
+    finally:
+        connections.close_all()
+
+
 def test_two_curators_tagging_the_same_paper_at_once_both_succeed():
     paper, concept = make_paper(), make_concept()
     first_holds_its_transaction = threading.Event()
@@ -54,13 +67,9 @@ def test_two_curators_tagging_the_same_paper_at_once_both_succeed():
             connections.close_all()
 
     def second_curator():
-        try:
+        with a_threads_work(second):
             remember_backend(second)
             second["result"] = papers_tag(papers=[Paper.objects.get(pk=paper.pk)], concept=concept)
-        except Exception as error:  # noqa: BLE001 — reported by the assertion below
-            second["error"] = error
-        finally:
-            connections.close_all()
 
     one = threading.Thread(target=first_curator)
     one.start()
@@ -133,21 +142,13 @@ def test_a_title_changed_after_the_search_made_its_keys_gets_keys_of_the_new_tit
         return added
 
     def search():
-        try:
+        with a_threads_work(curator, "search failed"):
             duplicates_find()
-        except Exception as error:  # noqa: BLE001 — reported by the assertion below
-            curator["search failed"] = error
-        finally:
-            connections.close_all()
 
     def rename():
-        try:
+        with a_threads_work(curator, "rename failed"):
             remember_backend(curator)
             change(Paper.objects.get(pk=renamed.pk), "Scaling Laws for Neural Language Models!")
-        except Exception as error:  # noqa: BLE001 — reported by the assertion below
-            curator["rename failed"] = error
-        finally:
-            connections.close_all()
 
     monkeypatch.setattr(duplicates, "_compare", compare_and_wait)
     one = threading.Thread(target=search)
@@ -244,24 +245,15 @@ def test_a_venue_renamed_while_a_paper_of_it_is_deleted_both_succeed():
     deleter: dict = {}
 
     def rename():
-        try:
-            with transaction.atomic():
-                Venue.objects.filter(pk=venue.pk).update(name="New Name")
-                renaming_holds.set()
-                let_rename_commit.wait(30)
-        except Exception as error:  # noqa: BLE001 — reported by the assertion below
-            renamer["error"] = error
-        finally:
-            connections.close_all()
+        with a_threads_work(renamer), transaction.atomic():
+            Venue.objects.filter(pk=venue.pk).update(name="New Name")
+            renaming_holds.set()
+            let_rename_commit.wait(30)
 
     def delete():
-        try:
+        with a_threads_work(deleter):
             remember_backend(deleter)
             Paper.objects.get(pk=paper.pk).delete()
-        except Exception as error:  # noqa: BLE001 — reported by the assertion below
-            deleter["error"] = error
-        finally:
-            connections.close_all()
 
     one = threading.Thread(target=rename)
     one.start()
