@@ -6,6 +6,7 @@ import random
 import pytest
 from django.db import connection, transaction
 
+from bibliography import syncing
 from bibliography.models import (
     Author,
     Citation,
@@ -20,6 +21,13 @@ from bibliography.models import (
 from tests.factories import make_author, make_authorship, make_concept, make_paper, make_venue
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["few changes", "many changes"])
+def either_way(request, monkeypatch):
+    """since= read both ways: the changes from their indexes, or the papers tested one by one."""
+    if request.param == "many changes":
+        monkeypatch.setattr(syncing, "FEW_CHANGES", 0)
 
 
 def _pages(client, url: str, params: dict) -> tuple[list[dict], int]:
@@ -125,7 +133,7 @@ class Library:
 @pytest.mark.django_db(
     transaction=True, serialized_rollback=True
 )  # each write commits, as in use: versions are transactions
-def test_a_copy_kept_by_since_equals_the_library_after_500_writes_of_every_kind(curator, anon):
+def test_a_copy_kept_by_since_equals_the_library_after_500_writes_of_every_kind(curator, anon, either_way):
     library = Library(curator, seed=31)
     for n in range(40):
         paper = make_paper(title=f"Seed {n}", venue=library.venues[n % 5])
@@ -145,7 +153,7 @@ def test_a_copy_kept_by_since_equals_the_library_after_500_writes_of_every_kind(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_only_what_changed_comes(curator, anon):
+def test_only_what_changed_comes(curator, anon, either_way):
     papers = [make_paper(title=f"Still {n}") for n in range(20)]
     copy, version = copy_library(anon)
     for paper in papers[:3]:
@@ -157,7 +165,7 @@ def test_only_what_changed_comes(curator, anon):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_change_to_a_row_a_document_shows_is_a_change_of_the_paper(curator, anon):
+def test_a_change_to_a_row_a_document_shows_is_a_change_of_the_paper(curator, anon, either_way):
     paper, other = make_paper(title="Shown"), make_paper(title="Untouched")
     author = make_author("Shown Author")
     make_authorship(paper, author)
@@ -270,7 +278,7 @@ SHOWN = ["authorship", "tag", "keyword", "link", "key point", "citing", "cited",
 
 @pytest.mark.parametrize("kind", SHOWN)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_row_a_document_shows_changes_the_papers_version_without_rewriting_the_paper(anon, kind):
+def test_a_row_a_document_shows_changes_the_papers_version_without_rewriting_the_paper(anon, kind, either_way):
     # a rewrite of the paper's row writes every index of the paper table: 60 times the cost of the row
     paper, other = make_paper(title="Shown later", venue=make_venue("A Venue")), make_paper(title="Other")
     make_authorship(paper, make_author("First Author"))
