@@ -116,9 +116,34 @@ WHERE ns.paper_id = ANY(%(ids)s) {older} AND {agree}
 # papers 24 reads of the table instead of 24 million index lookups.
 _SHARED_BAND = """
 INSERT INTO shared_band
-SELECT a.paper_id, b.paper_id FROM bibliography_titlesketch a
-JOIN bibliography_titlesketch b ON b.bands[%(band)s] = a.bands[%(band)s] AND b.paper_id < a.paper_id
+SELECT a.paper_id, b.paper_id FROM {sketches} a
+JOIN {sketches} b ON b.bands[%(band)s] = a.bands[%(band)s] AND b.paper_id < a.paper_id
 WHERE {sizes}
+"""
+
+# Titles whose sketches are in hand (an import's new papers, compared while the import writes them)
+# against the stored ones: _SIMILAR_TITLE's lookup, one per title.
+_ALIKE_STORED = """
+SELECT ns.paper_id, os.paper_id, os.alike
+FROM (
+    SELECT paper_id, bands::bigint[] AS bands, grams, title_key
+    FROM unnest(%(ids)s::bigint[], %(bands)s::text[], %(grams)s::smallint[], %(keys)s::text[])
+        n(paper_id, bands, grams, title_key)
+) ns
+CROSS JOIN LATERAL (
+    SELECT paper_id, similarity(os.title_key, ns.title_key) AS alike FROM bibliography_titlesketch os
+    WHERE os.bands && ns.bands AND os.paper_id <> ns.paper_id AND {sizes}
+        AND similarity(os.title_key, ns.title_key) >= %(similarity)s OFFSET 0
+) os
+"""
+
+# Pairs found alike elsewhere, kept if the two papers' titles are still alike and they agree.
+_PAIRS = """
+SELECT LEAST(n.id, o.id), GREATEST(n.id, o.id), 'title', pair.alike, 'open', now()
+FROM unnest(%(n)s::bigint[], %(o)s::bigint[], %(alike)s::float[]) pair(n_id, o_id, alike)
+CROSS JOIN LATERAL (SELECT id, title_key, year FROM bibliography_paper WHERE id = pair.n_id OFFSET 0) n
+CROSS JOIN LATERAL (SELECT id, title_key, year FROM bibliography_paper WHERE id = pair.o_id OFFSET 0) o
+WHERE similarity(n.title_key, o.title_key) >= %(similarity)s AND {agree}
 """
 
 _SIMILAR_PAIR = """
@@ -191,8 +216,10 @@ def duplicates_find(
             added += _compare(ids, title_similarity, older=_OLDER, titles=False)
             last, papers = ids[-1], papers + len(ids)
             on_progress(start + papers // 2)
-        added += _compare_titles_everywhere(
-            title_similarity, lambda band: on_progress(start + papers * (BANDS + band) // (2 * BANDS))
+        added += titles_compared_among(
+            "bibliography_titlesketch",
+            title_similarity,
+            lambda band: on_progress(start + papers * (BANDS + band) // (2 * BANDS)),
         )
     return added
 
@@ -295,6 +322,38 @@ def _compare(ids: list[int], title_similarity: float, *, older: str, titles: boo
     return added
 
 
+def titles_alike(
+    sketches: list[tuple[int, str, int | None, str]], title_similarity: float = TITLE_SIMILARITY
+) -> list[tuple[int, int, float]]:
+    """For sketches in hand (paper id, band keys as text, trigram count, folded title), the stored
+    papers whose titles are alike: (paper id, stored paper's id, similarity). What this connection
+    sees: on one of its own beside an import, the library as committed."""
+    ids, bands, grams, keys = (list(column) for column in zip(*sketches, strict=True)) if sketches else ([],) * 4
+    query = _ALIKE_STORED.format(sizes=_SIZES.format(a="os", b="ns"))
+    with connection.cursor() as cursor:
+        values = {"ids": ids, "bands": bands, "grams": grams, "keys": keys}
+        cursor.execute(query, {**values, "similarity": title_similarity})
+        return cursor.fetchall()
+
+
+def title_pairs_note(pairs: list[tuple[int, int, float]], title_similarity: float = TITLE_SIMILARITY) -> int:
+    """Pairs that titles_alike() found, as candidates, those whose papers agree (_AGREE)."""
+    if not pairs:
+        return 0
+    n, o, alike = (list(column) for column in zip(*pairs, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT.format(select=_PAIRS.format(agree=_AGREE)),
+            {"n": n, "o": o, "alike": alike, "similarity": title_similarity},
+        )
+        return cursor.rowcount
+
+
+def identifiers_compared(ids: list[int]) -> int:
+    """These papers' pairs by identifier and by abstract (cheap lookups by index), not by title."""
+    return _compare(ids, TITLE_SIMILARITY, older="", titles=False)
+
+
 def duplicate_dismiss(*, candidate: DuplicateCandidate, by=None) -> None:
     """A curator says the two papers are different; the pair is never proposed again."""
     candidate.status = DuplicateStatus.DISMISSED
@@ -384,14 +443,15 @@ def _words(name: str) -> str:
 
 
 @transaction.atomic
-def _compare_titles_everywhere(title_similarity: float, on_band) -> int:
-    """Every pair of papers sharing a band key whose titles are alike, in one transaction: the
-    pairs of each band are gathered (one join each, with the memory a hash of the library needs),
-    then compared once."""
+def titles_compared_among(sketches: str, title_similarity: float = TITLE_SIMILARITY, on_band=lambda band: None) -> int:
+    """Every pair of papers sharing a band key in that table of sketches (the library's, or a temporary
+    one of an import's new papers, stored in the library's too) whose titles are alike, in one
+    transaction: the pairs of each band are gathered (one join each, with the memory a hash of the
+    table needs), then compared once."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("CREATE TEMPORARY TABLE shared_band (n_id bigint, o_id bigint) ON COMMIT DROP")
-        shared_band = _SHARED_BAND.format(sizes=_SIZES.format(a="a", b="b"))
+        shared_band = _SHARED_BAND.format(sketches=sketches, sizes=_SIZES.format(a="a", b="b"))
         for band in range(1, BANDS + 1):
             cursor.execute(shared_band, {"band": band, "similarity": title_similarity})
             on_band(band)

@@ -157,6 +157,7 @@ def _import_path(job: Job, path: Path, progress: Progress) -> dict:
         year=options.get("year"),
         skip_invalid=bool(options.get("skip_invalid")),
         strict=bool(options.get("strict")),
+        duplicates=True,
         on_progress=lambda done: progress.set(done),
     )
     if not result.ok:
@@ -181,7 +182,7 @@ def _import_path(job: Job, path: Path, progress: Progress) -> dict:
     if result.created:
         progress.say("Looking for duplicates of the new papers…")
         progress.set(0, duplicates_waiting(), "papers")
-        found = duplicates_find(everything=False, on_progress=lambda done: progress.set(done))
+        found = result.duplicates + duplicates_find(everything=False, on_progress=lambda done: progress.set(done))
         progress.say(f"{found} possible duplicates of the new papers (the review queue's duplicates).")
     return {
         "file": job.file_name, "format": result.format, "records": result.records, "created": result.created,

@@ -58,18 +58,19 @@ def copy_objects(objects: Sequence[Model], fields: Sequence[str]) -> None:
     copy_rows(type(objects[0]), fields, ([getattr(obj, name) for name in attnames] for obj in objects))
 
 
-def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) -> None:
+def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence], *, table: str | None = None) -> None:
     """Write rows (values in the order of `fields`, foreign keys as ids) with COPY, no model instances
     made: for link tables written by the ten thousand (authorships, keywords). The rows are turned
     into text as PostgreSQL reads the text before them, so a row that cannot be (a value no column
-    takes) is raised once the COPY has begun: the transaction is then to be rolled back."""
+    takes) is raised once the COPY has begun: the transaction is then to be rolled back. `table` is
+    another table with the model's columns (a temporary one)."""
     lines = ("\t".join([_text(value) for value in row]) + "\n" for row in rows)
     first = next(lines, None)
     if first is None:
         return
     meta = model._meta
     names = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in fields)
-    statement = f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN"
+    statement = f"COPY {connection.ops.quote_name(table or meta.db_table)} ({names}) FROM STDIN"
     with connection.cursor() as cursor:
         stream = _Streamed(first, lines)
         try:
@@ -108,12 +109,12 @@ class _Streamed:
 
 
 def copy_from_file(
-    file_name: str, model: type[Model] | None, fields: Sequence[str], rows, lines: Sequence[int]
+    file_name: str, model: type[Model] | None, fields: Sequence[str], rows, lines: Sequence[int], *, table=None
 ) -> None:
     """COPY new model instances (model None) or rows of values that a file's records gave; a refusal is
     the file's error, naming the line of the record whose row it was (`lines`, one per row)."""
     try:
-        copy_objects(rows, fields) if model is None else copy_rows(model, fields, rows)
+        copy_objects(rows, fields) if model is None else copy_rows(model, fields, rows, table=table)
     except CopyRefused as refused:
         line = lines[refused.row] if refused.row is not None and refused.row < len(lines) else None
         raise DumpError(file_name, line or None, f"the database refused it: {refused}") from refused

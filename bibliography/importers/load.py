@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from bibliography.formats.base import Format
@@ -27,6 +27,7 @@ from bibliography.models import CSL_COLUMNS, ImportRun, ImportStatus, Paper
 
 from .batches import collected_less
 from .bulk import readers_indexes_deferred, worth_deferring
+from .duplicates_beside import searched_beside
 from .lock import holding_import_lock
 from .papers import PaperLoader
 from .parsing import EndOfFile, ParsedBatch, parsed_stream
@@ -65,6 +66,7 @@ def import_file(
     skip_invalid: bool = False,
     strict: bool = False,
     bulk: bool = True,
+    duplicates: bool = False,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import one dump atomically: everything it holds, or on any error nothing (and every error).
@@ -77,11 +79,15 @@ def import_file(
 
     With `dry_run` (or inside `nothing_written`), nothing is kept, and no rejected records written.
     With `bulk`, a large file into a small library is written before the indexes only readers use
-    (bulk.py).
+    (bulk.py). With `duplicates`, the new papers are compared with the library while they are
+    written, when the import commits on its own (duplicates_beside.py); else, and for a bulk load,
+    they wait for the search (bibliography/duplicates.py), as the papers of a failed search do.
     `on_progress` is told how many bytes of the file were read, after each batch.
     """
+    duplicates = duplicates and not connection.in_atomic_block  # only committed papers are searched beside
     with nothing_written(dry_run):
         result = ImportResult(file_name=path.name, dry_run=_in_dry_run.get())
+        search = None
         started = timezone.now()
         try:
             file_format = _format(path, format)
@@ -102,8 +108,12 @@ def import_file(
                         end = EndOfFile(reader.sha256, reader.bytes_read, [])
                     else:
                         defer = bulk and not result.dry_run and worth_deferring(path.stat().st_size)
-                        with readers_indexes_deferred(defer), collected_less():
+                        beside = duplicates and not result.dry_run and not defer
+                        with readers_indexes_deferred(defer), collected_less(), searched_beside(beside) as search:
+                            papers.beside = search
                             end = _batches_load(path, file_format, papers, strict, on_progress)
+                            if search:
+                                result.duplicates = search.finish()
                 except (IntegrityError, DataError) as error:
                     said = f"the database refused it: {str(error).splitlines()[0]}"
                     raise DumpError(path.name, None, said) from error
@@ -114,10 +124,12 @@ def import_file(
                 if on_progress:
                     on_progress(end.bytes_read)
                 _run_finished(run, end.sha256, result)
+            if search:
+                result.duplicates += search.after_commit()
         except DumpError as error:
             result.error = error
             result.rejected_to = None
-            result.records = result.created = result.updated = result.unchanged = 0
+            result.records = result.created = result.updated = result.unchanged = result.duplicates = 0
             result.also_created.clear()
             if not result.dry_run:
                 _record_failure(path, result.format, started, error)

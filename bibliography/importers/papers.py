@@ -25,6 +25,7 @@ from .citations import references_add
 from .concepts import concept_tags_add, keywords_add, topic_tags_add
 from .copy import allocate_ids, copy_from_file
 from .curation import differences_propose, duplicate_candidates_add
+from .duplicates_beside import SearchBeside
 from .filling import Venues, date_listed, fill_blanks, new_paper, record_year
 from .keys import key_aliases_add, keys_choose, keys_follow
 from .matching import PAPER_FIELDS, Candidates, Facts, existing_candidates, record_facts, same_in_one_file
@@ -50,6 +51,7 @@ class PaperLoader:
     year: int | None
     result: ImportResult
     venues: Venues = field(default_factory=Venues)
+    beside: SearchBeside | None = None  # the search for duplicates of the new papers, if made beside
 
     @property
     def file_name(self) -> str:
@@ -130,7 +132,7 @@ class PaperLoader:
             paper.pk = pk
         lines = [record.line for record, _, new in landed if new]
         copy_from_file(self.file_name, None, _NEW_PAPER_FIELDS, created, lines)
-        _sketches_add(landed, self.file_name)
+        _sketches_add(landed, self.file_name, self.beside)
         papers_snapshot((p.pk for p in created), reason=f"imported from {self.file_name}", created=True)
         if changed:
             now = timezone.now()
@@ -182,17 +184,21 @@ def _identifiers_held_elsewhere(record: PaperRecord, *held: Candidates, but: Pap
         record.arxiv_id = None
 
 
-def _sketches_add(landed: list[Landed], file_name: str) -> None:
+def _sketches_add(landed: list[Landed], file_name: str, beside: SearchBeside | None) -> None:
     """The band keys the parser made of new papers' titles, so that the search for duplicates need
-    not make them; a paper whose title a later record of the batch gave is left to the search."""
+    not make them (or to the search beside the import); a paper whose title a later record of the
+    batch gave is left to the search."""
     made = [
         (record, paper)
         for record, paper, new in landed
         if new and record.title_sketch and paper.title_key == record.title_key
     ]
     sketches = [(paper.pk, *record.title_sketch, record.title_key) for record, paper in made]
-    fields = ["paper", "bands", "grams", "title_key"]
-    copy_from_file(file_name, TitleSketch, fields, sketches, [record.line for record, _ in made])
+    lines = [record.line for record, _ in made]
+    if beside is not None:
+        beside.add(file_name, sketches, lines)
+    else:
+        copy_from_file(file_name, TitleSketch, ["paper", "bands", "grams", "title_key"], sketches, lines)
 
 
 def _links_add(landed: list[Landed], file_name: str) -> set[int]:

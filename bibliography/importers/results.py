@@ -39,6 +39,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     proposed: int = 0  # differences from what stored papers say, kept for curators (proposing.py)
+    duplicates: int = 0  # possible duplicates of its new papers found beside the import (duplicates_beside.py)
     also_created: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=lambda: Warnings())
     error: DumpError | None = None

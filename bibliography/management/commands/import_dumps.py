@@ -82,6 +82,7 @@ class Command(BaseCommand):
         **options,
     ):
         self.skip_invalid, self.dry_run, self.strict, self.keep_indexes = skip_invalid, dry_run, strict, keep_indexes
+        self.duplicates = not no_duplicates
         if year is not None and not 1400 <= year <= 2200:
             raise CommandError(f"--year {year} is not a plausible year")
         files = expand(paths)
@@ -95,7 +96,7 @@ class Command(BaseCommand):
             f"{len(results) - len(failed)} of {len(results)} files imported{note}; {verb} {created} papers."
         )
         if created and not dry_run and not no_duplicates:
-            found = search_with_progress(everything=False, show=not no_progress)
+            found = sum(r.duplicates for r in results) + search_with_progress(everything=False, show=not no_progress)
             self.stdout.write(f"{found} possible duplicates of the new papers found (the admin's review queue).")
         if failed:
             raise CommandError(f"{len(failed)} of {len(results)} files failed; see the errors above.")
@@ -112,6 +113,7 @@ class Command(BaseCommand):
                 skip_invalid=self.skip_invalid,
                 strict=self.strict,
                 bulk=not self.keep_indexes,
+                duplicates=self.duplicates,
                 on_progress=lambda done: bar.update(done - bar.n),
             )
         if result.ok:
