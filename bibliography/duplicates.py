@@ -116,14 +116,14 @@ WHERE ns.paper_id = ANY(%(ids)s) {older} AND {agree}
 # papers 24 reads of the table instead of 24 million index lookups.
 _SHARED_BAND = """
 INSERT INTO shared_band
-SELECT a.paper_id, b.paper_id FROM {sketches} a
-JOIN {sketches} b ON b.bands[%(band)s] = a.bands[%(band)s] AND b.paper_id < a.paper_id
+SELECT a.paper_id, b.paper_id FROM bibliography_titlesketch a
+JOIN bibliography_titlesketch b ON b.bands[%(band)s] = a.bands[%(band)s] AND b.paper_id < a.paper_id
 WHERE {sizes}
 """
 
 # Titles whose sketches are in hand (an import's new papers, compared while the import writes them)
-# against the stored ones: _SIMILAR_TITLE's lookup, one per title.
-_ALIKE_STORED = """
+# against those of a table: _SIMILAR_TITLE's lookup, one per title.
+_ALIKE = """
 SELECT ns.paper_id, os.paper_id, os.alike
 FROM (
     SELECT paper_id, bands::bigint[] AS bands, grams, title_key
@@ -131,8 +131,8 @@ FROM (
         n(paper_id, bands, grams, title_key)
 ) ns
 CROSS JOIN LATERAL (
-    SELECT paper_id, similarity(os.title_key, ns.title_key) AS alike FROM bibliography_titlesketch os
-    WHERE os.bands && ns.bands AND os.paper_id <> ns.paper_id AND {sizes}
+    SELECT paper_id, similarity(os.title_key, ns.title_key) AS alike FROM {sketches} os
+    WHERE os.bands && ns.bands AND os.paper_id {other} ns.paper_id AND {sizes}
         AND similarity(os.title_key, ns.title_key) >= %(similarity)s OFFSET 0
 ) os
 """
@@ -216,10 +216,8 @@ def duplicates_find(
             added += _compare(ids, title_similarity, older=_OLDER, titles=False)
             last, papers = ids[-1], papers + len(ids)
             on_progress(start + papers // 2)
-        added += titles_compared_among(
-            "bibliography_titlesketch",
-            title_similarity,
-            lambda band: on_progress(start + papers * (BANDS + band) // (2 * BANDS)),
+        added += _compare_titles_everywhere(
+            title_similarity, lambda band: on_progress(start + papers * (BANDS + band) // (2 * BANDS))
         )
     return added
 
@@ -323,13 +321,18 @@ def _compare(ids: list[int], title_similarity: float, *, older: str, titles: boo
 
 
 def titles_alike(
-    sketches: list[tuple[int, str, int | None, str]], title_similarity: float = TITLE_SIMILARITY
+    sketches: list[tuple[int, str, int | None, str]],
+    title_similarity: float = TITLE_SIMILARITY,
+    *,
+    among: str = "bibliography_titlesketch",
+    earlier: bool = False,
 ) -> list[tuple[int, int, float]]:
-    """For sketches in hand (paper id, band keys as text, trigram count, folded title), the stored
-    papers whose titles are alike: (paper id, stored paper's id, similarity). What this connection
-    sees: on one of its own beside an import, the library as committed."""
+    """For sketches in hand (paper id, band keys as text, trigram count, folded title), the papers
+    whose titles are alike among those of a table of sketches (the library's; with `earlier`, only
+    those of lower ids): (paper id, the other's id, similarity). What this connection sees: on one of
+    its own beside an import, the library as committed."""
     ids, bands, grams, keys = (list(column) for column in zip(*sketches, strict=True)) if sketches else ([],) * 4
-    query = _ALIKE_STORED.format(sizes=_SIZES.format(a="os", b="ns"))
+    query = _ALIKE.format(sketches=among, other="<" if earlier else "<>", sizes=_SIZES.format(a="os", b="ns"))
     with connection.cursor() as cursor:
         values = {"ids": ids, "bands": bands, "grams": grams, "keys": keys}
         cursor.execute(query, {**values, "similarity": title_similarity})
@@ -443,15 +446,14 @@ def _words(name: str) -> str:
 
 
 @transaction.atomic
-def titles_compared_among(sketches: str, title_similarity: float = TITLE_SIMILARITY, on_band=lambda band: None) -> int:
-    """Every pair of papers sharing a band key in that table of sketches (the library's, or a temporary
-    one of an import's new papers, stored in the library's too) whose titles are alike, in one
-    transaction: the pairs of each band are gathered (one join each, with the memory a hash of the
-    table needs), then compared once."""
+def _compare_titles_everywhere(title_similarity: float, on_band) -> int:
+    """Every pair of papers sharing a band key whose titles are alike, in one transaction: the
+    pairs of each band are gathered (one join each, with the memory a hash of the library needs),
+    then compared once."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("CREATE TEMPORARY TABLE shared_band (n_id bigint, o_id bigint) ON COMMIT DROP")
-        shared_band = _SHARED_BAND.format(sketches=sketches, sizes=_SIZES.format(a="a", b="b"))
+        shared_band = _SHARED_BAND.format(sizes=_SIZES.format(a="a", b="b"))
         for band in range(1, BANDS + 1):
             cursor.execute(shared_band, {"band": band, "similarity": title_similarity})
             on_band(band)

@@ -14,6 +14,7 @@ from bibliography.importers import duplicates_beside
 from bibliography.importers.duplicates_beside import SearchBeside
 from bibliography.importers.load import import_file
 from bibliography.models import DuplicateCandidate, Paper, TitleSketch, WaitingPaper
+from tests.dumps import ABSTRACT, HEADER
 from tests.factories import make_paper
 
 # The lookups run on a connection of their own, which sees only what is committed.
@@ -175,3 +176,14 @@ def test_an_import_inside_a_transaction_or_a_bulk_load_leaves_its_papers_to_the_
 
     assert bulk.error is None and bulk.duplicates == 0
     assert duplicates_waiting() == bulk.created > 500
+
+
+def test_a_file_the_database_refuses_stops_its_lookups_and_keeps_nothing(tmp_path):
+    listing = tmp_path / "future.txt"
+    listing.write_text(HEADER + "".join(f"Scaling laws, part {n}\n\n{ABSTRACT} {n}\n\n" for n in range(3)))
+
+    result = import_file(listing, year=2500, bulk=False, duplicates=True)  # a year the papers' table refuses
+
+    assert "paper_year_plausible" in str(result.error) and result.duplicates == 0
+    assert not Paper.objects.exists() and not TitleSketch.objects.exists() and not WaitingPaper.objects.exists()
+    assert not [thread for thread in threading.enumerate() if thread.name == "duplicates-beside"]
