@@ -10,9 +10,10 @@ from django.db import connection, transaction
 
 from bibliography.duplicates import duplicates_find, duplicates_waiting
 from bibliography.importers import bulk as bulk_load
-from bibliography.importers import duplicates_beside
+from bibliography.importers import duplicates_beside, load
 from bibliography.importers.duplicates_beside import SearchBeside
 from bibliography.importers.load import import_file
+from bibliography.importers.papers import PaperLoader
 from bibliography.models import DuplicateCandidate, Paper, TitleSketch, WaitingPaper
 from tests.dumps import ABSTRACT, HEADER
 from tests.factories import make_paper
@@ -28,6 +29,7 @@ NEW = ["ieee-xplore-elderly.bib", "zotero-ris-history-theses.ris"]
 # ...and these, whose entries go one to the library, the next to the new papers.
 HALVED = ["dblp-person-withcrossref.bib", "calibre-catalog-large.bib", "mendeley-desktop-large-storage.bib"]
 
+THEIRS = "Scaling laws for neural language model"
 ENTRY = "@article{{k, title = {{{title}}}, author = {{Kaplan, Jared}}, doi = {{{doi}}}, year = {{2020}}}}\n"
 
 
@@ -120,6 +122,58 @@ def test_a_paper_another_process_commits_and_searches_during_the_import_is_compa
     assert result.error is None and result.duplicates == 1
     assert list(DuplicateCandidate.objects.values_list("reason", flat=True)) == ["title"]
     assert duplicates_waiting() == 0
+
+
+def test_a_paper_waiting_before_the_import_and_searched_during_it_is_compared_after_it(monkeypatch, tmp_path):
+    older = make_paper(title="Scaling laws for neural language model", year=2020)  # waits, without keys
+    bib = tmp_path / "new.bib"
+    bib.write_text(ENTRY.format(title="Scaling laws for neural language models", doi="10.1234/one"))
+    looked_up = SearchBeside._end
+
+    def its_search_meanwhile(search):
+        looked_up(search)  # the lookups could not see it: it had no keys
+        a_thread_commits(lambda: duplicates_find(workers=1))  # keyed and compared, without the new papers
+
+    monkeypatch.setattr(SearchBeside, "_end", its_search_meanwhile)
+    result = import_file(bib, bulk=False, duplicates=True)
+
+    assert result.error is None and result.duplicates == 1
+    assert DuplicateCandidate.objects.filter(paper_a=older).exists()
+    assert duplicates_waiting() == 0
+
+
+def test_a_paper_written_during_the_import_and_completed_by_it_is_compared_after_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(load, "BATCH_SIZE", 1)
+    bib = tmp_path / "new.bib"
+    completing = "@article{l, title = {Scaling laws for neural language model}, doi = {10.1234/x}, abstract = {%s}}\n"
+    bib.write_text(
+        ENTRY.format(title="Scaling laws for neural language models", doi="10.1234/one") + completing % ABSTRACT
+    )
+    written = threading.Event()
+    look_up, load_papers = duplicates_beside.titles_alike, PaperLoader.load_papers
+
+    def then_theirs(sketches, **options):  # after the first lookup among the library's titles
+        found = look_up(sketches, **options)
+        if not written.is_set():
+            a_thread_commits(lambda: (make_paper(title=THEIRS, abstract="", year=2020), duplicates_find(workers=1)))
+            written.set()
+        return found
+
+    def second_batch_after_theirs(loader, records):
+        if records[0].doi == "10.1234/x":
+            assert written.wait(30)
+        return load_papers(loader, records)
+
+    monkeypatch.setattr(duplicates_beside, "titles_alike", then_theirs)
+    monkeypatch.setattr(PaperLoader, "load_papers", second_batch_after_theirs)
+    result = import_file(bib, bulk=False, duplicates=True)
+
+    theirs = Paper.objects.get(doi="10.1234/x")
+    assert result.error is None and theirs.abstract == ABSTRACT  # completed by the import
+    assert (
+        DuplicateCandidate.objects.filter(paper_a=theirs).exists()
+        or DuplicateCandidate.objects.filter(paper_b=theirs).exists()
+    )
 
 
 def test_a_new_paper_changed_before_it_leaves_the_queue_waits_for_the_search_of_its_change(monkeypatch, tmp_path):

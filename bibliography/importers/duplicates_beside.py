@@ -19,6 +19,7 @@ import logging
 import queue
 import threading
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -34,19 +35,29 @@ logger = logging.getLogger(__name__)
 
 _SKETCHES = "new_title_sketches"  # on the import's connection, and on the lookups' (each its own)
 _FIELDS = ["paper", "bands", "grams", "title_key"]
+_FEW = 500  # papers to compare after the commit, beyond which the index's pending list is merged first
 _AHEAD = 16  # batches handed over and not yet looked up: the loader waits beyond that
 # The new keys are left in the index's pending list (up to this size), which the next search, or the
 # next import's lookups on their own connection, merge: merged by the insert, they took 3.3 of the
 # 4.3 s of the end of a file of 20,000 papers, in the import's own time.
 _PENDING_KB = 64 * 1024
 
-# Papers that transactions not yet committed when the search began have written since: the new
-# papers' lookups could not see them.
-_CHANGED_BESIDE = """
-SELECT id, title_key FROM bibliography_paper
-WHERE version >= pg_snapshot_xmin(%(snapshot)s::pg_snapshot)::text::bigint AND version <> %(ours)s
-    AND NOT pg_visible_in_snapshot(version::text::xid8, %(snapshot)s::pg_snapshot)
+# Explicit columns, not LIKE the library's table: LIKE would hold a lock on it until the commit, and
+# a migration waiting behind that lock would stop the lookups, which would stop the import.
+_SKETCHES_TABLE = f"""
+CREATE TEMPORARY TABLE {_SKETCHES} (paper_id bigint, bands bigint[], grams smallint, title_key varchar(1000))
 """
+_LOCK_TIMEOUT = "5s"  # a lookup waiting longer for a lock gives up: the new papers wait for the search
+
+# Papers that transactions not yet committed when the search began have written since, the import's
+# among them (those it completed may have been written by others meanwhile): the lookups could not
+# see them.
+_CHANGED_BESIDE = """
+SELECT id FROM bibliography_paper
+WHERE version >= pg_snapshot_xmin(%(snapshot)s::pg_snapshot)::text::bigint
+    AND (version = %(ours)s OR NOT pg_visible_in_snapshot(version::text::xid8, %(snapshot)s::pg_snapshot))
+"""
+_TITLES = "SELECT id, title_key FROM bibliography_paper WHERE id = ANY(%s)"
 
 _TAKE = "SELECT paper_id FROM bibliography_waitingpaper WHERE paper_id = ANY(%s) FOR UPDATE SKIP LOCKED"
 
@@ -68,10 +79,14 @@ class SearchBeside:
 
     def __init__(self):
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMPORARY TABLE {_SKETCHES} (LIKE bibliography_titlesketch) ON COMMIT DROP")
+            cursor.execute(_SKETCHES_TABLE + " ON COMMIT DROP")
             cursor.execute("SELECT pg_current_snapshot()::text, pg_current_xact_id()::text::bigint")
             self._snapshot, self._version = cursor.fetchone()
-        self._ids = array("q")
+            # A search may take one of these before the new papers are committed, and not see them; those
+            # it keys meanwhile the lookups may not see either.
+            cursor.execute("SELECT paper_id FROM bibliography_waitingpaper")
+            self._waiting = array("q", (pk for (pk,) in cursor.fetchall()))
+        self._ids = array("q")  # increasing: ids are taken in order, batch after batch
         self._pairs: list[tuple[int, int, float]] = []
         self._failed: BaseException | None = None
         self._batches: queue.Queue = queue.Queue(maxsize=_AHEAD)
@@ -92,13 +107,24 @@ class SearchBeside:
         self._end()
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('gin_pending_list_limit', %s, true)", [str(_PENDING_KB)])
-            cursor.execute(f"INSERT INTO bibliography_titlesketch SELECT * FROM {_SKETCHES}")
+            cursor.execute(
+                f"INSERT INTO bibliography_titlesketch (paper_id, bands, grams, title_key) "
+                f"SELECT paper_id, bands, grams, title_key FROM {_SKETCHES}"
+            )
         if self._failed is not None:
             return 0
-        added = title_pairs_note(self._pairs)
-        for start in range(0, len(self._ids), BATCH):
-            added += identifiers_compared(self._ids[start : start + BATCH].tolist())
-        return added
+        try:
+            with (
+                transaction.atomic()
+            ):  # a paper paired that another transaction deletes fails the search, not the import
+                added = title_pairs_note(self._pairs)
+                for start in range(0, len(self._ids), BATCH):
+                    added += identifiers_compared(self._ids[start : start + BATCH].tolist())
+                return added
+        except DatabaseError as error:
+            logger.warning("the new papers wait for the search for duplicates: %s", error)
+            self._failed = error
+            return 0
 
     def after_commit(self) -> int:
         """The new papers compared with those others committed meanwhile, then out of the queue; on a
@@ -116,15 +142,27 @@ class SearchBeside:
         added = 0
         with connection.cursor() as cursor:
             cursor.execute(_CHANGED_BESIDE, {"snapshot": self._snapshot, "ours": self._version})
-            changed = cursor.fetchall()
-        for start in range(0, len(changed), BATCH):
-            added += _compared_in_hand(changed[start : start + BATCH])
+            unseen = {pk for (pk,) in cursor.fetchall() if not self._new(pk)}
+            for start in range(0, len(self._waiting), BATCH):  # left in the queue, untaken: a search will see them
+                waiting = self._waiting[start : start + BATCH].tolist()
+                cursor.execute(_TAKE, [waiting])
+                unseen.update(set(waiting) - {pk for (pk,) in cursor.fetchall()})
+            if len(unseen) > _FEW:  # each lookup would read the new keys in the index's pending list
+                cursor.execute("SELECT gin_clean_pending_list('titlesketch_bands_idx')")
+            unseen = sorted(unseen)
+            for start in range(0, len(unseen), BATCH):
+                cursor.execute(_TITLES, [unseen[start : start + BATCH]])
+                added += _compared_in_hand(cursor.fetchall())
         with connection.cursor() as cursor:
             for start in range(0, len(self._ids), BATCH):
                 cursor.execute(_TAKE, [self._ids[start : start + BATCH].tolist()])
                 taken = [pk for (pk,) in cursor.fetchall()]
                 cursor.execute(_LEAVE, {"ids": taken, "ours": self._version})
         return added
+
+    def _new(self, pk: int) -> bool:
+        at = bisect_left(self._ids, pk)
+        return at < len(self._ids) and self._ids[at] == pk
 
     def close(self) -> None:
         """Stop looking up (the import failed, or is stopped)."""
@@ -139,15 +177,16 @@ class SearchBeside:
     def _look_up(self) -> None:
         try:
             with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('lock_timeout', %s, false)", [_LOCK_TIMEOUT])
                 cursor.execute("SELECT gin_clean_pending_list('titlesketch_bands_idx')")  # what others left there
-                cursor.execute(f"CREATE TEMPORARY TABLE {_SKETCHES} (LIKE bibliography_titlesketch)")
+                cursor.execute(_SKETCHES_TABLE)
                 cursor.execute(f"CREATE INDEX ON {_SKETCHES} USING gin (bands) WITH (fastupdate = off)")
             while (sketches := self._batches.get()) is not None:
                 if not self._stop.is_set():
                     self._pairs += titles_alike(sketches)
                     copy_rows(TitleSketch, _FIELDS, sketches, table=_SKETCHES)
                     self._pairs += titles_alike(sketches, among=_SKETCHES, earlier=True)
-        except Exception as error:  # the new papers then wait in the queue for the search after
+        except BaseException as error:  # the new papers then wait in the queue for the search after
             logger.warning("the search for duplicates beside the import stopped: %s", error)
             self._failed = error
             while self._batches.get() is not None:
