@@ -113,10 +113,8 @@ class SearchBeside:
             )
         if self._failed is not None:
             return 0
-        try:
-            with (
-                transaction.atomic()
-            ):  # a paper paired that another transaction deletes fails the search, not the import
+        try:  # a paired paper that another transaction deletes meanwhile fails the search, not the import
+            with transaction.atomic():
                 added = title_pairs_note(self._pairs)
                 for start in range(0, len(self._ids), BATCH):
                     added += identifiers_compared(self._ids[start : start + BATCH].tolist())
