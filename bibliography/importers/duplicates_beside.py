@@ -34,7 +34,7 @@ from .copy import copy_from_file, copy_rows
 logger = logging.getLogger(__name__)
 
 _SKETCHES = "new_title_sketches"  # on the import's connection, and on the lookups' (each its own)
-_FIELDS = ["paper", "bands", "grams", "title_key"]
+SKETCH_FIELDS = ["paper", "bands", "grams", "title_key"]  # a sketch row as the parser hands it over
 _FEW = 500  # papers to compare after the commit, beyond which the index's pending list is merged first
 _AHEAD = 16  # batches handed over and not yet looked up: the loader waits beyond that
 # The new keys are left in the index's pending list (up to this size), which the next search, or the
@@ -96,7 +96,7 @@ class SearchBeside:
 
     def add(self, file_name: str, sketches: list[tuple[int, str, int | None, str]], lines: Sequence[int]) -> None:
         """New papers' sketches (id, band keys as text, trigram count, folded title)."""
-        copy_from_file(file_name, TitleSketch, _FIELDS, sketches, lines, table=_SKETCHES)
+        copy_from_file(file_name, TitleSketch, SKETCH_FIELDS, sketches, lines, table=_SKETCHES)
         self._ids.extend(sketch[0] for sketch in sketches)
         if sketches and self._failed is None:
             self._batches.put(sketches)
@@ -182,7 +182,7 @@ class SearchBeside:
             while (sketches := self._batches.get()) is not None:
                 if not self._stop.is_set():
                     self._pairs += titles_alike(sketches)
-                    copy_rows(TitleSketch, _FIELDS, sketches, table=_SKETCHES)
+                    copy_rows(TitleSketch, SKETCH_FIELDS, sketches, table=_SKETCHES)
                     self._pairs += titles_alike(sketches, among=_SKETCHES, earlier=True)
         except BaseException as error:  # the new papers then wait in the queue for the search after
             logger.warning("the search for duplicates beside the import stopped: %s", error)

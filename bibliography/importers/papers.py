@@ -25,7 +25,7 @@ from .citations import references_add
 from .concepts import concept_tags_add, keywords_add, topic_tags_add
 from .copy import allocate_ids, copy_from_file
 from .curation import differences_propose, duplicate_candidates_add
-from .duplicates_beside import SearchBeside
+from .duplicates_beside import SKETCH_FIELDS, SearchBeside
 from .filling import Venues, date_listed, fill_blanks, new_paper, record_year
 from .keys import key_aliases_add, keys_choose, keys_follow
 from .matching import PAPER_FIELDS, Candidates, Facts, existing_candidates, record_facts, same_in_one_file
@@ -198,7 +198,7 @@ def _sketches_add(landed: list[Landed], file_name: str, beside: SearchBeside | N
     if beside is not None:
         beside.add(file_name, sketches, lines)
     else:
-        copy_from_file(file_name, TitleSketch, ["paper", "bands", "grams", "title_key"], sketches, lines)
+        copy_from_file(file_name, TitleSketch, SKETCH_FIELDS, sketches, lines)
 
 
 def _links_add(landed: list[Landed], file_name: str) -> set[int]:
