@@ -159,10 +159,10 @@ def test_a_paper_written_during_the_import_and_completed_by_it_is_compared_after
             written.set()
         return found
 
-    def second_batch_after_theirs(loader, records):
+    def second_batch_after_theirs(loader, records, *meanwhile):
         if records[0].doi == "10.1234/x":
             assert written.wait(30)
-        return load_papers(loader, records)
+        return load_papers(loader, records, *meanwhile)
 
     monkeypatch.setattr(duplicates_beside, "titles_alike", then_theirs)
     monkeypatch.setattr(PaperLoader, "load_papers", second_batch_after_theirs)

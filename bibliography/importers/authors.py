@@ -27,35 +27,47 @@ def authors_of(people: list[Person], file_name: str) -> dict[str, Author]:
     return found
 
 
-def authorships_add(landed: list[Landed], file_name: str) -> set[int]:
-    """The authors of papers that have none yet, in the order of the first record that lists them;
-    the ids of the papers given authors."""
-    wanted = [(paper, record.authors) for record, paper, _ in landed if record.authors]
-    if not wanted:
-        return set()
-    with_authors = set(
-        Authorship.objects.filter(paper_id__any={p.pk for p, _ in wanted}).order_by().values_list("paper_id", flat=True)
-    )
-    todo: dict[int, tuple[PaperRecord, Paper]] = {}
-    for record, paper, _ in landed:
-        if record.authors and paper.pk not in with_authors and paper.pk not in todo:
-            todo[paper.pk] = (record, paper)
-    if not todo:
-        return set()
-    authors = authors_of([person for record, _ in todo.values() for person in record.authors], file_name)
-    rows, lines = [], []
-    truncated = []
-    for paper_id, (record, paper) in todo.items():
-        seen: set[tuple[int, str]] = set()  # a person is listed once in each role (author and editor)
-        for person in record.authors:
-            author = authors[person_key(person)]
-            if (author.pk, person.role) not in seen:
-                seen.add((author.pk, person.role))
-                credited = credit(person.name, person.parts, author)
-                rows.append((paper_id, author.pk, len(seen), person.role, credited))
-                lines.append(record.line)
-        if record.authors_truncated and not paper.authors_truncated and paper.pk is not None:
-            truncated.append(paper_id)
-    copy_from_file(file_name, Authorship, ["paper", "author", "position", "role", "credited"], rows, lines)
-    Paper.objects.filter(pk__in=truncated).update(authors_truncated=True)
-    return set(todo)
+class NewAuthorships:
+    """The authors of papers that have none yet, in the order of the first record that lists them:
+    the library read (and new authors written) first, the rows made while the batch's papers are
+    written (no query), then written."""
+
+    def __init__(self, landed: list[Landed], file_name: str, stored: set[int]):
+        """`stored`: the ids of the papers stored before this batch (the others have no authors yet)."""
+        self.file_name = file_name
+        self.todo: dict[int, tuple[PaperRecord, Paper]] = {}
+        self.rows: list[tuple] = []
+        self.lines: list[int] = []
+        self.truncated: list[int] = []
+        wanted = {paper.pk for record, paper, _ in landed if record.authors and paper.pk in stored}
+        with_authors = set(
+            Authorship.objects.filter(paper_id__any=wanted).order_by().values_list("paper_id", flat=True)
+            if wanted
+            else ()
+        )
+        for record, paper, _ in landed:
+            if record.authors and paper.pk not in with_authors and paper.pk not in self.todo:
+                self.todo[paper.pk] = (record, paper)
+        people = [person for record, _ in self.todo.values() for person in record.authors]
+        self.authors = authors_of(people, file_name) if people else {}
+
+    def make(self) -> None:
+        for paper_id, (record, paper) in self.todo.items():
+            seen: set[tuple[int, str]] = set()  # a person is listed once in each role (author and editor)
+            for person in record.authors:
+                author = self.authors[person_key(person)]
+                if (author.pk, person.role) not in seen:
+                    seen.add((author.pk, person.role))
+                    credited = credit(person.name, person.parts, author)
+                    self.rows.append((paper_id, author.pk, len(seen), person.role, credited))
+                    self.lines.append(record.line)
+            if record.authors_truncated and not paper.authors_truncated and paper.pk is not None:
+                self.truncated.append(paper_id)
+
+    def write(self) -> set[int]:
+        """The ids of the papers given authors."""
+        fields = ["paper", "author", "position", "role", "credited"]
+        copy_from_file(self.file_name, Authorship, fields, self.rows, self.lines)
+        if self.truncated:
+            Paper.objects.filter(pk__in=self.truncated).update(authors_truncated=True)
+        return set(self.todo)

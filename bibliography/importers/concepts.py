@@ -79,34 +79,47 @@ def topic_tags_add(landed: list[Landed], result: ImportResult) -> set[int]:
     return {tag.paper_id for tag in tags}
 
 
-def keywords_add(landed: list[Landed], file_name: str, result: ImportResult) -> set[int]:
+class NewKeywords:
     """The record's keywords that the paper does not have yet, after the ones it has; a keyword of
-    punctuation alone (Mendeley writes `()` for an empty one) is none. The ids of the papers given some."""
-    wanted = [(paper, [k for k in record.keywords if _WORDS.search(k)]) for record, paper, _ in landed]
-    wanted = [(paper, names) for paper, names in wanted if names]
-    if not wanted:
-        return set()
-    keywords = _keywords({name for _, names in wanted for name in names}, result)
-    have: dict[int, set[int]] = {}
-    last: dict[int, int] = {}
-    for paper_id, keyword_id, position in (
-        PaperKeyword.objects.filter(paper_id__in={paper.pk for paper, _ in wanted})
-        .order_by()
-        .values_list("paper_id", "keyword_id", "position")
-    ):
-        have.setdefault(paper_id, set()).add(keyword_id)
-        last[paper_id] = max(last.get(paper_id, 0), position)
-    rows = []
-    for paper, names in wanted:
-        mine = have.setdefault(paper.pk, set())
-        for name in names:
-            keyword = keywords.get(name)
-            if keyword is not None and keyword.pk not in mine:
-                mine.add(keyword.pk)
-                last[paper.pk] = last.get(paper.pk, 0) + 1
-                rows.append((paper.pk, keyword.pk, last[paper.pk]))
-    copy_from_file(file_name, PaperKeyword, ["paper", "keyword", "position"], rows, [0] * len(rows))
-    return {paper_id for paper_id, _, _ in rows}
+    punctuation alone (Mendeley writes `()` for an empty one) is none. The keywords and what the
+    papers have read first (new keywords written), the rows made while the batch's papers are
+    written (no query), then written."""
+
+    def __init__(self, landed: list[Landed], file_name: str, result: ImportResult, stored: set[int]):
+        """`stored`: the ids of the papers stored before this batch (the others have no keywords yet)."""
+        self.file_name = file_name
+        self.rows: list[tuple[int, int, int]] = []
+        wanted = [(paper, [k for k in record.keywords if _WORDS.search(k)]) for record, paper, _ in landed]
+        self.wanted = [(paper, names) for paper, names in wanted if names]
+        self.keywords = _keywords({name for _, names in self.wanted for name in names}, result) if self.wanted else {}
+        self.have: dict[int, set[int]] = {}
+        self.last: dict[int, int] = {}
+        papers = {paper.pk for paper, _ in self.wanted if paper.pk in stored}
+        for paper_id, keyword_id, position in (
+            PaperKeyword.objects.filter(paper_id__in=papers)
+            .order_by()
+            .values_list("paper_id", "keyword_id", "position")
+            if papers
+            else ()
+        ):
+            self.have.setdefault(paper_id, set()).add(keyword_id)
+            self.last[paper_id] = max(self.last.get(paper_id, 0), position)
+
+    def make(self) -> None:
+        have, last = self.have, self.last
+        for paper, names in self.wanted:
+            mine = have.setdefault(paper.pk, set())
+            for name in names:
+                keyword = self.keywords.get(name)
+                if keyword is not None and keyword.pk not in mine:
+                    mine.add(keyword.pk)
+                    last[paper.pk] = last.get(paper.pk, 0) + 1
+                    self.rows.append((paper.pk, keyword.pk, last[paper.pk]))
+
+    def write(self) -> set[int]:
+        """The ids of the papers given some."""
+        copy_from_file(self.file_name, PaperKeyword, ["paper", "keyword", "position"], self.rows, [0] * len(self.rows))
+        return {paper_id for paper_id, _, _ in self.rows}
 
 
 def slugs_taken(names: list[str]) -> set[str]:

@@ -9,7 +9,9 @@ rows pointing at a new paper (its provenance, its links) can be written in the s
 import datetime
 import json
 import re
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import Model
@@ -43,19 +45,24 @@ def allocate_ids(model: type[Model], count: int) -> list[int]:
 
 def copy_objects(objects: Sequence[Model], fields: Sequence[str]) -> None:
     """Write these new objects (primary keys already set) with COPY; auto_now fields get the time now."""
-    if not objects:
-        return
+    if objects:
+        copy_rows(type(objects[0]), fields, _object_rows(objects, fields))
+
+
+def _object_rows(objects: Sequence[Model], fields: Sequence[str]) -> Iterator[list]:
+    """The objects as saved (auto_now fields stamped); their rows' values, made as they are read."""
     meta = type(objects[0])._meta
     columns = [meta.get_field(name) for name in fields]
     now = timezone.now()
     stamped = {f.attname for f in columns if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
+    alias = connection.alias
     for obj in objects:
         for name in stamped:
             setattr(obj, name, now)
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = alias
     attnames = [field.attname for field in columns]
-    copy_rows(type(objects[0]), fields, ([getattr(obj, name) for name in attnames] for obj in objects))
+    return ([getattr(obj, name) for name in attnames] for obj in objects)
 
 
 def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence], *, table: str | None = None) -> None:
@@ -64,21 +71,83 @@ def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence
     into text as PostgreSQL reads the text before them, so a row that cannot be (a value no column
     takes) is raised once the COPY has begun: the transaction is then to be rolled back. `table` is
     another table with the model's columns (a temporary one)."""
+    with connection.cursor() as cursor:
+        _copy(cursor, _statement(model, fields, table), rows)
+
+
+def _statement(model: type[Model], fields: Sequence[str], table: str | None = None) -> str:
+    meta = model._meta
+    names = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in fields)
+    return f"COPY {connection.ops.quote_name(table or meta.db_table)} ({names}) FROM STDIN"
+
+
+def _copy(cursor, statement: str, rows: Iterable[Sequence]) -> None:
     lines = ("\t".join([_text(value) for value in row]) + "\n" for row in rows)
     first = next(lines, None)
     if first is None:
         return
-    meta = model._meta
-    names = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in fields)
-    statement = f"COPY {connection.ops.quote_name(table or meta.db_table)} ({names}) FROM STDIN"
-    with connection.cursor() as cursor:
-        stream = _Streamed(first, lines)
+    stream = _Streamed(first, lines)
+    try:
+        cursor.copy_expert(statement, stream, _CHUNK)
+    except Exception as error:
+        if stream.failed is not None:  # not the database's refusal: what making a row raised, or a stop
+            raise stream.failed from None
+        raise CopyRefused(_failed_row(error), str(error).splitlines()[0]) from error
+
+
+@contextmanager
+def copied_behind(file_name: str, objects: Sequence[Model], fields: Sequence[str], lines: Sequence[int]):
+    """The COPY of these new objects (as `copy_from_file`) sent by a thread on this connection while
+    the caller goes on making the rows of its next statements: PostgreSQL writes the papers (their
+    full-text vectors, their indexes) on one core while Python works on the other. The thread waits
+    on the socket, not on the interpreter (psycopg2 lets go of it). Inside, the caller makes no
+    query: the connection is the thread's until the COPY ends, and a query is refused."""
+    if not objects:
+        yield
+        return
+    connection.ensure_connection()
+    statement = _statement(type(objects[0]), fields)
+    rows = _object_rows(objects, fields)
+    raw = connection.connection
+    failed: list[BaseException] = []
+
+    def send() -> None:
         try:
-            cursor.copy_expert(statement, stream, _CHUNK)
-        except Exception as error:
-            if stream.failed is not None:  # not the database's refusal: what making a row raised, or a stop
-                raise stream.failed from None
-            raise CopyRefused(_failed_row(error), str(error).splitlines()[0]) from error
+            with raw.cursor() as cursor:
+                _copy(cursor, statement, rows)
+        except BaseException as error:  # noqa: BLE001 — raised in the caller's thread, once joined
+            failed.append(error)
+
+    thread = threading.Thread(target=send, name="import-copy", daemon=True)
+    with connection.execute_wrapper(_connection_busy):
+        thread.start()
+        try:
+            yield
+        finally:
+            _joined(thread)
+    if failed:
+        error = failed[0]
+        if isinstance(error, CopyRefused):
+            line = lines[error.row] if error.row is not None and error.row < len(lines) else None
+            raise DumpError(file_name, line or None, f"the database refused it: {error}") from error
+        raise error
+
+
+def _joined(thread: threading.Thread) -> None:
+    """The thread ended, even if a stop (SIGTERM, Ctrl-C) arrives meanwhile: the rollback that follows
+    needs the connection. The stop is raised then."""
+    stop = None
+    while thread.is_alive():
+        try:
+            thread.join()
+        except BaseException as error:  # noqa: BLE001 — raised below, once the connection is free
+            stop = error
+    if stop is not None:
+        raise stop
+
+
+def _connection_busy(execute, sql, params, many, context):
+    raise RuntimeError(f"a query while the connection sends a COPY: {sql[:80]}")
 
 
 # Characters of COPY text made at a time: the server parses (and indexes, and for papers makes the

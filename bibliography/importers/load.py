@@ -151,7 +151,14 @@ def _batches_load(
     result = papers.result
     end = None
     statistics = PlannerStatistics.now()
-    for parsed in parsed_stream(file_format, DumpReader(path), path.name, BATCH_SIZE):
+    stream = parsed_stream(file_format, DumpReader(path), path.name, BATCH_SIZE)
+    following: list[ParsedBatch | EndOfFile | None] = []
+
+    def fetch_following() -> None:  # the next batch, taken from the parser while PostgreSQL writes this one
+        following.append(next(stream, None))
+
+    parsed = next(stream, None)
+    while parsed is not None:
         for warning in parsed.warnings:
             result.warnings.append(warning)
         match parsed:
@@ -159,12 +166,15 @@ def _batches_load(
                 _unread(batch, path.name, result.warnings, strict)
                 rejected = [record for record in batch if record.problems]
                 result.rejected += rejected
-                papers.load_papers([record for record in batch if not record.problems] if rejected else batch)
+                papers.load_papers(
+                    [record for record in batch if not record.problems] if rejected else batch, fetch_following
+                )
                 statistics.written(len(batch))
                 if on_progress:
                     on_progress(parsed.bytes_read)
             case EndOfFile():
                 end = parsed
+        parsed = following.pop() if following else next(stream, None)
     if end is None:
         raise RuntimeError(f"{path.name}: the parser stopped without saying what it read")
     return end

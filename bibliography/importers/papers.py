@@ -11,6 +11,7 @@ records one more appearance (a SourceRecord) unless the same record from the sam
 recorded.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -20,16 +21,16 @@ from bibliography.formats.records import PaperRecord
 from bibliography.history import papers_snapshot
 from bibliography.models import ImportRun, Paper, PaperLink, TitleSketch
 
-from .authors import authorships_add
+from .authors import NewAuthorships
 from .citations import references_add
-from .concepts import concept_tags_add, keywords_add, topic_tags_add
-from .copy import allocate_ids, copy_from_file
+from .concepts import NewKeywords, concept_tags_add, topic_tags_add
+from .copy import allocate_ids, copied_behind, copy_from_file
 from .curation import differences_propose, duplicate_candidates_add
 from .duplicates_beside import SKETCH_FIELDS, SearchBeside
 from .filling import Venues, date_listed, fill_blanks, new_paper, record_year
 from .keys import key_aliases_add, keys_choose, keys_follow
 from .matching import PAPER_FIELDS, Candidates, Facts, existing_candidates, record_facts, same_in_one_file
-from .provenance import sources_add
+from .provenance import NewSources
 from .results import ImportResult, Landed
 
 _NEW_PAPER_FIELDS = [
@@ -57,8 +58,9 @@ class PaperLoader:
     def file_name(self) -> str:
         return self.run.file_name
 
-    def load_papers(self, records: list[PaperRecord]) -> list[Paper]:
-        """Write one batch; returns the paper each record landed on, in order."""
+    def load_papers(self, records: list[PaperRecord], meanwhile: Callable[[], None] | None = None) -> list[Paper]:
+        """Write one batch; returns the paper each record landed on, in order. `meanwhile` is called
+        while PostgreSQL writes the batch's papers, and may make no query (the next batch read)."""
         existing = existing_candidates(records, self.run)
         in_batch = Candidates()
         first_record: dict[int, tuple[PaperRecord, int | None]] = {}  # new papers of this batch, by id()
@@ -110,29 +112,40 @@ class PaperLoader:
                 existing.add(paper, record_facts(record, year))
             landed.append(Landed(record, paper, False))
 
-        self._write(created, changed, landed)
-        differences_propose(differing, self.run, self.result)
-        touched = authorships_add(landed, self.file_name) | _links_add(landed, self.file_name)
-        touched |= concept_tags_add(landed, self.result) | topic_tags_add(landed, self.result)
-        touched |= keywords_add(landed, self.file_name, self.result) | set(changed)
+        touched = self._write(created, changed, landed, differing, meanwhile)
         keys_follow(touched - {paper.pk for paper in created})  # a new paper's key was made from its record
         references_add(landed)
         aliases += [(key, paper) for record, paper, _ in landed for key in record.alias_keys]
-        sources_add(landed, self.run, self.year)
         key_aliases_add(aliases)
         duplicate_candidates_add(suspected, landed, self.result)
         self._count(landed, touched)
         return [paper for _, paper, _ in landed]
 
-    def _write(self, created: list[Paper], changed: dict[int, set[str]], landed: list[Landed]) -> None:
-        """The batch's new papers, with their keys and ids, and the fields it filled in stored ones;
-        each with a history snapshot."""
+    def _write(
+        self, created: list[Paper], changed: dict[int, set[str]], landed: list[Landed], differing, meanwhile
+    ) -> set[int]:
+        """The batch's new papers, with their keys and ids, and what hangs on them (authors, links,
+        keywords, tags, provenance), and the fields it filled in stored ones, each paper with a history
+        snapshot; the ids of the stored papers it changed. What the library has is read before the
+        papers' COPY, and the rows that hang on them are made while PostgreSQL writes them."""
         keys_choose([(record, paper) for record, paper, new in landed if new])
         for paper, pk in zip(created, allocate_ids(Paper, len(created)), strict=True):
             paper.pk = pk
+        stored = {paper.pk for _, paper, _ in landed} - {paper.pk for paper in created}
+        hanging = [
+            NewAuthorships(landed, self.file_name, stored),
+            NewLinks(landed, self.file_name, stored),
+            NewKeywords(landed, self.file_name, self.result, stored),
+            NewSources(landed, self.run, self.year, stored),
+        ]
         lines = [record.line for record, _, new in landed if new]
-        copy_from_file(self.file_name, None, _NEW_PAPER_FIELDS, created, lines)
-        _sketches_add(landed, self.file_name, self.beside)
+        with copied_behind(self.file_name, created, _NEW_PAPER_FIELDS, lines):
+            for rows in hanging:
+                rows.make()
+            sketches, sketch_lines = _sketch_rows(landed)
+            if meanwhile is not None:
+                meanwhile()
+        self._sketches_add(sketches, sketch_lines)
         papers_snapshot((p.pk for p in created), reason=f"imported from {self.file_name}", created=True)
         if changed:
             now = timezone.now()
@@ -142,6 +155,19 @@ class PaperLoader:
             fields = set().union(*changed.values()) | {"updated_at"}
             Paper.objects.bulk_update(list(to_update.values()), sorted(fields))
             papers_snapshot(to_update, reason=f"completed from {self.file_name}", created=False)
+        differences_propose(differing, self.run, self.result)
+        authorships, links, keywords, sources = (rows.write() for rows in hanging)
+        touched = authorships | links | keywords | set(changed)
+        touched |= concept_tags_add(landed, self.result) | topic_tags_add(landed, self.result)
+        return touched
+
+    def _sketches_add(self, sketches: list[tuple], lines: list[int]) -> None:
+        """The band keys the parser made of new papers' titles, so that the search for duplicates need
+        not make them (or to the search beside the import)."""
+        if self.beside is not None:
+            self.beside.add(self.file_name, sketches, lines)
+        else:
+            copy_from_file(self.file_name, TitleSketch, SKETCH_FIELDS, sketches, lines)
 
     def _count(self, landed: list[Landed], touched: set[int]) -> None:
         """Each record counted once: it created its paper, updated it (the first record to), or neither."""
@@ -184,34 +210,43 @@ def _identifiers_held_elsewhere(record: PaperRecord, *held: Candidates, but: Pap
         record.arxiv_id = None
 
 
-def _sketches_add(landed: list[Landed], file_name: str, beside: SearchBeside | None) -> None:
-    """The band keys the parser made of new papers' titles, so that the search for duplicates need
-    not make them (or to the search beside the import); a paper whose title a later record of the
-    batch gave is left to the search."""
+def _sketch_rows(landed: list[Landed]) -> tuple[list[tuple], list[int]]:
+    """New papers' sketches as the parser made them, and their records' lines; a paper whose title a
+    later record of the batch gave is left to the search."""
     made = [
         (record, paper)
         for record, paper, new in landed
         if new and record.title_sketch and paper.title_key == record.title_key
     ]
-    sketches = [(paper.pk, *record.title_sketch, record.title_key) for record, paper in made]
-    lines = [record.line for record, _ in made]
-    if beside is not None:
-        beside.add(file_name, sketches, lines)
-    else:
-        copy_from_file(file_name, TitleSketch, SKETCH_FIELDS, sketches, lines)
+    return [(paper.pk, *record.title_sketch, record.title_key) for record, paper in made], [r.line for r, _ in made]
 
 
-def _links_add(landed: list[Landed], file_name: str) -> set[int]:
-    """The records' links their papers lack; the ids of the papers given some."""
-    wanted = {(paper.pk, url): kind for record, paper, _ in landed for url, kind in record.links if len(url) <= 2000}
-    if not wanted:
-        return set()
-    have = set(
-        PaperLink.objects.filter(paper_id__any={pk for pk, _ in wanted}, url__any={url for _, url in wanted})
-        .order_by()
-        .values_list("paper_id", "url")
-    )
-    line_of = {paper.pk: record.line for record, paper, _ in reversed(landed)}
-    new = [PaperLink(paper_id=pk, url=url, kind=kind) for (pk, url), kind in wanted.items() if (pk, url) not in have]
-    copy_from_file(file_name, None, ["paper", "url", "kind"], new, [line_of[link.paper_id] for link in new])
-    return {link.paper_id for link in new}
+class NewLinks:
+    """The records' links their papers lack: what stored papers have read first, the rows made while
+    the batch's papers are written (no query), then written."""
+
+    def __init__(self, landed: list[Landed], file_name: str, stored: set[int]):
+        """`stored`: the ids of the papers stored before this batch (the others have no links yet)."""
+        self.landed, self.file_name = landed, file_name
+        self.rows: list[tuple[int, str, str]] = []
+        self.lines: list[int] = []
+        papers = {paper.pk for record, paper, _ in landed if record.links and paper.pk in stored}
+        urls = {url for record, paper, _ in landed if paper.pk in papers for url, _ in record.links}
+        self.have = set(
+            PaperLink.objects.filter(paper_id__any=papers, url__any=urls).order_by().values_list("paper_id", "url")
+            if papers
+            else ()
+        )
+
+    def make(self) -> None:
+        wanted = {
+            (paper.pk, url): kind for record, paper, _ in self.landed for url, kind in record.links if len(url) <= 2000
+        }
+        line_of = {paper.pk: record.line for record, paper, _ in reversed(self.landed)}
+        self.rows = [(pk, url, kind) for (pk, url), kind in wanted.items() if (pk, url) not in self.have]
+        self.lines = [line_of[pk] for pk, _, _ in self.rows]
+
+    def write(self) -> set[int]:
+        """The ids of the papers given some."""
+        copy_from_file(self.file_name, PaperLink, ["paper", "url", "kind"], self.rows, self.lines)
+        return {pk for pk, _, _ in self.rows}

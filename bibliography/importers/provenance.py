@@ -18,32 +18,39 @@ _SOURCE_FIELDS = [
 ]
 
 
-def sources_add(landed: list[Landed], run: ImportRun, year: int | None) -> set[int]:
-    """A source record of each record, unless the same record of the same file is recorded already;
-    the ids of the papers given one. `year` (--year) completes a listing's date that gives none."""
-    have = set(
-        SourceRecord.objects.filter(paper_id__any={paper.pk for _, paper, _ in landed}, file_name=run.file_name)
-        .order_by()
-        .values_list("paper_id", "raw_hash")
-    )
-    rows = []
-    for record, paper, _ in landed:
-        key = (paper.pk, record.raw_hash)
-        if key in have:
-            continue
-        have.add(key)
-        listed = record.listed
-        rows.append(
-            SourceRecord(
-                import_run=run,
-                paper=paper,
-                file_name=run.file_name,
-                line_number=record.line,
-                raw_hash=record.raw_hash,
-                listed_month=listed.month if listed else None,
-                listed_day=listed.day if listed else None,
-                listed_on=listed.resolved(year) if listed else None,
-            )
+class NewSources:
+    """A source record of each record, unless the same record of the same file is recorded already:
+    the records read first, the rows made while the batch's papers are written (no query), then
+    written. `year` (--year) completes a listing's date that gives none."""
+
+    def __init__(self, landed: list[Landed], run: ImportRun, year: int | None, stored: set[int]):
+        """`stored`: the ids of the papers stored before this batch (the others have no sources yet)."""
+        self.landed, self.run, self.year = landed, run, year
+        self.rows: list[tuple] = []
+        wanted = {paper.pk for _, paper, _ in landed if paper.pk in stored}
+        self.have = set(
+            SourceRecord.objects.filter(paper_id__any=wanted, file_name=run.file_name)
+            .order_by()
+            .values_list("paper_id", "raw_hash")
+            if wanted
+            else ()
         )
-    copy_from_file(run.file_name, None, _SOURCE_FIELDS, rows, [row.line_number for row in rows])
-    return {row.paper_id for row in rows}
+
+    def make(self) -> None:
+        run_id, file_name, year = self.run.pk, self.run.file_name, self.year
+        for record, paper, _ in self.landed:
+            key = (paper.pk, record.raw_hash)
+            if key in self.have:
+                continue
+            self.have.add(key)
+            listed = record.listed
+            self.rows.append(
+                (run_id, paper.pk, file_name, record.line, record.raw_hash)
+                + ((listed.month, listed.day, listed.resolved(year)) if listed else (None, None, None))
+            )
+
+    def write(self) -> set[int]:
+        """The ids of the papers given one."""
+        lines = [row[3] for row in self.rows]
+        copy_from_file(self.run.file_name, SourceRecord, _SOURCE_FIELDS, self.rows, lines)
+        return {row[1] for row in self.rows}
