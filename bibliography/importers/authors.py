@@ -5,7 +5,7 @@ from bibliography.authors import Directory, person_key
 from bibliography.formats.records import PaperRecord, Person
 from bibliography.models import Author, Authorship, Paper, credit
 
-from .copy import allocate_ids, copy_from_file
+from .copy import Made, allocate_ids, copy_from_file, made
 from .results import Landed
 
 _AUTHOR_FIELDS = ["id", "name", "name_key", "family", "given", "particle", "suffix", "literal", "orcid", "openalex_id"]
@@ -39,6 +39,7 @@ class NewAuthorships:
         self.rows: list[tuple] = []
         self.lines: list[int] = []
         self.truncated: list[int] = []
+        self.text = Made()  # the rows as COPY text, once made
         wanted = {paper.pk for record, paper, _ in landed if record.authors and paper.pk in stored}
         with_authors = set(
             Authorship.objects.filter(paper_id__any=wanted).order_by().values_list("paper_id", flat=True)
@@ -63,11 +64,12 @@ class NewAuthorships:
                     self.lines.append(record.line)
             if record.authors_truncated and not paper.authors_truncated and paper.pk is not None:
                 self.truncated.append(paper_id)
+        self.text = made(self.rows)
 
     def write(self) -> set[int]:
         """The ids of the papers given authors."""
         fields = ["paper", "author", "position", "role", "credited"]
-        copy_from_file(self.file_name, Authorship, fields, self.rows, self.lines)
+        copy_from_file(self.file_name, Authorship, fields, self.text, self.lines)
         if self.truncated:
             Paper.objects.filter(pk__in=self.truncated).update(authors_truncated=True)
         return set(self.todo)

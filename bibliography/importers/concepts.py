@@ -19,7 +19,7 @@ from bibliography.models import (
     Source,
 )
 
-from .copy import copy_from_file
+from .copy import Made, copy_from_file, made
 from .results import ImportResult, Landed
 
 _WORDS = re.compile(r"\w")
@@ -89,6 +89,7 @@ class NewKeywords:
         """`stored`: the ids of the papers stored before this batch (the others have no keywords yet)."""
         self.file_name = file_name
         self.rows: list[tuple[int, int, int]] = []
+        self.text = Made()  # the rows as COPY text, once made
         wanted = [(paper, [k for k in record.keywords if _WORDS.search(k)]) for record, paper, _ in landed]
         self.wanted = [(paper, names) for paper, names in wanted if names]
         self.keywords = _keywords({name for _, names in self.wanted for name in names}, result) if self.wanted else {}
@@ -115,10 +116,11 @@ class NewKeywords:
                     mine.add(keyword.pk)
                     last[paper.pk] = last.get(paper.pk, 0) + 1
                     self.rows.append((paper.pk, keyword.pk, last[paper.pk]))
+        self.text = made(self.rows)
 
     def write(self) -> set[int]:
         """The ids of the papers given some."""
-        copy_from_file(self.file_name, PaperKeyword, ["paper", "keyword", "position"], self.rows, [0] * len(self.rows))
+        copy_from_file(self.file_name, PaperKeyword, ["paper", "keyword", "position"], self.text, [0] * len(self.text))
         return {paper_id for paper_id, _, _ in self.rows}
 
 

@@ -66,8 +66,8 @@ def _object_rows(objects: Sequence[Model], fields: Sequence[str]) -> Iterator[li
 
 
 def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence], *, table: str | None = None) -> None:
-    """Write rows (values in the order of `fields`, foreign keys as ids) with COPY, no model instances
-    made: for link tables written by the ten thousand (authorships, keywords). The rows are turned
+    """Write rows (values in the order of `fields`, foreign keys as ids, or `made` already) with COPY,
+    no model instances made: for link tables written by the ten thousand (authorships, keywords). The rows are turned
     into text as PostgreSQL reads the text before them, so a row that cannot be (a value no column
     takes) is raised once the COPY has begun: the transaction is then to be rolled back. `table` is
     another table with the model's columns (a temporary one)."""
@@ -81,8 +81,18 @@ def _statement(model: type[Model], fields: Sequence[str], table: str | None = No
     return f"COPY {connection.ops.quote_name(table or meta.db_table)} ({names}) FROM STDIN"
 
 
-def _copy(cursor, statement: str, rows: Iterable[Sequence]) -> None:
-    lines = ("\t".join([_text(value) for value in row]) + "\n" for row in rows)
+class Made(list):
+    """Rows made into COPY text already: while the connection was busy with another COPY."""
+
+
+def made(rows: Iterable[Sequence]) -> Made:
+    return Made("\t".join([_text(value) for value in row]) + "\n" for row in rows)
+
+
+def _copy(cursor, statement: str, rows: Iterable[Sequence] | Made) -> None:
+    lines = (
+        iter(rows) if isinstance(rows, Made) else ("\t".join([_text(value) for value in row]) + "\n" for row in rows)
+    )
     first = next(lines, None)
     if first is None:
         return

@@ -4,7 +4,11 @@ What a stored paper already says is never written over here; where a record says
 is a proposal for the curators (curation.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+
+from django.db.models import DEFERRED
 
 from bibliography import dates
 from bibliography.formats.records import UNTITLED_REASONS, PaperRecord, VenueRecord
@@ -54,12 +58,13 @@ def record_year(record: PaperRecord, year: int | None) -> int | None:
 def new_paper(record: PaperRecord, year: int | None, venues: Venues) -> Paper:
     """The paper a record is when no paper is it yet, not saved (its id comes with its batch's)."""
     issued, year, published_on = dates.settled(record.issued, year, record.published_on)
-    return Paper(
+    venue = venues.of(record.venue)
+    paper = _paper(
         title=record.title,
         abstract=record.abstract,
         kind=record.kind,
         item_type=_item_type(record),
-        venue=venues.of(record.venue),
+        venue_id=venue.pk if venue else None,
         doi=record.doi,
         arxiv_id=record.arxiv_id,
         issued=issued,
@@ -75,6 +80,31 @@ def new_paper(record: PaperRecord, year: int | None, venues: Venues) -> Paper:
         isbn_key=record.isbn_key or "",
         **{CSL_COLUMNS[variable]: value for variable, value in record.csl.items()},
     )
+    if venue is not None:
+        Paper.venue.field.set_cached_value(paper, venue)
+    return paper
+
+
+def _paper(**values) -> Paper:
+    """A Paper of these fields' values (by attname), the others their defaults. Django makes a model
+    from its values in order in a quarter of the time it takes by keyword (6 µs, not 20)."""
+    defaults, position, fresh = _paper_defaults()
+    row = defaults.copy()
+    for at, make in fresh:
+        row[at] = make()
+    for name, value in values.items():
+        row[position[name]] = value
+    return Paper(*row)
+
+
+@cache
+def _paper_defaults() -> tuple[list, dict[str, int], list[tuple[int, Callable]]]:
+    """Each column's default in order, where each column is, and the defaults made anew each time
+    (`extra`'s dict)."""
+    fields = Paper._meta.concrete_fields
+    fresh = [(at, f.default) for at, f in enumerate(fields) if f.has_default() and callable(f.default)]
+    defaults = [DEFERRED if f.generated else f.get_default() for f in fields]  # PostgreSQL makes those
+    return defaults, {f.attname: at for at, f in enumerate(fields)}, fresh
 
 
 def fill_blanks(paper: Paper, record: PaperRecord, year: int | None, venues: Venues) -> set[str]:

@@ -24,7 +24,7 @@ from bibliography.models import ImportRun, Paper, PaperLink, TitleSketch
 from .authors import NewAuthorships
 from .citations import references_add
 from .concepts import NewKeywords, concept_tags_add, topic_tags_add
-from .copy import allocate_ids, copied_behind, copy_from_file
+from .copy import Made, allocate_ids, copied_behind, copy_from_file, made
 from .curation import differences_propose, duplicate_candidates_add
 from .duplicates_beside import SKETCH_FIELDS, SearchBeside
 from .filling import Venues, date_listed, fill_blanks, new_paper, record_year
@@ -230,6 +230,7 @@ class NewLinks:
         self.landed, self.file_name = landed, file_name
         self.rows: list[tuple[int, str, str]] = []
         self.lines: list[int] = []
+        self.text = Made()  # the rows as COPY text, once made
         papers = {paper.pk for record, paper, _ in landed if record.links and paper.pk in stored}
         urls = {url for record, paper, _ in landed if paper.pk in papers for url, _ in record.links}
         self.have = set(
@@ -245,8 +246,9 @@ class NewLinks:
         line_of = {paper.pk: record.line for record, paper, _ in reversed(self.landed)}
         self.rows = [(pk, url, kind) for (pk, url), kind in wanted.items() if (pk, url) not in self.have]
         self.lines = [line_of[pk] for pk, _, _ in self.rows]
+        self.text = made(self.rows)
 
     def write(self) -> set[int]:
         """The ids of the papers given some."""
-        copy_from_file(self.file_name, PaperLink, ["paper", "url", "kind"], self.rows, self.lines)
+        copy_from_file(self.file_name, PaperLink, ["paper", "url", "kind"], self.text, self.lines)
         return {pk for pk, _, _ in self.rows}

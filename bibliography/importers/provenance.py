@@ -3,7 +3,7 @@ line it stood on and the date the listing gave it."""
 
 from bibliography.models import ImportRun, SourceRecord
 
-from .copy import copy_from_file
+from .copy import Made, copy_from_file, made
 from .results import Landed
 
 _SOURCE_FIELDS = [
@@ -27,6 +27,7 @@ class NewSources:
         """`stored`: the ids of the papers stored before this batch (the others have no sources yet)."""
         self.landed, self.run, self.year = landed, run, year
         self.rows: list[tuple] = []
+        self.text = Made()  # the rows as COPY text, once made
         wanted = {paper.pk for _, paper, _ in landed if paper.pk in stored}
         self.have = set(
             SourceRecord.objects.filter(paper_id__any=wanted, file_name=run.file_name)
@@ -48,9 +49,10 @@ class NewSources:
                 (run_id, paper.pk, file_name, record.line, record.raw_hash)
                 + ((listed.month, listed.day, listed.resolved(year)) if listed else (None, None, None))
             )
+        self.text = made(self.rows)
 
     def write(self) -> set[int]:
         """The ids of the papers given one."""
         lines = [row[3] for row in self.rows]
-        copy_from_file(self.run.file_name, SourceRecord, _SOURCE_FIELDS, self.rows, lines)
+        copy_from_file(self.run.file_name, SourceRecord, _SOURCE_FIELDS, self.text, lines)
         return {row[1] for row in self.rows}

@@ -1,8 +1,13 @@
 """Bytes into lines, for every format alike (bibliography/formats/reader.py): line ends, byte-order
 marks, UTF-16, a declared encoding, and lines that are not UTF-8."""
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bibliography.formats.fields import squeeze
 from bibliography.formats.reader import DumpReader
 from bibliography.formats.registry import detect_format
 from bibliography.importers.load import import_file
@@ -51,3 +56,8 @@ def test_every_encoding_a_real_file_comes_in(db, tmp_path, encoding):
     result = import_file(path)
     assert result.ok, result.error
     assert Paper.objects.get().title == "Über Straßen und Cafés"
+
+
+@given(st.text(alphabet=st.sampled_from([" ", "\t", "\r", "\n", "\xa0", "a", "é", "\x0c"]), max_size=40))
+def test_squeezing_makes_each_run_of_spaces_tabs_and_line_breaks_one_space(value):
+    assert squeeze(value) == " ".join(part for part in re.split(r"[ \t\r\n]+", value) if part).strip()
