@@ -12,6 +12,7 @@ import ctypes
 import gc
 import itertools
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -22,6 +23,11 @@ from typing import TypeVar
 T = TypeVar("T")
 
 _POLL_SECONDS = 0.1
+
+# The parser runs ahead of the loader (a few batches): on two cores shared by three busy processes
+# (parser, loader, PostgreSQL), it is the one that can wait, so that the other two, in turn on
+# the import's critical path, each keep a core.
+_PARSER_NICENESS = 10
 
 
 # How many objects Python allocates before it looks for cycles among the youngest (700 by default).
@@ -106,6 +112,7 @@ def made_elsewhere(produce: Callable[[], Iterable[T]], depth: int = 2) -> Iterat
         # The parent's stop is final here: no handler of the parent's (the embedded server's cleanup
         # turns SIGTERM into SystemExit) may run, nor may the child block handing over its error.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.nice(_PARSER_NICENESS)
         try:
             for item in produce():
                 ready.put((item, None))
