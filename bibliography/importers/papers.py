@@ -126,7 +126,7 @@ class PaperLoader:
     ) -> set[int]:
         """The batch's new papers, with their keys and ids, and what hangs on them (authors, links,
         keywords, tags, provenance), and the fields it filled in stored ones, each paper with a history
-        snapshot; the ids of the stored papers it changed. What the library has is read before the
+        snapshot; the ids of the papers given something. What the library has is read before the
         papers' COPY, and the rows that hang on them are made while PostgreSQL writes them."""
         keys_choose([(record, paper) for record, paper, new in landed if new])
         for paper, pk in zip(created, allocate_ids(Paper, len(created)), strict=True):
