@@ -67,10 +67,10 @@ def _object_rows(objects: Sequence[Model], fields: Sequence[str]) -> Iterator[li
 
 def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence], *, table: str | None = None) -> None:
     """Write rows (values in the order of `fields`, foreign keys as ids, or `made` already) with COPY,
-    no model instances made: for link tables written by the ten thousand (authorships, keywords). The rows are turned
-    into text as PostgreSQL reads the text before them, so a row that cannot be (a value no column
-    takes) is raised once the COPY has begun: the transaction is then to be rolled back. `table` is
-    another table with the model's columns (a temporary one)."""
+    no model instances made: for link tables written by the ten thousand (authorships, keywords).
+    The rows are turned into text as PostgreSQL reads the text before them, so a row that cannot be
+    (a value no column takes) is raised once the COPY has begun: the transaction is then to be
+    rolled back. `table` is another table with the model's columns (a temporary one)."""
     with connection.cursor() as cursor:
         _copy(cursor, _statement(model, fields, table), rows)
 
