@@ -3,19 +3,20 @@ changes what it is made from, and the other keys files name a paper by (aliases)
 
 from django.db.models import Prefetch
 
-from bibliography.citation_keys import choose_keys, key_stem, keys_assign, keys_locked, usable_key
+from bibliography.citation_keys import StemCounters, choose_keys, key_stem, keys_assign, keys_locked, usable_key
 from bibliography.formats.records import PaperRecord
 from bibliography.models import Authorship, CitationKeyAlias, Paper
 from bibliography.names import split_name
 
 
-def keys_choose(new: list[tuple[PaperRecord, Paper]]) -> None:
-    """Citation keys for new papers: the file's own key when free, else one made like an export's."""
+def keys_choose(new: list[tuple[PaperRecord, Paper]], counters: StemCounters | None) -> None:
+    """Citation keys for new papers: the file's own key when free, else one made like an export's
+    (the stems' counters held in `counters`, when given, for the rest of the file)."""
     if not new:
         return
     keys_locked()
     wanted = [(usable_key(record.citation_key), key_stem(paper, _first_family(record))) for record, paper in new]
-    for (record, paper), (preferred, _), key in zip(new, wanted, choose_keys(wanted), strict=True):
+    for (record, paper), (preferred, _), key in zip(new, wanted, choose_keys(wanted, counters), strict=True):
         paper.citation_key = key
         paper.citation_key_provisional = key != preferred  # the file's own key is in use; one made here is not yet
         if record.citation_key and record.citation_key != key:

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
+from bibliography.citation_keys import StemCounters
 from bibliography.formats.base import Format
 from bibliography.formats.errors import DumpError, InvalidRecords
 from bibliography.formats.reader import DumpReader, file_sha256
@@ -100,7 +101,7 @@ def import_file(
                     started_at=started,
                     status=ImportStatus.SUCCEEDED,
                 )
-                papers = PaperLoader(run=run, year=year, result=result)
+                papers = PaperLoader(run=run, year=year, result=result, stems=StemCounters())
                 try:
                     if file_format.one_record:
                         reader = DumpReader(path)
@@ -114,6 +115,7 @@ def import_file(
                             end = _batches_load(path, file_format, papers, strict, on_progress)
                             if search:
                                 result.duplicates = search.finish()
+                    papers.finish()
                 except (IntegrityError, DataError) as error:
                     said = f"the database refused it: {str(error).splitlines()[0]}"
                     raise DumpError(path.name, None, said) from error

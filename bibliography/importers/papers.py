@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from bibliography.citation_keys import StemCounters
 from bibliography.duplicates import told_apart
 from bibliography.formats.records import PaperRecord
 from bibliography.history import papers_snapshot
@@ -53,6 +54,8 @@ class PaperLoader:
     result: ImportResult
     venues: Venues = field(default_factory=Venues)
     beside: SearchBeside | None = None  # the search for duplicates of the new papers, if made beside
+    # the citation keys' counters, held for the whole file and written by `finish()`; else each batch's
+    stems: StemCounters | None = None
 
     @property
     def file_name(self) -> str:
@@ -128,7 +131,7 @@ class PaperLoader:
         keywords, tags, provenance), and the fields it filled in stored ones, each paper with a history
         snapshot; the ids of the papers given something. What the library has is read before the
         papers' COPY, and the rows that hang on them are made while PostgreSQL writes them."""
-        keys_choose([(record, paper) for record, paper, new in landed if new])
+        keys_choose([(record, paper) for record, paper, new in landed if new], self.stems)
         for paper, pk in zip(created, allocate_ids(Paper, len(created)), strict=True):
             paper.pk = pk
         stored = {paper.pk for _, paper, _ in landed} - {paper.pk for paper in created}
@@ -160,6 +163,11 @@ class PaperLoader:
         touched = authorships | links | keywords | set(changed)
         touched |= concept_tags_add(landed, self.result) | topic_tags_add(landed, self.result)
         return touched
+
+    def finish(self) -> None:
+        """What the loader holds for the whole file, written before the file's transaction ends."""
+        if self.stems is not None:
+            self.stems.save()
 
     def _sketches_add(self, sketches: list[tuple], lines: list[int]) -> None:
         """The band keys the parser made of new papers' titles, so that the search for duplicates need

@@ -5,10 +5,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from bibliography.citation_keys import choose_keys, keys_assign, keys_locked, suffix
+from bibliography.citation_keys import StemCounters, choose_keys, keys_assign, keys_locked, suffix
 from bibliography.importers.load import import_file
 from bibliography.merging import paper_merge
-from bibliography.models import CitationKeyAlias, Paper
+from bibliography.models import CitationKeyAlias, CitationKeyStem, Paper
 from tests.factories import make_author, make_authorship, make_paper
 
 from .conftest import export
@@ -167,3 +167,49 @@ def test_an_export_keeps_an_anonymous_key_provisional(db):
 
     assert Paper.objects.values_list("citation_key", flat=True).get() == "liu2019rethinking"
     assert list(CitationKeyAlias.objects.values_list("key", flat=True)) == ["anonndrethinking"]
+
+
+def test_an_import_writes_its_stems_counters_once_a_file_and_as_far_as_they_went(db, tmp_path, monkeypatch):
+    """The key lock is held until the file's transaction ends, so the counters are kept in memory
+    between batches and written once; the keys are those a write per batch would have given."""
+    from bibliography.importers import load  # noqa: PLC0415
+
+    monkeypatch.setattr(load, "BATCH_SIZE", 2)
+    path = tmp_path / "same-stem.ris"
+    path.write_text(
+        "".join(f"TY  - JOUR\nTI  - Learning part {n}\nAU  - Ng, Andrew\nPY  - 2020\nER  - \n\n" for n in range(7))
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        result = import_file(path)
+
+    assert result.ok, result.error
+    keys = sorted(Paper.objects.values_list("citation_key", flat=True))
+    assert keys == sorted(f"ng2020learning{suffix(n)}" for n in range(7))
+    written = [q["sql"] for q in queries if q["sql"].startswith("INSERT INTO bibliography_citationkeystem")]
+    assert len(written) == 1
+    assert CitationKeyStem.objects.get(stem="ng2020learning").next_suffix == 7
+    assert not any("bibliography_citationkeystem" in q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "'))
+
+
+def test_counters_held_by_an_import_never_move_a_stem_back(db):
+    """A key chosen meanwhile without the held counters (a provisional key made again) may take a
+    stem further; writing the held ones keeps the further of the two."""
+    with transaction.atomic():
+        keys_locked()
+        held = StemCounters()
+        first = choose_keys([(None, "ng2020learning")] * 2, held)
+        _papers_given(first)
+        meanwhile = choose_keys([(None, "ng2020learning")] * 3)  # written at once, from the stored counter
+        _papers_given(meanwhile)
+        stored = CitationKeyStem.objects.get(stem="ng2020learning").next_suffix
+        held.save()  # held at 2
+        later = choose_keys([(None, "ng2020learning")])
+
+    assert stored > 2
+    assert CitationKeyStem.objects.get(stem="ng2020learning").next_suffix == stored + 1
+    assert len(set(first + meanwhile + later)) == 6
+
+
+def _papers_given(keys: list[str]) -> None:
+    Paper.objects.bulk_create([Paper(title=f"Learning {key}", citation_key=key, title_key=key) for key in keys])
