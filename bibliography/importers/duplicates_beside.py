@@ -29,7 +29,7 @@ from bibliography.duplicates import BATCH, identifiers_compared, title_pairs_not
 from bibliography.models import TitleSketch
 from bibliography.title_bands import bands_text, title_sketches
 
-from .copy import copy_from_file, copy_rows
+from .copy import Made, copy_from_file, copy_rows
 
 logger = logging.getLogger(__name__)
 
@@ -94,9 +94,11 @@ class SearchBeside:
         self._thread = threading.Thread(target=self._look_up, name="duplicates-beside", daemon=True)
         self._thread.start()
 
-    def add(self, file_name: str, sketches: list[tuple[int, str, int | None, str]], lines: Sequence[int]) -> None:
-        """New papers' sketches (id, band keys as text, trigram count, folded title)."""
-        copy_from_file(file_name, TitleSketch, SKETCH_FIELDS, sketches, lines, table=_SKETCHES)
+    def add(
+        self, file_name: str, sketches: list[tuple[int, str, int | None, str]], lines: Sequence[int], text: Made
+    ) -> None:
+        """New papers' sketches (id, band keys as text, trigram count, folded title), and as COPY text."""
+        copy_from_file(file_name, TitleSketch, SKETCH_FIELDS, text, lines, table=_SKETCHES)
         self._ids.extend(sketch[0] for sketch in sketches)
         if sketches and self._failed is None:
             self._batches.put(sketches)

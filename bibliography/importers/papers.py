@@ -146,9 +146,10 @@ class PaperLoader:
             for rows in hanging:
                 rows.make()
             sketches, sketch_lines = _sketch_rows(landed)
+            sketch_text = made(sketches)
             if meanwhile is not None:
                 meanwhile()
-        self._sketches_add(sketches, sketch_lines)
+        self._sketches_add(sketches, sketch_text, sketch_lines)
         papers_snapshot((p.pk for p in created), reason=f"imported from {self.file_name}", created=True)
         if changed:
             now = timezone.now()
@@ -169,13 +170,13 @@ class PaperLoader:
         if self.stems is not None:
             self.stems.save()
 
-    def _sketches_add(self, sketches: list[tuple], lines: list[int]) -> None:
-        """The band keys the parser made of new papers' titles, so that the search for duplicates need
-        not make them (or to the search beside the import)."""
+    def _sketches_add(self, sketches: list[tuple], text: Made, lines: list[int]) -> None:
+        """The band keys the parser made of new papers' titles (and their COPY text), so that the search
+        for duplicates need not make them (or to the search beside the import)."""
         if self.beside is not None:
-            self.beside.add(self.file_name, sketches, lines)
+            self.beside.add(self.file_name, sketches, lines, text)
         else:
-            copy_from_file(self.file_name, TitleSketch, SKETCH_FIELDS, sketches, lines)
+            copy_from_file(self.file_name, TitleSketch, SKETCH_FIELDS, text, lines)
 
     def _count(self, landed: list[Landed], touched: set[int]) -> None:
         """Each record counted once: it created its paper, updated it (the first record to), or neither."""
