@@ -5,7 +5,7 @@ from bibliography.authors import Directory, person_key
 from bibliography.formats.records import PaperRecord, Person
 from bibliography.models import Author, Authorship, Paper, credit
 
-from .copy import Made, allocate_ids, copy_from_file, made
+from .copy import Made, Write, allocate_ids, copy_from_file, copy_write, made
 from .results import Landed
 
 _AUTHOR_FIELDS = ["id", "name", "name_key", "family", "given", "particle", "suffix", "literal", "orcid", "openalex_id"]
@@ -66,10 +66,19 @@ class NewAuthorships:
                 self.truncated.append(paper_id)
         self.text = made(self.rows)
 
-    def write(self) -> set[int]:
-        """The ids of the papers given authors."""
-        fields = ["paper", "author", "position", "role", "credited"]
-        copy_from_file(self.file_name, Authorship, fields, self.text, self.lines)
+    def copy(self) -> Write:
+        return copy_write(Authorship, ["paper", "author", "position", "role", "credited"], self.text, self.lines)
+
+    def given(self) -> set[int]:
+        """The ids of the papers given authors; those a record says it lists only some of are marked so."""
         if self.truncated:
             Paper.objects.filter(pk__in=self.truncated).update(authors_truncated=True)
         return set(self.todo)
+
+    def people(self) -> dict[int, list[tuple[str, str]]]:
+        """The people given to each paper, as (name key, family), in order."""
+        authors = {author.pk: author for author in self.authors.values()}
+        people: dict[int, list[tuple[str, str]]] = {}
+        for paper_id, author_id, *_ in self.rows:
+            people.setdefault(paper_id, []).append((authors[author_id].name_key, authors[author_id].family))
+        return people

@@ -19,7 +19,7 @@ from bibliography.models import (
     Source,
 )
 
-from .copy import Made, copy_from_file, made
+from .copy import Made, Write, copy_write, made
 from .results import ImportResult, Landed
 
 _WORDS = re.compile(r"\w")
@@ -118,9 +118,11 @@ class NewKeywords:
                     self.rows.append((paper.pk, keyword.pk, last[paper.pk]))
         self.text = made(self.rows)
 
-    def write(self) -> set[int]:
+    def copy(self) -> Write:
+        return copy_write(PaperKeyword, ["paper", "keyword", "position"], self.text, [0] * len(self.text))
+
+    def given(self) -> set[int]:
         """The ids of the papers given some."""
-        copy_from_file(self.file_name, PaperKeyword, ["paper", "keyword", "position"], self.text, [0] * len(self.text))
         return {paper_id for paper_id, _, _ in self.rows}
 
 

@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Model
@@ -90,41 +91,74 @@ def made(rows: Iterable[Sequence]) -> Made:
 
 
 def _copy(cursor, statement: str, rows: Iterable[Sequence] | Made) -> None:
-    lines = (
-        iter(rows) if isinstance(rows, Made) else ("\t".join([_text(value) for value in row]) + "\n" for row in rows)
-    )
+    if isinstance(rows, Made):
+        # in one piece: a thread sending it takes the interpreter's lock once, not once a chunk
+        lines, size = iter(["".join(rows)] if rows else []), None
+    else:
+        lines, size = ("\t".join([_text(value) for value in row]) + "\n" for row in rows), _CHUNK
     first = next(lines, None)
     if first is None:
         return
     stream = _Streamed(first, lines)
     try:
-        cursor.copy_expert(statement, stream, _CHUNK)
+        cursor.copy_expert(statement, stream, size or len(first))
     except Exception as error:
         if stream.failed is not None:  # not the database's refusal: what making a row raised, or a stop
             raise stream.failed from None
         raise CopyRefused(_failed_row(error), str(error).splitlines()[0]) from error
 
 
+@dataclass
+class Write:
+    """A COPY kept to be sent later: its statement, its rows, and the line of the record of each row."""
+
+    statement: str
+    rows: Iterable[Sequence] | Made
+    lines: Sequence[int]
+
+
+def copy_write(
+    model: type[Model], fields: Sequence[str], rows: Iterable[Sequence] | Made, lines: Sequence[int]
+) -> Write:
+    return Write(_statement(model, fields), rows, lines)
+
+
+def sent(file_name: str, writes: Iterable[Write]) -> None:
+    """Send these writes now, in order; a refusal is the file's error, naming its record's line."""
+    for write in writes:
+        with connection.cursor() as cursor:
+            _send(cursor, file_name, write)
+
+
 @contextmanager
 def copied_behind(file_name: str, objects: Sequence[Model], fields: Sequence[str], lines: Sequence[int]):
     """The COPY of these new objects (as `copy_from_file`) sent by a thread on this connection while
     the caller goes on making the rows of its next statements: PostgreSQL writes the papers (their
-    full-text vectors, their indexes) on one core while Python works on the other. The thread waits
-    on the socket, not on the interpreter (psycopg2 lets go of it). Inside, the caller makes no
-    query: the connection is the thread's until the COPY ends, and a query is refused."""
+    full-text vectors, their indexes) on one core while Python works on the other."""
     if not objects:
         yield
         return
+    with sent_behind(file_name, [Write(_statement(type(objects[0]), fields), _object_rows(objects, fields), lines)]):
+        yield
+
+
+@contextmanager
+def sent_behind(file_name: str, writes: Sequence[Write]):
+    """These writes sent in order by a thread on this connection while the caller works on. The thread
+    waits on the socket, not on the interpreter (psycopg2 lets go of it). Inside, the caller makes no
+    query: the connection is the thread's until the writes end, and a query is refused."""
+    if not writes:
+        yield
+        return
     connection.ensure_connection()
-    statement = _statement(type(objects[0]), fields)
-    rows = _object_rows(objects, fields)
     raw = connection.connection
     failed: list[BaseException] = []
 
     def send() -> None:
         try:
             with raw.cursor() as cursor:
-                _copy(cursor, statement, rows)
+                for write in writes:
+                    _send(cursor, file_name, write)
         except BaseException as error:  # noqa: BLE001 — raised in the caller's thread, once joined
             failed.append(error)
 
@@ -136,11 +170,22 @@ def copied_behind(file_name: str, objects: Sequence[Model], fields: Sequence[str
         finally:
             _joined(thread)
     if failed:
-        error = failed[0]
-        if isinstance(error, CopyRefused):
-            line = lines[error.row] if error.row is not None and error.row < len(lines) else None
-            raise DumpError(file_name, line or None, f"the database refused it: {error}") from error
-        raise error
+        raise failed[0]
+
+
+def _send(cursor, file_name: str, write: Write) -> None:
+    with _refusal_named(file_name, write.lines):
+        _copy(cursor, write.statement, write.rows)
+
+
+@contextmanager
+def _refusal_named(file_name: str, lines: Sequence[int]) -> Iterator[None]:
+    """A COPY's refusal as the file's error, naming the line of the record whose row it was."""
+    try:
+        yield
+    except CopyRefused as refused:
+        line = lines[refused.row] if refused.row is not None and refused.row < len(lines) else None
+        raise DumpError(file_name, line or None, f"the database refused it: {refused}") from refused
 
 
 def _joined(thread: threading.Thread) -> None:
@@ -192,11 +237,8 @@ def copy_from_file(
 ) -> None:
     """COPY new model instances (model None) or rows of values that a file's records gave; a refusal is
     the file's error, naming the line of the record whose row it was (`lines`, one per row)."""
-    try:
+    with _refusal_named(file_name, lines):
         copy_objects(rows, fields) if model is None else copy_rows(model, fields, rows, table=table)
-    except CopyRefused as refused:
-        line = lines[refused.row] if refused.row is not None and refused.row < len(lines) else None
-        raise DumpError(file_name, line or None, f"the database refused it: {refused}") from refused
 
 
 def _failed_row(error: Exception) -> int | None:

@@ -4,7 +4,7 @@ What a stored paper already says is never written over here; where a record says
 is a proposal for the curators (curation.py).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -17,19 +17,37 @@ from bibliography.models import CSL_COLUMNS, ItemType, Paper, PaperKind, Venue
 
 @dataclass
 class Venues:
-    """The venues records name, by name: found or made once for a whole file."""
+    """The venues records name, by name: found or made once for a whole file. Those a batch names are
+    read before its records are matched (`read`), so that matching makes no query; a venue not stored
+    yet is made then, and saved before the batch's papers (`save`)."""
 
     _by_name: dict[str, Venue] = field(default_factory=dict)
+    _unsaved: list[Venue] = field(default_factory=list)
+
+    def read(self, records: Iterable[PaperRecord]) -> None:
+        names = {record.venue.name for record in records if record.venue} - self._by_name.keys()
+        if names:
+            self._by_name.update((venue.name, venue) for venue in Venue.objects.filter(name__in=names).order_by())
 
     def of(self, record: VenueRecord | None) -> Venue | None:
         if record is None:
             return None
         if record.name not in self._by_name:
-            self._by_name[record.name], _ = Venue.objects.get_or_create(
-                name=record.name,
-                defaults={"kind": record.kind, "short_name": record.short_name, "year": record.year},
-            )
+            venue = Venue(name=record.name, kind=record.kind, short_name=record.short_name, year=record.year)
+            self._by_name[record.name] = venue
+            self._unsaved.append(venue)
         return self._by_name[record.name]
+
+    def save(self, papers: Iterable[Paper]) -> None:
+        """Save the venues made since, and give these papers naming one of them its id."""
+        if not self._unsaved:
+            return
+        for venue in self._unsaved:
+            venue.save()
+        self._unsaved.clear()
+        for paper in papers:
+            if paper.venue_id is None and (venue := Paper.venue.field.get_cached_value(paper, None)) is not None:
+                paper.venue_id = venue.pk
 
 
 def date_listed(record: PaperRecord, year: int | None, warnings: list[str]) -> None:

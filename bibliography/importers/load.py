@@ -111,8 +111,9 @@ def import_file(
                         defer = bulk and not result.dry_run and worth_deferring(path.stat().st_size)
                         beside = duplicates and not result.dry_run and not defer
                         with readers_indexes_deferred(defer), collected_less(), searched_beside(beside) as search:
-                            papers.beside = search
+                            papers.beside, papers.pipelined = search, True
                             end = _batches_load(path, file_format, papers, strict, on_progress)
+                            papers.finish()
                             if search:
                                 result.duplicates = search.finish()
                     papers.finish()

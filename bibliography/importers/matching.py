@@ -227,9 +227,21 @@ class Candidates:
         return None, []
 
 
-def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
+@dataclass
+class Unsent:
+    """The provenance and authorships of the batch before, not sent yet (they are sent while this batch
+    is matched), as matching reads them: each source record's (raw hash, paper) in order, and the
+    people of each paper it gave authors, as (name key, family) in order."""
+
+    sources: list[tuple[str, int]] = field(default_factory=list)
+    people: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+def existing_candidates(records: list[PaperRecord], run=None, unsent: Unsent | None = None) -> Candidates:
     """Every paper already stored that one of these records could be, in a fixed number of queries;
-    and of them, those an earlier record of the same import (`run`) landed on."""
+    and of them, those an earlier record of the same import (`run`) landed on. `unsent` counts as
+    stored."""
+    unsent = unsent or Unsent()
     dois = {r.doi for r in records if r.doi}
     arxiv_ids = {r.arxiv_id for r in records if r.arxiv_id}
     title_keys = {r.title_key for r in records if r.title_key}
@@ -243,6 +255,8 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
         raw_hash__any={r.raw_hash for r in records}
     ).order_by()  # sourcerecord_raw_hash_idx
     seen = {raw_hash: paper_id for _, raw_hash, paper_id in sorted(sources.values_list("id", "raw_hash", "paper_id"))}
+    hashes = {r.raw_hash for r in records}
+    seen.update((raw_hash, paper_id) for raw_hash, paper_id in unsent.sources if raw_hash in hashes)  # the newest
     aliased_keys = dict(CitationKeyAlias.objects.filter(key__any=keys).order_by().values_list("key", "paper_id"))
     query = Q(doi__any=dois) | Q(arxiv_id__any=arxiv_ids) | Q(title_key__any=title_keys)
     query |= Q(abstract_key__any=abstract_keys) | Q(citation_key__any=keys) | Q(isbn_key__any=isbns)
@@ -266,6 +280,7 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
     missing = {a["paper_id"] for a in aliases} - set(papers)
     papers.update({p.pk: p for p in Paper.objects.filter(id__any=missing).only(*PAPER_FIELDS)})
     firsts = dict(Authorship.objects.filter(paper_id__any=papers, position=1).values_list("paper_id", "author__family"))
+    firsts.update((pk, people[0][1]) for pk, people in unsent.people.items() if pk in papers)
 
     found = Candidates()
     for paper in papers.values():
@@ -287,6 +302,7 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
         landed = set(
             SourceRecord.objects.filter(import_run=run, paper_id__any=papers).values_list("paper_id", flat=True)
         )
+        landed |= {pk for _, pk in unsent.sources if pk in papers}
         found.this_run = {pk: [] for pk in landed}
         names = (
             Authorship.objects.filter(paper_id__any=landed)
@@ -295,6 +311,8 @@ def existing_candidates(records: list[PaperRecord], run=None) -> Candidates:
         )
         for paper_id, _, name_key in sorted(names):
             found.this_run[paper_id].append(name_key)
+        for pk in landed & unsent.people.keys():  # a paper given its authors by the batch before had none
+            found.this_run[pk] += [name_key for name_key, _ in unsent.people[pk]]
     return found
 
 

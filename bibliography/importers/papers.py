@@ -25,12 +25,12 @@ from bibliography.models import ImportRun, Paper, PaperLink, TitleSketch
 from .authors import NewAuthorships
 from .citations import references_add
 from .concepts import NewKeywords, concept_tags_add, topic_tags_add
-from .copy import Made, allocate_ids, copied_behind, copy_from_file, made
+from .copy import Made, Write, allocate_ids, copied_behind, copy_write, made, sent, sent_behind
 from .curation import differences_propose, duplicate_candidates_add
 from .duplicates_beside import SKETCH_FIELDS, SearchBeside
 from .filling import Venues, date_listed, fill_blanks, new_paper, record_year
 from .keys import key_aliases_add, keys_choose, keys_follow
-from .matching import PAPER_FIELDS, Candidates, Facts, existing_candidates, record_facts, same_in_one_file
+from .matching import PAPER_FIELDS, Candidates, Facts, Unsent, existing_candidates, record_facts, same_in_one_file
 from .provenance import NewSources
 from .results import ImportResult, Landed
 
@@ -56,6 +56,11 @@ class PaperLoader:
     beside: SearchBeside | None = None  # the search for duplicates of the new papers, if made beside
     # the citation keys' counters, held for the whole file and written by `finish()`; else each batch's
     stems: StemCounters | None = None
+    # Each batch's provenance, authorships, links, keywords and title sketches sent while the next batch
+    # is matched (matching reads the first two from `unsent`); `finish()` sends the last batch's.
+    pipelined: bool = False
+    _writes: list[Write] = field(default_factory=list)
+    _unsent: Unsent = field(default_factory=Unsent)
 
     @property
     def file_name(self) -> str:
@@ -64,7 +69,8 @@ class PaperLoader:
     def load_papers(self, records: list[PaperRecord], meanwhile: Callable[[], None] | None = None) -> list[Paper]:
         """Write one batch; returns the paper each record landed on, in order. `meanwhile` is called
         while PostgreSQL writes the batch's papers, and may make no query (the next batch read)."""
-        existing = existing_candidates(records, self.run)
+        existing = existing_candidates(records, self.run, self._unsent)
+        self.venues.read(records)
         in_batch = Candidates()
         first_record: dict[int, tuple[PaperRecord, int | None]] = {}  # new papers of this batch, by id()
         # papers already stored that a record of this batch landed on, and that record
@@ -75,48 +81,52 @@ class PaperLoader:
         suspected: list[tuple[Paper, PaperRecord]] = []
         aliases: list[tuple[str, Paper]] = []
         differing: list[tuple[Paper, PaperRecord]] = []  # stored papers a record of another source landed on
-        for record in records:
-            date_listed(record, self.year, self.result.warnings)
-            year = record_year(record, self.year)
-            facts = record_facts(record, year)
-            paper, suspects = existing.match(record, facts)
-            seen_before = paper is not None and existing.by_raw.get(record.raw_hash) is paper
-            if paper is not None and not seen_before and not _one_work(existing, landed_now, paper, record, year):
-                paper, suspects = None, [*suspects, paper]
-            if paper is None:
-                other, more = in_batch.match(record, facts)
-                suspects += more
-                if other is not None and same_in_one_file(*first_record[id(other)], record, year):
-                    paper = other
-                elif other is not None:
-                    suspects.append(other)
-            suspected += [
-                (suspect, record) for suspect in suspects if not _told_apart(facts, existing, in_batch, suspect)
-            ]
-            if paper is None:
-                _identifiers_held_elsewhere(record, existing, in_batch)
-                paper = new_paper(record, year, self.venues)
-                created.append(paper)
-                in_batch.add(paper, facts)
-                first_record[id(paper)] = (record, year)
-                landed.append(Landed(record, paper, True))
-                continue
-            of_this_file = id(paper) in first_record or paper.pk in landed_now or paper.pk in existing.this_run
-            if record.citation_key and not seen_before:  # a document citing this file's key finds the paper
-                aliases.append((record.citation_key, paper))
-            if paper.pk is not None and not of_this_file and not seen_before:
-                differing.append((paper, record))
-            if paper.pk is not None:
-                landed_now.setdefault(paper.pk, (record, year))
-            _identifiers_held_elsewhere(record, existing, in_batch, but=paper)
-            fields = fill_blanks(paper, record, year, self.venues)  # a paper new in this batch is completed too
-            if fields and paper.pk is not None:
-                changed.setdefault(paper.pk, set()).update(fields)
-                existing.add(paper, record_facts(record, year))
-            landed.append(Landed(record, paper, False))
+        with sent_behind(self.file_name, self._writes):
+            self._writes, self._unsent = [], Unsent()
+            for record in records:
+                date_listed(record, self.year, self.result.warnings)
+                year = record_year(record, self.year)
+                facts = record_facts(record, year)
+                paper, suspects = existing.match(record, facts)
+                seen_before = paper is not None and existing.by_raw.get(record.raw_hash) is paper
+                if paper is not None and not seen_before and not _one_work(existing, landed_now, paper, record, year):
+                    paper, suspects = None, [*suspects, paper]
+                if paper is None:
+                    other, more = in_batch.match(record, facts)
+                    suspects += more
+                    if other is not None and same_in_one_file(*first_record[id(other)], record, year):
+                        paper = other
+                    elif other is not None:
+                        suspects.append(other)
+                suspected += [
+                    (suspect, record) for suspect in suspects if not _told_apart(facts, existing, in_batch, suspect)
+                ]
+                if paper is None:
+                    _identifiers_held_elsewhere(record, existing, in_batch)
+                    paper = new_paper(record, year, self.venues)
+                    created.append(paper)
+                    in_batch.add(paper, facts)
+                    first_record[id(paper)] = (record, year)
+                    landed.append(Landed(record, paper, True))
+                    continue
+                of_this_file = id(paper) in first_record or paper.pk in landed_now or paper.pk in existing.this_run
+                if record.citation_key and not seen_before:  # a document citing this file's key finds the paper
+                    aliases.append((record.citation_key, paper))
+                if paper.pk is not None and not of_this_file and not seen_before:
+                    differing.append((paper, record))
+                if paper.pk is not None:
+                    landed_now.setdefault(paper.pk, (record, year))
+                _identifiers_held_elsewhere(record, existing, in_batch, but=paper)
+                fields = fill_blanks(paper, record, year, self.venues)  # a paper new in this batch is completed too
+                if fields and paper.pk is not None:
+                    changed.setdefault(paper.pk, set()).update(fields)
+                    existing.add(paper, record_facts(record, year))
+                landed.append(Landed(record, paper, False))
 
         touched = self._write(created, changed, landed, differing, meanwhile)
-        keys_follow(touched - {paper.pk for paper in created})  # a new paper's key was made from its record
+        if stored_touched := touched - {paper.pk for paper in created}:
+            self._send_unsent()  # their keys are made again from what they have now
+        keys_follow(stored_touched)  # a new paper's key was made from its record
         references_add(landed)
         aliases += [(key, paper) for record, paper, _ in landed for key in record.alias_keys]
         key_aliases_add(aliases)
@@ -130,7 +140,9 @@ class PaperLoader:
         """The batch's new papers, with their keys and ids, and what hangs on them (authors, links,
         keywords, tags, provenance), and the fields it filled in stored ones, each paper with a history
         snapshot; the ids of the papers given something. What the library has is read before the
-        papers' COPY, and the rows that hang on them are made while PostgreSQL writes them."""
+        papers' COPY, and the rows that hang on them are made while PostgreSQL writes them; those that
+        nothing before the next batch's matching reads are left to be sent then (`pipelined`)."""
+        self.venues.save(paper for _, paper, _ in landed)
         keys_choose([(record, paper) for record, paper, new in landed if new], self.stems)
         for paper, pk in zip(created, allocate_ids(Paper, len(created)), strict=True):
             paper.pk = pk
@@ -149,7 +161,6 @@ class PaperLoader:
             sketch_text = made(sketches)
             if meanwhile is not None:
                 meanwhile()
-        self._sketches_add(sketches, sketch_text, sketch_lines)
         papers_snapshot((p.pk for p in created), reason=f"imported from {self.file_name}", created=True)
         if changed:
             now = timezone.now()
@@ -160,23 +171,32 @@ class PaperLoader:
             Paper.objects.bulk_update(list(to_update.values()), sorted(fields))
             papers_snapshot(to_update, reason=f"completed from {self.file_name}", created=False)
         differences_propose(differing, self.run, self.result)
-        authorships, links, keywords, sources = (rows.write() for rows in hanging)
-        touched = authorships | links | keywords | set(changed)
+        authorships, links, keywords, sources = hanging
+        touched = authorships.given() | links.given() | keywords.given() | set(changed)
         touched |= concept_tags_add(landed, self.result) | topic_tags_add(landed, self.result)
+        self._writes = [*self._sketches_add(sketches, sketch_text, sketch_lines), *(rows.copy() for rows in hanging)]
+        self._unsent = Unsent(sources.seen(), authorships.people())
+        if not self.pipelined:
+            self._send_unsent()
         return touched
 
     def finish(self) -> None:
         """What the loader holds for the whole file, written before the file's transaction ends."""
+        self._send_unsent()
         if self.stems is not None:
             self.stems.save()
 
-    def _sketches_add(self, sketches: list[tuple], text: Made, lines: list[int]) -> None:
+    def _send_unsent(self) -> None:
+        sent(self.file_name, self._writes)
+        self._writes, self._unsent = [], Unsent()
+
+    def _sketches_add(self, sketches: list[tuple], text: Made, lines: list[int]) -> list[Write]:
         """The band keys the parser made of new papers' titles (and their COPY text), so that the search
-        for duplicates need not make them (or to the search beside the import)."""
+        for duplicates need not make them: to the search beside the import, or to be written."""
         if self.beside is not None:
             self.beside.add(self.file_name, sketches, lines, text)
-        else:
-            copy_from_file(self.file_name, TitleSketch, SKETCH_FIELDS, text, lines)
+            return []
+        return [copy_write(TitleSketch, SKETCH_FIELDS, text, lines)]
 
     def _count(self, landed: list[Landed], touched: set[int]) -> None:
         """Each record counted once: it created its paper, updated it (the first record to), or neither."""
@@ -257,7 +277,9 @@ class NewLinks:
         self.lines = [line_of[pk] for pk, _, _ in self.rows]
         self.text = made(self.rows)
 
-    def write(self) -> set[int]:
+    def copy(self) -> Write:
+        return copy_write(PaperLink, ["paper", "url", "kind"], self.text, self.lines)
+
+    def given(self) -> set[int]:
         """The ids of the papers given some."""
-        copy_from_file(self.file_name, PaperLink, ["paper", "url", "kind"], self.text, self.lines)
         return {pk for pk, _, _ in self.rows}

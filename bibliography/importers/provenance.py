@@ -3,7 +3,7 @@ line it stood on and the date the listing gave it."""
 
 from bibliography.models import ImportRun, SourceRecord
 
-from .copy import Made, copy_from_file, made
+from .copy import Made, Write, copy_write, made
 from .results import Landed
 
 _SOURCE_FIELDS = [
@@ -51,8 +51,13 @@ class NewSources:
             )
         self.text = made(self.rows)
 
-    def write(self) -> set[int]:
+    def copy(self) -> Write:
+        return copy_write(SourceRecord, _SOURCE_FIELDS, self.text, [row[3] for row in self.rows])
+
+    def given(self) -> set[int]:
         """The ids of the papers given one."""
-        lines = [row[3] for row in self.rows]
-        copy_from_file(self.run.file_name, SourceRecord, _SOURCE_FIELDS, self.text, lines)
         return {row[1] for row in self.rows}
+
+    def seen(self) -> list[tuple[str, int]]:
+        """Each source record's (raw hash, paper), in order."""
+        return [(row[4], row[1]) for row in self.rows]
