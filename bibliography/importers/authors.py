@@ -70,10 +70,13 @@ class NewAuthorships:
         return copy_write(Authorship, ["paper", "author", "position", "role", "credited"], self.text, self.lines)
 
     def given(self) -> set[int]:
-        """The ids of the papers given authors; those a record says it lists only some of are marked so."""
+        """The ids of the papers given authors."""
+        return set(self.todo)
+
+    def truncated_mark(self) -> None:
+        """Stored papers a record says it lists only some of the authors of are marked so."""
         if self.truncated:
             Paper.objects.filter(pk__in=self.truncated).update(authors_truncated=True)
-        return set(self.todo)
 
     def people(self) -> dict[int, list[tuple[str, str]]]:
         """The people given to each paper, as (name key, family), in order."""

@@ -106,6 +106,7 @@ def import_file(
                     if file_format.one_record:
                         reader = DumpReader(path)
                         talk_load(file_format.parse(reader, path.name, result.warnings), papers)
+                        papers.finish()
                         end = EndOfFile(reader.sha256, reader.bytes_read, [])
                     else:
                         defer = bulk and not result.dry_run and worth_deferring(path.stat().st_size)
@@ -116,7 +117,6 @@ def import_file(
                             papers.finish()
                             if search:
                                 result.duplicates = search.finish()
-                    papers.finish()
                 except (IntegrityError, DataError) as error:
                     said = f"the database refused it: {str(error).splitlines()[0]}"
                     raise DumpError(path.name, None, said) from error

@@ -172,6 +172,7 @@ class PaperLoader:
             papers_snapshot(to_update, reason=f"completed from {self.file_name}", created=False)
         differences_propose(differing, self.run, self.result)
         authorships, links, keywords, sources = hanging
+        authorships.truncated_mark()
         touched = authorships.given() | links.given() | keywords.given() | set(changed)
         touched |= concept_tags_add(landed, self.result) | topic_tags_add(landed, self.result)
         self._writes = [*self._sketches_add(sketches, sketch_text, sketch_lines), *(rows.copy() for rows in hanging)]
